@@ -1,0 +1,1 @@
+"""Text side of policy-kg: Chinese policy text in, plain records out (never RDF)."""

@@ -1,0 +1,92 @@
+"""Runs of one-character abbreviations: 浙粤苏琼, 晋冀鲁豫, 川渝, 美欧日韩, 北上广深.
+
+A run names one place per character. It is only believed when it is a word of its own (the
+boundary check) and, for two characters, when a place context follows or precedes it (川渝地区,
+、川渝): two abbreviation characters side by side are too often an ordinary word (新青, 云贵).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .gazetteer import PATTERNS, Gazetteer
+
+RUN_RULE = "abbrev-run/v1"
+NAMED_RUN_RULE = "abbrev-named-run/v1"
+RUN_PRIORITY = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    start: int
+    end: int
+    refs: tuple[str, ...]  # one per character
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class RunRules:
+    pattern: re.Pattern[str]
+    province: dict[str, str]
+    foreign: dict[str, str]
+    follow: tuple[str, ...]
+    precede: tuple[str, ...]
+    named: dict[str, tuple[str, ...]]
+
+
+def _tsv(path: Path) -> list[list[str]]:
+    return [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+
+
+def load_rules(gaz: Gazetteer, patterns: Path = PATTERNS) -> RunRules:
+    chars = "".join(sorted(set(gaz.province_abbr) | set(gaz.foreign_abbr)))
+    contexts = _tsv(patterns / "abbreviation_runs.tsv")
+    named = {row[0]: tuple(row[1].split(";")) for row in _tsv(patterns / "named_runs.tsv")}
+    for run, refs in named.items():
+        unknown = [r for r in refs if r not in gaz.entries]
+        if len(refs) != len(run) or unknown:
+            raise ValueError(f"named_runs.tsv: {run} has a bad ref list {refs}")
+    return RunRules(
+        pattern=re.compile(f"[{re.escape(chars)}]{{2,8}}") if chars else re.compile("(?!)"),
+        province=dict(gaz.province_abbr),
+        foreign=dict(gaz.foreign_abbr),
+        follow=tuple(sorted((r[1] for r in contexts if r[0] == "follow"), key=len, reverse=True)),
+        precede=tuple(r[1] for r in contexts if r[0] == "precede"),
+        named=named,
+    )
+
+
+def _refs_of(run: str, rules: RunRules) -> tuple[str, ...] | None:
+    """All province abbreviations, or all foreign ones; a run mixing the two is no run."""
+    if all(c in rules.province for c in run):
+        foreign_only = any(c in rules.foreign and c not in rules.province for c in run)
+        if not foreign_only:
+            return tuple(rules.province[c] for c in run)
+    if all(c in rules.foreign for c in run):
+        return tuple(rules.foreign[c] for c in run)
+    return None
+
+
+def _has_context(text: str, start: int, end: int, rules: RunRules) -> bool:
+    after = text[end:end + 4]
+    return any(after.startswith(f) for f in rules.follow) or (
+        start > 0 and text[start - 1] in rules.precede)
+
+
+def find_runs(text: str, rules: RunRules, base: int = 0) -> Iterable[Run]:
+    for name, refs in rules.named.items():
+        pos = text.find(name)
+        while pos >= 0:
+            yield Run(base + pos, base + pos + len(name), refs, NAMED_RUN_RULE)
+            pos = text.find(name, pos + 1)
+    for m in rules.pattern.finditer(text):
+        refs = _refs_of(m.group(), rules)
+        if refs is None or len(set(refs)) != len(refs):
+            continue
+        if len(refs) == 2 and not _has_context(text, m.start(), m.end(), rules):
+            continue
+        yield Run(base + m.start(), base + m.end(), refs, RUN_RULE)

@@ -1,0 +1,19 @@
+"""spaCy pipeline components of policy-kg, registered under versioned names.
+
+Each component does one job on a Doc of normalised text (cut at sentence ends by
+`SentenceTokenizer`) and keeps its results as plain records in `doc.user_data`:
+
+| component | needs | sets |
+|---|---|---|
+| `policy_kg_sentences_v1` | text | sentence starts; `pkg_sentences` |
+| `policy_kg_gazetteer_v1` | text | `pkg_candidates` (every gazetteer name) |
+| `policy_kg_abbreviations_v1` | text | `pkg_runs` (abbreviation runs) |
+| `policy_kg_shapes_v1` | `pkg_candidates`, `pkg_sentences` | more `pkg_candidates` |
+| `policy_kg_boundaries_v1` | candidates, runs, sentences | `pkg_chosen`: names that are words |
+| `policy_kg_linker_v1` | `pkg_chosen` | a new Doc cut at the names' edges; `doc.ents` (kb_id =
+  entity ref); `pkg_mentions` |
+"""
+
+from .factories import SentenceTokenizer, build_nlp
+
+__all__ = ["SentenceTokenizer", "build_nlp"]

@@ -1,0 +1,278 @@
+"""The components and the tokenizer; see the package docstring for what each one sets."""
+
+from __future__ import annotations
+
+import itertools
+from bisect import bisect_right
+from functools import lru_cache
+from pathlib import Path
+
+import jieba
+import jieba.posseg
+import numpy
+import spacy
+from spacy.attrs import SENT_START
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.vocab import Vocab
+
+from .. import abbreviations, boundaries, gazetteer, linking, matching, shapes
+from ..records import Candidate
+from ..sentences import split_sentences
+
+jieba.setLogLevel(60)  # jieba prints its dictionary loading to stderr otherwise
+
+
+class SentenceTokenizer:
+    """Cuts the text at sentence ends only; the linker re-cuts it at the edges of the names.
+
+    A token per character would make every name a span of whole tokens from the start, but
+    building such a Doc costs more than all the matching together; so the first Doc is coarse
+    and `policy_kg_linker_v1` returns a Doc cut exactly where the kept names begin and end.
+    """
+
+    def __init__(self, vocab: Vocab) -> None:
+        self.vocab = vocab
+
+    def __call__(self, text: str) -> Doc:
+        cuts = {0, len(text)}
+        for s, e in split_sentences(text):
+            cuts.update((s, e))
+        doc = _doc_cut_at(self.vocab, text, cuts)
+        doc.user_data["pkg_text"] = text  # Doc.text is rebuilt from tokens on every access
+        return doc
+
+
+def _doc_cut_at(vocab: Vocab, text: str, cuts: set[int]) -> Doc:
+    edges = sorted(c for c in cuts if 0 <= c <= len(text))
+    words = [text[a:b] for a, b in itertools.pairwise(edges) if b > a]
+    return Doc(vocab, words=words, spaces=[False] * len(words))
+
+
+def _text(doc: Doc) -> str:
+    return doc.user_data["pkg_text"]
+
+
+def _token_starts(doc: Doc) -> dict[int, int]:
+    return {t.idx: t.i for t in doc}
+
+
+def _mark_sentences(doc: Doc, sentence_starts: list[int]) -> None:
+    if not len(doc):
+        return
+    index = _token_starts(doc)
+    # One array write: setting Token.is_sent_start one by one rescans the Doc each time.
+    flags = numpy.full((len(doc), 1), -1, dtype="int64")
+    flags[0, 0] = 1
+    for s in sentence_starts:
+        if s in index:
+            flags[index[s], 0] = 1
+    doc.from_array([SENT_START], flags.astype("uint64"))
+
+
+@lru_cache(maxsize=4)
+def _gazetteer(reference_dir: str) -> gazetteer.Gazetteer:
+    return gazetteer.load(Path(reference_dir)) if reference_dir else gazetteer.default()
+
+
+@lru_cache(maxsize=4)
+def _automaton(reference_dir: str):
+    return matching.build_automaton(_gazetteer(reference_dir))
+
+
+@lru_cache(maxsize=4)
+def _run_rules(reference_dir: str) -> abbreviations.RunRules:
+    return abbreviations.load_rules(_gazetteer(reference_dir))
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    jieba.initialize()
+    return jieba.dt
+
+
+def _sentence_bounds(doc: Doc, pos: int) -> tuple[int, int]:
+    sents = doc.user_data["pkg_sentences"]
+    i = bisect_right(doc.user_data["pkg_sentence_starts"], pos) - 1
+    return sents[i] if i >= 0 else (0, len(_text(doc)))
+
+
+@Language.component("policy_kg_sentences_v1")
+def sentences(doc: Doc) -> Doc:
+    spans = split_sentences(_text(doc))
+    doc.user_data["pkg_sentences"] = spans
+    doc.user_data["pkg_sentence_starts"] = [s for s, _ in spans]
+    _mark_sentences(doc, doc.user_data["pkg_sentence_starts"])
+    return doc
+
+
+class GazetteerMatcher:
+    def __init__(self, reference_dir: str) -> None:
+        self.automaton = _automaton(reference_dir)
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc.user_data["pkg_candidates"] = list(
+            matching.gazetteer_candidates(_text(doc), self.automaton))
+        return doc
+
+
+@Language.factory("policy_kg_gazetteer_v1", default_config={"reference_dir": ""})
+def make_gazetteer(nlp: Language, name: str, reference_dir: str) -> GazetteerMatcher:
+    return GazetteerMatcher(reference_dir)
+
+
+class AbbreviationRuns:
+    def __init__(self, reference_dir: str) -> None:
+        self.rules = _run_rules(reference_dir)
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc.user_data["pkg_runs"] = list(abbreviations.find_runs(_text(doc), self.rules))
+        return doc
+
+
+@Language.factory("policy_kg_abbreviations_v1", default_config={"reference_dir": ""})
+def make_abbreviations(nlp: Language, name: str, reference_dir: str) -> AbbreviationRuns:
+    return AbbreviationRuns(reference_dir)
+
+
+class ShapeRules:
+    def __init__(self, reference_dir: str) -> None:
+        self.rules = shapes.load_rules()
+        self.run_pattern = _run_rules(reference_dir).pattern
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = doc.user_data["pkg_candidates"]
+        extra = list(shapes.shape_candidates(_text(doc), found, self.run_pattern, self.rules,
+                                             _tag))
+        found.extend(extra)
+        return doc
+
+
+def _tag(text: str) -> list[tuple[str, str]]:
+    _jieba()
+    return [(p.word, p.flag) for p in jieba.posseg.cut(text, HMM=False)]
+
+
+@Language.factory("policy_kg_shapes_v1", default_config={"reference_dir": ""})
+def make_shapes(nlp: Language, name: str, reference_dir: str) -> ShapeRules:
+    return ShapeRules(reference_dir)
+
+
+class BoundaryCheck:
+    """Chooses among overlapping names, and drops the ones that are only part of a longer word
+    (广东 in 推广东部); a dropped name frees its characters for the names it had beaten."""
+
+    def __init__(self) -> None:
+        self.dt = _jieba()
+
+    def _segment(self, text: str):
+        return self.dt.cut(text, HMM=False)
+
+    def _keep(self, doc: Doc, c: Candidate) -> bool:
+        if c.end - c.start > boundaries.MAX_CHECKED:
+            return True
+        lo, hi = _sentence_bounds(doc, c.start)
+        return boundaries.is_word(_text(doc), c.start, c.end, self.dt.FREQ, self._segment, lo, hi)
+
+    def __call__(self, doc: Doc) -> Doc:
+        pool = list(doc.user_data["pkg_candidates"]) + [
+            Candidate(r.start, r.end, r.refs, "run", r.rule, abbreviations.RUN_PRIORITY)
+            for r in doc.user_data["pkg_runs"]]
+        verdict: dict[Candidate, bool] = {}
+        while True:
+            chosen = linking.resolve_overlaps(pool)
+            rejected = set()
+            for c in chosen:
+                if c not in verdict:
+                    verdict[c] = self._keep(doc, c)
+                if not verdict[c]:
+                    rejected.add(c)
+            if not rejected:
+                break
+            pool = [c for c in pool if c not in rejected]
+        doc.user_data["pkg_chosen"] = chosen
+        return doc
+
+
+@Language.factory("policy_kg_boundaries_v1")
+def make_boundaries(nlp: Language, name: str) -> BoundaryCheck:
+    return BoundaryCheck()
+
+
+class Linker:
+    """Links every chosen name to one entity (or leaves it unlinked with its shape type), and
+    returns the Doc cut at the names' edges with the names as `doc.ents`."""
+
+    def __init__(self, reference_dir: str) -> None:
+        self.gaz = _gazetteer(reference_dir)
+        self.weak = gazetteer.weak_names()
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = _text(doc)
+        chosen = doc.user_data["pkg_chosen"]
+        mentions: list[tuple[int, int, str, str | None, str, float]] = []
+        for i, c in enumerate(chosen):
+            if c.cls == "run":
+                for k, ref in enumerate(c.refs):
+                    mentions.append((c.start + k, c.start + k + 1, self.gaz.entries[ref].cls,
+                                     ref, c.rule, 0.9))
+            elif not c.refs:
+                mentions.append((c.start, c.end, c.cls, None, c.rule, 0.6))
+            elif text[c.start:c.end] not in self.weak or _in_place_context(chosen, i, text):
+                ref, confidence = linking.choose_ref(c.refs, self.gaz)
+                mentions.append((c.start, c.end, self.gaz.entries[ref].cls, ref, c.rule,
+                                 confidence))
+        cuts = {0, len(text)}
+        for s, e in doc.user_data["pkg_sentences"]:
+            cuts.update((s, e))
+        for s, e, *_ in mentions:
+            cuts.update((s, e))
+        out = _doc_cut_at(doc.vocab, text, cuts)
+        out.user_data.update(doc.user_data)
+        out.user_data["pkg_mentions"] = mentions
+        _mark_sentences(out, doc.user_data["pkg_sentence_starts"])
+        index = _token_starts(out)
+        index[len(text)] = len(out)
+        out.ents = [Span(out, index[s], index[e], label=t, kb_id=ref or "")
+                    for s, e, t, ref, _, _ in mentions]
+        return out
+
+
+_LIST_GLUE = frozenset("、和与及")
+
+
+def _in_place_context(chosen: list[Candidate], i: int, text: str) -> bool:
+    """A weak name counts next to another place: 广西来宾, 来宾、百色, 百色和来宾."""
+    c = chosen[i]
+    for j in (i - 1, i + 1):
+        if not 0 <= j < len(chosen) or not chosen[j].refs:
+            continue
+        other = chosen[j]
+        gap = text[other.end:c.start] if j < i else text[c.end:other.start]
+        if gap == "" or (len(gap) == 1 and gap in _LIST_GLUE):
+            return True
+    return text[c.end:c.end + 1] in ("市", "地区")
+
+
+@Language.factory("policy_kg_linker_v1", default_config={"reference_dir": ""})
+def make_linker(nlp: Language, name: str, reference_dir: str) -> Linker:
+    return Linker(reference_dir)
+
+
+PIPELINE = ("policy_kg_sentences_v1", "policy_kg_gazetteer_v1", "policy_kg_abbreviations_v1",
+            "policy_kg_shapes_v1", "policy_kg_boundaries_v1", "policy_kg_linker_v1")
+
+
+def build_nlp(reference_dir: str = "") -> Language:
+    """spaCy `blank("zh")` with the jieba segmenter, our character tokenizer and components.
+
+    jieba is the word segmenter: `policy_kg_boundaries_v1` asks it about the few windows
+    where a boundary is in doubt, so the whole text is never segmented word by word.
+    """
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    nlp.tokenizer = SentenceTokenizer(nlp.vocab)
+    for name in PIPELINE:
+        config = {} if name in ("policy_kg_sentences_v1", "policy_kg_boundaries_v1") else {
+            "reference_dir": reference_dir}
+        nlp.add_pipe(name, config=config)
+    return nlp

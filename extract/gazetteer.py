@@ -1,0 +1,236 @@
+"""The gazetteer: every known entity with its names, read from the reference tables.
+
+The tables are data (`ontology/reference/`); this module only reads them. An entity is named by
+its `ref`, `kind/key` (`province/440000`), which `kg` turns into an IRI.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import kgdata
+
+from .normalize import DASH, translate_chars
+from .records import Entry
+
+PATTERNS = Path(__file__).resolve().parent / "patterns"
+
+
+class GazetteerError(ValueError):
+    """A reference table is malformed: the message names the file and the row."""
+
+
+@dataclass(frozen=True, slots=True)
+class Surface:
+    """One way of writing an entity's name."""
+
+    ref: str
+    form: str  # "label", "alias", "short"
+    weak: bool = False  # a common word too: needs place context to count (来宾, 大同, 阿里)
+
+
+@dataclass(slots=True)
+class Gazetteer:
+    entries: dict[str, Entry] = field(default_factory=dict)
+    surfaces: dict[str, list[Surface]] = field(default_factory=lambda: defaultdict(list))
+    province_abbr: dict[str, str] = field(default_factory=dict)  # 粤 -> province/440000
+    foreign_abbr: dict[str, str] = field(default_factory=dict)  # 老 -> country/lao, 欧 -> ...
+    class_parent: dict[str, str] = field(default_factory=dict)
+    class_kind: dict[str, str] = field(default_factory=dict)
+
+    def add(self, entry: Entry) -> None:
+        if entry.ref in self.entries:
+            raise GazetteerError(f"{entry.ref} is defined twice ({entry.label_zh})")
+        if entry.cls not in self.class_kind:
+            raise GazetteerError(f"{entry.ref}: unknown class {entry.cls!r}")
+        kind = entry.ref.split("/", 1)[0]
+        if self.class_kind[entry.cls] != kind:
+            raise GazetteerError(f"{entry.ref}: class {entry.cls} belongs to kind "
+                                 f"{self.class_kind[entry.cls]!r}, not {kind!r}")
+        self.entries[entry.ref] = entry
+        self._add_surface(entry.label_zh, Surface(entry.ref, "label"))
+        for alias in entry.aliases:
+            self._add_surface(alias, Surface(entry.ref, "alias"))
+
+    def _add_surface(self, text: str, surface: Surface) -> None:
+        for variant in spellings(text):
+            known = self.surfaces[variant]
+            if all(s.ref != surface.ref for s in known):
+                known.append(surface)
+
+    def lineage(self, cls: str) -> list[str]:
+        """The class and its ancestors, most specific first."""
+        out = [cls]
+        while self.class_parent.get(out[-1]):
+            out.append(self.class_parent[out[-1]])
+        return out
+
+
+def spellings(name: str) -> set[str]:
+    """The ways a name appears in normalised PDF text: as written, and with the dash read as 一."""
+    base = "".join(translate_chars(name).split())
+    forms = {base}
+    if DASH in base:
+        forms.add(base.replace(DASH, "一"))
+    return {f for f in forms if len(f) >= 2}
+
+
+def _rows(path: Path) -> Iterator[dict[str, str]]:
+    try:
+        with path.open(encoding="utf-8", newline="") as f:
+            yield from csv.DictReader(f)
+    except (OSError, UnicodeDecodeError, csv.Error) as e:
+        raise GazetteerError(f"cannot read reference table {path}: {e}") from e
+
+
+def _split(value: str | None) -> tuple[str, ...]:
+    return tuple(v.strip() for v in (value or "").split(";") if v.strip())
+
+
+def _tsv(path: Path) -> Iterator[list[str]]:
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            yield line.split("\t")
+
+
+def _provinces(ref_dir: Path, macro: dict[str, str]) -> Iterable[Entry]:
+    for r in _rows(ref_dir / "provinces.csv"):
+        facts = [("adcode", r["adcode"]), ("isoCode", r["iso_3166_2"])]
+        for a in (r["abbr_zh"], r["abbr_alt_zh"]):
+            if a:
+                facts.append(("abbreviation", a))
+        for region in (r["macro_region"], r["north_south"]):
+            if region:
+                facts.append(("partOf", macro[region]))
+        if r["capital_adcode"]:
+            facts.append(("capital", f"city/{r['capital_adcode']}"))
+        if r["capital_lat"]:
+            facts += [("lat", r["capital_lat"]), ("lon", r["capital_lon"])]
+        if r["wikidata_qid"]:
+            facts.append(("wikidata", r["wikidata_qid"]))
+        aliases = tuple(a for a in (r["short_zh"],) if a and a != r["name_zh"])
+        yield Entry(f"province/{r['adcode']}", "Province", r["name_zh"], r["name_en"], aliases,
+                    _split(f"{r['abbr_zh']};{r['abbr_alt_zh']}"), tuple(facts),
+                    "shared/reference/provinces.csv")
+
+
+def _cities(ref_dir: Path, weak_words: set[str]) -> Iterable[Entry]:
+    for r in _rows(ref_dir / "cities.csv"):
+        facts = [("adcode", r["adcode"]), ("partOf", f"province/{r['province_adcode']}")]
+        if r["lat"]:
+            facts += [("lat", r["lat"]), ("lon", r["lon"])]
+        if r["wikidata_qid"]:
+            facts.append(("wikidata", r["wikidata_qid"]))
+        municipality = r["division_type"] == "直辖市"
+        # A municipality's names belong to its province-level entry: the city-level row is
+        # reachable by reference facts only, so 北京 never links two ways.
+        aliases: tuple[str, ...] = ()
+        label = r["name_zh"]
+        if not municipality and r["short_zh_ambiguous"] != "1" and r["short_zh"] != label:
+            aliases = (r["short_zh"],)
+        yield Entry(f"city/{r['adcode']}", "City", label, r["name_en"], aliases, (),
+                    tuple(facts), "shared/reference/cities.csv")
+
+
+def _keyed(ref_dir: Path) -> dict[tuple[str, str], tuple[str, tuple[str, ...]]]:
+    return {(r["table"], r["name_zh"]): (r["key"], _split(r["aliases_zh"]))
+            for r in _rows(ref_dir / "keys.csv")}
+
+
+def _clusters(ref_dir: Path, keys: dict) -> Iterable[Entry]:
+    for r in _rows(ref_dir / "city_clusters.csv"):
+        key, aliases = keys[("city_clusters", r["cluster_zh"])]
+        facts = [("clusterTier", r["tier_zh"])]
+        facts += [("member", f"province/{a}") for a in _split(r["member_province_adcodes"])]
+        yield Entry(f"city-cluster/{key}", "CityCluster", r["cluster_zh"], "", aliases, (),
+                    tuple(facts), "shared/reference/city_clusters.csv")
+
+
+def _platform_table(ref_dir: Path, keys: dict, table: str, cls: str) -> Iterable[Entry]:
+    for r in _rows(ref_dir / f"{table}.csv"):
+        key, aliases = keys[(table, r["name_zh"])]
+        facts = [("locatedIn", f"province/{r['province_adcode']}"), ("establishedYear", r["year"])]
+        yield Entry(f"platform/{key}", cls, r["name_zh"], "", aliases, (), tuple(facts),
+                    f"shared/reference/{table}.csv")
+
+
+def _curated(ref_dir: Path, class_kind: dict[str, str]) -> Iterable[Entry]:
+    for path in sorted((ref_dir / "entities").glob("*.csv")):
+        for n, r in enumerate(_rows(path), start=2):
+            cls = r.get("class", "")
+            if cls not in class_kind or not class_kind[cls]:
+                raise GazetteerError(f"{path.name} line {n}: unknown class {cls!r}")
+            if not r.get("key") or not r.get("label_zh"):
+                raise GazetteerError(f"{path.name} line {n}: key and label_zh are required")
+            facts: list[tuple[str, str]] = []
+            for column, prop in (("part_of", "partOf"), ("connects", "connects"),
+                                 ("located_in", "locatedIn")):
+                facts += [(prop, v) for v in _split(r.get(column))]
+            if r.get("wikidata_qid"):
+                facts.append(("wikidata", r["wikidata_qid"]))
+            if cls == "Country":
+                facts.append(("isoCode", r["key"].upper()))
+            yield Entry(f"{class_kind[cls]}/{r['key']}", cls, r["label_zh"],
+                        r.get("label_en", ""), _split(r.get("aliases_zh")),
+                        _split(r.get("abbr_zh")), tuple(facts),
+                        f"ontology/reference/entities/{path.name}: {r.get('source', '')}")
+
+
+def _macro_keys(ref_dir: Path) -> dict[str, str]:
+    """The provinces table names macro-regions in short form (东部, 北); map them to refs."""
+    out = {}
+    for fields in _tsv(PATTERNS / "macro_region_codes.tsv"):
+        out[fields[0]] = fields[1]
+    return out
+
+
+def load(ref_dir: Path | None = None) -> Gazetteer:
+    ref_dir = ref_dir or kgdata.reference_dir()
+    g = Gazetteer()
+    for fields in _tsv(PATTERNS / "class_kinds.tsv"):
+        cls, parent, kind = ([*fields, "", ""])[:3]
+        g.class_parent[cls] = parent
+        g.class_kind[cls] = kind
+    keys = _keyed(ref_dir)
+    macro = _macro_keys(ref_dir)
+    for entry in (
+        *_provinces(ref_dir, macro),
+        *_cities(ref_dir, set()),
+        *_clusters(ref_dir, keys),
+        *_platform_table(ref_dir, keys, "free_trade_zones", "FreeTradeZone"),
+        *_platform_table(ref_dir, keys, "national_new_areas", "NationalNewArea"),
+        *_curated(ref_dir, g.class_kind),
+    ):
+        g.add(entry)
+    for ref, entry in g.entries.items():
+        for ch in entry.abbr:
+            if entry.cls == "Province":
+                g.province_abbr.setdefault(ch, ref)
+            elif entry.cls in ("Country", "WorldRegion"):
+                g.foreign_abbr.setdefault(ch, ref)
+    _check_references(g)
+    return g
+
+
+def _check_references(g: Gazetteer) -> None:
+    for entry in g.entries.values():
+        for prop, value in entry.facts:
+            if prop in ("partOf", "connects", "locatedIn", "member", "capital") and (
+                    value not in g.entries):
+                raise GazetteerError(f"{entry.ref} ({entry.label_zh}): {prop} {value} is not "
+                                     "in the reference tables")
+
+
+@lru_cache(maxsize=4)
+def default() -> Gazetteer:
+    return load()
+
+
+@lru_cache(maxsize=1)
+def weak_names() -> frozenset[str]:
+    return frozenset(f[0] for f in _tsv(PATTERNS / "weak_names.tsv"))

@@ -1,0 +1,42 @@
+"""Choosing among overlapping candidates, and linking each chosen name to one entity."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from .gazetteer import Gazetteer
+from .records import Candidate
+
+# When one name could be several entities, the kind that policy texts mean most often wins:
+# 海南 the province, not the Qinghai prefecture; 吉林 the province, not the city.
+CLASS_PREFERENCE = ("Province", "MacroRegion", "Country", "CityCluster", "StrategicRegion",
+                    "City", "WorldRegion")
+
+
+def resolve_overlaps(candidates: Iterable[Candidate]) -> list[Candidate]:
+    """Longest first, then higher priority, then leftmost: a greedy, deterministic choice."""
+    ordered = sorted(candidates, key=lambda c: (c.start - c.end, -c.priority, c.start))
+    if not ordered:
+        return []
+    taken = bytearray(max(c.end for c in ordered))
+    chosen: list[Candidate] = []
+    for c in ordered:
+        if any(taken[c.start:c.end]):
+            continue
+        chosen.append(c)
+        taken[c.start:c.end] = b"\x01" * (c.end - c.start)
+    chosen.sort(key=lambda c: c.start)
+    return chosen
+
+
+def choose_ref(refs: Sequence[str], gaz: Gazetteer) -> tuple[str, float]:
+    """One entity for an ambiguous name, with a confidence that says it was a choice."""
+    if len(refs) == 1:
+        return refs[0], 1.0
+
+    def rank(ref: str) -> int:
+        cls = gaz.entries[ref].cls
+        return CLASS_PREFERENCE.index(cls) if cls in CLASS_PREFERENCE else len(CLASS_PREFERENCE)
+
+    best = min(refs, key=lambda r: (rank(r), r))
+    return best, round(1.0 / len(refs) + 0.3, 2)

@@ -1,0 +1,104 @@
+"""Normalisation of PDF-extracted Chinese text, with a map back to the original offsets.
+
+Two kinds of change, both chosen so that evidence can always point into the original text:
+- one-for-one character replacements (full-width ASCII, ideographic space, dash variants), which
+  keep every offset;
+- deletion of the whitespace that the PDF put inside sentences (a space or a line break between
+  two Chinese characters), which shifts later offsets; the shifts are kept as sparse breakpoints.
+
+The OCR reading of a dash as 一 (中国一东盟) is NOT rewritten here: 一 is a real word far more
+often than a misread dash, so the gazetteer matcher recognises both spellings instead.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+DASH = "—"
+_DASHES = "-‐‑‒–―－﹣"
+
+_TRANSLATION = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_TRANSLATION[0x3000] = ord(" ")
+_TRANSLATION.update({ord(c): DASH for c in _DASHES})
+# Keep full-width punctuation that Chinese text uses as sentence or list punctuation: mapping
+# it to ASCII would lose nothing for matching but would make sentences harder to read back.
+for keep in "，。；：？！、（）":
+    _TRANSLATION.pop(ord(keep), None)
+_TRANSLATION[ord("（")] = ord("(")
+_TRANSLATION[ord("）")] = ord(")")
+
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# Spaces inside a line between two Chinese characters: always a PDF artefact.
+_INLINE_SPACE = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[{_CJK}])")
+# A line break (or a blank line, at a page break) between two Chinese characters: the sentence
+# goes on across it when the line before is long prose, not a short heading.
+_BREAK = re.compile(rf"(?<=[{_CJK}])[ \t]*\n(?:[ \t]*\n)?[ \t]*(?=[{_CJK}])")
+MIN_PROSE_LINE = 30
+
+
+def translate_chars(text: str) -> str:
+    """The one-for-one replacements alone (used for gazetteer phrases too)."""
+    return text.translate(_TRANSLATION)
+
+
+@dataclass(frozen=True, slots=True)
+class OffsetMap:
+    """Maps a normalised index to the original: original = normalised + shift at that point."""
+
+    starts: tuple[int, ...]  # normalised index where a shift begins (sorted, first is 0)
+    shifts: tuple[int, ...]
+
+    def to_original(self, i: int) -> int:
+        return i + self.shifts[bisect_right(self.starts, i) - 1]
+
+    def span_to_original(self, start: int, end: int) -> tuple[int, int]:
+        """End is exclusive: map the last character, so deleted whitespace after it stays out."""
+        if end <= start:
+            o = self.to_original(start)
+            return o, o
+        return self.to_original(start), self.to_original(end - 1) + 1
+
+
+@dataclass(frozen=True, slots=True)
+class Normalised:
+    text: str
+    offsets: OffsetMap
+
+
+def _line_before(text: str, pos: int) -> str:
+    line_start = text.rfind("\n", 0, pos) + 1
+    return text[line_start:pos]
+
+
+def _deletions(text: str) -> list[tuple[int, int]]:
+    spans = [m.span() for m in _INLINE_SPACE.finditer(text)]
+    for m in _BREAK.finditer(text):
+        if len(_line_before(text, m.start()).strip()) >= MIN_PROSE_LINE:
+            spans.append(m.span())
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for s, e in spans:
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def normalise(text: str) -> Normalised:
+    """Normalise `text` (pure): the result's text never has more characters than the input."""
+    translated = translate_chars(text)
+    pieces: list[str] = []
+    starts, shifts = [0], [0]
+    pos = 0
+    removed = 0
+    for s, e in _deletions(translated):
+        pieces.append(translated[pos:s])
+        removed += e - s
+        starts.append(e - removed)  # normalised index of the first character kept after it
+        shifts.append(removed)
+        pos = e
+    pieces.append(translated[pos:])
+    return Normalised("".join(pieces), OffsetMap(tuple(starts), tuple(shifts)))

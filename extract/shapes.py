@@ -1,0 +1,89 @@
+"""Shape rules: names the gazetteer lacks, recognised as an anchor followed by a type suffix.
+
+昆明都市圈 = a known place + 都市圈; 川藏铁路 = a run of abbreviations + 铁路; 平陆运河 = a jieba
+place-name token + 运河; 南宁至深圳高铁 = place 至 place + 高铁. The suffixes, their classes and the
+anchors each one accepts are data (`patterns/shapes.tsv`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .gazetteer import PATTERNS
+from .records import Candidate
+
+SHAPE_PRIORITY = 2
+ANCHOR_CLASSES = frozenset({"Province", "City", "Country"})
+CONNECTORS = ("至", "—", "一")
+
+# jieba part-of-speech tagging of a short window: [(word, flag)]
+Tagger = Callable[[str], Sequence[tuple[str, str]]]
+
+
+@dataclass(frozen=True, slots=True)
+class ShapeRule:
+    suffix: str
+    cls: str
+    anchors: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class ShapeRules:
+    rules: dict[str, ShapeRule]
+    pattern: re.Pattern[str]
+
+
+def load_rules(patterns: Path = PATTERNS) -> ShapeRules:
+    rules: dict[str, ShapeRule] = {}
+    for line in (patterns / "shapes.tsv").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        suffix, cls, anchors = line.split("\t")
+        rules[suffix] = ShapeRule(suffix, cls, frozenset(anchors.split(",")))
+    alternatives = "|".join(re.escape(s) for s in sorted(rules, key=len, reverse=True))
+    return ShapeRules(rules, re.compile(alternatives))
+
+
+def shape_candidates(text: str, found: Sequence[Candidate], run_pattern: re.Pattern[str],
+                     rules: ShapeRules, tag: Tagger, base: int = 0) -> Iterable[Candidate]:
+    """Shape candidates in `text` (a chunk starting at `base`), anchored on `found` candidates."""
+    places_ending: dict[int, list[Candidate]] = {}
+    for c in found:
+        if c.cls in ANCHOR_CLASSES:
+            places_ending.setdefault(c.end - base, []).append(c)
+    for m in rules.pattern.finditer(text):
+        rule = rules.rules[m.group()]
+        start = _anchor_start(text, m.start(), rule, places_ending, run_pattern, tag, base)
+        if start is not None and start < m.start():
+            yield Candidate(base + start, base + m.end(), (), rule.cls,
+                            f"shape/{rule.suffix}/v1", SHAPE_PRIORITY)
+
+
+def _anchor_start(text: str, at: int, rule: ShapeRule, places_ending: dict[int, list[Candidate]],
+                  run_pattern: re.Pattern[str], tag: Tagger, base: int) -> int | None:
+    places = places_ending.get(at, [])
+    if "pair" in rule.anchors and places:
+        first = min(p.start for p in places) - base
+        if first > 0 and text[first - 1] in CONNECTORS:
+            before = places_ending.get(first - 1, [])
+            if before:
+                return min(p.start for p in before) - base
+    if "place" in rule.anchors and places:
+        return min(p.start for p in places) - base
+    if "run" in rule.anchors:
+        lo = max(0, at - 8)
+        for m in run_pattern.finditer(text, lo, at):
+            if m.end() == at:
+                return m.start()
+    if "word" in rule.anchors and not places and at > 0 and "\u4e00" <= text[at - 1] <= "\u9fff":
+        window_start = max(0, at - 6)
+        window = text[window_start:at]
+        tagged = list(tag(window))
+        if tagged:
+            word, flag = tagged[-1]
+            if flag == "ns" and len(word) >= 2 and window.endswith(word):
+                return at - len(word)
+    return None

@@ -1,0 +1,1 @@
+"""RDF side of policy-kg: building, validating, storing and querying the graph."""

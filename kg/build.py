@@ -1,0 +1,127 @@
+"""`kg build`: texts in, a validated graph, the mentions and a report out."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from collections import Counter
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from rdflib import Dataset
+
+from extract import gazetteer as gazetteer_module
+from extract.pipeline import Extractor
+from extract.reader import read_sources
+from extract.records import ExtractedDocument
+
+from . import iris
+from .evidence import document_graph
+from .ontology import ontology_graph
+from .reference import reference_graph
+from .validate import ValidationResult, union_graph, validate_graph
+
+OUTPUTS = ("graph.trig", "mentions.jsonl", "report.json")
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    out_dir: Path
+    documents: tuple[ExtractedDocument, ...]
+    validation: ValidationResult
+    report: dict
+
+
+def new_dataset() -> Dataset:
+    ds = Dataset()
+    for prefix, ns in (("pkg", "https://w3id.org/policy-kg/ont#"), ("pkgid", iris.id_base()),
+                       ("oa", "http://www.w3.org/ns/oa#"), ("wd", "http://www.wikidata.org/entity/"),
+                       ("geo", "http://www.opengis.net/ont/geosparql#")):
+        ds.bind(prefix, ns)
+    return ds
+
+
+def assemble(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazetteer) -> Dataset:
+    ds = new_dataset()
+    onto = ds.graph(iris.graph("ontology"))
+    for triple in ontology_graph():
+        onto.add(triple)
+    reference_graph(gaz, ds.graph(iris.graph("reference")))
+    for doc in documents:
+        document_graph(doc, ds.graph(iris.graph(f"doc/{doc.doc}")))
+    return ds
+
+
+def mention_rows(documents: list[ExtractedDocument]) -> list[dict]:
+    rows = []
+    for doc in documents:
+        for m in doc.mentions:
+            rows.append({"doc": m.doc, "start": m.start, "end": m.end, "text": m.text,
+                         "type": m.type, "iri": str(iris.entity(m.iri)) if m.iri else None,
+                         "rule": m.rule})
+    return rows
+
+
+def make_report(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazetteer,
+                validation: ValidationResult, warnings: list[str]) -> dict:
+    entities: dict[str, set[str]] = {}
+    mentions_per_class: Counter[str] = Counter()
+    per_doc = {}
+    unlinked = []
+    for doc in documents:
+        linked = {m.iri for m in doc.mentions if m.iri}
+        per_doc[doc.doc] = {"path": doc.path, "title": doc.meta.title,
+                            "authors": list(doc.meta.authors), "date": doc.meta.date,
+                            "characters": len(doc.text), "sentences": len(doc.sentences),
+                            "mentions": len(doc.mentions), "entities": len(linked)}
+        for m in doc.mentions:
+            mentions_per_class[m.type] += 1
+            if m.iri:
+                entities.setdefault(m.type, set()).add(m.iri)
+            else:
+                unlinked.append({"doc": m.doc, "start": m.start, "end": m.end, "text": m.text,
+                                 "type": m.type, "rule": m.rule})
+        if not doc.mentions:
+            warnings.append(f"{doc.path}: no entity was recognised in this document")
+    return {
+        "documents": per_doc,
+        "entities_per_class": {k: len(v) for k, v in sorted(entities.items())},
+        "mentions_per_class": dict(sorted(mentions_per_class.items())),
+        "unlinked": unlinked,
+        "warnings": warnings,
+        "validation": {"conforms": validation.conforms,
+                       "violations": [asdict(v) for v in validation.violations]},
+        "reference_entities": len(gaz.entries),
+    }
+
+
+def build(inputs: list[Path], out_dir: Path, extractor: Extractor | None = None) -> BuildResult:
+    """Reads, extracts, assembles, validates and writes; raises InputError on bad input before
+    anything is written. The three outputs are replaced together at the end."""
+    sources = read_sources(inputs)
+    extractor = extractor or Extractor()
+    gaz = gazetteer_module.default()
+    warnings = [f"{s.path}: decoded as {s.encoding}" for s in sources if s.encoding != "utf-8"]
+    documents = [extractor.extract(s.doc, s.text, str(s.path)) for s in sources]
+    ds = assemble(documents, gaz)
+    validation = validate_graph(union_graph(ds))
+    report = make_report(documents, gaz, validation, warnings)
+    write_outputs(out_dir, ds, mention_rows(documents), report)
+    return BuildResult(out_dir, tuple(documents), validation, report)
+
+
+def write_outputs(out_dir: Path, ds: Dataset, mentions: list[dict], report: dict) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".build-", dir=out_dir))
+    try:
+        ds.serialize(destination=staging / "graph.trig", format="trig", encoding="utf-8")
+        with (staging / "mentions.jsonl").open("w", encoding="utf-8", newline="\n") as f:
+            for row in mentions:
+                f.write(json.dumps(row, ensure_ascii=False) + "\n")
+        (staging / "report.json").write_text(
+            json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        for name in OUTPUTS:
+            (staging / name).replace(out_dir / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

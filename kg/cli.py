@@ -1,0 +1,166 @@
+"""The `kg` command line: thin wrappers that map errors to exit codes.
+
+0 success; 1 the graph is invalid; 2 bad input or usage (one line on stderr, no traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from extract.gazetteer import GazetteerError
+from extract.reader import InputError
+
+EXIT_OK, EXIT_INVALID, EXIT_BAD_INPUT = 0, 1, 2
+DEFAULT_OUT = Path("build")
+DEFAULT_GRAPH = DEFAULT_OUT / "graph.trig"
+DEFAULT_GOLD = Path("tests/gold/lu-li-2025.entities.tsv")
+DEFAULT_GOLD_TEXT = Path("corpus/lu-li-2025-regional-coordination.zh.txt")
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse exits 2 too, but prints usage noise
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def default_inputs() -> list[Path]:
+    import kgdata
+
+    local = Path("corpus")
+    return [local if local.is_dir() else kgdata.packaged_corpus_dir()]
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import build
+
+    inputs = args.inputs or default_inputs()
+    result = build(inputs, args.out)
+    report = result.report
+    docs = report["documents"]
+    print(f"built {args.out}/graph.trig from {len(docs)} document(s): "
+          f"{sum(d['mentions'] for d in docs.values())} mentions, "
+          f"{sum(report['entities_per_class'].values())} distinct entities "
+          f"({len(report['unlinked'])} unlinked mentions)")
+    for cls, n in sorted(report["entities_per_class"].items(), key=lambda kv: -kv[1]):
+        print(f"  {cls:<36}{n:>5}")
+    for w in report["warnings"]:
+        print(f"warning: {w}", file=sys.stderr)
+    if not result.validation.conforms:
+        print(result.validation.summary(), file=sys.stderr)
+        return EXIT_INVALID
+    print(result.validation.summary())
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .store import load_dataset
+    from .validate import union_graph, validate_graph
+
+    result = validate_graph(union_graph(load_dataset(args.graph)))
+    print(result.summary(), file=sys.stdout if result.conforms else sys.stderr)
+    return EXIT_OK if result.conforms else EXIT_INVALID
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from .stats import stats
+    from .store import load_dataset
+
+    s = stats(load_dataset(args.graph))
+    if args.json:
+        print(json.dumps(s, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(f"{s['triples']} triples in {s['named_graphs']} named graphs")
+    print(f"{'class':<36}{'entities':>9}{'mentions':>10}")
+    for row in s["per_class"]:
+        print(f"{row['class']:<36}{row['entities']:>9}{row['mentions']:>10}")
+    print(f"\n{'document':<44}{'entities':>9}{'mentions':>10}")
+    for row in s["per_document"]:
+        print(f"{row['doc']:<44}{row['entities']:>9}{row['mentions']:>10}")
+    return EXIT_OK
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from extract.gazetteer import default
+    from extract.pipeline import Extractor
+    from extract.reader import read_sources
+
+    from .evaluate import SCOPE, evaluate, overall, read_gold
+
+    if not args.gold.is_file():
+        raise InputError(f"{args.gold}: no such gold file")
+    source = read_sources([args.text])[0]
+    doc = Extractor().extract(source.doc, source.text, str(source.path))
+    scores = evaluate(doc, read_gold(args.gold), default())
+    print(f"{'family':<16}{'gold':>6}{'pred':>6}{'precision':>11}{'recall':>8}")
+    for s in scores:
+        print(f"{s.family:<16}{s.gold:>6}{s.predicted:>6}{s.precision:>11.3f}{s.recall:>8.3f}")
+    p, r = overall(scores)
+    print(f"{'in scope':<16}{'':>12}{p:>11.3f}{r:>8.3f}   ({', '.join(SCOPE)})")
+    if args.verbose:
+        for s in scores:
+            if s.missed:
+                print(f"missed {s.family}: {'、'.join(s.missed)}")
+            if s.spurious:
+                print(f"spurious {s.family}: {'、'.join(s.spurious)}")
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="kg", description="A knowledge graph of Chinese regional-development policy.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    b = sub.add_parser("build", help="extract entities from texts and write a validated graph")
+    b.add_argument("inputs", nargs="*", type=Path, help="text files or folders (default: corpus/)")
+    b.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: build/)")
+    b.set_defaults(func=cmd_build)
+
+    v = sub.add_parser("validate", help="check a built graph against the SHACL shapes")
+    v.add_argument("--graph", type=Path, default=DEFAULT_GRAPH)
+    v.set_defaults(func=cmd_validate)
+
+    s = sub.add_parser("stats", help="entities and mentions per class and per document")
+    s.add_argument("--graph", type=Path, default=DEFAULT_GRAPH)
+    s.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    s.set_defaults(func=cmd_stats)
+
+    e = sub.add_parser("eval", help="precision and recall against the gold annotation")
+    e.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
+    e.add_argument("--text", type=Path, default=DEFAULT_GOLD_TEXT)
+    e.add_argument("-v", "--verbose", action="store_true", help="list misses and false hits")
+    e.set_defaults(func=cmd_eval)
+    return p
+
+
+def run(argv: Sequence[str] | None, handlers: dict[type, Callable[[Exception], int]]) -> int:
+    try:
+        args = parser().parse_args(argv)
+        return args.func(args)
+    except tuple(handlers) as e:
+        return handlers[type(e)](e) if type(e) in handlers else next(
+            h(e) for t, h in handlers.items() if isinstance(e, t))
+
+
+def _bad_input(e: Exception) -> int:
+    print(f"kg: error: {e}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def _interrupted(e: Exception) -> int:
+    print("kg: interrupted", file=sys.stderr)
+    return 130
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return run(argv, {UsageError: _bad_input, InputError: _bad_input, GazetteerError: _bad_input,
+                      KeyboardInterrupt: _interrupted, BrokenPipeError: lambda e: EXIT_OK})
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,61 @@
+"""A document's named graph: its metadata, and each mention as a Web Annotation with evidence."""
+
+from __future__ import annotations
+
+import re
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, XSD
+
+from extract.records import ExtractedDocument, Mention
+
+from . import iris
+from .vocab import OA, PKG
+
+
+def _issued(date: str) -> Literal:
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+        return Literal(date, datatype=XSD.date)
+    return Literal(date, datatype=XSD.gYear)
+
+
+def add_mention(g: Graph, doc_iri: URIRef, m: Mention) -> URIRef:
+    node = iris.mention(m.doc, m.start, m.end)
+    target = URIRef(f"{node}/target")
+    position = URIRef(f"{node}/position")
+    quote = URIRef(f"{node}/quote")
+    g.add((node, RDF.type, PKG.Mention))
+    g.add((node, OA.hasBody, iris.entity(m.iri)))
+    g.add((node, OA.hasTarget, target))
+    g.add((target, RDF.type, OA.SpecificResource))
+    g.add((target, OA.hasSource, doc_iri))
+    g.add((target, OA.hasSelector, position))
+    g.add((target, OA.hasSelector, quote))
+    g.add((position, RDF.type, OA.TextPositionSelector))
+    g.add((position, OA.start, Literal(m.start, datatype=XSD.nonNegativeInteger)))
+    g.add((position, OA.end, Literal(m.end, datatype=XSD.nonNegativeInteger)))
+    g.add((quote, RDF.type, OA.TextQuoteSelector))
+    g.add((quote, OA.exact, Literal(m.text)))
+    g.add((node, PKG.rule, Literal(m.rule)))
+    g.add((node, PKG.confidence, Literal(round(m.confidence, 2), datatype=XSD.decimal)))
+    return node
+
+
+def document_graph(doc: ExtractedDocument, g: Graph) -> Graph:
+    """Adds the document's triples to `g` (its named graph). Unlinked mentions stay out of the
+    graph: they have no entity to annotate; the build report lists them."""
+    node = iris.document(doc.doc)
+    g.add((node, RDF.type, PKG.Document))
+    g.add((node, DCTERMS.source, Literal(doc.path)))
+    if doc.meta.title:
+        g.add((node, DCTERMS.title, Literal(doc.meta.title, lang="zh")))
+    for author in doc.meta.authors:
+        g.add((node, DCTERMS.creator, Literal(author, lang="zh")))
+    if doc.meta.date:
+        g.add((node, DCTERMS.issued, _issued(doc.meta.date)))
+    for m in doc.mentions:
+        if m.iri is None:
+            continue
+        add_mention(g, node, m)
+        g.add((node, PKG.mentions, iris.entity(m.iri)))
+    return g

@@ -1,0 +1,37 @@
+"""Identifiers of things: `<base><kind>/<key>`; the base is configurable (POLICY_KG_ID_BASE)."""
+
+from __future__ import annotations
+
+import os
+
+from rdflib import URIRef
+
+DEFAULT_ID_BASE = "https://w3id.org/policy-kg/id/"
+
+
+def id_base() -> str:
+    base = os.environ.get("POLICY_KG_ID_BASE", DEFAULT_ID_BASE)
+    return base if base.endswith(("/", "#")) else base + "/"
+
+
+def entity(ref: str) -> URIRef:
+    """`province/440000` -> the entity's IRI."""
+    return URIRef(id_base() + ref)
+
+
+def ref_of(iri: str) -> str | None:
+    base = id_base()
+    return iri[len(base):] if iri.startswith(base) else None
+
+
+def document(doc_key: str) -> URIRef:
+    return URIRef(f"{id_base()}doc/{doc_key}")
+
+
+def mention(doc_key: str, start: int, end: int) -> URIRef:
+    return URIRef(f"{id_base()}mention/{doc_key}/{start}-{end}")
+
+
+def graph(name: str) -> URIRef:
+    """Named graphs: `ontology`, `reference`, `doc/<key>`."""
+    return URIRef(f"{id_base()}graph/{name}")

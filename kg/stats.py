@@ -1,0 +1,43 @@
+"""`kg stats`: what a built graph holds, per class and per document."""
+
+from __future__ import annotations
+
+from rdflib import Dataset
+
+from .vocab import ONT_IRI
+
+PER_CLASS = f"""
+PREFIX pkg: <{ONT_IRI}>
+SELECT ?class (COUNT(DISTINCT ?e) AS ?entities) (COUNT(DISTINCT ?m) AS ?mentions) WHERE {{
+  GRAPH ?g {{ ?m a pkg:Mention ; <http://www.w3.org/ns/oa#hasBody> ?e }}
+  ?e a ?class .
+  FILTER(STRSTARTS(STR(?class), STR(pkg:)))
+}} GROUP BY ?class ORDER BY DESC(?entities) ?class
+"""
+
+PER_DOCUMENT = f"""
+PREFIX pkg: <{ONT_IRI}>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?doc ?title (COUNT(DISTINCT ?e) AS ?entities) (COUNT(DISTINCT ?m) AS ?mentions) WHERE {{
+  GRAPH ?g {{
+    ?doc a pkg:Document .
+    OPTIONAL {{ ?doc dcterms:title ?title }}
+    OPTIONAL {{ ?doc pkg:mentions ?e }}
+    OPTIONAL {{ ?m <http://www.w3.org/ns/oa#hasTarget>/<http://www.w3.org/ns/oa#hasSource> ?doc }}
+  }}
+}} GROUP BY ?doc ?title ORDER BY ?doc
+"""
+
+
+def local(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def stats(ds: Dataset) -> dict:
+    ds.default_union = True
+    per_class = [{"class": local(str(r[0])), "entities": int(r[1]), "mentions": int(r[2])}
+                 for r in ds.query(PER_CLASS)]
+    per_doc = [{"doc": local(str(r[0])), "title": str(r[1] or ""), "entities": int(r[2]),
+                "mentions": int(r[3])} for r in ds.query(PER_DOCUMENT)]
+    return {"per_class": per_class, "per_document": per_doc,
+            "triples": len(ds), "named_graphs": sum(1 for _ in ds.graphs())}

@@ -1,0 +1,25 @@
+"""Reading a built graph back (the in-process store)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rdflib import Dataset
+
+from extract.reader import InputError
+
+FORMATS = {".trig": "trig", ".nq": "nquads", ".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld"}
+
+
+def load_dataset(path: Path) -> Dataset:
+    if not path.is_file():
+        raise InputError(f"{path}: no such graph file (run `kg build` first)")
+    fmt = FORMATS.get(path.suffix)
+    if fmt is None:
+        raise InputError(f"{path}: unknown graph format (expected one of {', '.join(FORMATS)})")
+    ds = Dataset()
+    try:
+        ds.parse(path, format=fmt)
+    except Exception as e:  # rdflib raises many parser-specific types
+        raise InputError(f"{path}: cannot parse as {fmt}: {str(e).splitlines()[0]}") from None
+    return ds

@@ -1,0 +1,82 @@
+"""The project's vocabulary as checked Python namespaces: a misspelt term fails at import.
+
+`tests/test_vocab.py` keeps this list equal to the terms defined in `ontology/policy.ttl`.
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
+
+ONT_IRI = "https://w3id.org/policy-kg/ont#"
+OA = Namespace("http://www.w3.org/ns/oa#")
+WD = Namespace("http://www.wikidata.org/entity/")
+
+
+class PKG(DefinedNamespace):
+    _NS = Namespace(ONT_IRI)
+    _fail = True
+
+    # classes
+    Agreement: URIRef
+    BorderEconomicCooperationZone: URIRef
+    BorderOpeningPilotZone: URIRef
+    BorderTradeZone: URIRef
+    City: URIRef
+    CityCluster: URIRef
+    ComprehensiveBondedZone: URIRef
+    ComprehensiveNationalScienceCenter: URIRef
+    Corridor: URIRef
+    Country: URIRef
+    CrossBorderEcommerceZone: URIRef
+    CrossBorderEconomicCooperationZone: URIRef
+    DevelopmentAxis: URIRef
+    DevelopmentZone: URIRef
+    Document: URIRef
+    EconomicBelt: URIRef
+    EconomicCorridor: URIRef
+    EconomicTechDevelopmentZone: URIRef
+    Entity: URIRef
+    FreeTradePort: URIRef
+    FreeTradeZone: URIRef
+    FreightTrainService: URIRef
+    HighTechZone: URIRef
+    Highway: URIRef
+    IndustrialTransferDemonstrationZone: URIRef
+    Industry: URIRef
+    LandSeaCorridor: URIRef
+    LargeScienceFacility: URIRef
+    MacroRegion: URIRef
+    Mention: URIRef
+    MetropolitanArea: URIRef
+    NationalKeyLaboratory: URIRef
+    NationalNewArea: URIRef
+    NationalRegionalMedicalCenter: URIRef
+    Organization: URIRef
+    Place: URIRef
+    Platform: URIRef
+    Port: URIRef
+    Province: URIRef
+    Railway: URIRef
+    SciTechInnovationCenter: URIRef
+    ScienceCity: URIRef
+    SpecialCustomsSupervisionArea: URIRef
+    StrategicRegion: URIRef
+    Strategy: URIRef
+    Waterway: URIRef
+    WorldRegion: URIRef
+    # properties
+    abbreviation: URIRef
+    adcode: URIRef
+    clusterTier: URIRef
+    confidence: URIRef
+    connects: URIRef
+    establishedYear: URIRef
+    hosts: URIRef
+    isoCode: URIRef
+    locatedIn: URIRef
+    memberOf: URIRef
+    mentions: URIRef
+    partOf: URIRef
+    rule: URIRef
+    surfaceType: URIRef

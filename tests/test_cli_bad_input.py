@@ -1,0 +1,74 @@
+"""Bad input: one clear line on stderr, exit code 2, no traceback, nothing written."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+
+def run_build(kg_command, tmp_path: Path, *inputs: str) -> subprocess.CompletedProcess:
+    out = tmp_path / "out"
+    return subprocess.run([*kg_command, "build", *inputs, "--out", str(out)], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=300)
+
+
+def assert_refused(result: subprocess.CompletedProcess, tmp_path: Path, words: str) -> None:
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert words in lines[0]
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_path(kg_command, tmp_path):
+    assert_refused(run_build(kg_command, tmp_path, "no-such-file.txt"), tmp_path,
+                   "no such file or directory")
+
+
+def test_empty_file(kg_command, tmp_path):
+    (tmp_path / "empty.txt").write_text("")
+    assert_refused(run_build(kg_command, tmp_path, "empty.txt"), tmp_path, "empty")
+
+
+def test_whitespace_only_file(kg_command, tmp_path):
+    (tmp_path / "blank.txt").write_text(" \n\n \t\n")
+    assert_refused(run_build(kg_command, tmp_path, "blank.txt"), tmp_path, "empty")
+
+
+def test_binary_file(kg_command, tmp_path):
+    (tmp_path / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    assert_refused(run_build(kg_command, tmp_path, "image.txt"), tmp_path, "binary")
+
+
+def test_directory_without_text(kg_command, tmp_path):
+    (tmp_path / "nothing").mkdir()
+    (tmp_path / "nothing" / "data.csv").write_text("a,b\n")
+    assert_refused(run_build(kg_command, tmp_path, "nothing"), tmp_path, "no text files")
+
+
+def test_latin1_bytes_that_are_not_chinese_are_refused(kg_command, tmp_path):
+    (tmp_path / "latin.txt").write_bytes("Zürich, Genève, Straße, déjà vu".encode("latin-1"))
+    assert_refused(run_build(kg_command, tmp_path, "latin.txt"), tmp_path, "GBK")
+
+
+def test_unknown_option_is_a_usage_error(kg_command, tmp_path):
+    result = subprocess.run([*kg_command, "build", "--no-such-option"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=60)
+    assert_refused(result, tmp_path, "unrecognized arguments")
+
+
+@pytest.mark.parametrize("command", ["validate", "stats"])
+def test_missing_graph(kg_command, tmp_path, command):
+    result = subprocess.run([*kg_command, command, "--graph", "nowhere.trig"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=60)
+    assert_refused(result, tmp_path, "no such graph file")
+
+
+def test_unparseable_graph(kg_command, tmp_path):
+    (tmp_path / "bad.trig").write_text("this is not trig {")
+    result = subprocess.run([*kg_command, "validate", "--graph", "bad.trig"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=60)
+    assert_refused(result, tmp_path, "cannot parse")
