@@ -16,6 +16,7 @@ from .gazetteer import PATTERNS, Gazetteer
 
 RUN_RULE = "abbrev-run/v1"
 NAMED_RUN_RULE = "abbrev-named-run/v1"
+DIRECTION_RUN_RULE = "direction-run/v1"
 RUN_PRIORITY = 1
 
 
@@ -23,7 +24,7 @@ RUN_PRIORITY = 1
 class Run:
     start: int
     end: int
-    refs: tuple[str, ...]  # one per character
+    refs: tuple[str, ...]  # one per character, from `start` on (a suffix may follow them)
     rule: str
 
 
@@ -35,6 +36,7 @@ class RunRules:
     follow: tuple[str, ...]
     precede: tuple[str, ...]
     named: dict[str, tuple[str, ...]]
+    directions: tuple[tuple[re.Pattern[str], dict[str, str]], ...]
 
 
 def _tsv(path: Path) -> list[list[str]]:
@@ -50,6 +52,15 @@ def load_rules(gaz: Gazetteer, patterns: Path = PATTERNS) -> RunRules:
         unknown = [r for r in refs if r not in gaz.entries]
         if len(refs) != len(run) or unknown:
             raise ValueError(f"named_runs.tsv: {run} has a bad ref list {refs}")
+    directions = []
+    for suffix, mapping in _tsv(patterns / "direction_runs.tsv"):
+        regions = dict(pair.split("=", 1) for pair in mapping.split(";"))
+        for ref in regions.values():
+            if ref not in gaz.entries:
+                raise ValueError(f"direction_runs.tsv: unknown ref {ref}")
+        allowed = re.escape("".join(regions))
+        directions.append((re.compile(f"([{allowed}]{{2,{len(regions)}}}){re.escape(suffix)}"),
+                           regions))
     return RunRules(
         pattern=re.compile(f"[{re.escape(chars)}]{{2,8}}") if chars else re.compile("(?!)"),
         province=dict(gaz.province_abbr),
@@ -57,6 +68,7 @@ def load_rules(gaz: Gazetteer, patterns: Path = PATTERNS) -> RunRules:
         follow=tuple(sorted((r[1] for r in contexts if r[0] == "follow"), key=len, reverse=True)),
         precede=tuple(r[1] for r in contexts if r[0] == "precede"),
         named=named,
+        directions=tuple(directions),
     )
 
 
@@ -83,6 +95,11 @@ def find_runs(text: str, rules: RunRules, base: int = 0) -> Iterable[Run]:
         while pos >= 0:
             yield Run(base + pos, base + pos + len(name), refs, NAMED_RUN_RULE)
             pos = text.find(name, pos + 1)
+    for pattern, chars in rules.directions:
+        for m in pattern.finditer(text):
+            refs = tuple(chars[c] for c in m.group(1))
+            if len(set(refs)) == len(refs):
+                yield Run(base + m.start(), base + m.end(), refs, DIRECTION_RUN_RULE)
     for m in rules.pattern.finditer(text):
         refs = _refs_of(m.group(), rules)
         if refs is None or len(set(refs)) != len(refs):

@@ -1,0 +1,93 @@
+"""Extraction speed against two baselines measured in the same run.
+
+    python bench/extraction_speed.py [--chars 2000000] [--repeat 3]
+
+Baselines: jieba segmenting the same text (what a segment-everything pipeline would cost), and
+one Aho-Corasick pass with 10,000 phrases (the floor of any gazetteer matcher). The target of
+the project is at least 1 M chars/s per core for the whole extraction.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import ahocorasick
+import jieba
+
+from extract.gazetteer import default
+from extract.pipeline import Extractor
+
+ROOT = Path(__file__).resolve().parents[1]
+TEXTS = [ROOT / "corpus" / "lu-li-2025-regional-coordination.zh.txt",
+         *sorted((ROOT.parent / "shared" / "corpus-dev").glob("*.txt"))]
+
+
+def corpus(chars: int) -> dict[str, str]:
+    """Each text repeated up to `chars` characters, and all of them mixed."""
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in TEXTS if p.exists()}
+    out = {name: (t * (chars // len(t) + 1))[:chars] for name, t in texts.items()}
+    mixed = "\n\n".join(texts.values())
+    out["mixed"] = (mixed * (chars // len(mixed) + 1))[:chars]
+    return out
+
+
+def best_of(repeat: int, fn) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def phrases_10k() -> list[str]:
+    names = sorted(default().surfaces)
+    extra = [f"{a}{b}" for a in names[:200] for b in ("城市群", "开发区", "经济带", "新区", "港")]
+    pool = names + extra
+    i = 0
+    while len(pool) < 10_000:
+        pool.append(f"{names[i % len(names)]}{i}")
+        i += 1
+    return pool[:10_000]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--chars", type=int, default=1_000_000)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--json", type=Path, help="also write the results here")
+    args = ap.parse_args()
+
+    extractor = Extractor()
+    jieba.initialize()
+    automaton = ahocorasick.Automaton()
+    for p in phrases_10k():
+        automaton.add_word(p, p)
+    automaton.make_automaton()
+    extractor.extract("warm-up", TEXTS[0].read_text(encoding="utf-8")[:5000])
+
+    rows = []
+    for name, text in corpus(args.chars).items():
+        n = len(text)
+        t_ours = best_of(args.repeat, lambda text=text: extractor.extract(name, text))
+        t_jieba = best_of(args.repeat, lambda text=text: sum(1 for _ in jieba.cut(text)))
+        t_ac = best_of(args.repeat, lambda text=text: sum(1 for _ in automaton.iter(text)))
+        rows.append({"text": name, "chars": n, "ours_chars_per_s": n / t_ours,
+                     "jieba_chars_per_s": n / t_jieba, "aho_corasick_10k_chars_per_s": n / t_ac,
+                     "ours_vs_jieba": t_jieba / t_ours, "ours_vs_aho_corasick": t_ac / t_ours})
+    print(f"{'text':<44}{'ours M/s':>9}{'jieba M/s':>10}{'AC-10k M/s':>11}"
+          f"{'×jieba':>8}{'×AC':>7}")
+    for r in rows:
+        print(f"{r['text']:<44}{r['ours_chars_per_s'] / 1e6:>9.2f}"
+              f"{r['jieba_chars_per_s'] / 1e6:>10.2f}{r['aho_corasick_10k_chars_per_s'] / 1e6:>11.2f}"
+              f"{r['ours_vs_jieba']:>8.2f}{r['ours_vs_aho_corasick']:>7.2f}")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(rows, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

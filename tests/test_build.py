@@ -1,0 +1,117 @@
+"""`kg build` end to end on the article, as a subprocess, and what its outputs hold."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+from rdflib import Dataset
+
+from conftest import ARTICLE
+
+EVIDENCE = """
+PREFIX pkg: <https://w3id.org/policy-kg/ont#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?label ?start ?end ?exact ?rule WHERE {
+  GRAPH ?g { ?m a pkg:Mention ; oa:hasBody ?e ; pkg:rule ?rule ;
+                oa:hasTarget [ oa:hasSelector [ oa:start ?start ; oa:end ?end ] ,
+                                              [ oa:exact ?exact ] ] }
+  ?e skos:prefLabel ?label . FILTER(LANG(?label) = "zh")
+} ORDER BY ?start
+"""
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, kg_command):
+    out = tmp_path_factory.mktemp("build")
+    result = subprocess.run([*kg_command, "build", str(ARTICLE), "--out", str(out)],
+                            capture_output=True, text=True, timeout=600)
+    return result, out
+
+
+def test_build_exits_0_and_reports_a_valid_graph(built):
+    result, out = built
+    assert result.returncode == 0, result.stderr
+    assert "conforms" in result.stdout
+    assert sorted(p.name for p in out.iterdir()) == ["graph.trig", "mentions.jsonl",
+                                                      "report.json"]
+
+
+def test_mentions_jsonl_points_into_the_original_text(built):
+    _, out = built
+    text = ARTICLE.read_text(encoding="utf-8")
+    rows = [json.loads(line) for line in (out / "mentions.jsonl").read_text().splitlines()]
+    assert len(rows) > 500
+    for row in rows:
+        assert set(row) == {"doc", "start", "end", "text", "type", "iri", "rule"}
+        assert text[row["start"]:row["end"]] == row["text"]
+    assert any(r["text"] == "浙" and r["iri"].endswith("/province/330000") for r in rows)
+
+
+def test_graph_has_named_graphs_and_evidence_for_each_mention(built):
+    _, out = built
+    ds = Dataset()
+    ds.parse(out / "graph.trig", format="trig")
+    names = {str(g.identifier).rsplit("/graph/", 1)[-1] for g in ds.graphs()}
+    assert {"ontology", "reference", "doc/lu-li-2025-regional-coordination-zh"} <= names
+    ds.default_union = True
+    text = ARTICLE.read_text(encoding="utf-8")
+    rows = list(ds.query(EVIDENCE))
+    assert rows
+    for label, start, end, exact, rule in rows:
+        assert text[int(start):int(end)] == str(exact)
+    assert ("合肥市", "合肥") in {(str(r[0]), str(r[3])) for r in rows}
+
+
+def test_document_metadata(built):
+    _, out = built
+    report = json.loads((out / "report.json").read_text())
+    doc = next(iter(report["documents"].values()))
+    assert doc["title"].startswith('"十四五"时期中国区域协调发展进展')
+    assert doc["authors"] == ["卢伟", "李沛霖"]
+    assert doc["date"] == "2025"
+    assert report["validation"]["conforms"] is True
+    assert report["entities_per_class"]["Province"] >= 30
+
+
+def test_stats_and_validate_read_the_built_graph(built, kg_command):
+    _, out = built
+    graph = str(out / "graph.trig")
+    v = subprocess.run([*kg_command, "validate", "--graph", graph], capture_output=True,
+                       text=True, timeout=300)
+    assert v.returncode == 0, v.stderr
+    s = subprocess.run([*kg_command, "stats", "--graph", graph, "--json"], capture_output=True,
+                       text=True, timeout=300)
+    assert s.returncode == 0, s.stderr
+    per_class = {r["class"]: r for r in json.loads(s.stdout)["per_class"]}
+    assert per_class["Province"]["entities"] >= 30
+    assert per_class["MacroRegion"]["mentions"] > 100
+
+
+def test_validate_rejects_a_graph_that_breaks_the_shapes(built, kg_command, tmp_path):
+    _, out = built
+    ds = Dataset()
+    ds.parse(out / "graph.trig", format="trig")
+    from rdflib.namespace import SKOS
+    for g in ds.graphs():
+        for s, p, o in list(g.triples((None, SKOS.prefLabel, None))):
+            if str(s).endswith("/province/340000"):
+                g.remove((s, p, o))
+    broken = tmp_path / "broken.trig"
+    ds.serialize(destination=broken, format="trig")
+    v = subprocess.run([*kg_command, "validate", "--graph", str(broken)], capture_output=True,
+                       text=True, timeout=300)
+    assert v.returncode == 1
+    assert "does not conform" in v.stderr
+
+
+def test_gbk_input_is_decoded(kg_command, tmp_path):
+    (tmp_path / "gbk.txt").write_bytes("支持广西、云南建设沿边开放平台。".encode("gbk"))
+    result = subprocess.run([*kg_command, "build", "gbk.txt", "--out", "out"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "decoded as gb18030" in result.stderr
+    rows = [json.loads(x) for x in (tmp_path / "out" / "mentions.jsonl").read_text().splitlines()]
+    assert [r["text"] for r in rows] == ["广西", "云南"]

@@ -1,0 +1,110 @@
+"""Extraction on sentences of our choosing: the expected entities at the expected offsets."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def found(extractor, text: str) -> list[tuple[int, int, str, str, str | None]]:
+    doc = extractor.extract("t", text)
+    for m in doc.mentions:
+        assert text[m.start:m.end] == m.text  # offsets point into the ORIGINAL text
+    return [(m.start, m.end, m.text, m.type, m.iri) for m in doc.mentions]
+
+
+def refs(extractor, text: str) -> list[str | None]:
+    return [m[4] for m in found(extractor, text)]
+
+
+def test_provinces_cities_and_clusters_with_offsets(extractor):
+    text = "安徽合肥承载8个大科学装置,京津冀地区和长三角城市群领先。"
+    assert found(extractor, text) == [
+        (0, 2, "安徽", "Province", "province/340000"),
+        (2, 4, "合肥", "City", "city/340100"),
+        (14, 19, "京津冀地区", "CityCluster", "city-cluster/jing-jin-ji"),
+        (20, 26, "长三角城市群", "CityCluster", "city-cluster/chang-san-jiao"),
+    ]
+
+
+@pytest.mark.parametrize(("text", "absent"), [
+    ("应推广东部地区的经验", "province/440000"),  # 广东 is not in 推广东部
+    ("依托珠江西江经济带建设", "province/360000"),  # 江西 is not in 珠江西江
+    ("其中东部地区占比高达51.8%", "world-region/zhong-dong"),  # 中东 is not in 其中东部
+])
+def test_a_name_inside_a_longer_word_is_not_a_mention(extractor, text, absent):
+    assert absent not in refs(extractor, text)
+
+
+def test_near_misses_still_find_the_real_names(extractor):
+    assert refs(extractor, "应推广东部地区的经验") == ["macro-region/east"]
+    assert refs(extractor, "其中东部地区占比") == ["macro-region/east"]
+
+
+def test_a_name_split_by_a_pdf_line_break_is_found_with_original_offsets(extractor):
+    prose = "东部地区与中部地区、西部地区、东北地区经济发展绝对差距拉大,与西部"
+    text = prose + "地区相对差距缩小,粤 港澳地区上升。"
+    mentions = found(extractor, text)
+    assert (len(prose) - 2, len(prose) + 2, "西部地区", "MacroRegion",
+            "macro-region/west") in mentions
+    text = "东部地区相比中部地区和西部地区的社会消费品零售总额差距有所减小而中西\n\n部地区增长"
+    m = found(extractor, text)[-1]
+    assert m[2] == "中西\n\n部地区" and m[4] == "macro-region/central-west"
+
+
+def test_a_dash_read_as_yi_inside_a_name(extractor):
+    mentions = found(extractor, "加快推进中国一东盟自贸区 3.0 版建设")
+    assert [m[2] for m in mentions] == ["中国一东盟自贸区"]
+    assert mentions[0][3] == "Agreement"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("浙粤苏琼人口持续聚集", ["province/330000", "province/440000", "province/320000",
+                          "province/460000"]),
+    ("晋冀鲁豫交界地区", ["province/140000", "province/130000", "province/370000",
+                      "province/410000"]),
+    ("川渝地区合作", ["province/510000", "province/500000"]),
+    ("北上广深房价", ["province/110000", "province/310000", "city/440100", "city/440300"]),
+    ("美欧日韩外贸进出口额", ["country/usa", "world-region/ou-zhou", "country/jpn",
+                        "country/kor"]),
+])
+def test_abbreviation_runs_name_one_place_per_character(extractor, text, expected):
+    assert refs(extractor, text) == expected
+
+
+def test_direction_runs_list_macro_regions(extractor):
+    assert refs(extractor, "东中西部地区义务教育") == [
+        "macro-region/east", "macro-region/central", "macro-region/west"]
+    assert refs(extractor, "南北方经济差距") == ["macro-region/south", "macro-region/north"]
+
+
+def test_京津冀_is_the_region_not_three_provinces(extractor):
+    assert refs(extractor, "京津冀协同发展") [0] != "province/110000"
+
+
+def test_two_abbreviations_without_a_place_context_are_not_a_run(extractor):
+    assert refs(extractor, "新青年杂志") == []
+
+
+def test_weak_city_names_need_a_place_next_to_them(extractor):
+    assert refs(extractor, "欢迎各位来宾") == []
+    assert refs(extractor, "广西来宾、百色") == ["province/450000", "city/451300",
+                                          "city/451000"]
+
+
+def test_municipalities_link_to_the_province_level_entity(extractor):
+    assert refs(extractor, "北京独角兽共66家") == ["province/110000"]
+
+
+def test_free_trade_zone_names_in_their_short_forms(extractor):
+    assert refs(extractor, "上海自贸试验区和中国（广东）自由贸易试验区") == [
+        "platform/ftz-310000", "platform/ftz-440000"]
+
+
+def test_shape_rules_find_names_the_gazetteer_lacks(extractor):
+    mentions = found(extractor, "建设赣州都市圈和洋山港综合保税区")
+    assert ("赣州都市圈", "MetropolitanArea", None) in [(m[2], m[3], m[4]) for m in mentions]
+
+
+def test_every_mention_has_a_rule(extractor):
+    doc = extractor.extract("t", "以昆明都市圈、南宁都市圈、北部湾城市群为支撑,浙粤苏琼")
+    assert all(m.rule and m.rule.endswith("/v1") for m in doc.mentions)
