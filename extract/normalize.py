@@ -4,7 +4,8 @@ Two kinds of change, both chosen so that evidence can always point into the orig
 - one-for-one character replacements (full-width ASCII, ideographic space, dash variants), which
   keep every offset;
 - deletion of the whitespace that the PDF put inside sentences (a space or a line break between
-  two Chinese characters), which shifts later offsets; the shifts are kept as sparse breakpoints.
+  two Chinese characters) and of double quotation marks, which shifts later offsets; the shifts
+  are kept as sparse breakpoints.
 
 The OCR reading of a dash as 一 (中国一东盟) is NOT rewritten here: 一 is a real word far more
 often than a misread dash, so the gazetteer matcher recognises both spellings instead.
@@ -34,6 +35,9 @@ _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _INLINE_SPACE = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[{_CJK}])")
 # A line break (or a blank line, at a page break) between two Chinese characters: the sentence
 # goes on across it when the line before is long prose, not a short heading.
+# Quotation marks around or inside a name ("一带一路", "广州—深圳—香港—澳门"科技创新走廊) are
+# dropped so that the name reads as one; they never carry a name's meaning.
+_QUOTES = re.compile(r'["“”]')
 _BREAK = re.compile(rf"(?<=[{_CJK}])[ \t]*\n(?:[ \t]*\n)?[ \t]*(?=[{_CJK}])")
 MIN_PROSE_LINE = 30
 
@@ -74,6 +78,7 @@ def _line_before(text: str, pos: int) -> str:
 
 def _deletions(text: str) -> list[tuple[int, int]]:
     spans = [m.span() for m in _INLINE_SPACE.finditer(text)]
+    spans += [m.span() for m in _QUOTES.finditer(text)]
     for m in _BREAK.finditer(text):
         if len(_line_before(text, m.start()).strip()) >= MIN_PROSE_LINE:
             spans.append(m.span())

@@ -10,6 +10,7 @@ from .components import build_nlp
 from .metadata import document_meta
 from .normalize import normalise
 from .records import ExtractedDocument, Mention
+from .sections import body_end
 
 CHUNK = 4000  # characters per spaCy Doc: long enough to amortise the per-Doc cost
 
@@ -38,7 +39,7 @@ class Extractor:
         to_original = norm.offsets.span_to_original
         mentions: list[Mention] = []
         sentences: list[tuple[int, int]] = []
-        pieces = list(chunks(norm.text))
+        pieces = list(chunks(norm.text[:body_end(norm.text)]))
         docs = self.nlp.pipe(piece for piece, _ in pieces)
         for doc, (_, base) in zip(docs, pieces, strict=True):
             for s, e in doc.user_data["pkg_sentences"]:

@@ -16,11 +16,16 @@ from .gazetteer import PATTERNS
 from .records import Candidate
 
 SHAPE_PRIORITY = 2
-ANCHOR_CLASSES = frozenset({"Province", "City", "Country"})
+# A platform or cluster takes its name from a province, a city or a cluster (赣州都市圈,
+# 京津冀科技创新走廊); a country name before a platform word is generic (中国综合性国家科学中心).
+ANCHOR_CLASSES = frozenset({"Province", "City", "CityCluster", "StrategicRegion"})
 CONNECTORS = ("至", "—", "一")
 
 # jieba part-of-speech tagging of a short window: [(word, flag)]
 Tagger = Callable[[str], Sequence[tuple[str, str]]]
+# a full name -> (entity refs, class) when the gazetteer knows it
+Lookup = Callable[[str], tuple[tuple[str, ...], str] | None]
+ELLIPSIS_RULE = "ellipsis/v1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,19 +56,23 @@ def shape_candidates(text: str, found: Sequence[Candidate], run_pattern: re.Patt
                      rules: ShapeRules, tag: Tagger, base: int = 0) -> Iterable[Candidate]:
     """Shape candidates in `text` (a chunk starting at `base`), anchored on `found` candidates."""
     places_ending: dict[int, list[Candidate]] = {}
+    names_ending: set[int] = set()
     for c in found:
+        names_ending.add(c.end - base)
         if c.cls in ANCHOR_CLASSES:
             places_ending.setdefault(c.end - base, []).append(c)
     for m in rules.pattern.finditer(text):
         rule = rules.rules[m.group()]
-        start = _anchor_start(text, m.start(), rule, places_ending, run_pattern, tag, base)
+        start = _anchor_start(text, m.start(), rule, places_ending, names_ending, run_pattern,
+                              tag, base)
         if start is not None and start < m.start():
             yield Candidate(base + start, base + m.end(), (), rule.cls,
                             f"shape/{rule.suffix}/v1", SHAPE_PRIORITY)
 
 
 def _anchor_start(text: str, at: int, rule: ShapeRule, places_ending: dict[int, list[Candidate]],
-                  run_pattern: re.Pattern[str], tag: Tagger, base: int) -> int | None:
+                  names_ending: set[int], run_pattern: re.Pattern[str], tag: Tagger,
+                  base: int) -> int | None:
     places = places_ending.get(at, [])
     if "pair" in rule.anchors and places:
         first = min(p.start for p in places) - base
@@ -78,7 +87,10 @@ def _anchor_start(text: str, at: int, rule: ShapeRule, places_ending: dict[int, 
         for m in run_pattern.finditer(text, lo, at):
             if m.end() == at:
                 return m.start()
-    if "word" in rule.anchors and not places and at > 0 and "\u4e00" <= text[at - 1] <= "\u9fff":
+    # A jieba place-name token is an anchor only where no known name ends (东北地区 is a region,
+    # not the name of a medical centre).
+    if ("word" in rule.anchors and at not in names_ending and at > 0
+            and "\u4e00" <= text[at - 1] <= "\u9fff"):
         window_start = max(0, at - 6)
         window = text[window_start:at]
         tagged = list(tag(window))
@@ -87,3 +99,30 @@ def _anchor_start(text: str, at: int, rule: ShapeRule, places_ending: dict[int, 
             if flag == "ns" and len(word) >= 2 and window.endswith(word):
                 return at - len(word)
     return None
+
+
+def ellipsis_candidates(text: str, found: Sequence[Candidate], run_pattern: re.Pattern[str],
+                        rules: ShapeRules, lookup: Lookup) -> Iterable[Candidate]:
+    """Names that share the suffix of the last one in a list: 川藏、新藏、滇藏铁路 names three
+    railways; 渝昆、贵南、隆黄铁路 too. Each earlier item is as long as the last one's anchor, and is
+    a name only if the gazetteer knows item + suffix or the item is a run of abbreviations."""
+    for c in found:
+        surface = text[c.start:c.end]
+        suffix = max((s for s in rules.rules if surface.endswith(s) and len(s) < len(surface)),
+                     key=len, default=None)
+        if suffix is None or c.start == 0 or text[c.start - 1] != "、":
+            continue
+        width = len(surface) - len(suffix)
+        pos = c.start
+        while pos > width and text[pos - 1] == "、":
+            item_start = pos - 1 - width
+            item = text[item_start:pos - 1]
+            known = lookup(item + suffix)
+            if known is not None:
+                refs, cls = known
+            elif run_pattern.fullmatch(item) and not any(ch.isspace() for ch in item):
+                refs, cls = (), c.cls
+            else:
+                break
+            yield Candidate(item_start, pos - 1, refs, cls, ELLIPSIS_RULE, SHAPE_PRIORITY)
+            pos = item_start

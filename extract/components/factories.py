@@ -139,12 +139,22 @@ class ShapeRules:
     def __init__(self, reference_dir: str) -> None:
         self.rules = shapes.load_rules()
         self.run_pattern = _run_rules(reference_dir).pattern
+        self.gaz = _gazetteer(reference_dir)
+
+    def _lookup(self, name: str) -> tuple[tuple[str, ...], str] | None:
+        surfaces = self.gaz.surfaces.get(name)
+        if not surfaces:
+            return None
+        refs = tuple(s.ref for s in surfaces)
+        return refs, self.gaz.entries[refs[0]].cls
 
     def __call__(self, doc: Doc) -> Doc:
+        text = _text(doc)
         found = doc.user_data["pkg_candidates"]
-        extra = list(shapes.shape_candidates(_text(doc), found, self.run_pattern, self.rules,
-                                             _tag))
-        found.extend(extra)
+        found.extend(list(shapes.shape_candidates(text, found, self.run_pattern, self.rules,
+                                                  _tag)))
+        found.extend(list(shapes.ellipsis_candidates(text, found, self.run_pattern, self.rules,
+                                                     self._lookup)))
         return doc
 
 

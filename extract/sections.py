@@ -1,0 +1,15 @@
+"""Which part of a text is its body: a bibliography names places in the titles of other works,
+which are not what the text says about them, so extraction stops at its heading."""
+
+from __future__ import annotations
+
+import re
+
+_BIBLIOGRAPHY = re.compile(r"^[#*\s]*(?:参\s*考\s*文\s*献|References|REFERENCES|Bibliography)"
+                           r"[:：\s*]*$", re.MULTILINE)
+
+
+def body_end(text: str) -> int:
+    """Offset where the bibliography heading starts, or the text's length."""
+    m = _BIBLIOGRAPHY.search(text)
+    return m.start() if m else len(text)
