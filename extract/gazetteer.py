@@ -168,8 +168,13 @@ def _curated(ref_dir: Path, class_kind: dict[str, str]) -> Iterable[Entry]:
             if not r.get("key") or not r.get("label_zh"):
                 raise GazetteerError(f"{path.name} line {n}: key and label_zh are required")
             facts: list[tuple[str, str]] = []
+            # A cluster, metropolitan area or strategic region is made of the places listed
+            # for it: they are its members (province memberOf region), not what contains it.
+            grouping = class_kind[cls] == "city-cluster"
             for column, prop in (("part_of", "partOf"), ("connects", "connects"),
                                  ("located_in", "locatedIn")):
+                if grouping and column in ("part_of", "located_in"):
+                    prop = "member"
                 facts += [(prop, v) for v in _split(r.get(column))]
             if r.get("wikidata_qid"):
                 facts.append(("wikidata", r["wikidata_qid"]))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
+from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
@@ -37,7 +39,7 @@ def add_mention(g: Graph, doc_iri: URIRef, m: Mention) -> URIRef:
     g.add((quote, RDF.type, OA.TextQuoteSelector))
     g.add((quote, OA.exact, Literal(m.text)))
     g.add((node, PKG.rule, Literal(m.rule)))
-    g.add((node, PKG.confidence, Literal(round(m.confidence, 2), datatype=XSD.decimal)))
+    g.add((node, PKG.confidence, Literal(Decimal(f"{m.confidence:.2f}"), datatype=XSD.decimal)))
     return node
 
 
@@ -47,8 +49,9 @@ def document_graph(doc: ExtractedDocument, g: Graph) -> Graph:
     node = iris.document(doc.doc)
     g.add((node, RDF.type, PKG.Document))
     g.add((node, DCTERMS.source, Literal(doc.path)))
-    if doc.meta.title:
-        g.add((node, DCTERMS.title, Literal(doc.meta.title, lang="zh")))
+    # A title is required; when the text states none, the file name stands in (no language tag).
+    title = Literal(doc.meta.title, lang="zh") if doc.meta.title else Literal(Path(doc.path).stem)
+    g.add((node, DCTERMS.title, title))
     for author in doc.meta.authors:
         g.add((node, DCTERMS.creator, Literal(author, lang="zh")))
     if doc.meta.date:

@@ -44,9 +44,10 @@ class ValidationResult:
 
 
 def union_graph(ds: Dataset) -> Graph:
+    """All named graphs (and the default graph) merged: shapes apply across graphs."""
     g = Graph()
-    for triple in ds.triples((None, None, None)):
-        g.add(triple)
+    for s, p, o, _ in ds.quads((None, None, None, None)):
+        g.add((s, p, o))
     return g
 
 

@@ -179,7 +179,7 @@ class BoundaryCheck:
         return self.dt.cut(text, HMM=False)
 
     def _keep(self, doc: Doc, c: Candidate) -> bool:
-        if c.end - c.start > boundaries.MAX_CHECKED:
+        if c.end - c.start > boundaries.MAX_CHECKED and c.cls != "run":  # runs: always
             return True
         lo, hi = _sentence_bounds(doc, c.start)
         return boundaries.is_word(_text(doc), c.start, c.end, self.dt.FREQ, self._segment, lo, hi)
