@@ -104,7 +104,8 @@ def _anchor_start(text: str, at: int, rule: ShapeRule, places_ending: dict[int, 
 def ellipsis_candidates(text: str, found: Sequence[Candidate], run_pattern: re.Pattern[str],
                         rules: ShapeRules, lookup: Lookup) -> Iterable[Candidate]:
     """Names that share the suffix of the last one in a list: 川藏、新藏、滇藏铁路 names three
-    railways; 渝昆、贵南、隆黄铁路 too. Each earlier item is as long as the last one's anchor, and is
+    railways; 渝昆、贵南、隆黄铁路 too. Each earlier item is as long as the last one's anchor,
+    and is
     a name only if the gazetteer knows item + suffix or the item is a run of abbreviations."""
     for c in found:
         surface = text[c.start:c.end]

@@ -6,9 +6,8 @@ import json
 import subprocess
 
 import pytest
-from rdflib import Dataset
-
 from conftest import ARTICLE
+from rdflib import Dataset
 
 EVIDENCE = """
 PREFIX pkg: <https://w3id.org/policy-kg/ont#>
@@ -60,7 +59,7 @@ def test_graph_has_named_graphs_and_evidence_for_each_mention(built):
     text = ARTICLE.read_text(encoding="utf-8")
     rows = list(ds.query(EVIDENCE))
     assert rows
-    for label, start, end, exact, rule in rows:
+    for _label, start, end, exact, _rule in rows:
         assert text[int(start):int(end)] == str(exact)
     assert ("合肥市", "合肥") in {(str(r[0]), str(r[3])) for r in rows}
 

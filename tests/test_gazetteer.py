@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import csv
 
-from extract.gazetteer import spellings
-
 from conftest import ROOT
+
+from extract.gazetteer import spellings
 
 REF = ROOT / "ontology" / "reference"
 
