@@ -105,8 +105,7 @@ def ellipsis_candidates(text: str, found: Sequence[Candidate], run_pattern: re.P
                         rules: ShapeRules, lookup: Lookup) -> Iterable[Candidate]:
     """Names that share the suffix of the last one in a list: 川藏、新藏、滇藏铁路 names three
     railways; 渝昆、贵南、隆黄铁路 too. Each earlier item is as long as the last one's anchor,
-    and is
-    a name only if the gazetteer knows item + suffix or the item is a run of abbreviations."""
+    and is a name only if the gazetteer knows item + suffix or the item is an abbreviation run."""
     for c in found:
         surface = text[c.start:c.end]
         suffix = max((s for s in rules.rules if surface.endswith(s) and len(s) < len(surface)),

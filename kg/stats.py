@@ -15,17 +15,21 @@ SELECT ?class (COUNT(DISTINCT ?e) AS ?entities) (COUNT(DISTINCT ?m) AS ?mentions
 }} GROUP BY ?class ORDER BY DESC(?entities) ?class
 """
 
-PER_DOCUMENT = f"""
+DOCUMENTS = f"""
 PREFIX pkg: <{ONT_IRI}>
 PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT ?doc ?title (COUNT(DISTINCT ?e) AS ?entities) (COUNT(DISTINCT ?m) AS ?mentions) WHERE {{
-  GRAPH ?g {{
-    ?doc a pkg:Document .
-    OPTIONAL {{ ?doc dcterms:title ?title }}
-    OPTIONAL {{ ?doc pkg:mentions ?e }}
-    OPTIONAL {{ ?m <http://www.w3.org/ns/oa#hasTarget>/<http://www.w3.org/ns/oa#hasSource> ?doc }}
-  }}
-}} GROUP BY ?doc ?title ORDER BY ?doc
+SELECT ?doc (SAMPLE(?t) AS ?title) (COUNT(DISTINCT ?e) AS ?entities) WHERE {{
+  GRAPH ?g {{ ?doc a pkg:Document . OPTIONAL {{ ?doc dcterms:title ?t }}
+             OPTIONAL {{ ?doc pkg:mentions ?e }} }}
+}} GROUP BY ?doc ORDER BY ?doc
+"""
+
+MENTIONS_PER_DOCUMENT = f"""
+PREFIX pkg: <{ONT_IRI}>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+SELECT ?doc (COUNT(?m) AS ?mentions) WHERE {{
+  GRAPH ?g {{ ?m a pkg:Mention ; oa:hasTarget ?t . ?t oa:hasSource ?doc }}
+}} GROUP BY ?doc
 """
 
 
@@ -37,7 +41,8 @@ def stats(ds: Dataset) -> dict:
     ds.default_union = True
     per_class = [{"class": local(str(r[0])), "entities": int(r[1]), "mentions": int(r[2])}
                  for r in ds.query(PER_CLASS)]
+    mentions = {str(r[0]): int(r[1]) for r in ds.query(MENTIONS_PER_DOCUMENT)}
     per_doc = [{"doc": local(str(r[0])), "title": str(r[1] or ""), "entities": int(r[2]),
-                "mentions": int(r[3])} for r in ds.query(PER_DOCUMENT)]
+                "mentions": mentions.get(str(r[0]), 0)} for r in ds.query(DOCUMENTS)]
     return {"per_class": per_class, "per_document": per_doc,
             "triples": len(ds), "named_graphs": sum(1 for _ in ds.graphs())}
