@@ -19,6 +19,7 @@ import jieba
 
 from extract.gazetteer import default
 from extract.pipeline import Extractor
+from extract.sections import body_end
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXTS = [ROOT / "corpus" / "lu-li-2025-regional-coordination.zh.txt",
@@ -27,7 +28,10 @@ TEXTS = [ROOT / "corpus" / "lu-li-2025-regional-coordination.zh.txt",
 
 def corpus(chars: int) -> dict[str, str]:
     """Each text repeated up to `chars` characters, and all of them mixed."""
-    texts = {p.stem: p.read_text(encoding="utf-8") for p in TEXTS if p.exists()}
+    texts = {}
+    for p in TEXTS:
+        text = p.read_text(encoding="utf-8")
+        texts[p.stem] = text[:body_end(text)]  # a repeated bibliography would be skipped
     out = {name: (t * (chars // len(t) + 1))[:chars] for name, t in texts.items()}
     mixed = "\n\n".join(texts.values())
     out["mixed"] = (mixed * (chars // len(mixed) + 1))[:chars]

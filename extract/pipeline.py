@@ -32,7 +32,8 @@ class Extractor:
     """Holds the spaCy pipeline; `extract` is a pure function of the text."""
 
     def __init__(self, nlp: Language | None = None, reference_dir: str = "") -> None:
-        self.nlp = nlp or build_nlp(reference_dir)
+        # The bulk path reads the records; it does not need Docs re-cut at every name.
+        self.nlp = nlp or build_nlp(reference_dir, cut_doc=False)
 
     def extract(self, doc_id: str, text: str, path: str = "") -> ExtractedDocument:
         norm = normalise(text)

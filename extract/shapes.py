@@ -21,8 +21,8 @@ SHAPE_PRIORITY = 2
 ANCHOR_CLASSES = frozenset({"Province", "City", "CityCluster", "StrategicRegion"})
 CONNECTORS = ("至", "—", "一")
 
-# jieba part-of-speech tagging of a short window: [(word, flag)]
-Tagger = Callable[[str], Sequence[tuple[str, str]]]
+# length of the place-name word (by jieba's dictionary tags) that ends a string, or 0
+PlaceWord = Callable[[str], int]
 # a full name -> (entity refs, class) when the gazetteer knows it
 Lookup = Callable[[str], tuple[tuple[str, ...], str] | None]
 ELLIPSIS_RULE = "ellipsis/v1"
@@ -53,7 +53,8 @@ def load_rules(patterns: Path = PATTERNS) -> ShapeRules:
 
 
 def shape_candidates(text: str, found: Sequence[Candidate], run_pattern: re.Pattern[str],
-                     rules: ShapeRules, tag: Tagger, base: int = 0) -> Iterable[Candidate]:
+                     rules: ShapeRules, place_word: PlaceWord,
+                     base: int = 0) -> Iterable[Candidate]:
     """Shape candidates in `text` (a chunk starting at `base`), anchored on `found` candidates."""
     places_ending: dict[int, list[Candidate]] = {}
     names_ending: set[int] = set()
@@ -64,14 +65,14 @@ def shape_candidates(text: str, found: Sequence[Candidate], run_pattern: re.Patt
     for m in rules.pattern.finditer(text):
         rule = rules.rules[m.group()]
         start = _anchor_start(text, m.start(), rule, places_ending, names_ending, run_pattern,
-                              tag, base)
+                              place_word, base)
         if start is not None and start < m.start():
             yield Candidate(base + start, base + m.end(), (), rule.cls,
                             f"shape/{rule.suffix}/v1", SHAPE_PRIORITY)
 
 
 def _anchor_start(text: str, at: int, rule: ShapeRule, places_ending: dict[int, list[Candidate]],
-                  names_ending: set[int], run_pattern: re.Pattern[str], tag: Tagger,
+                  names_ending: set[int], run_pattern: re.Pattern[str], place_word: PlaceWord,
                   base: int) -> int | None:
     places = places_ending.get(at, [])
     if "pair" in rule.anchors and places:
@@ -91,13 +92,9 @@ def _anchor_start(text: str, at: int, rule: ShapeRule, places_ending: dict[int, 
     # not the name of a medical centre).
     if ("word" in rule.anchors and at not in names_ending and at > 0
             and "\u4e00" <= text[at - 1] <= "\u9fff"):
-        window_start = max(0, at - 6)
-        window = text[window_start:at]
-        tagged = list(tag(window))
-        if tagged:
-            word, flag = tagged[-1]
-            if flag == "ns" and len(word) >= 2 and window.endswith(word):
-                return at - len(word)
+        n = place_word(text[max(0, at - 6):at])
+        if n:
+            return at - n
     return None
 
 

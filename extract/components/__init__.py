@@ -1,7 +1,7 @@
 """spaCy pipeline components of policy-kg, registered under versioned names.
 
-Each component does one job on a Doc of normalised text (cut at sentence ends by
-`SentenceTokenizer`) and keeps its results as plain records in `doc.user_data`:
+Each component does one job on a Doc of normalised text (one token per chunk, made by
+`ChunkTokenizer`) and keeps its results as plain records in `doc.user_data`:
 
 | component | needs | sets |
 |---|---|---|
@@ -14,6 +14,6 @@ Each component does one job on a Doc of normalised text (cut at sentence ends by
   entity ref); `pkg_mentions` |
 """
 
-from .factories import SentenceTokenizer, build_nlp
+from .factories import ChunkTokenizer, build_nlp
 
-__all__ = ["SentenceTokenizer", "build_nlp"]
+__all__ = ["ChunkTokenizer", "build_nlp"]

@@ -23,22 +23,31 @@ from ..sentences import split_sentences
 jieba.setLogLevel(60)  # jieba prints its dictionary loading to stderr otherwise
 
 
-class SentenceTokenizer:
-    """Cuts the text at sentence ends only; the linker re-cuts it at the edges of the names.
+class ChunkTokenizer:
+    """The whole chunk as one token: the components work on the text and keep plain records.
 
-    A token per character would make every name a span of whole tokens from the start, but
-    building such a Doc costs more than all the matching together; so the first Doc is coarse
-    and `policy_kg_linker_v1` returns a Doc cut exactly where the kept names begin and end.
+    `policy_kg_linker_v1` (with `cut_doc`, the default) returns a Doc cut where the kept names and
+    the sentences begin and end, with the names as `doc.ents`. A token per character from the
+    start would cost more than all the matching together; the bulk path (`Extractor`) skips the
+    re-cut and reads the records.
     """
+
+    # Tokens of running text are unique strings: in the language's vocab each would become a
+    # lexeme with computed attributes (≈65 µs each) kept for ever. A bare Vocab makes them cheap,
+    # and replacing it now and then bounds the memory a long corpus takes.
+    MAX_STRINGS = 200_000
 
     def __init__(self, vocab: Vocab) -> None:
         self.vocab = vocab
+        self.scratch = Vocab()
+
+    def vocab_for_new_doc(self) -> Vocab:
+        if len(self.scratch.strings) > self.MAX_STRINGS:
+            self.scratch = Vocab()
+        return self.scratch
 
     def __call__(self, text: str) -> Doc:
-        cuts = {0, len(text)}
-        for s, e in split_sentences(text):
-            cuts.update((s, e))
-        doc = _doc_cut_at(self.vocab, text, cuts)
+        doc = _doc_cut_at(self.vocab_for_new_doc(), text, {0, len(text)})
         doc.user_data["pkg_text"] = text  # Doc.text is rebuilt from tokens on every access
         return doc
 
@@ -152,15 +161,25 @@ class ShapeRules:
         text = _text(doc)
         found = doc.user_data["pkg_candidates"]
         found.extend(list(shapes.shape_candidates(text, found, self.run_pattern, self.rules,
-                                                  _tag)))
+                                                  _place_word_ending)))
         found.extend(list(shapes.ellipsis_candidates(text, found, self.run_pattern, self.rules,
                                                      self._lookup)))
         return doc
 
 
-def _tag(text: str) -> list[tuple[str, str]]:
+def _place_word_ending(text: str) -> int:
+    """Length of the longest jieba dictionary word tagged `ns` (place name) that ends `text`."""
+    tags = _word_tags()
+    for n in range(min(len(text), 6), 1, -1):
+        if tags.get(text[-n:]) == "ns":
+            return n
+    return 0
+
+
+@lru_cache(maxsize=1)
+def _word_tags() -> dict[str, str]:
     _jieba()
-    return [(p.word, p.flag) for p in jieba.posseg.cut(text, HMM=False)]
+    return jieba.posseg.dt.word_tag_tab
 
 
 @Language.factory("policy_kg_shapes_v1", default_config={"reference_dir": ""})
@@ -213,9 +232,10 @@ class Linker:
     """Links every chosen name to one entity (or leaves it unlinked with its shape type), and
     returns the Doc cut at the names' edges with the names as `doc.ents`."""
 
-    def __init__(self, reference_dir: str) -> None:
+    def __init__(self, reference_dir: str, cut_doc: bool) -> None:
         self.gaz = _gazetteer(reference_dir)
         self.weak = gazetteer.weak_names()
+        self.cut_doc = cut_doc
 
     def __call__(self, doc: Doc) -> Doc:
         text = _text(doc)
@@ -232,6 +252,9 @@ class Linker:
                 ref, confidence = linking.choose_ref(c.refs, self.gaz)
                 mentions.append((c.start, c.end, self.gaz.entries[ref].cls, ref, c.rule,
                                  confidence))
+        doc.user_data["pkg_mentions"] = mentions
+        if not self.cut_doc:
+            return doc
         cuts = {0, len(text)}
         for s, e in doc.user_data["pkg_sentences"]:
             cuts.update((s, e))
@@ -239,7 +262,6 @@ class Linker:
             cuts.update((s, e))
         out = _doc_cut_at(doc.vocab, text, cuts)
         out.user_data.update(doc.user_data)
-        out.user_data["pkg_mentions"] = mentions
         _mark_sentences(out, doc.user_data["pkg_sentence_starts"])
         index = _token_starts(out)
         index[len(text)] = len(out)
@@ -264,25 +286,27 @@ def _in_place_context(chosen: list[Candidate], i: int, text: str) -> bool:
     return text[c.end:c.end + 1] in ("市", "地区")
 
 
-@Language.factory("policy_kg_linker_v1", default_config={"reference_dir": ""})
-def make_linker(nlp: Language, name: str, reference_dir: str) -> Linker:
-    return Linker(reference_dir)
+@Language.factory("policy_kg_linker_v1", default_config={"reference_dir": "", "cut_doc": True})
+def make_linker(nlp: Language, name: str, reference_dir: str, cut_doc: bool) -> Linker:
+    return Linker(reference_dir, cut_doc)
 
 
 PIPELINE = ("policy_kg_sentences_v1", "policy_kg_gazetteer_v1", "policy_kg_abbreviations_v1",
             "policy_kg_shapes_v1", "policy_kg_boundaries_v1", "policy_kg_linker_v1")
 
 
-def build_nlp(reference_dir: str = "") -> Language:
+def build_nlp(reference_dir: str = "", cut_doc: bool = True) -> Language:
     """spaCy `blank("zh")` with the jieba segmenter, our character tokenizer and components.
 
     jieba is the word segmenter: `policy_kg_boundaries_v1` asks it about the few windows
     where a boundary is in doubt, so the whole text is never segmented word by word.
     """
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-    nlp.tokenizer = SentenceTokenizer(nlp.vocab)
+    nlp.tokenizer = ChunkTokenizer(nlp.vocab)
     for name in PIPELINE:
         config = {} if name in ("policy_kg_sentences_v1", "policy_kg_boundaries_v1") else {
             "reference_dir": reference_dir}
+        if name == "policy_kg_linker_v1":
+            config["cut_doc"] = cut_doc
         nlp.add_pipe(name, config=config)
     return nlp
