@@ -104,10 +104,12 @@ def ellipsis_candidates(text: str, found: Sequence[Candidate], run_pattern: re.P
     railways; 渝昆、贵南、隆黄铁路 too. Each earlier item is as long as the last one's anchor,
     and is a name only if the gazetteer knows item + suffix or the item is an abbreviation run."""
     for c in found:
+        if c.start == 0 or text[c.start - 1] != "、":
+            continue
         surface = text[c.start:c.end]
         suffix = max((s for s in rules.rules if surface.endswith(s) and len(s) < len(surface)),
                      key=len, default=None)
-        if suffix is None or c.start == 0 or text[c.start - 1] != "、":
+        if suffix is None:
             continue
         width = len(surface) - len(suffix)
         pos = c.start
