@@ -71,9 +71,13 @@ class Gazetteer:
         return out
 
 
+_NO_QUOTES = str.maketrans("", "", '"“”')
+
+
 def spellings(name: str) -> set[str]:
     """The ways a name appears in normalised PDF text: as written, and with the dash read as 一."""
-    base = "".join(translate_chars(name).split())
+    # Written as the normalised text reads: no whitespace, no double quotation marks.
+    base = "".join(translate_chars(name).split()).translate(_NO_QUOTES)
     forms = {base}
     if DASH in base:
         forms.add(base.replace(DASH, "一"))
@@ -186,6 +190,32 @@ def _curated(ref_dir: Path, class_kind: dict[str, str]) -> Iterable[Entry]:
                         f"ontology/reference/entities/{path.name}: {r.get('source', '')}")
 
 
+def _sub_regions(g: Gazetteer) -> Iterable[Entry]:
+    """皖北, 苏南, 鲁西南 …: every province's abbreviation + each direction of
+    `patterns/directions.tsv`, unless that spelling already names something else."""
+    rows = list(_tsv(PATTERNS / "directions.tsv"))
+    directions = [r[1:4] for r in rows if r[0] == "direction"]
+    excluded = {r[1] for r in rows if r[0] == "exclude"}
+    for ref, province in list(g.entries.items()):
+        adcode = dict(province.facts).get("adcode", "")
+        if province.cls != "Province" or adcode[:2] in _NO_SUB_REGIONS:
+            continue
+        for direction, key, english in directions:
+            names = [a + direction for a in province.abbr
+                     if a not in excluded and a + direction not in g.surfaces]
+            if not names:
+                continue
+            # Not 广西北部 and the like: it would swallow 广西北部湾.
+            yield Entry(f"sub-region/{adcode}-{key}", "ProvincialSubRegion", names[0],
+                        f"{province.label_en} ({english})",
+                        (*names[1:], *(n + "地区" for n in names)),
+                        (), (("partOf", ref),), "generated: province abbreviation + direction")
+
+
+# Municipalities (京西, 津南, 沪东 are districts), Hong Kong, Macao, Taiwan (台北 is a city).
+_NO_SUB_REGIONS = frozenset({"11", "12", "31", "50", "71", "81", "82"})
+
+
 def _macro_keys(ref_dir: Path) -> dict[str, str]:
     """The provinces table names macro-regions in short form (东部, 北); map them to refs."""
     out = {}
@@ -211,6 +241,8 @@ def load(ref_dir: Path | None = None) -> Gazetteer:
         *_platform_table(ref_dir, keys, "national_new_areas", "NationalNewArea"),
         *_curated(ref_dir, g.class_kind),
     ):
+        g.add(entry)
+    for entry in list(_sub_regions(g)):
         g.add(entry)
     for ref, entry in g.entries.items():
         for ch in entry.abbr:

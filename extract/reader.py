@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-TEXT_SUFFIXES = (".txt", ".md")
+TEXT_SUFFIXES = (".txt",)  # in a folder; a file named on the command line may be anything
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -32,7 +32,7 @@ def collect(inputs: list[Path]) -> list[Path]:
         if p.is_dir():
             found = sorted(f for f in p.iterdir() if f.is_file() and f.suffix in TEXT_SUFFIXES)
             if not found:
-                raise InputError(f"{p}: the directory has no text files (*.txt, *.md)")
+                raise InputError(f"{p}: the directory has no text files (*.txt)")
             files.extend(found)
         else:
             files.append(p)

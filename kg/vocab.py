@@ -57,6 +57,7 @@ class PKG(DefinedNamespace):
     Platform: URIRef
     Port: URIRef
     Province: URIRef
+    ProvincialSubRegion: URIRef
     Railway: URIRef
     SciTechInnovationCenter: URIRef
     ScienceCity: URIRef

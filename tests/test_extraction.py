@@ -108,3 +108,25 @@ def test_shape_rules_find_names_the_gazetteer_lacks(extractor):
 def test_every_mention_has_a_rule(extractor):
     doc = extractor.extract("t", "以昆明都市圈、南宁都市圈、北部湾城市群为支撑,浙粤苏琼")
     assert all(m.rule and m.rule.endswith("/v1") for m in doc.mentions)
+
+
+def test_provincial_sub_regions_are_abbreviation_plus_direction(extractor):
+    assert refs(extractor, "冀中南、皖北、鲁西南等地区") == [
+        "sub-region/130000-zhong-nan", "sub-region/340000-bei", "sub-region/370000-xi-nan"]
+    # a spelling that already names something else keeps that meaning
+    assert refs(extractor, "云南和晋中") == ["province/530000", "city/140700"]
+    # and the generated names never swallow a longer known name
+    assert refs(extractor, "广西北部湾经济区") == ["city-cluster/bei-bu-wan-jing-ji-qu"]
+
+
+def test_names_in_a_bibliography_are_not_mentions(extractor):
+    text = "支持广西发展。\n\n参考文献\n\n[1]张三.论江苏发展[J].华东经济管理,2024(1).\n"
+    assert refs(extractor, text) == ["province/450000"]
+
+
+def test_a_shared_suffix_names_every_item_of_a_list(extractor):
+    mentions = found(extractor, "川藏、新藏、滇藏铁路的建设,加快渝昆、贵南、隆黄铁路")
+    assert [(m[2], m[4]) for m in mentions] == [
+        ("川藏", "corridor/chuan-zang-tie-lu"), ("新藏", "corridor/xin-zang-tie-lu"),
+        ("滇藏铁路", "corridor/dian-zang-tie-lu"), ("渝昆", "corridor/yu-kun-gao-su-tie-lu"),
+        ("贵南", "corridor/gui-nan-gao-su-tie-lu"), ("隆黄铁路", "corridor/long-huang-tie-lu")]
