@@ -59,3 +59,9 @@ def test_abbreviations_are_unique_per_kind(gaz):
     assert gaz.province_abbr["粤"] == "province/440000"
     assert gaz.province_abbr["琼"] == "province/460000"
     assert gaz.foreign_abbr["老"] == "country/lao"
+
+
+def test_the_corpus_is_the_shared_article_verbatim():
+    name = "lu-li-2025-regional-coordination.zh.txt"
+    shared = ROOT.parent / "shared" / "corpus" / name
+    assert (ROOT / "corpus" / name).read_bytes() == shared.read_bytes()
