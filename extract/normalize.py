@@ -42,6 +42,10 @@ _BREAK = re.compile(rf"(?<=[{_CJK}])[ \t]*\n(?:[ \t]*\n)?[ \t]*(?=[{_CJK}])")
 MIN_PROSE_LINE = 30
 
 
+def is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
 def translate_chars(text: str) -> str:
     """The one-for-one replacements alone (used for gazetteer phrases too)."""
     return text.translate(_TRANSLATION)

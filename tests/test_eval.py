@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kg.evaluate import SCOPE, evaluate, name_key, overall, read_gold
-
 from conftest import ARTICLE
+
+from kg.evaluate import SCOPE, evaluate, name_key, overall, read_gold
 
 GOLD = Path(__file__).parent / "gold" / "lu-li-2025.entities.tsv"
 

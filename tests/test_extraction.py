@@ -130,3 +130,28 @@ def test_a_shared_suffix_names_every_item_of_a_list(extractor):
         ("川藏", "corridor/chuan-zang-tie-lu"), ("新藏", "corridor/xin-zang-tie-lu"),
         ("滇藏铁路", "corridor/dian-zang-tie-lu"), ("渝昆", "corridor/yu-kun-gao-su-tie-lu"),
         ("贵南", "corridor/gui-nan-gao-su-tie-lu"), ("隆黄铁路", "corridor/long-huang-tie-lu")]
+
+
+def test_chunking_never_changes_the_result(extractor):
+    """Chunks are cut only at line breaks the normaliser keeps, so no name is ever split."""
+    from conftest import ARTICLE
+
+    from extract.pipeline import Extractor
+
+    text = ARTICLE.read_text(encoding="utf-8")
+    small = Extractor(nlp=extractor.nlp, chunk_size=300)
+    assert small.extract("a", text).mentions == extractor.extract("a", text).mentions
+
+
+def test_spacy_pipeline_gives_entities_on_the_normalised_text():
+    from extract.components import build_nlp
+
+    original = "推广东部地区经验。浙粤苏琼人口,协调发 展广西来宾"
+    doc = build_nlp()(original)
+    assert [(e.text, e.label_, e.kb_id_) for e in doc.ents] == [
+        ("东部地区", "MacroRegion", "macro-region/east"), ("浙", "Province", "province/330000"),
+        ("粤", "Province", "province/440000"), ("苏", "Province", "province/320000"),
+        ("琼", "Province", "province/460000"), ("广西", "Province", "province/450000"),
+        ("来宾", "City", "city/451300")]
+    assert [s.text for s in doc.sents] == ["推广东部地区经验。", "浙粤苏琼人口,协调发展广西来宾"]
+    assert doc.user_data["pkg_offsets"].to_original(len(doc.text) - 1) == len(original) - 1

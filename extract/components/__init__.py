@@ -1,6 +1,8 @@
 """spaCy pipeline components of policy-kg, registered under versioned names.
 
-Each component does one job on a Doc of normalised text (one token per chunk, made by
+The tokenizer normalises the text (a Doc's text cannot change later) and keeps the offset map
+back to the original in `doc.user_data["pkg_offsets"]`. Each component does one job on a Doc of
+normalised text (one token per chunk, made by
 `ChunkTokenizer`) and keeps its results as plain records in `doc.user_data`:
 
 | component | needs | sets |

@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
 from .. import abbreviations, boundaries, gazetteer, linking, matching, shapes
+from ..normalize import normalise
 from ..records import Candidate
 from ..sentences import split_sentences
 
@@ -46,9 +47,14 @@ class ChunkTokenizer:
             self.scratch = Vocab()
         return self.scratch
 
-    def __call__(self, text: str) -> Doc:
+    def __call__(self, original: str) -> Doc:
+        """Normalisation happens here: a Doc's text cannot change after the tokenizer. The Doc
+        holds the normalised text; `pkg_offsets` maps its offsets back to `original`."""
+        norm = normalise(original)
+        text = norm.text
         doc = _doc_cut_at(self.vocab_for_new_doc(), text, {0, len(text)})
         doc.user_data["pkg_text"] = text  # Doc.text is rebuilt from tokens on every access
+        doc.user_data["pkg_offsets"] = norm.offsets
         return doc
 
 
