@@ -97,12 +97,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
         raise InputError(f"{args.gold}: no such gold file")
     source = read_sources([args.text])[0]
     doc = Extractor().extract(source.doc, source.text, str(source.path))
-    scores = evaluate(doc, read_gold(args.gold), default())
-    print(f"{'family':<16}{'gold':>6}{'pred':>6}{'precision':>11}{'recall':>8}")
-    for s in scores:
-        print(f"{s.family:<16}{s.gold:>6}{s.predicted:>6}{s.precision:>11.3f}{s.recall:>8.3f}")
+    gold = read_gold(args.gold)
+    scores = evaluate(doc, gold, default())
+    if args.by_class:
+        _score_table("class", evaluate(doc, gold, default(), by_class=True))
+        print()
+    _score_table("family", scores)
     p, r = overall(scores)
-    print(f"{'in scope':<16}{'':>12}{p:>11.3f}{r:>8.3f}   ({', '.join(SCOPE)})")
+    print(f"{'in scope':<36}{'':>12}{p:>11.3f}{r:>8.3f}   ({', '.join(SCOPE)})")
     if args.verbose:
         for s in scores:
             if s.missed:
@@ -110,6 +112,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
             if s.spurious:
                 print(f"spurious {s.family}: {'、'.join(s.spurious)}")
     return EXIT_OK
+
+
+def _score_table(title: str, scores: list) -> None:
+    print(f"{title:<36}{'gold':>6}{'pred':>6}{'precision':>11}{'recall':>8}")
+    for s in scores:
+        print(f"{s.family:<36}{s.gold:>6}{s.predicted:>6}{s.precision:>11.3f}{s.recall:>8.3f}")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -133,6 +141,8 @@ def parser() -> argparse.ArgumentParser:
     e = sub.add_parser("eval", help="precision and recall against the gold annotation")
     e.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
     e.add_argument("--text", type=Path, default=DEFAULT_GOLD_TEXT)
+    e.add_argument("--by-class", action="store_true",
+                   help="also score each class (the most specific one), not only families")
     e.add_argument("-v", "--verbose", action="store_true", help="list misses and false hits")
     e.set_defaults(func=cmd_eval)
     return p

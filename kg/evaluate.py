@@ -9,6 +9,7 @@ quality bar speaks of (a railway and a canal are both corridors).
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,11 +67,12 @@ def family(cls: str, gaz: Gazetteer) -> str:
     return next((c for c in lineage if c in FAMILY_ROOTS), cls)
 
 
-def predicted_entities(doc: ExtractedDocument, gaz: Gazetteer) -> dict[tuple[str, str], set[str]]:
-    """(family, identity) -> names; identity is the entity ref, or the surface when unlinked."""
+def predicted_entities(doc: ExtractedDocument, group: Callable[[str], str],
+                       gaz: Gazetteer) -> dict[tuple[str, str], set[str]]:
+    """(group, identity) -> names; identity is the entity ref, or the surface when unlinked."""
     out: dict[tuple[str, str], set[str]] = {}
     for m in doc.mentions:
-        key = (family(m.type, gaz), m.iri or name_key(m.text))
+        key = (group(m.type), m.iri or name_key(m.text))
         names = out.setdefault(key, set())
         names.add(name_key(m.text))
         if m.iri:
@@ -80,12 +82,18 @@ def predicted_entities(doc: ExtractedDocument, gaz: Gazetteer) -> dict[tuple[str
     return out
 
 
-def evaluate(doc: ExtractedDocument, gold: list[GoldEntity], gaz: Gazetteer) -> list[Score]:
-    predicted = predicted_entities(doc, gaz)
+def evaluate(doc: ExtractedDocument, gold: list[GoldEntity], gaz: Gazetteer,
+             by_class: bool = False) -> list[Score]:
+    """Scores per class family, or per class (the most specific one) with `by_class`."""
+
+    def group(cls: str) -> str:
+        return cls if by_class else family(cls, gaz)
+
+    predicted = predicted_entities(doc, group, gaz)
     scores = []
-    families = sorted({family(g.cls, gaz) for g in gold} | {f for f, _ in predicted})
+    families = sorted({group(g.cls) for g in gold} | {f for f, _ in predicted})
     for fam in families:
-        golds = [g for g in gold if family(g.cls, gaz) == fam]
+        golds = [g for g in gold if group(g.cls) == fam]
         preds = {k: v for k, v in predicted.items() if k[0] == fam}
         gold_names = [{name_key(g.label)} | {name_key(s) for s in g.surfaces} for g in golds]
         matched_gold = [any(names & p for p in preds.values()) for names in gold_names]
