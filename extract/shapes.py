@@ -39,6 +39,7 @@ class ShapeRule:
 class ShapeRules:
     rules: dict[str, ShapeRule]
     pattern: re.Pattern[str]
+    lengths: tuple[int, ...]  # of the suffixes, longest first
 
 
 def load_rules(patterns: Path = PATTERNS) -> ShapeRules:
@@ -49,7 +50,8 @@ def load_rules(patterns: Path = PATTERNS) -> ShapeRules:
         suffix, cls, anchors = line.split("\t")
         rules[suffix] = ShapeRule(suffix, cls, frozenset(anchors.split(",")))
     alternatives = "|".join(re.escape(s) for s in sorted(rules, key=len, reverse=True))
-    return ShapeRules(rules, re.compile(alternatives))
+    lengths = tuple(sorted({len(s) for s in rules}, reverse=True))
+    return ShapeRules(rules, re.compile(alternatives), lengths)
 
 
 def shape_candidates(text: str, found: Sequence[Candidate], run_pattern: re.Pattern[str],
@@ -107,8 +109,8 @@ def ellipsis_candidates(text: str, found: Sequence[Candidate], run_pattern: re.P
         if c.start == 0 or text[c.start - 1] != "、":
             continue
         surface = text[c.start:c.end]
-        suffix = max((s for s in rules.rules if surface.endswith(s) and len(s) < len(surface)),
-                     key=len, default=None)
+        suffix = next((surface[-n:] for n in rules.lengths
+                       if n < len(surface) and surface[-n:] in rules.rules), None)
         if suffix is None:
             continue
         width = len(surface) - len(suffix)
