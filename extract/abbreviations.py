@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .gazetteer import PATTERNS, Gazetteer
+from .gazetteer import PATTERNS, Gazetteer, read_tsv
 
 RUN_RULE = "abbrev-run/v1"
 NAMED_RUN_RULE = "abbrev-named-run/v1"
@@ -39,21 +39,16 @@ class RunRules:
     directions: tuple[tuple[re.Pattern[str], dict[str, str]], ...]
 
 
-def _tsv(path: Path) -> list[list[str]]:
-    return [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip() and not line.startswith("#")]
-
-
 def load_rules(gaz: Gazetteer, patterns: Path = PATTERNS) -> RunRules:
     chars = "".join(sorted(set(gaz.province_abbr) | set(gaz.foreign_abbr)))
-    contexts = _tsv(patterns / "abbreviation_runs.tsv")
-    named = {row[0]: tuple(row[1].split(";")) for row in _tsv(patterns / "named_runs.tsv")}
+    contexts = list(read_tsv(patterns / "abbreviation_runs.tsv"))
+    named = {row[0]: tuple(row[1].split(";")) for row in read_tsv(patterns / "named_runs.tsv")}
     for run, refs in named.items():
         unknown = [r for r in refs if r not in gaz.entries]
         if len(refs) != len(run) or unknown:
             raise ValueError(f"named_runs.tsv: {run} has a bad ref list {refs}")
     directions = []
-    for suffix, mapping in _tsv(patterns / "direction_runs.tsv"):
+    for suffix, mapping in read_tsv(patterns / "direction_runs.tsv"):
         regions = dict(pair.split("=", 1) for pair in mapping.split(";"))
         for ref in regions.values():
             if ref not in gaz.entries:

@@ -8,7 +8,7 @@ name's edges is a small window around the name segmented.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 
 Segmenter = Callable[[str], Iterable[str]]
 
@@ -19,35 +19,43 @@ WINDOW = 5  # characters of context on each side when segmenting
 
 def crosses_edge(text: str, start: int, end: int, freq: dict[str, int],
                  lo: int = 0, hi: int | None = None) -> bool:
-    """True when a dictionary word starts before `start` and ends inside the name, or starts
-    inside the name and ends after `end` (within lo..hi, the sentence)."""
+    """True when a dictionary word overlaps the name without being inside it: it crosses an
+    edge (推广|东部 over 广东), or it starts or ends with the name and goes on (北京大学,
+    大理石)."""
     hi = len(text) if hi is None else hi
-    for edge_start in range(max(lo, start - MAX_WORD + 1), start):
-        for word_end in range(start + 1, min(end, edge_start + MAX_WORD) + 1):
-            if freq.get(text[edge_start:word_end], 0) > 0:
-                return True
-    for word_start in range(start + 1, end):
-        for word_end in range(end + 1, min(hi, word_start + MAX_WORD) + 1):
-            if freq.get(text[word_start:word_end], 0) > 0:
+    longest = max(MAX_WORD, end - start + 2)
+    for a in range(max(lo, start - MAX_WORD + 1), end):
+        for b in range(max(a + 2, start + 1), min(hi, a + longest) + 1):
+            if (a < start or b > end) and freq.get(text[a:b], 0) > 0:
                 return True
     return False
 
 
-def aligned(text: str, start: int, end: int, segment: Segmenter,
+def aligned(text: str, start: int, end: int, segment: Segmenter, compound: Container[str],
             lo: int = 0, hi: int | None = None) -> bool:
-    """Segment a window around the name: are both of its edges token boundaries?"""
+    """Segment a window around the name: are both of its edges token boundaries? A token that
+    joins the name to another known name or to a word of `compound` (广西北海, 中国香港,
+    东盟国家) keeps the name: jieba's dictionary has such compounds, they are not longer words."""
     hi = len(text) if hi is None else hi
     w_start, w_end = max(lo, start - WINDOW), min(hi, end + WINDOW)
-    cuts = {w_start}
+    spans = []
     pos = w_start
     for token in segment(text[w_start:w_end]):
+        spans.append((pos, pos + len(token)))
         pos += len(token)
-        cuts.add(pos)
-    return start in cuts and end in cuts
+    cuts = {a for a, _ in spans} | {b for _, b in spans}
+    if start in cuts and end in cuts:
+        return True
+    for a, b in spans:
+        if a == start and b > end and text[end:b] in compound:
+            return True
+        if b == end and a < start and text[a:start] in compound:
+            return True
+    return False
 
 
 def is_word(text: str, start: int, end: int, freq: dict[str, int], segment: Segmenter,
-            lo: int = 0, hi: int | None = None) -> bool:
+            compound: Container[str] = frozenset(), lo: int = 0, hi: int | None = None) -> bool:
     if not crosses_edge(text, start, end, freq, lo, hi):
         return True
-    return aligned(text, start, end, segment, lo, hi)
+    return aligned(text, start, end, segment, compound, lo, hi)

@@ -96,7 +96,8 @@ def _split(value: str | None) -> tuple[str, ...]:
     return tuple(v.strip() for v in (value or "").split(";") if v.strip())
 
 
-def _tsv(path: Path) -> Iterator[list[str]]:
+def read_tsv(path: Path) -> Iterator[list[str]]:
+    """Rows of a tab-separated pattern file; `#` lines are comments."""
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             yield line.split("\t")
@@ -193,16 +194,18 @@ def _curated(ref_dir: Path, class_kind: dict[str, str]) -> Iterable[Entry]:
 def _sub_regions(g: Gazetteer) -> Iterable[Entry]:
     """皖北, 苏南, 鲁西南 …: every province's abbreviation + each direction of
     `patterns/directions.tsv`, unless that spelling already names something else."""
-    rows = list(_tsv(PATTERNS / "directions.tsv"))
+    rows = list(read_tsv(PATTERNS / "directions.tsv"))
     directions = [r[1:4] for r in rows if r[0] == "direction"]
     excluded = {r[1] for r in rows if r[0] == "exclude"}
+    skipped = {r[1] for r in rows if r[0] == "skip"}
     for ref, province in list(g.entries.items()):
         adcode = dict(province.facts).get("adcode", "")
         if province.cls != "Province" or adcode[:2] in _NO_SUB_REGIONS:
             continue
         for direction, key, english in directions:
             names = [a + direction for a in province.abbr
-                     if a not in excluded and a + direction not in g.surfaces]
+                     if a not in excluded and a + direction not in g.surfaces
+                     and a + direction not in skipped]
             if not names:
                 continue
             # Not 广西北部 and the like: it would swallow 广西北部湾.
@@ -219,7 +222,7 @@ _NO_SUB_REGIONS = frozenset({"11", "12", "31", "50", "71", "81", "82"})
 def _macro_keys(ref_dir: Path) -> dict[str, str]:
     """The provinces table names macro-regions in short form (东部, 北); map them to refs."""
     out = {}
-    for fields in _tsv(PATTERNS / "macro_region_codes.tsv"):
+    for fields in read_tsv(PATTERNS / "macro_region_codes.tsv"):
         out[fields[0]] = fields[1]
     return out
 
@@ -227,7 +230,7 @@ def _macro_keys(ref_dir: Path) -> dict[str, str]:
 def load(ref_dir: Path | None = None) -> Gazetteer:
     ref_dir = ref_dir or kgdata.reference_dir()
     g = Gazetteer()
-    for fields in _tsv(PATTERNS / "class_kinds.tsv"):
+    for fields in read_tsv(PATTERNS / "class_kinds.tsv"):
         cls, parent, kind = ([*fields, "", ""])[:3]
         g.class_parent[cls] = parent
         g.class_kind[cls] = kind
@@ -270,4 +273,4 @@ def default() -> Gazetteer:
 
 @lru_cache(maxsize=1)
 def weak_names() -> frozenset[str]:
-    return frozenset(f[0] for f in _tsv(PATTERNS / "weak_names.tsv"))
+    return frozenset(f[0] for f in read_tsv(PATTERNS / "weak_names.tsv"))

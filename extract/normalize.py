@@ -22,17 +22,17 @@ _DASHES = "-‐‑‒–―－﹣"
 
 _TRANSLATION = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _TRANSLATION[0x3000] = ord(" ")
+_TRANSLATION[ord("\r")] = ord(" ")  # CRLF files: the break is the \n, the \r is just space
+_TRANSLATION[0xA0] = ord(" ")
 _TRANSLATION.update({ord(c): DASH for c in _DASHES})
-# Keep full-width punctuation that Chinese text uses as sentence or list punctuation: mapping
-# it to ASCII would lose nothing for matching but would make sentences harder to read back.
-for keep in "，。；：？！、（）":
-    _TRANSLATION.pop(ord(keep), None)
-_TRANSLATION[ord("（")] = ord("(")
-_TRANSLATION[ord("）")] = ord(")")
+# The full-width range above covers ，；：？！（） too: they become ASCII (, ; : ? ! ( )).
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Spaces inside a line between two Chinese characters: always a PDF artefact.
-_INLINE_SPACE = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[{_CJK}])")
+# Spaces inside a line between two Chinese characters, or around a dash or a bracket between
+# them (中国 — 东盟, 中国 (广西) 自贸试验区): always a PDF artefact.
+_JOINABLE = rf"{_CJK}—()"
+_INLINE_SPACE = re.compile(rf"(?<=[{_JOINABLE}])[ \t]+(?=[{_JOINABLE}])")
 # A line break (or a blank line, at a page break) between two Chinese characters: the sentence
 # goes on across it when the line before is long prose, not a short heading.
 # Quotation marks around or inside a name ("一带一路", "广州—深圳—香港—澳门"科技创新走廊) are

@@ -42,9 +42,11 @@ def chunks(text: str, size: int = CHUNK) -> Iterator[tuple[str, int]]:
                 cut = text.rfind("\n", start, cut)
             if cut > start:
                 end = cut + 1
-            else:  # no safe line break: end after a sentence end rather than inside a name
-                stop = max(text.rfind(p, start, end) for p in "。；！？")
-                end = stop + 1 if stop > start else end
+            else:  # no safe line break in reach: the chunk grows to the next one (or the end)
+                cut = text.find("\n", end)
+                while cut != -1 and not _safe_cut(text, cut):
+                    cut = text.find("\n", cut + 1)
+                end = n if cut == -1 else cut + 1
         yield text[start:end], start
         start = end
 

@@ -30,7 +30,11 @@ def collect(inputs: list[Path]) -> list[Path]:
         if not p.exists():
             raise InputError(f"{p}: no such file or directory")
         if p.is_dir():
-            found = sorted(f for f in p.iterdir() if f.is_file() and f.suffix in TEXT_SUFFIXES)
+            try:
+                found = sorted(f for f in p.iterdir()
+                               if f.is_file() and f.suffix in TEXT_SUFFIXES)
+            except OSError as e:
+                raise InputError(f"{p}: cannot read the directory ({e.strerror})") from None
             if not found:
                 raise InputError(f"{p}: the directory has no text files (*.txt)")
             files.extend(found)
@@ -47,9 +51,14 @@ def decode(path: Path, data: bytes) -> tuple[str, str]:
     if b"\x00" in data[:8192]:
         raise InputError(f"{path}: a binary file, not text")
     try:
-        return data.decode("utf-8-sig"), "utf-8"
+        # A BOM stays in the text (as U+FEFF): offsets then count it, like any UTF-8 reader.
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    else:
+        if not _CJK.search(text):
+            raise InputError(f"{path}: no Chinese text in this file")
+        return text, "utf-8"
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
@@ -73,7 +82,7 @@ def doc_key(path: Path) -> str:
 def read_sources(inputs: list[Path]) -> list[SourceText]:
     out: list[SourceText] = []
     seen: dict[str, Path] = {}
-    for path in collect(inputs):
+    for path in dict.fromkeys(p.resolve() for p in collect(inputs)):
         try:
             data = path.read_bytes()
         except OSError as e:
@@ -82,8 +91,8 @@ def read_sources(inputs: list[Path]) -> list[SourceText]:
         if not text.strip():
             raise InputError(f"{path}: the file has no text")
         key = doc_key(path)
-        if key in seen and seen[key] != path.resolve():
+        if key in seen:
             raise InputError(f"{path}: same document key {key!r} as {seen[key]}; rename one")
-        seen[key] = path.resolve()
+        seen[key] = path
         out.append(SourceText(key, path, text, encoding))
     return out

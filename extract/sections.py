@@ -11,5 +11,6 @@ _BIBLIOGRAPHY = re.compile(r"^[#*\s]*(?:参\s*考\s*文\s*献|References|REFEREN
 
 def body_end(text: str) -> int:
     """Offset where the bibliography heading starts, or the text's length."""
-    m = _BIBLIOGRAPHY.search(text)
-    return m.start() if m else len(text)
+    # The last heading: a table of contents may list 参考文献 before the body.
+    starts = [m.start() for m in _BIBLIOGRAPHY.finditer(text)]
+    return starts[-1] if starts else len(text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 # A sentence ends after 。！？；!? (with any closing quotes or brackets) or at a line break.
-_END = re.compile(r"[。！？；!?][”’」』)）\"]*|\n+")
+_END = re.compile(r"[。！？；!?;][”’」』)）\"]*|\n+")
 
 
 def split_sentences(text: str, base: int = 0) -> list[tuple[int, int]]:

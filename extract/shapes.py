@@ -85,6 +85,9 @@ def _anchor_start(text: str, at: int, rule: ShapeRule, places_ending: dict[int, 
                 return min(p.start for p in before) - base
     if "place" in rule.anchors and places:
         return min(p.start for p in places) - base
+    cities = [p for p in places if p.cls == "City"]
+    if "city" in rule.anchors and cities:
+        return min(p.start for p in cities) - base
     if "run" in rule.anchors:
         lo = max(0, at - 8)
         for m in run_pattern.finditer(text, lo, at):

@@ -95,6 +95,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     if not args.gold.is_file():
         raise InputError(f"{args.gold}: no such gold file")
+    if not args.text.is_file():
+        raise InputError(f"{args.text}: the text to evaluate must be one file")
     source = read_sources([args.text])[0]
     doc = Extractor().extract(source.doc, source.text, str(source.path))
     gold = read_gold(args.gold)
@@ -153,12 +155,19 @@ def run(argv: Sequence[str] | None, handlers: dict[type, Callable[[Exception], i
         args = parser().parse_args(argv)
         return args.func(args)
     except tuple(handlers) as e:
-        return handlers[type(e)](e) if type(e) in handlers else next(
-            h(e) for t, h in handlers.items() if isinstance(e, t))
+        return next(h(e) for t, h in handlers.items() if isinstance(e, t))
 
 
 def _bad_input(e: Exception) -> int:
     print(f"kg: error: {e}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def _os_error(e: Exception) -> int:
+    """A file the command had to write or read could not be (e.g. --out names a file)."""
+    assert isinstance(e, OSError)
+    where = f"{e.filename}: " if e.filename else ""
+    print(f"kg: error: {where}{e.strerror or e}", file=sys.stderr)
     return EXIT_BAD_INPUT
 
 
@@ -169,7 +178,8 @@ def _interrupted(e: Exception) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     return run(argv, {UsageError: _bad_input, InputError: _bad_input, GazetteerError: _bad_input,
-                      KeyboardInterrupt: _interrupted, BrokenPipeError: lambda e: EXIT_OK})
+                      KeyboardInterrupt: _interrupted, BrokenPipeError: lambda e: EXIT_OK,
+                      OSError: _os_error})
 
 
 if __name__ == "__main__":

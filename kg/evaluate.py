@@ -15,6 +15,7 @@ from pathlib import Path
 
 from extract.gazetteer import Gazetteer
 from extract.normalize import DASH, translate_chars
+from extract.reader import InputError
 from extract.records import ExtractedDocument
 
 FAMILY_ROOTS = ("MacroRegion", "Province", "City", "Country", "WorldRegion", "CityCluster",
@@ -56,10 +57,14 @@ def name_key(text: str) -> str:
 
 
 def read_gold(path: Path) -> list[GoldEntity]:
-    with path.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
-    return [GoldEntity(r["class"], r["label_zh"],
-                       frozenset(s for s in r["surface_forms"].split("|") if s)) for r in rows]
+    try:
+        with path.open(encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+        return [GoldEntity(r["class"], r["label_zh"],
+                           frozenset(s for s in r["surface_forms"].split("|") if s)) for r in rows]
+    except (UnicodeDecodeError, KeyError, AttributeError) as e:
+        raise InputError(
+            f"{path}: not a gold table (class, label_zh, surface_forms): {e}") from None
 
 
 def family(cls: str, gaz: Gazetteer) -> str:

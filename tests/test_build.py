@@ -114,3 +114,14 @@ def test_gbk_input_is_decoded(kg_command, tmp_path):
     assert "decoded as gb18030" in result.stderr
     rows = [json.loads(x) for x in (tmp_path / "out" / "mentions.jsonl").read_text().splitlines()]
     assert [r["text"] for r in rows] == ["广西", "云南"]
+
+
+def test_a_bom_counts_in_the_offsets_and_a_file_named_twice_is_read_once(kg_command, tmp_path):
+    (tmp_path / "bom.txt").write_bytes("\ufeff推动广东省发展。".encode())
+    result = subprocess.run([*kg_command, "build", ".", "bom.txt", "--out", "out"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(x) for x in (tmp_path / "out" / "mentions.jsonl").read_text().splitlines()]
+    text = (tmp_path / "bom.txt").read_text(encoding="utf-8")
+    assert [(r["start"], r["end"], r["text"]) for r in rows] == [(3, 6, "广东省")]
+    assert text[3:6] == "广东省"

@@ -72,3 +72,17 @@ def test_unparseable_graph(kg_command, tmp_path):
     result = subprocess.run([*kg_command, "validate", "--graph", "bad.trig"], cwd=tmp_path,
                             capture_output=True, text=True, timeout=60)
     assert_refused(result, tmp_path, "cannot parse")
+
+
+def test_a_utf8_file_without_chinese_is_refused(kg_command, tmp_path):
+    (tmp_path / "english.txt").write_text("Regional policy in plain English.")
+    assert_refused(run_build(kg_command, tmp_path, "english.txt"), tmp_path, "no Chinese text")
+
+
+def test_out_naming_an_existing_file_is_a_clear_error(kg_command, tmp_path):
+    (tmp_path / "a.txt").write_text("支持广西发展。")
+    (tmp_path / "taken").write_text("not a folder")
+    result = subprocess.run([*kg_command, "build", "a.txt", "--out", "taken"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and "taken" in result.stderr

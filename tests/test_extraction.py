@@ -155,3 +155,41 @@ def test_spacy_pipeline_gives_entities_on_the_normalised_text():
         ("来宾", "City", "city/451300")]
     assert [s.text for s in doc.sents] == ["推广东部地区经验。", "浙粤苏琼人口,协调发展广西来宾"]
     assert doc.user_data["pkg_offsets"].to_original(len(doc.text) - 1) == len(original) - 1
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # jieba's dictionary glues known names together or to 国家: still mentions
+    ("加强与东盟国家合作", ["organization/dong-meng"]),
+    ("广西北海、钦州三市", ["province/450000", "city/450500", "city/450700"]),
+    ("支持云南昆明建设", ["province/530000", "city/530100"]),
+    ("中国香港", ["country/chn", "province/810000"]),
+    # a name that begins a longer word is not a mention
+    ("发展大理石产业", []),
+    ("与北京大学合作", []),
+    # a bare direction after a province is part of that province
+    ("湖北东部和广东西部沿海", ["province/420000", "province/440000"]),
+    # abbreviation pairs that are words, not runs
+    ("阿里巴巴、苏宁和京东", []),
+    ("湘鄂赣三省", ["province/430000", "province/420000", "province/360000"]),
+    # a weak name next to an industry is not in a place context; next to 地区 it is
+    ("发展黄金、白银、有色金属等产业", ["industry/you-se-jin-shu"]),
+    ("推动大同地区发展", ["city/140200"]),
+    # common nouns tagged as places by jieba are not shape anchors
+    ("支持城市综合保税区,建设高原铁路", []),
+])
+def test_boundary_and_context_rules(extractor, text, expected):
+    assert refs(extractor, text) == expected
+
+
+def test_pdf_spaces_around_dashes_and_brackets_and_crlf_line_breaks(extractor):
+    assert refs(extractor, "推进中国 — 东盟自贸区建设") == [
+        "agreement/zhong-guo-dong-meng-zi-mao-qu"]
+    assert refs(extractor, "中国 (广西) 自由贸易试验区") == ["platform/ftz-450000"]
+    prose = "东部地区与中部地区、西部地区、东北地区经济发展绝对差距拉大,不影响广"
+    mentions = found(extractor, prose + "\r\n东省发展")
+    assert mentions[-1][2:] == ("广\r\n东省", "Province", "province/440000")
+
+
+def test_a_table_of_contents_does_not_hide_the_body(extractor):
+    text = "目录\n一、引言\n参考文献\n\n推动广东省发展。\n\n参考文献\n\n[1]论江苏[J]."
+    assert refs(extractor, text) == ["province/440000"]

@@ -176,10 +176,18 @@ class ShapeRules:
 def _place_word_ending(text: str) -> int:
     """Length of the longest jieba dictionary word tagged `ns` (place name) that ends `text`."""
     tags = _word_tags()
+    common = _common_nouns()
     for n in range(min(len(text), 6), 1, -1):
-        if tags.get(text[-n:]) == "ns":
+        word = text[-n:]
+        if tags.get(word) == "ns" and word not in common:
             return n
     return 0
+
+
+@lru_cache(maxsize=1)
+def _common_nouns() -> frozenset[str]:
+    return frozenset(row[0] for row in gazetteer.read_tsv(gazetteer.PATTERNS /
+                                                          "not_place_words.tsv"))
 
 
 @lru_cache(maxsize=1)
@@ -197,8 +205,9 @@ class BoundaryCheck:
     """Chooses among overlapping names, and drops the ones that are only part of a longer word
     (广东 in 推广东部); a dropped name frees its characters for the names it had beaten."""
 
-    def __init__(self) -> None:
+    def __init__(self, reference_dir: str) -> None:
         self.dt = _jieba()
+        self.compound = _compound_parts(reference_dir)
 
     def _segment(self, text: str):
         return self.dt.cut(text, HMM=False)
@@ -207,7 +216,8 @@ class BoundaryCheck:
         if c.end - c.start > boundaries.MAX_CHECKED and c.cls != "run":  # runs: always
             return True
         lo, hi = _sentence_bounds(doc, c.start)
-        return boundaries.is_word(_text(doc), c.start, c.end, self.dt.FREQ, self._segment, lo, hi)
+        return boundaries.is_word(_text(doc), c.start, c.end, self.dt.FREQ, self._segment,
+                                  self.compound, lo, hi)
 
     def __call__(self, doc: Doc) -> Doc:
         pool = list(doc.user_data["pkg_candidates"]) + [
@@ -230,9 +240,17 @@ class BoundaryCheck:
         return doc
 
 
-@Language.factory("policy_kg_boundaries_v1")
-def make_boundaries(nlp: Language, name: str) -> BoundaryCheck:
-    return BoundaryCheck()
+@Language.factory("policy_kg_boundaries_v1", default_config={"reference_dir": ""})
+def make_boundaries(nlp: Language, name: str, reference_dir: str) -> BoundaryCheck:
+    return BoundaryCheck(reference_dir)
+
+
+@lru_cache(maxsize=4)
+def _compound_parts(reference_dir: str) -> frozenset[str]:
+    """What may follow or precede a name inside one jieba token without making it a longer word:
+    another known name (广西北海, 中国香港) or a word of `patterns/compound_words.tsv` (国家)."""
+    words = {row[0] for row in gazetteer.read_tsv(gazetteer.PATTERNS / "compound_words.tsv")}
+    return frozenset(_gazetteer(reference_dir).surfaces) | words
 
 
 class Linker:
@@ -255,6 +273,8 @@ class Linker:
                                      ref, c.rule, 0.9))
             elif not c.refs:
                 mentions.append((c.start, c.end, c.cls, None, c.rule, 0.6))
+            elif _direction_of_a_place(chosen, i, text, self.gaz):
+                continue
             elif text[c.start:c.end] not in self.weak or _in_place_context(chosen, i, text):
                 ref, confidence = linking.choose_ref(c.refs, self.gaz)
                 mentions.append((c.start, c.end, self.gaz.entries[ref].cls, ref, c.rule,
@@ -278,19 +298,34 @@ class Linker:
 
 
 _LIST_GLUE = frozenset("、和与及")
+_PLACE_CLASSES = frozenset({"Province", "City", "ProvincialSubRegion", "CityCluster",
+                            "MetropolitanArea", "StrategicRegion", "Country"})
 
 
 def _in_place_context(chosen: list[Candidate], i: int, text: str) -> bool:
-    """A weak name counts next to another place: 广西来宾, 来宾、百色, 百色和来宾."""
+    """A weak name counts next to another place: 广西来宾, 来宾、百色, 百色和来宾, 大同地区."""
     c = chosen[i]
     for j in (i - 1, i + 1):
-        if not 0 <= j < len(chosen) or not chosen[j].refs:
+        if not 0 <= j < len(chosen) or chosen[j].cls not in _PLACE_CLASSES:
             continue
         other = chosen[j]
         gap = text[other.end:c.start] if j < i else text[c.end:other.start]
         if gap == "" or (len(gap) == 1 and gap in _LIST_GLUE):
             return True
-    return text[c.end:c.end + 1] in ("市", "地区")
+    return text[c.end:c.end + 1] == "市" or text[c.end:c.end + 2] == "地区"
+
+
+def _direction_of_a_place(chosen: list[Candidate], i: int, text: str,
+                          gaz: gazetteer.Gazetteer) -> bool:
+    """湖北东部, 广东西部沿海: a bare direction (not the full 东部地区) right after a province or
+    city is a part of that place, not the macro-region."""
+    c = chosen[i]
+    if c.cls != "MacroRegion" or i == 0:
+        return False
+    if any(gaz.entries[r].label_zh == text[c.start:c.end] for r in c.refs):
+        return False
+    before = chosen[i - 1]
+    return before.end == c.start and before.cls in ("Province", "City", "ProvincialSubRegion")
 
 
 @Language.factory("policy_kg_linker_v1", default_config={"reference_dir": "", "cut_doc": True})
@@ -311,8 +346,7 @@ def build_nlp(reference_dir: str = "", cut_doc: bool = True) -> Language:
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     nlp.tokenizer = ChunkTokenizer(nlp.vocab)
     for name in PIPELINE:
-        config = {} if name in ("policy_kg_sentences_v1", "policy_kg_boundaries_v1") else {
-            "reference_dir": reference_dir}
+        config = {} if name == "policy_kg_sentences_v1" else {"reference_dir": reference_dir}
         if name == "policy_kg_linker_v1":
             config["cut_doc"] = cut_doc
         nlp.add_pipe(name, config=config)
