@@ -70,9 +70,7 @@ def load_rules(gaz: Gazetteer, patterns: Path = PATTERNS) -> RunRules:
 def _refs_of(run: str, rules: RunRules) -> tuple[str, ...] | None:
     """All province abbreviations, or all foreign ones; a run mixing the two is no run."""
     if all(c in rules.province for c in run):
-        foreign_only = any(c in rules.foreign and c not in rules.province for c in run)
-        if not foreign_only:
-            return tuple(rules.province[c] for c in run)
+        return tuple(rules.province[c] for c in run)
     if all(c in rules.foreign for c in run):
         return tuple(rules.foreign[c] for c in run)
     return None

@@ -25,19 +25,10 @@ class GazetteerError(ValueError):
     """A reference table is malformed: the message names the file and the row."""
 
 
-@dataclass(frozen=True, slots=True)
-class Surface:
-    """One way of writing an entity's name."""
-
-    ref: str
-    form: str  # "label", "alias", "short"
-    weak: bool = False  # a common word too: needs place context to count (来宾, 大同, 阿里)
-
-
 @dataclass(slots=True)
 class Gazetteer:
     entries: dict[str, Entry] = field(default_factory=dict)
-    surfaces: dict[str, list[Surface]] = field(default_factory=lambda: defaultdict(list))
+    surfaces: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # -> refs
     province_abbr: dict[str, str] = field(default_factory=dict)  # 粤 -> province/440000
     foreign_abbr: dict[str, str] = field(default_factory=dict)  # 老 -> country/lao, 欧 -> ...
     class_parent: dict[str, str] = field(default_factory=dict)
@@ -53,15 +44,11 @@ class Gazetteer:
             raise GazetteerError(f"{entry.ref}: class {entry.cls} belongs to kind "
                                  f"{self.class_kind[entry.cls]!r}, not {kind!r}")
         self.entries[entry.ref] = entry
-        self._add_surface(entry.label_zh, Surface(entry.ref, "label"))
-        for alias in entry.aliases:
-            self._add_surface(alias, Surface(entry.ref, "alias"))
-
-    def _add_surface(self, text: str, surface: Surface) -> None:
-        for variant in spellings(text):
-            known = self.surfaces[variant]
-            if all(s.ref != surface.ref for s in known):
-                known.append(surface)
+        for name in (entry.label_zh, *entry.aliases):
+            for variant in spellings(name):
+                known = self.surfaces[variant]
+                if entry.ref not in known:
+                    known.append(entry.ref)
 
     def lineage(self, cls: str) -> list[str]:
         """The class and its ancestors, most specific first."""
@@ -124,7 +111,7 @@ def _provinces(ref_dir: Path, macro: dict[str, str]) -> Iterable[Entry]:
                     "shared/reference/provinces.csv")
 
 
-def _cities(ref_dir: Path, weak_words: set[str]) -> Iterable[Entry]:
+def _cities(ref_dir: Path) -> Iterable[Entry]:
     for r in _rows(ref_dir / "cities.csv"):
         facts = [("adcode", r["adcode"]), ("partOf", f"province/{r['province_adcode']}")]
         if r["lat"]:
@@ -219,7 +206,7 @@ def _sub_regions(g: Gazetteer) -> Iterable[Entry]:
 _NO_SUB_REGIONS = frozenset({"11", "12", "31", "50", "71", "81", "82"})
 
 
-def _macro_keys(ref_dir: Path) -> dict[str, str]:
+def _macro_keys() -> dict[str, str]:
     """The provinces table names macro-regions in short form (东部, 北); map them to refs."""
     out = {}
     for fields in read_tsv(PATTERNS / "macro_region_codes.tsv"):
@@ -235,10 +222,10 @@ def load(ref_dir: Path | None = None) -> Gazetteer:
         g.class_parent[cls] = parent
         g.class_kind[cls] = kind
     keys = _keyed(ref_dir)
-    macro = _macro_keys(ref_dir)
+    macro = _macro_keys()
     for entry in (
         *_provinces(ref_dir, macro),
-        *_cities(ref_dir, set()),
+        *_cities(ref_dir),
         *_clusters(ref_dir, keys),
         *_platform_table(ref_dir, keys, "free_trade_zones", "FreeTradeZone"),
         *_platform_table(ref_dir, keys, "national_new_areas", "NationalNewArea"),

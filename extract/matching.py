@@ -15,8 +15,8 @@ GAZETTEER_PRIORITY = 3
 
 def build_automaton(gaz: Gazetteer) -> ahocorasick.Automaton:
     automaton = ahocorasick.Automaton()
-    for form, surfaces in gaz.surfaces.items():
-        refs = tuple(s.ref for s in surfaces)
+    for form, names_of in gaz.surfaces.items():
+        refs = tuple(names_of)
         classes = tuple(gaz.entries[r].cls for r in refs)
         automaton.add_word(form, (len(form), refs, classes))
     automaton.make_automaton()

@@ -19,11 +19,6 @@ def entity(ref: str) -> URIRef:
     return URIRef(id_base() + ref)
 
 
-def ref_of(iri: str) -> str | None:
-    base = id_base()
-    return iri[len(base):] if iri.startswith(base) else None
-
-
 def document(doc_key: str) -> URIRef:
     return URIRef(f"{id_base()}doc/{doc_key}")
 

@@ -11,8 +11,6 @@ from extract.records import Entry
 from . import iris
 from .vocab import PKG, WD
 
-REFERENCE_FACT = URIRef(iris.DEFAULT_ID_BASE + "source/reference-tables")
-
 _LINKS = {"partOf": PKG.partOf, "connects": PKG.connects, "locatedIn": PKG.locatedIn}
 
 
@@ -57,11 +55,12 @@ def _facts(g: Graph, node: URIRef, entry: Entry) -> None:
 
 def reference_graph(gaz: Gazetteer, into: Graph | None = None) -> Graph:
     g = into if into is not None else Graph()
+    tables = URIRef(iris.id_base() + "source/reference-tables")
     for entry in gaz.entries.values():
         node = iris.entity(entry.ref)
         g.add((node, RDF.type, PKG[entry.cls]))
         _labels(g, node, entry)
         _facts(g, node, entry)
         g.add((node, DCTERMS.source, Literal(entry.source)))
-        g.add((node, PROV.wasDerivedFrom, REFERENCE_FACT))
+        g.add((node, PROV.wasDerivedFrom, tables))
     return g

@@ -157,11 +157,8 @@ class ShapeRules:
         self.gaz = _gazetteer(reference_dir)
 
     def _lookup(self, name: str) -> tuple[tuple[str, ...], str] | None:
-        surfaces = self.gaz.surfaces.get(name)
-        if not surfaces:
-            return None
-        refs = tuple(s.ref for s in surfaces)
-        return refs, self.gaz.entries[refs[0]].cls
+        refs = tuple(self.gaz.surfaces.get(name, ()))
+        return (refs, self.gaz.entries[refs[0]].cls) if refs else None
 
     def __call__(self, doc: Doc) -> Doc:
         text = _text(doc)
