@@ -25,8 +25,12 @@ def crosses_edge(text: str, start: int, end: int, freq: dict[str, int],
     hi = len(text) if hi is None else hi
     longest = max(MAX_WORD, end - start + 2)
     for a in range(max(lo, start - MAX_WORD + 1), end):
-        for b in range(max(a + 2, start + 1), min(hi, a + longest) + 1):
-            if (a < start or b > end) and freq.get(text[a:b], 0) > 0:
+        # jieba's FREQ holds every prefix of every word (with 0): stop at the first non-prefix.
+        for b in range(a + 1, min(hi, a + longest) + 1):
+            f = freq.get(text[a:b])
+            if f is None:
+                break
+            if f > 0 and b - a >= 2 and b > start and (a < start or b > end):
                 return True
     return False
 
