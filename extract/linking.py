@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from .gazetteer import Gazetteer
 from .records import Candidate
@@ -13,15 +13,19 @@ CLASS_PREFERENCE = ("Province", "MacroRegion", "Country", "CityCluster", "Strate
                     "City", "WorldRegion")
 
 
-def resolve_overlaps(candidates: Iterable[Candidate]) -> list[Candidate]:
-    """Longest first, then higher priority, then leftmost: a greedy, deterministic choice."""
+def resolve_overlaps(candidates: Iterable[Candidate],
+                     keep: Callable[[Candidate], bool] | None = None) -> list[Candidate]:
+    """Longest first, then higher priority, then leftmost: a greedy, deterministic choice.
+
+    `keep` is asked only about a candidate that would be chosen; one it refuses leaves its
+    characters free for the shorter candidates after it (广东 refused, 东部地区 chosen)."""
     ordered = sorted(candidates, key=lambda c: (c.start - c.end, -c.priority, c.start))
     if not ordered:
         return []
     taken = bytearray(max(c.end for c in ordered))
     chosen: list[Candidate] = []
     for c in ordered:
-        if any(taken[c.start:c.end]):
+        if any(taken[c.start:c.end]) or (keep is not None and not keep(c)):
             continue
         chosen.append(c)
         taken[c.start:c.end] = b"\x01" * (c.end - c.start)

@@ -220,20 +220,8 @@ class BoundaryCheck:
         pool = list(doc.user_data["pkg_candidates"]) + [
             Candidate(r.start, r.end, r.refs, "run", r.rule, abbreviations.RUN_PRIORITY)
             for r in doc.user_data["pkg_runs"]]
-        verdict: dict[int, bool] = {}  # by id(): hashing a Candidate hashes all its fields
-        while True:
-            chosen = linking.resolve_overlaps(pool)
-            rejected = set()
-            for c in chosen:
-                key = id(c)
-                if key not in verdict:
-                    verdict[key] = self._keep(doc, c)
-                if not verdict[key]:
-                    rejected.add(key)
-            if not rejected:
-                break
-            pool = [c for c in pool if id(c) not in rejected]
-        doc.user_data["pkg_chosen"] = chosen
+        doc.user_data["pkg_chosen"] = linking.resolve_overlaps(
+            pool, keep=lambda c: self._keep(doc, c))
         return doc
 
 
