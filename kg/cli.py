@@ -101,9 +101,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     doc = Extractor().extract(source.doc, source.text, str(source.path))
     gold = read_gold(args.gold)
     scores = evaluate(doc, gold, default())
-    if args.by_class:
-        _score_table("class", evaluate(doc, gold, default(), by_class=True))
-        print()
+    _score_table("class", evaluate(doc, gold, default(), by_class=True))
+    print()
     _score_table("family", scores)
     p, r = overall(scores)
     print(f"{'in scope':<36}{'':>12}{p:>11.3f}{r:>8.3f}   ({', '.join(SCOPE)})")
@@ -143,8 +142,6 @@ def parser() -> argparse.ArgumentParser:
     e = sub.add_parser("eval", help="precision and recall against the gold annotation")
     e.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
     e.add_argument("--text", type=Path, default=DEFAULT_GOLD_TEXT)
-    e.add_argument("--by-class", action="store_true",
-                   help="also score each class (the most specific one), not only families")
     e.add_argument("-v", "--verbose", action="store_true", help="list misses and false hits")
     e.set_defaults(func=cmd_eval)
     return p
