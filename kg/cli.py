@@ -168,13 +168,18 @@ def _os_error(e: Exception) -> int:
     return EXIT_BAD_INPUT
 
 
+def _usage(e: Exception) -> int:
+    print(f"{e} (see: kg --help)", file=sys.stderr)  # the message names the (sub)command
+    return EXIT_BAD_INPUT
+
+
 def _interrupted(e: Exception) -> int:
     print("kg: interrupted", file=sys.stderr)
     return 130
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    return run(argv, {UsageError: _bad_input, InputError: _bad_input, GazetteerError: _bad_input,
+    return run(argv, {UsageError: _usage, InputError: _bad_input, GazetteerError: _bad_input,
                       KeyboardInterrupt: _interrupted, BrokenPipeError: lambda e: EXIT_OK,
                       OSError: _os_error})
 
