@@ -1,0 +1,359 @@
+"""The hierarchy of policy recommendations / measures in a Chinese policy text.
+
+A text's top-level sections ("一、…" at a line start) whose heading contains a keyword of
+`patterns/recommendation_markers.tsv` (建议, 任务, 措施 …) are read as recommendation sections;
+a text with no top-level headings at all is read as one section. Inside a section, groups
+"(一)…", items "1.…" and sub-points "一是…" / "宏观上…" become `Recommendation`s, and verb +
+object phrases (`patterns/action_verbs.tsv`) inside each one's own text become its `Action`s.
+
+Every marker, keyword and verb is data; a marker counts only when its ordinal is the next one of
+its series inside its parent, so stray "2." or "一是" in running text do not open a level.
+All offsets are Python string indices into the ORIGINAL text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+PATTERNS = Path(__file__).resolve().parent / "patterns"
+
+STRENGTHS = ("exploratory", "supportive", "strong", "mandatory")  # weakest first
+LEVELS = ("group", "item", "point")  # outermost first; a section is not a Recommendation
+MAX_TITLE = 40  # a longer heading run into its paragraph is cut at its first comma
+
+_CLAUSE_END = frozenset("，,；;。：:！!？?\n")  # ends an action's object and a point's title
+_TITLE_END = frozenset("。；;！!？?\n")  # ends a group's or an item's heading
+_COMMA = frozenset("，,")
+# characters after which an inline marker (一是, 宏观上) may start
+_BEFORE_INLINE = frozenset("，,；;。：:！!？?、)）】」』”\"'")
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """A verb (or chain of adjacent verbs) and its object: `text[start:end]` spans both."""
+
+    verb: str
+    object: str
+    start: int
+    end: int
+    strength: str
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendation:
+    """One group, item or sub-point; `text[start:end]` starts with its number marker."""
+
+    id: str
+    number: str  # number path, e.g. "五.(一).1.一是"
+    level: str  # group | item | point
+    title: str
+    start: int
+    end: int
+    parent: str | None
+    actions: tuple[Action, ...]
+    strength: str | None  # strongest of its own actions; None without actions
+
+
+@dataclass(frozen=True, slots=True)
+class _Marker:
+    level: str
+    where: str  # line | head | inline
+    series: str
+    regex: re.Pattern[str]
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    markers: tuple[_Marker, ...]
+    orders: dict[str, tuple[str, ...]]
+    keywords: tuple[str, ...]
+    stops: tuple[str, ...]
+    verbs: dict[str, str]  # verb -> strength
+
+    @property
+    def max_verb(self) -> int:
+        return max(map(len, self.verbs), default=0)
+
+
+def _rows(path: Path) -> list[list[str]]:
+    return [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+
+
+@lru_cache(maxsize=4)
+def load_rules(patterns: Path = PATTERNS) -> Rules:
+    markers, orders, keywords, stops = [], {}, [], []
+    for row in _rows(patterns / "recommendation_markers.tsv"):
+        kind = row[0]
+        if kind == "marker":
+            _, level, where, series, pattern, label = row
+            markers.append(_Marker(level, where, series, re.compile(pattern), label))
+        elif kind == "order":
+            orders[row[1]] = tuple(row[2].split())
+        elif kind == "keyword":
+            keywords.append(row[1])
+        elif kind == "stop":
+            stops.append(row[1])
+        else:
+            raise ValueError(f"recommendation_markers.tsv: unknown row kind {kind!r}")
+    verbs = {}
+    for verb, strength in _rows(patterns / "action_verbs.tsv"):
+        if strength not in STRENGTHS:
+            raise ValueError(f"action_verbs.tsv: unknown strength {strength!r} of {verb}")
+        verbs[verb] = strength
+    return Rules(tuple(markers), orders, tuple(keywords), tuple(stops), verbs)
+
+
+def _ordinal(num: str, series: str, rules: Rules) -> int | None:
+    """1-based ordinal of a marker's `num`, or None when it is not one."""
+    if num.isdigit():
+        return int(num)
+    if series in rules.orders:
+        order = rules.orders[series]
+        return order.index(num) + 1 if num in order else None
+    if len(num) == 1:
+        return _CN_DIGITS.get(num) if num != "十" else 10
+    tens, _, ones = num.partition("十")
+    if not _ or len(ones) > 1 or len(tens) > 1:
+        return None
+    return (_CN_DIGITS.get(tens, 0) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
+
+
+def clean(s: str) -> str:
+    """Text without the PDF's whitespace: none next to a CJK character, one space elsewhere."""
+    s = re.sub(r"\s+", " ", s).strip()
+    return re.sub(r" (?=[^\x00-\x7f])|(?<=[^\x00-\x7f]) ", "", s)
+
+
+# --- sections -------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class _Section:
+    label: str  # "五"; "" for a text without top-level headings
+    title: str
+    body: int  # where its content starts (after the heading line)
+    end: int
+
+
+def _lines(text: str):
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        yield pos, line
+        pos += len(line)
+
+
+def sections(text: str, rules: Rules | None = None) -> list[_Section]:
+    """Top-level sections, each ending at the next heading or at a stop line (注释, 参考文献 …)."""
+    rules = rules or load_rules()
+    heads = [m for m in rules.markers if m.level == "section"]
+    found: list[_Section] = []
+    open_: tuple[str, str, int] | None = None
+    last: int | None = None
+    stop_at: int | None = None  # the first stop line, for a text without headings
+
+    def close(at: int) -> None:
+        nonlocal open_
+        if open_:
+            found.append(_Section(open_[0], open_[1], open_[2], at))
+        open_ = None
+
+    for pos, line in _lines(text):
+        stripped = line.lstrip()
+        lead = pos + len(line) - len(stripped)
+        if any(stripped.startswith(s) for s in rules.stops):
+            close(lead)
+            stop_at = lead if stop_at is None else stop_at
+            continue
+        for rule in heads:
+            m = rule.regex.match(stripped)
+            if not m:
+                continue
+            n = _ordinal(m.group("num"), rule.series, rules)
+            if n is not None and (last is None or n == last + 1):
+                close(lead)
+                last = n
+                label = rule.label.format(num=m.group("num"))
+                open_ = (label, clean(stripped[m.end():]), pos + len(line))
+            break
+    close(len(text))
+    if not found and last is None:
+        return [_Section("", "", 0, len(text) if stop_at is None else stop_at)]
+    return found
+
+
+# --- the hierarchy --------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class _Node:
+    level: str
+    label: str
+    start: int
+    marker_end: int
+    parent: int | None  # index into the node list
+    end: int = 0
+
+
+def _candidates(text: str, a: int, b: int, rules: Rules):
+    """(start, end, rank, marker, num) of every marker match in text[a:b] at a valid place."""
+    out = []
+    for rule in rules.markers:
+        if rule.level not in LEVELS:
+            continue
+        rank = LEVELS.index(rule.level)
+        for m in rule.regex.finditer(text, a, b):
+            s = m.start()
+            prev = text[s - 1] if s > 0 else "\n"
+            if rule.where == "line":
+                ok = text[text.rfind("\n", 0, s) + 1:s].strip() == ""
+            elif rule.where == "head":
+                ok = prev.isspace()
+            else:
+                ok = prev.isspace() or prev in _BEFORE_INLINE
+            if ok:
+                out.append((s, m.end(), rank, rule, m.group("num")))
+    out.sort(key=lambda c: (c[0], c[2]))
+    return out
+
+
+def _tree(text: str, sec: _Section, rules: Rules) -> list[_Node]:
+    nodes: list[_Node] = []
+    open_at: list[int | None] = [None] * len(LEVELS)  # open node per level
+    counters: dict[tuple[int | None, int], tuple[str, int]] = {}  # (parent, rank) -> last
+    taken = -1
+    for s, e, rank, rule, num in _candidates(text, sec.body, sec.end, rules):
+        if s < taken:
+            continue
+        n = _ordinal(num, rule.series, rules)
+        if n is None:
+            continue
+        parent = next((open_at[r] for r in range(rank - 1, -1, -1) if open_at[r] is not None),
+                      None)
+        series, last = counters.get((parent, rank), ("", 0))
+        if not ((n == last + 1 and (series == rule.series or last == 0))
+                or (rank == LEVELS.index("point") and n == 1)):
+            continue
+        counters[(parent, rank)] = (rule.series, n)
+        nodes.append(_Node(rule.level, rule.label.format(num=num), s, e, parent))
+        open_at[rank] = len(nodes) - 1
+        for r in range(rank + 1, len(LEVELS)):
+            open_at[r] = None  # children of the new node count from 1: keyed by its index
+        taken = e
+    for i, node in enumerate(nodes):
+        rank = LEVELS.index(node.level)
+        end = next((o.start for o in nodes[i + 1:] if LEVELS.index(o.level) <= rank), sec.end)
+        while end > node.start and text[end - 1].isspace():
+            end -= 1
+        node.end = end
+    return nodes
+
+
+def _title(text: str, node: _Node, nodes: list[_Node]) -> str:
+    a = node.marker_end
+    limit = min([node.end] + [o.start for o in nodes if a <= o.start < node.end])
+    if node.level == "point":
+        while a < limit and (text[a] in _CLAUSE_END or text[a].isspace()):
+            a += 1
+        stops = _CLAUSE_END
+    else:
+        stops = _TITLE_END
+    b = next((k for k in range(a, limit) if text[k] in stops), limit)
+    title = clean(text[a:b])
+    if len(title) > MAX_TITLE:
+        cut = next((k for k, ch in enumerate(title) if ch in _COMMA), len(title))
+        title = title[:cut]
+    return title
+
+
+# --- actions --------------------------------------------------------------------------------
+
+def find_actions(text: str, start: int = 0, end: int | None = None,
+                 rules: Rules | None = None) -> list[Action]:
+    """Verb + object phrases in text[start:end].
+
+    The PDF's whitespace is skipped (a verb may be split by it); a line break ends an object.
+    Adjacent verbs form one chain (加快推进) with the strength of its first word. The object runs
+    to the next clause punctuation (，；。：！？ and their ASCII forms) or line break; 、 does not
+    end it (推动能源、化工、食品等行业…). A verb inside an earlier object is part of that object
+    (支持…加快… is one supportive action); a verb after 的 is a noun (…的支持) and is skipped.
+    """
+    rules = rules or load_rules()
+    end = len(text) if end is None else end
+    chars, index = [], []
+    for k in range(start, end):
+        ch = text[k]
+        if ch == "\n" or not ch.isspace():
+            chars.append(ch)
+            index.append(k)
+    s = "".join(chars)
+    longest = rules.max_verb
+
+    def verb_at(i: int) -> str | None:
+        for n in range(min(longest, len(s) - i), 0, -1):
+            if s[i:i + n] in rules.verbs:
+                return s[i:i + n]
+        return None
+
+    out: list[Action] = []
+    i = 0
+    while i < len(s):
+        first = verb_at(i)
+        if first is None or (i > 0 and s[i - 1] == "的"):
+            i += 1
+            continue
+        j = i + len(first)
+        while (more := verb_at(j)) is not None:
+            j += len(more)
+        k = j
+        while k < len(s) and s[k] not in _CLAUSE_END:
+            k += 1
+        if k > j:
+            out.append(Action(clean(text[index[i]:index[j - 1] + 1]),
+                              clean(text[index[j]:index[k - 1] + 1]),
+                              index[i], index[k - 1] + 1, rules.verbs[first]))
+        i = k
+    return out
+
+
+def strongest(strengths) -> str | None:
+    ranked = [STRENGTHS.index(s) for s in strengths]
+    return STRENGTHS[max(ranked)] if ranked else None
+
+
+# --- entry point ----------------------------------------------------------------------------
+
+def find_recommendations(text: str, rules: Rules | None = None) -> list[Recommendation]:
+    """Groups, items and sub-points of the text's recommendation sections, in text order."""
+    rules = rules or load_rules()
+    out: list[Recommendation] = []
+    seen: dict[str, int] = {}
+    for sec in sections(text, rules):
+        if sec.label and not any(k in sec.title for k in rules.keywords):
+            continue
+        nodes = _tree(text, sec, rules)
+        ids: list[str] = []
+        numbers: list[str] = []
+        for node in nodes:
+            prefix = numbers[node.parent] if node.parent is not None else sec.label
+            number = f"{prefix}.{node.label}" if prefix else node.label
+            seen[number] = seen.get(number, 0) + 1
+            ids.append(number if seen[number] == 1 else f"{number}~{seen[number]}")
+            numbers.append(number)
+        for i, node in enumerate(nodes):
+            children = [o for o in nodes if o.parent == i]
+            actions: list[Action] = []
+            a = node.marker_end
+            for child in [*children, None]:
+                b = child.start if child else node.end
+                actions += find_actions(text, a, b, rules)
+                a = child.end if child else a
+            out.append(Recommendation(
+                id=ids[i], number=numbers[i], level=node.level,
+                title=_title(text, node, nodes), start=node.start, end=node.end,
+                parent=ids[node.parent] if node.parent is not None else None,
+                actions=tuple(actions), strength=strongest(x.strength for x in actions)))
+    return out
