@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-PATTERNS = Path(__file__).resolve().parent / "patterns"
+from .gazetteer import PATTERNS, read_tsv
 
 STRENGTHS = ("exploratory", "supportive", "strong", "mandatory")  # weakest first
 LEVELS = ("group", "item", "point")  # outermost first; a section is not a Recommendation
@@ -80,15 +80,10 @@ class Rules:
         return max(map(len, self.verbs), default=0)
 
 
-def _rows(path: Path) -> list[list[str]]:
-    return [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip() and not line.startswith("#")]
-
-
 @lru_cache(maxsize=4)
 def load_rules(patterns: Path = PATTERNS) -> Rules:
     markers, orders, keywords, stops = [], {}, [], []
-    for row in _rows(patterns / "recommendation_markers.tsv"):
+    for row in read_tsv(patterns / "recommendation_markers.tsv"):
         kind = row[0]
         if kind == "marker":
             _, level, where, series, pattern, label = row
@@ -102,7 +97,7 @@ def load_rules(patterns: Path = PATTERNS) -> Rules:
         else:
             raise ValueError(f"recommendation_markers.tsv: unknown row kind {kind!r}")
     verbs = {}
-    for verb, strength in _rows(patterns / "action_verbs.tsv"):
+    for verb, strength in read_tsv(patterns / "action_verbs.tsv"):
         if strength not in STRENGTHS:
             raise ValueError(f"action_verbs.tsv: unknown strength {strength!r} of {verb}")
         verbs[verb] = strength
