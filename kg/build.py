@@ -15,11 +15,13 @@ from extract import gazetteer as gazetteer_module
 from extract.pipeline import Extractor
 from extract.reader import read_sources
 from extract.records import ExtractedDocument
+from extract.tables import Table, find_tables
 
 from . import iris
 from .evidence import document_graph
 from .ontology import ontology_graph
 from .reference import reference_graph
+from .statistics import statistics_graph
 from .validate import ValidationResult, union_graph, validate_graph
 
 OUTPUTS = ("graph.trig", "mentions.jsonl", "report.json")
@@ -42,14 +44,19 @@ def new_dataset() -> Dataset:
     return ds
 
 
-def assemble(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazetteer) -> Dataset:
+def assemble(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazetteer,
+             tables: dict[str, list[Table]] | None = None) -> Dataset:
+    """The dataset of all named graphs; `tables` maps a document key to its statistics tables,
+    which go into the document's graph."""
     ds = new_dataset()
     onto = ds.graph(iris.graph("ontology"))
     for triple in ontology_graph():
         onto.add(triple)
     reference_graph(gaz, ds.graph(iris.graph("reference")))
     for doc in documents:
-        document_graph(doc, ds.graph(iris.graph(f"doc/{doc.doc}")))
+        g = ds.graph(iris.graph(f"doc/{doc.doc}"))
+        document_graph(doc, g)
+        statistics_graph(doc.doc, doc.text, (tables or {}).get(doc.doc, []), g)
     return ds
 
 
@@ -63,8 +70,16 @@ def mention_rows(documents: list[ExtractedDocument]) -> list[dict]:
     return rows
 
 
+def table_warnings(documents: list[ExtractedDocument],
+                   tables: dict[str, list[Table]]) -> list[str]:
+    """The tables' warnings, each prefixed with its document's path like the other warnings."""
+    return [f"{doc.path}: {w}" for doc in documents
+            for t in tables.get(doc.doc, []) for w in t.warnings]
+
+
 def make_report(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazetteer,
-                validation: ValidationResult, warnings: list[str]) -> dict:
+                validation: ValidationResult, warnings: list[str],
+                tables: dict[str, list[Table]] | None = None) -> dict:
     entities: dict[str, set[str]] = {}
     mentions_per_class: Counter[str] = Counter()
     per_doc = {}
@@ -88,6 +103,9 @@ def make_report(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazett
         "documents": per_doc,
         "entities_per_class": {k: len(v) for k, v in sorted(entities.items())},
         "mentions_per_class": dict(sorted(mentions_per_class.items())),
+        "observations_per_document": {doc.doc: sum(len(t.observations)
+                                                   for t in (tables or {}).get(doc.doc, []))
+                                      for doc in documents},
         "unlinked": unlinked,
         "warnings": warnings,
         "validation": {"conforms": validation.conforms,
@@ -104,9 +122,12 @@ def build(inputs: list[Path], out_dir: Path, extractor: Extractor | None = None)
     gaz = gazetteer_module.default()
     warnings = [f"{s.path}: decoded as {s.encoding}" for s in sources if s.encoding != "utf-8"]
     documents = [extractor.extract(s.doc, s.text, str(s.path)) for s in sources]
-    ds = assemble(documents, gaz)
+    # Tables are read from the whole original text, as the mentions are: offsets match.
+    tables = {s.doc: find_tables(s.text) for s in sources}
+    warnings += table_warnings(documents, tables)
+    ds = assemble(documents, gaz, tables)
     validation = validate_graph(union_graph(ds))
-    report = make_report(documents, gaz, validation, warnings)
+    report = make_report(documents, gaz, validation, warnings, tables)
     write_outputs(out_dir, ds, mention_rows(documents), report)
     return BuildResult(out_dir, tuple(documents), validation, report)
 

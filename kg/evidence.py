@@ -21,25 +21,37 @@ def _issued(date: str) -> Literal:
     return Literal(date, datatype=XSD.gYear)
 
 
-def add_mention(g: Graph, doc_iri: URIRef, m: Mention) -> URIRef:
-    node = iris.mention(m.doc, m.start, m.end)
+def confidence(value: float) -> Literal:
+    return Literal(Decimal(f"{value:.2f}"), datatype=XSD.decimal)
+
+
+def add_target(g: Graph, node: URIRef, doc_iri: URIRef, start: int, end: int,
+               exact: str) -> URIRef:
+    """Points `node` at the span start..end of the document: the evidence of a mention, and of
+    a table cell read as an observation. The target and selectors are named after `node`."""
     target = URIRef(f"{node}/target")
     position = URIRef(f"{node}/position")
     quote = URIRef(f"{node}/quote")
-    g.add((node, RDF.type, PKG.Mention))
-    g.add((node, OA.hasBody, iris.entity(m.iri)))
     g.add((node, OA.hasTarget, target))
     g.add((target, RDF.type, OA.SpecificResource))
     g.add((target, OA.hasSource, doc_iri))
     g.add((target, OA.hasSelector, position))
     g.add((target, OA.hasSelector, quote))
     g.add((position, RDF.type, OA.TextPositionSelector))
-    g.add((position, OA.start, Literal(m.start, datatype=XSD.nonNegativeInteger)))
-    g.add((position, OA.end, Literal(m.end, datatype=XSD.nonNegativeInteger)))
+    g.add((position, OA.start, Literal(start, datatype=XSD.nonNegativeInteger)))
+    g.add((position, OA.end, Literal(end, datatype=XSD.nonNegativeInteger)))
     g.add((quote, RDF.type, OA.TextQuoteSelector))
-    g.add((quote, OA.exact, Literal(m.text)))
+    g.add((quote, OA.exact, Literal(exact)))
+    return target
+
+
+def add_mention(g: Graph, doc_iri: URIRef, m: Mention) -> URIRef:
+    node = iris.mention(m.doc, m.start, m.end)
+    g.add((node, RDF.type, PKG.Mention))
+    g.add((node, OA.hasBody, iris.entity(m.iri)))
+    add_target(g, node, doc_iri, m.start, m.end, m.text)
     g.add((node, PKG.rule, Literal(m.rule)))
-    g.add((node, PKG.confidence, Literal(Decimal(f"{m.confidence:.2f}"), datatype=XSD.decimal)))
+    g.add((node, PKG.confidence, confidence(m.confidence)))
     return node
 
 

@@ -27,6 +27,16 @@ def mention(doc_key: str, start: int, end: int) -> URIRef:
     return URIRef(f"{id_base()}mention/{doc_key}/{start}-{end}")
 
 
+def dataset(doc_key: str, n: int) -> URIRef:
+    """The n-th statistics table (from 1, in text order) of a document, as a qb:DataSet."""
+    return URIRef(f"{id_base()}dataset/{doc_key}/table-{n}")
+
+
+def observation(doc_key: str, n: int, i: int) -> URIRef:
+    """The i-th observation (from 1, in reading order) of the n-th table of a document."""
+    return URIRef(f"{dataset(doc_key, n)}/observation/{i}")
+
+
 def graph(name: str) -> URIRef:
     """Named graphs: `ontology`, `reference`, `doc/<key>`."""
     return URIRef(f"{id_base()}graph/{name}")

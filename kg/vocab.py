@@ -59,6 +59,7 @@ class PKG(DefinedNamespace):
     Province: URIRef
     ProvincialSubRegion: URIRef
     Railway: URIRef
+    RegionalStatisticsStructure: URIRef
     SciTechInnovationCenter: URIRef
     ScienceCity: URIRef
     SpecialCustomsSupervisionArea: URIRef
@@ -74,10 +75,16 @@ class PKG(DefinedNamespace):
     connects: URIRef
     establishedYear: URIRef
     hosts: URIRef
+    indicator: URIRef
     isoCode: URIRef
     locatedIn: URIRef
     memberOf: URIRef
     mentions: URIRef
+    observationStatus: URIRef
     partOf: URIRef
+    refArea: URIRef
+    refYear: URIRef
     rule: URIRef
     surfaceType: URIRef
+    unit: URIRef
+    value: URIRef

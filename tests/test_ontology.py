@@ -63,6 +63,7 @@ STANDARD_NAMESPACES = (
     DCTERMS,
     PROV,
     rdflib_namespace.GEO,
+    rdflib_namespace.QB,
 )
 
 
