@@ -82,7 +82,12 @@ def doc_key(path: Path) -> str:
 def read_sources(inputs: list[Path]) -> list[SourceText]:
     out: list[SourceText] = []
     seen: dict[str, Path] = {}
-    for path in dict.fromkeys(p.resolve() for p in collect(inputs)):
+    read: set[Path] = set()
+    for path in collect(inputs):
+        # A file named twice (itself and inside its folder) is read once, under its first name.
+        if path.resolve() in read:
+            continue
+        read.add(path.resolve())
         try:
             data = path.read_bytes()
         except OSError as e:
