@@ -115,6 +115,26 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from .export import as_csv, as_jsonl, export_rows
+    from .store import load_dataset
+
+    columns, rows = export_rows(load_dataset(args.graph), args.kind)
+    text = (as_csv if args.format == "csv" else as_jsonl)(columns, rows)
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        _write_atomic(args.out, text)
+    return EXIT_OK
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """The whole file or none: written beside its target, then renamed over it."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
 def _score_table(title: str, scores: list) -> None:
     print(f"{title:<36}{'gold':>6}{'pred':>6}{'precision':>11}{'recall':>8}")
     for s in scores:
@@ -138,6 +158,13 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--graph", type=Path, default=DEFAULT_GRAPH)
     s.add_argument("--json", action="store_true", help="print JSON instead of a table")
     s.set_defaults(func=cmd_stats)
+
+    x = sub.add_parser("export", help="a table of the graph for pandas or R")
+    x.add_argument("kind", choices=["mentions", "observations"])
+    x.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
+    x.add_argument("--graph", type=Path, default=DEFAULT_GRAPH)
+    x.add_argument("--out", type=Path, help="write here instead of standard output")
+    x.set_defaults(func=cmd_export)
 
     e = sub.add_parser("eval", help="precision and recall against the gold annotation")
     e.add_argument("--gold", type=Path, default=DEFAULT_GOLD)

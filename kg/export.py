@@ -1,0 +1,87 @@
+"""`kg export`: tables of what the graph holds, for pandas or R (JSON lines or CSV)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+
+from rdflib import RDF, Dataset
+
+from .stats import local
+from .vocab import OA, ONT_IRI, PKG
+
+OBSERVATIONS = """
+PREFIX pkg: <https://w3id.org/policy-kg/ont#>
+PREFIX qb: <http://purl.org/linked-data/cube#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?table ?region ?year ?indicator ?unit ?value WHERE {
+  ?o a qb:Observation ; qb:dataSet ?ds .
+  ?ds rdfs:label ?table .
+  OPTIONAL { ?o pkg:refArea ?area . ?area skos:prefLabel ?region . FILTER(LANG(?region) = "zh") }
+  OPTIONAL { ?o pkg:refYear ?year }
+  OPTIONAL { ?o pkg:indicator ?indicator }
+  OPTIONAL { ?o pkg:unit ?unit }
+  OPTIONAL { ?o pkg:value ?value }
+} ORDER BY ?table ?region ?year ?indicator
+"""
+
+MENTION_COLUMNS = ("doc", "start", "end", "text", "type", "iri", "rule")
+KINDS = {
+    "mentions": (None, MENTION_COLUMNS),
+    "observations": (OBSERVATIONS, ("table", "region", "year", "indicator", "unit", "value")),
+}
+_INTEGERS = {"start", "end"}
+_NUMBERS = {"value"}
+
+
+def _cell(column: str, value) -> object:
+    if value is None:
+        return None
+    if column in _INTEGERS:
+        return int(value)
+    if column in _NUMBERS:
+        return float(value)
+    if column in ("doc", "type"):
+        return local(str(value))
+    return str(value)
+
+
+def _mention_rows(ds: Dataset) -> list[tuple]:
+    """Walked in Python: rdflib's SPARQL joins the five nodes of each annotation slowly."""
+    rows = []
+    for m in ds.subjects(RDF.type, PKG.Mention):
+        body, target = ds.value(m, OA.hasBody), ds.value(m, OA.hasTarget)
+        start = end = exact = None
+        for selector in ds.objects(target, OA.hasSelector):
+            start = ds.value(selector, OA.start, default=start)
+            end = ds.value(selector, OA.end, default=end)
+            exact = ds.value(selector, OA.exact, default=exact)
+        cls = next((c for c in ds.objects(body, RDF.type) if str(c).startswith(ONT_IRI)), None)
+        rows.append((ds.value(target, OA.hasSource), start, end, exact, cls, body,
+                     ds.value(m, PKG.rule)))
+    return sorted(rows, key=lambda r: (str(r[0]), int(r[1]), int(r[2])))
+
+
+def export_rows(ds: Dataset, kind: str) -> tuple[tuple[str, ...], list[list[object]]]:
+    query, columns = KINDS[kind]
+    ds.default_union = True
+    raw = _mention_rows(ds) if query is None else ds.query(query)
+    rows = [[_cell(c, v) for c, v in zip(columns, row, strict=True)] for row in raw]
+    return columns, rows
+
+
+def as_jsonl(columns: Iterable[str], rows: list[list[object]]) -> str:
+    cols = list(columns)
+    return "".join(json.dumps(dict(zip(cols, r, strict=True)), ensure_ascii=False) + "\n"
+                   for r in rows)
+
+
+def as_csv(columns: Iterable[str], rows: list[list[object]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(list(columns))
+    writer.writerows([["" if v is None else v for v in r] for r in rows])
+    return out.getvalue()
