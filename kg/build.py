@@ -14,12 +14,14 @@ from rdflib import Dataset
 from extract import gazetteer as gazetteer_module
 from extract.pipeline import Extractor
 from extract.reader import read_sources
+from extract.recommendations import Recommendation, find_recommendations
 from extract.records import ExtractedDocument
 from extract.tables import Table, find_tables
 
 from . import iris
 from .evidence import document_graph
 from .ontology import ontology_graph
+from .recommendation_graph import recommendation_graph
 from .reference import reference_graph
 from .statistics import statistics_graph
 from .validate import ValidationResult, union_graph, validate_graph
@@ -45,9 +47,11 @@ def new_dataset() -> Dataset:
 
 
 def assemble(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazetteer,
-             tables: dict[str, list[Table]] | None = None) -> Dataset:
+             tables: dict[str, list[Table]] | None = None,
+             recommendations: dict[str, list[Recommendation]] | None = None) -> Dataset:
     """The dataset of all named graphs; `tables` maps a document key to its statistics tables,
-    which go into the document's graph."""
+    `recommendations` to its policy recommendations (read from its text when not given), which
+    go into the document's graph."""
     ds = new_dataset()
     onto = ds.graph(iris.graph("ontology"))
     for triple in ontology_graph():
@@ -57,6 +61,9 @@ def assemble(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazetteer
         g = ds.graph(iris.graph(f"doc/{doc.doc}"))
         document_graph(doc, g)
         statistics_graph(doc.doc, doc.text, (tables or {}).get(doc.doc, []), g)
+        recs = (recommendations[doc.doc] if recommendations is not None
+                else find_recommendations(doc.text))
+        recommendation_graph(doc.doc, doc.text, recs, doc.mentions, g)
     return ds
 
 
@@ -79,7 +86,8 @@ def table_warnings(documents: list[ExtractedDocument],
 
 def make_report(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazetteer,
                 validation: ValidationResult, warnings: list[str],
-                tables: dict[str, list[Table]] | None = None) -> dict:
+                tables: dict[str, list[Table]] | None = None,
+                recommendations: dict[str, list[Recommendation]] | None = None) -> dict:
     entities: dict[str, set[str]] = {}
     mentions_per_class: Counter[str] = Counter()
     per_doc = {}
@@ -106,6 +114,8 @@ def make_report(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazett
         "observations_per_document": {doc.doc: sum(len(t.observations)
                                                    for t in (tables or {}).get(doc.doc, []))
                                       for doc in documents},
+        "recommendations_per_document": {doc.doc: len((recommendations or {}).get(doc.doc, []))
+                                         for doc in documents},
         "unlinked": unlinked,
         "warnings": warnings,
         "validation": {"conforms": validation.conforms,
@@ -125,9 +135,10 @@ def build(inputs: list[Path], out_dir: Path, extractor: Extractor | None = None)
     # Tables are read from the whole original text, as the mentions are: offsets match.
     tables = {s.doc: find_tables(s.text) for s in sources}
     warnings += table_warnings(documents, tables)
-    ds = assemble(documents, gaz, tables)
+    recommendations = {s.doc: find_recommendations(s.text) for s in sources}
+    ds = assemble(documents, gaz, tables, recommendations)
     validation = validate_graph(union_graph(ds))
-    report = make_report(documents, gaz, validation, warnings, tables)
+    report = make_report(documents, gaz, validation, warnings, tables, recommendations)
     write_outputs(out_dir, ds, mention_rows(documents), report)
     return BuildResult(out_dir, tuple(documents), validation, report)
 

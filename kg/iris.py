@@ -37,6 +37,16 @@ def observation(doc_key: str, n: int, i: int) -> URIRef:
     return URIRef(f"{dataset(doc_key, n)}/observation/{i}")
 
 
+def recommendation(doc_key: str, n: int) -> URIRef:
+    """The n-th policy recommendation (from 1, in text order) of a document."""
+    return URIRef(f"{id_base()}recommendation/{doc_key}/{n}")
+
+
+def action(doc_key: str, n: int, i: int) -> URIRef:
+    """The i-th action (from 1, in text order) of the n-th recommendation of a document."""
+    return URIRef(f"{recommendation(doc_key, n)}/action/{i}")
+
+
 def graph(name: str) -> URIRef:
     """Named graphs: `ontology`, `reference`, `doc/<key>`."""
     return URIRef(f"{id_base()}graph/{name}")

@@ -18,6 +18,7 @@ class PKG(DefinedNamespace):
     _fail = True
 
     # classes
+    Action: URIRef
     Agreement: URIRef
     BorderEconomicCooperationZone: URIRef
     BorderOpeningPilotZone: URIRef
@@ -55,6 +56,7 @@ class PKG(DefinedNamespace):
     Organization: URIRef
     Place: URIRef
     Platform: URIRef
+    PolicyRecommendation: URIRef
     Port: URIRef
     Province: URIRef
     ProvincialSubRegion: URIRef
@@ -69,22 +71,30 @@ class PKG(DefinedNamespace):
     WorldRegion: URIRef
     # properties
     abbreviation: URIRef
+    actionObject: URIRef
     adcode: URIRef
     clusterTier: URIRef
     confidence: URIRef
     connects: URIRef
     establishedYear: URIRef
+    hasAction: URIRef
     hosts: URIRef
     indicator: URIRef
     isoCode: URIRef
+    level: URIRef
     locatedIn: URIRef
     memberOf: URIRef
     mentions: URIRef
     observationStatus: URIRef
+    parent: URIRef
     partOf: URIRef
     refArea: URIRef
     refYear: URIRef
     rule: URIRef
+    sectionNumber: URIRef
+    strength: URIRef
     surfaceType: URIRef
+    targets: URIRef
     unit: URIRef
     value: URIRef
+    verb: URIRef
