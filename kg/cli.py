@@ -160,7 +160,7 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_stats)
 
     x = sub.add_parser("export", help="a table of the graph for pandas or R")
-    x.add_argument("kind", choices=["mentions", "observations"])
+    x.add_argument("kind", choices=["mentions", "observations", "recommendations"])
     x.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
     x.add_argument("--graph", type=Path, default=DEFAULT_GRAPH)
     x.add_argument("--out", type=Path, help="write here instead of standard output")

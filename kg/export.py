@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterable
 
 from rdflib import RDF, Dataset
+from rdflib.namespace import DCTERMS, SKOS
 
 from .stats import local
 from .vocab import OA, ONT_IRI, PKG
@@ -29,8 +30,10 @@ SELECT ?table ?region ?year ?indicator ?unit ?value WHERE {
 """
 
 MENTION_COLUMNS = ("doc", "start", "end", "text", "type", "iri", "rule")
+RECOMMENDATION_COLUMNS = ("doc", "section", "parent", "title", "strength", "targets", "actions")
 KINDS = {
     "mentions": (None, MENTION_COLUMNS),
+    "recommendations": (None, RECOMMENDATION_COLUMNS),
     "observations": (OBSERVATIONS, ("table", "region", "year", "indicator", "unit", "value")),
 }
 _INTEGERS = {"start", "end"}
@@ -40,6 +43,8 @@ _NUMBERS = {"value"}
 def _cell(column: str, value) -> object:
     if value is None:
         return None
+    if isinstance(value, list):
+        return value
     if column in _INTEGERS:
         return int(value)
     if column in _NUMBERS:
@@ -65,10 +70,45 @@ def _mention_rows(ds: Dataset) -> list[tuple]:
     return sorted(rows, key=lambda r: (str(r[0]), int(r[1]), int(r[2])))
 
 
+def _label(ds: Dataset, node) -> str:
+    labels = [o for o in ds.objects(node, SKOS.prefLabel) if getattr(o, "language", None) == "zh"]
+    return str(labels[0]) if labels else str(node)
+
+
+def _recommendation_rows(ds: Dataset) -> list[tuple]:
+    """Targets (zh labels) and actions ("verb object") as lists: JSON arrays in both formats."""
+    rows = []
+    for r in ds.subjects(RDF.type, PKG.PolicyRecommendation):
+        parent = ds.value(r, PKG.parent)
+        actions = [f"{ds.value(a, PKG.verb)}{ds.value(a, PKG.actionObject)}"
+                   for a in ds.objects(r, PKG.hasAction)]
+        targets = sorted({_label(ds, t) for t in ds.objects(r, PKG.targets)})
+        rows.append((ds.value(r, DCTERMS.isPartOf), ds.value(r, PKG.sectionNumber),
+                     ds.value(parent, PKG.sectionNumber) if parent else None,
+                     ds.value(r, DCTERMS.title), ds.value(r, PKG.strength), targets,
+                     sorted(actions), _start(ds, r)))
+    rows.sort(key=lambda row: (str(row[0]), row[-1]))
+    return [row[:-1] for row in rows]
+
+
+def _start(ds: Dataset, node) -> int:
+    """Text order: the start offset of the node's evidence."""
+    for selector in ds.objects(ds.value(node, OA.hasTarget), OA.hasSelector):
+        start = ds.value(selector, OA.start)
+        if start is not None:
+            return int(start)
+    return 0
+
+
 def export_rows(ds: Dataset, kind: str) -> tuple[tuple[str, ...], list[list[object]]]:
     query, columns = KINDS[kind]
     ds.default_union = True
-    raw = _mention_rows(ds) if query is None else ds.query(query)
+    if kind == "mentions":
+        raw = _mention_rows(ds)
+    elif kind == "recommendations":
+        raw = _recommendation_rows(ds)
+    else:
+        raw = ds.query(query)
     rows = [[_cell(c, v) for c, v in zip(columns, row, strict=True)] for row in raw]
     return columns, rows
 
@@ -83,5 +123,6 @@ def as_csv(columns: Iterable[str], rows: list[list[object]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(list(columns))
-    writer.writerows([["" if v is None else v for v in r] for r in rows])
+    writer.writerows([["" if v is None else json.dumps(v, ensure_ascii=False)
+                       if isinstance(v, list) else v for v in r] for r in rows])
     return out.getvalue()

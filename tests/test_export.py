@@ -57,3 +57,15 @@ def test_unknown_kind_is_a_usage_error(kg_command, built):
     result = subprocess.run([*kg_command, "export", "claims-of-the-future"], capture_output=True,
                             text=True, timeout=60)
     assert result.returncode == 2 and "invalid choice" in result.stderr
+
+
+def test_recommendations_export_lists_targets_and_actions(kg_command, built):
+    rows = [json.loads(line) for line in export(kg_command, built, "recommendations").splitlines()]
+    first = rows[0]
+    assert (first["section"], first["parent"], first["title"], first["strength"]) == (
+        "五.(一)", None, "推动形成优势互补、高质量发展的区域经济布局", "strong")
+    corridors = next(r for r in rows if r["section"] == "五.(一).1")
+    assert corridors["parent"] == "五.(一)"
+    assert {"西部陆海新通道", "平陆运河", "隆黄铁路"} <= set(corridors["targets"])
+    assert "加快渝昆、贵南、隆黄铁路、北部湾国际门户港及平陆运河建设" in corridors["actions"]
+    assert len([r for r in rows if r["parent"] is None]) == 4
