@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .gazetteer import PATTERNS, read_tsv
+from .normalize import normalise
 
 STRENGTHS = ("exploratory", "supportive", "strong", "mandatory")  # weakest first
 LEVELS = ("group", "item", "point")  # outermost first; a section is not a Recommendation
@@ -270,7 +271,9 @@ def find_actions(text: str, start: int = 0, end: int | None = None,
                  rules: Rules | None = None) -> list[Action]:
     """Verb + object phrases in text[start:end].
 
-    The PDF's whitespace is skipped (a verb may be split by it); a line break ends an object.
+    The text is read as the normaliser reads it: the PDF's whitespace inside a sentence (even a
+    line or page break) and quotation marks are skipped; a line break the normaliser keeps ends
+    an object. Verb and object are given as normalised text; offsets point into `text`.
     Adjacent verbs form one chain (加快推进) with the strength of its first word. The object runs
     to the next clause punctuation (，；。：！？ and their ASCII forms) or line break; 、 does not
     end it (推动能源、化工、食品等行业…). A verb inside an earlier object is part of that object
@@ -278,13 +281,9 @@ def find_actions(text: str, start: int = 0, end: int | None = None,
     """
     rules = rules or load_rules()
     end = len(text) if end is None else end
-    chars, index = [], []
-    for k in range(start, end):
-        ch = text[k]
-        if ch == "\n" or not ch.isspace():
-            chars.append(ch)
-            index.append(k)
-    s = "".join(chars)
+    norm = normalise(text[start:end])
+    s = norm.text
+    index = [start + norm.offsets.to_original(i) for i in range(len(s))]
     longest = rules.max_verb
 
     def verb_at(i: int) -> str | None:
@@ -307,8 +306,7 @@ def find_actions(text: str, start: int = 0, end: int | None = None,
         while k < len(s) and s[k] not in _CLAUSE_END:
             k += 1
         if k > j:
-            out.append(Action(clean(text[index[i]:index[j - 1] + 1]),
-                              clean(text[index[j]:index[k - 1] + 1]),
+            out.append(Action(clean(s[i:j]), clean(s[j:k]),
                               index[i], index[k - 1] + 1, rules.verbs[first]))
         i = k
     return out

@@ -132,7 +132,7 @@ def test_article_actions():
     assert ("探索建立", "技术移民制度", "exploratory") in acts("五.(三).4")
     assert ("鼓励", "科研人员以职务科技成果进行自主创新创业", "supportive") in acts("五.(三).4")
     assert ("探索", "以负面清单为基础的更高水平金融业开放", "exploratory") in acts("五.(四).2")
-    assert ("推动", '"四极""四链"融合', "strong") in acts("五.(一).5.一是")
+    assert ("推动", "四极四链融合", "strong") in acts("五.(一).5.一是")
     # own actions only: the group's are those of its heading, not of its items
     assert [(a.verb, a.object) for a in by["五.(三)"].actions] == [
         ("促进", "创新要素多梯度布局和协调发展")]
