@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .gazetteer import PATTERNS
+from .normalize import is_cjk
 from .records import Candidate
 
 SHAPE_PRIORITY = 2
@@ -96,7 +97,7 @@ def _anchor_start(text: str, at: int, rule: ShapeRule, places_ending: dict[int, 
     # A jieba place-name token is an anchor only where no known name ends (东北地区 is a region,
     # not the name of a medical centre).
     if ("word" in rule.anchors and at not in names_ending and at > 0
-            and "\u4e00" <= text[at - 1] <= "\u9fff"):
+            and is_cjk(text[at - 1])):
         n = place_word(text[max(0, at - 6):at])
         if n:
             return at - n

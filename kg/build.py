@@ -49,9 +49,8 @@ def new_dataset() -> Dataset:
 def assemble(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazetteer,
              tables: dict[str, list[Table]] | None = None,
              recommendations: dict[str, list[Recommendation]] | None = None) -> Dataset:
-    """The dataset of all named graphs; `tables` maps a document key to its statistics tables,
-    `recommendations` to its policy recommendations (read from its text when not given), which
-    go into the document's graph."""
+    """The dataset of all named graphs. `tables` and `recommendations` map a document key to
+    what was read from its text; when not given they are read here."""
     ds = new_dataset()
     onto = ds.graph(iris.graph("ontology"))
     for triple in ontology_graph():
@@ -60,7 +59,8 @@ def assemble(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazetteer
     for doc in documents:
         g = ds.graph(iris.graph(f"doc/{doc.doc}"))
         document_graph(doc, g)
-        statistics_graph(doc.doc, doc.text, (tables or {}).get(doc.doc, []), g)
+        doc_tables = tables[doc.doc] if tables is not None else find_tables(doc.text)
+        statistics_graph(doc.doc, doc.text, doc_tables, g)
         recs = (recommendations[doc.doc] if recommendations is not None
                 else find_recommendations(doc.text))
         recommendation_graph(doc.doc, doc.text, recs, doc.mentions, g)
