@@ -16,6 +16,7 @@ from extract.pipeline import Extractor
 from extract.reader import read_sources
 from extract.recommendations import Recommendation, find_recommendations
 from extract.records import ExtractedDocument
+from extract.relations import Relation, find_relations
 from extract.tables import Table, find_tables
 
 from . import iris
@@ -23,6 +24,7 @@ from .evidence import document_graph
 from .ontology import ontology_graph
 from .recommendation_graph import recommendation_graph
 from .reference import reference_graph
+from .relation_graph import conflict_rows, partition_graph, relation_graph
 from .statistics import statistics_graph
 from .validate import ValidationResult, union_graph, validate_graph
 
@@ -48,14 +50,17 @@ def new_dataset() -> Dataset:
 
 def assemble(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazetteer,
              tables: dict[str, list[Table]] | None = None,
-             recommendations: dict[str, list[Recommendation]] | None = None) -> Dataset:
-    """The dataset of all named graphs. `tables` and `recommendations` map a document key to
-    what was read from its text; when not given they are read here."""
+             recommendations: dict[str, list[Recommendation]] | None = None,
+             relations: dict[str, list[Relation]] | None = None) -> Dataset:
+    """The dataset of all named graphs. `tables`, `recommendations` and `relations` map a
+    document key to what was read from its text; when not given they are read here."""
     ds = new_dataset()
     onto = ds.graph(iris.graph("ontology"))
     for triple in ontology_graph():
         onto.add(triple)
-    reference_graph(gaz, ds.graph(iris.graph("reference")))
+    reference = ds.graph(iris.graph("reference"))
+    reference_graph(gaz, reference)
+    partition_graph(reference)
     for doc in documents:
         g = ds.graph(iris.graph(f"doc/{doc.doc}"))
         document_graph(doc, g)
@@ -64,6 +69,9 @@ def assemble(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazetteer
         recs = (recommendations[doc.doc] if recommendations is not None
                 else find_recommendations(doc.text))
         recommendation_graph(doc.doc, doc.text, recs, doc.mentions, g)
+        rels = (relations[doc.doc] if relations is not None
+                else find_relations(doc.text, doc.mentions, doc.sentences, gaz))
+        relation_graph(doc.doc, doc.text, rels, gaz, g)
     return ds
 
 
@@ -87,7 +95,8 @@ def table_warnings(documents: list[ExtractedDocument],
 def make_report(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazetteer,
                 validation: ValidationResult, warnings: list[str],
                 tables: dict[str, list[Table]] | None = None,
-                recommendations: dict[str, list[Recommendation]] | None = None) -> dict:
+                recommendations: dict[str, list[Recommendation]] | None = None,
+                relations: dict[str, list[Relation]] | None = None) -> dict:
     entities: dict[str, set[str]] = {}
     mentions_per_class: Counter[str] = Counter()
     per_doc = {}
@@ -116,6 +125,11 @@ def make_report(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazett
                                       for doc in documents},
         "recommendations_per_document": {doc.doc: len((recommendations or {}).get(doc.doc, []))
                                          for doc in documents},
+        "relations_per_document": {doc.doc: dict(sorted(Counter(
+            r.predicate for r in (relations or {}).get(doc.doc, [])).items()))
+            for doc in documents},
+        "conflicts_with_reference": {doc.doc: conflict_rows((relations or {}).get(doc.doc, []),
+                                                            gaz) for doc in documents},
         "unlinked": unlinked,
         "warnings": warnings,
         "validation": {"conforms": validation.conforms,
@@ -136,9 +150,11 @@ def build(inputs: list[Path], out_dir: Path, extractor: Extractor | None = None)
     tables = {s.doc: find_tables(s.text) for s in sources}
     warnings += table_warnings(documents, tables)
     recommendations = {s.doc: find_recommendations(s.text) for s in sources}
-    ds = assemble(documents, gaz, tables, recommendations)
+    relations = {d.doc: find_relations(d.text, d.mentions, d.sentences, gaz) for d in documents}
+    ds = assemble(documents, gaz, tables, recommendations, relations)
     validation = validate_graph(union_graph(ds))
-    report = make_report(documents, gaz, validation, warnings, tables, recommendations)
+    report = make_report(documents, gaz, validation, warnings, tables, recommendations,
+                         relations)
     write_outputs(out_dir, ds, mention_rows(documents), report)
     return BuildResult(out_dir, tuple(documents), validation, report)
 

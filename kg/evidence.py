@@ -26,9 +26,10 @@ def confidence(value: float) -> Literal:
 
 
 def add_target(g: Graph, node: URIRef, doc_iri: URIRef, start: int, end: int,
-               exact: str) -> URIRef:
+               exact: str, prefix: str = "", suffix: str = "") -> URIRef:
     """Points `node` at the span start..end of the document: the evidence of a mention, and of
-    a table cell read as an observation. The target and selectors are named after `node`."""
+    a table cell read as an observation. The target and selectors are named after `node`.
+    `prefix` and `suffix` (oa:prefix, oa:suffix) complete the quote to its sentence."""
     target = URIRef(f"{node}/target")
     position = URIRef(f"{node}/position")
     quote = URIRef(f"{node}/quote")
@@ -42,6 +43,10 @@ def add_target(g: Graph, node: URIRef, doc_iri: URIRef, start: int, end: int,
     g.add((position, OA.end, Literal(end, datatype=XSD.nonNegativeInteger)))
     g.add((quote, RDF.type, OA.TextQuoteSelector))
     g.add((quote, OA.exact, Literal(exact)))
+    if prefix:
+        g.add((quote, OA.prefix, Literal(prefix)))
+    if suffix:
+        g.add((quote, OA.suffix, Literal(suffix)))
     return target
 
 

@@ -47,6 +47,16 @@ def action(doc_key: str, n: int, i: int) -> URIRef:
     return URIRef(f"{recommendation(doc_key, n)}/action/{i}")
 
 
+def assertion(doc_key: str, n: int) -> URIRef:
+    """The n-th relation (from 1, in text order) a document states, as a pkg:Assertion."""
+    return URIRef(f"{id_base()}assertion/{doc_key}/{n}")
+
+
+def partition(key: str) -> URIRef:
+    """An exclusive split of the country into macro-regions (a skos:Collection)."""
+    return URIRef(f"{id_base()}partition/{key}")
+
+
 def graph(name: str) -> URIRef:
     """Named graphs: `ontology`, `reference`, `doc/<key>`."""
     return URIRef(f"{id_base()}graph/{name}")

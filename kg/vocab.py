@@ -19,6 +19,7 @@ class PKG(DefinedNamespace):
 
     # classes
     Action: URIRef
+    Assertion: URIRef
     Agreement: URIRef
     BorderEconomicCooperationZone: URIRef
     BorderOpeningPilotZone: URIRef
@@ -73,15 +74,19 @@ class PKG(DefinedNamespace):
     abbreviation: URIRef
     actionObject: URIRef
     adcode: URIRef
+    builtOn: URIRef
     clusterTier: URIRef
+    comparedWith: URIRef
     confidence: URIRef
     connects: URIRef
+    contradicts: URIRef
     establishedYear: URIRef
     hasAction: URIRef
     hosts: URIRef
     indicator: URIRef
     isoCode: URIRef
     level: URIRef
+    listedWith: URIRef
     locatedIn: URIRef
     memberOf: URIRef
     mentions: URIRef

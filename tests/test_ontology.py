@@ -31,8 +31,8 @@ SHAPES_DIR = ROOT / "ontology" / "shapes"
 CASES_DIR = ROOT / "tests" / "shapes" / "cases"
 MODEL_DOC = ROOT / "docs" / "model.md"
 
-SHAPE_FILES = ("entities.ttl", "places.ttl", "platforms.ttl", "evidence.ttl", "documents.ttl",
-               "recommendations.ttl")
+SHAPE_FILES = ("assertions.ttl", "entities.ttl", "places.ttl", "platforms.ttl", "evidence.ttl",
+               "documents.ttl", "recommendations.ttl")
 
 PKG = Namespace("https://w3id.org/policy-kg/ont#")
 PKGSH = Namespace("https://w3id.org/policy-kg/shapes#")
@@ -179,7 +179,8 @@ def test_class_hierarchy() -> None:
     classes = pkg_terms(graph, OWL.Class)
     for cls in classes:
         ancestors = set(superclasses(graph, cls))
-        if cls in (PKG.Document, PKG.Mention, PKG.Entity, PKG.PolicyRecommendation, PKG.Action):
+        if cls in (PKG.Document, PKG.Mention, PKG.Entity, PKG.PolicyRecommendation, PKG.Action,
+                   PKG.Assertion):
             assert not ancestors & classes, f"{local_name(cls)} must not descend from pkg: classes"
         else:
             assert PKG.Entity in ancestors, f"{local_name(cls)} does not descend from pkg:Entity"
@@ -187,6 +188,7 @@ def test_class_hierarchy() -> None:
     assert (PKG.Mention, RDFS.subClassOf, OA.Annotation) in graph
     assert (PKG.PolicyRecommendation, RDFS.subClassOf, PROV.Entity) in graph
     assert (PKG.Action, RDFS.subClassOf, PROV.Entity) in graph
+    assert (PKG.Assertion, RDFS.subClassOf, RDF.Statement) in graph
     parents = {
         local_name(c): {local_name(p) for p in graph.objects(c, RDFS.subClassOf)} for c in classes
     }
