@@ -128,6 +128,21 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_why(args: argparse.Namespace) -> int:
+    from .store import load_dataset
+    from .why import evidence, render, resolve_entity, resolve_predicate
+
+    ds = load_dataset(args.graph)
+    s, o = resolve_entity(ds, args.subject), resolve_entity(ds, args.object)
+    p = resolve_predicate(args.predicate)
+    rows = evidence(ds, s, p, o)
+    if not rows:
+        print(f"the graph does not state this triple: <{s}> <{p}> <{o}>", file=sys.stderr)
+        return EXIT_INVALID
+    print(render(ds, s, p, o, rows))
+    return EXIT_OK
+
+
 def _write_atomic(path: Path, text: str) -> None:
     """The whole file or none: written beside its target, then renamed over it."""
     tmp = path.with_name(f".{path.name}.tmp")
@@ -165,6 +180,13 @@ def parser() -> argparse.ArgumentParser:
     x.add_argument("--graph", type=Path, default=DEFAULT_GRAPH)
     x.add_argument("--out", type=Path, help="write here instead of standard output")
     x.set_defaults(func=cmd_export)
+
+    w = sub.add_parser("why", help="the evidence of a triple: sentence, offsets, rule, source")
+    w.add_argument("subject", help="IRI, kind/key (province/140000) or label (山西)")
+    w.add_argument("predicate", help="property: connects, partOf, locatedIn, builtOn …")
+    w.add_argument("object", help="IRI, kind/key or label")
+    w.add_argument("--graph", type=Path, default=DEFAULT_GRAPH)
+    w.set_defaults(func=cmd_why)
 
     e = sub.add_parser("eval", help="precision and recall against the gold annotation")
     e.add_argument("--gold", type=Path, default=DEFAULT_GOLD)

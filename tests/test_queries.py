@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ARTICLE
-from rdflib import Dataset
+from rdflib import Dataset, URIRef
 
 from kg.queries import catalogue, header
 
@@ -39,7 +39,10 @@ def test_query_gives_its_expected_rows(name, graphs):
     path = case_of(name)
     assert path.is_file(), f"{name} has no test case: add {path.relative_to(CASES.parent)}"
     case = json.loads(path.read_text(encoding="utf-8"))
-    rows = graphs[case["data"]].query(QUERIES[name].read_text(encoding="utf-8"))
+    # A case binds the query's parameters as `kg why` and `--param` do: IRIs by default
+    bindings = {k: URIRef(v) for k, v in case.get("bindings", {}).items()}
+    rows = graphs[case["data"]].query(QUERIES[name].read_text(encoding="utf-8"),
+                                      initBindings=bindings)
     assert [[str(v) if v is not None else None for v in row] for row in rows] == case["expected"]
 
 
