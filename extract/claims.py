@@ -407,7 +407,7 @@ def _make(kind: str, region: str, n: _Num, sign: int, years: tuple[int | None, i
 def _clauses(s: str) -> list[tuple[int, int]]:
     out, i = [], 0
     for m in CLAUSE_END_RE.finditer(s):
-        if m.group() == "," and 0 < m.start() and s[m.start() - 1].isdigit() \
+        if m.group() == "," and m.start() > 0 and s[m.start() - 1].isdigit() \
                 and re.match(r"\d{3}(?!\d)", s[m.end():]):
             continue  # 12,183: a thousands separator
         out.append((i, m.start()))

@@ -19,6 +19,7 @@ from extract.records import ExtractedDocument
 from extract.tables import Table, find_tables
 
 from . import iris
+from .claim_graph import Claims, claim_graph, claim_report, document_claims
 from .evidence import document_graph
 from .ontology import ontology_graph
 from .recommendation_graph import recommendation_graph
@@ -48,9 +49,10 @@ def new_dataset() -> Dataset:
 
 def assemble(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazetteer,
              tables: dict[str, list[Table]] | None = None,
-             recommendations: dict[str, list[Recommendation]] | None = None) -> Dataset:
-    """The dataset of all named graphs. `tables` and `recommendations` map a document key to
-    what was read from its text; when not given they are read here."""
+             recommendations: dict[str, list[Recommendation]] | None = None,
+             claims: dict[str, Claims] | None = None) -> Dataset:
+    """The dataset of all named graphs. `tables`, `recommendations` and `claims` map a
+    document key to what was read from its text; when not given they are read here."""
     ds = new_dataset()
     onto = ds.graph(iris.graph("ontology"))
     for triple in ontology_graph():
@@ -64,6 +66,8 @@ def assemble(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazetteer
         recs = (recommendations[doc.doc] if recommendations is not None
                 else find_recommendations(doc.text))
         recommendation_graph(doc.doc, doc.text, recs, doc.mentions, g)
+        claim_graph(doc.doc, *(claims[doc.doc] if claims is not None
+                               else document_claims(doc, doc_tables)), g)
     return ds
 
 
@@ -136,9 +140,11 @@ def build(inputs: list[Path], out_dir: Path, extractor: Extractor | None = None)
     tables = {s.doc: find_tables(s.text) for s in sources}
     warnings += table_warnings(documents, tables)
     recommendations = {s.doc: find_recommendations(s.text) for s in sources}
-    ds = assemble(documents, gaz, tables, recommendations)
+    claims = {d.doc: document_claims(d, tables[d.doc]) for d in documents}
+    ds = assemble(documents, gaz, tables, recommendations, claims)
     validation = validate_graph(union_graph(ds))
     report = make_report(documents, gaz, validation, warnings, tables, recommendations)
+    report.update(claim_report(claims))
     write_outputs(out_dir, ds, mention_rows(documents), report)
     return BuildResult(out_dir, tuple(documents), validation, report)
 

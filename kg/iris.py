@@ -47,6 +47,11 @@ def action(doc_key: str, n: int, i: int) -> URIRef:
     return URIRef(f"{recommendation(doc_key, n)}/action/{i}")
 
 
+def claim(doc_key: str, n: int) -> URIRef:
+    """The n-th numeric claim (from 1, in text order) of a document."""
+    return URIRef(f"{id_base()}claim/{doc_key}/{n}")
+
+
 def graph(name: str) -> URIRef:
     """Named graphs: `ontology`, `reference`, `doc/<key>`."""
     return URIRef(f"{id_base()}graph/{name}")

@@ -53,6 +53,7 @@ class PKG(DefinedNamespace):
     NationalKeyLaboratory: URIRef
     NationalNewArea: URIRef
     NationalRegionalMedicalCenter: URIRef
+    NumericClaim: URIRef
     Organization: URIRef
     Place: URIRef
     Platform: URIRef
@@ -73,9 +74,13 @@ class PKG(DefinedNamespace):
     abbreviation: URIRef
     actionObject: URIRef
     adcode: URIRef
+    claimKind: URIRef
     clusterTier: URIRef
+    comparedArea: URIRef
+    computedValue: URIRef
     confidence: URIRef
     connects: URIRef
+    endYear: URIRef
     establishedYear: URIRef
     hasAction: URIRef
     hosts: URIRef
@@ -87,14 +92,19 @@ class PKG(DefinedNamespace):
     mentions: URIRef
     observationStatus: URIRef
     parent: URIRef
+    qualifier: URIRef
     partOf: URIRef
     refArea: URIRef
     refYear: URIRef
     rule: URIRef
     sectionNumber: URIRef
+    startYear: URIRef
+    statedIndicator: URIRef
+    statedValue: URIRef
     strength: URIRef
     surfaceType: URIRef
     targets: URIRef
     unit: URIRef
     value: URIRef
+    verdict: URIRef
     verb: URIRef
