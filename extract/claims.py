@@ -282,7 +282,10 @@ def _clause(v: _View, text: str, ci: int, cj: int, regions: list[tuple[int, int,
     rest = s[body_start:first_num]
     phrase = _phrase(rest, rules)
     if lst:
-        ctx.regions = [r[2] for r in lst]
+        # only a quantitative clause (numbers, or a gap, ratio or share word) hands its regions
+        # on to the next clause: 东部地区比重虽有所下降，但仍占全国的8.5%以上
+        quantitative = bool(nums) or _measure(rest, rules) != "plain"
+        ctx.regions = [r[2] for r in lst] if quantitative else []
         if ctx.topic is None and phrase:
             ctx.topic = phrase
     if not nums:
