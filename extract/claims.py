@@ -43,6 +43,9 @@ LEVEL_KINDS = {"plain": "value", "gap": "gap", "ratio": "ratio", "share": "share
 CHANGE_KINDS = {"plain": "change", "gap": "gap_change", "ratio": "ratio_change",
                 "share": "share_change"}
 PERCENT, POINTS = "%", "百分点"
+# the confidence of a claim whose regions, pair subject or indicator come from an earlier
+# clause of its sentence rather than its own words
+INFERRED = 0.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,6 +293,7 @@ def _clause(v: _View, text: str, ci: int, cj: int, regions: list[tuple[int, int,
             ctx.topic = phrase
     if not nums:
         return []
+    inferred = phrase is None  # the indicator or the regions come from an earlier clause
     if phrase is None:
         phrase = ctx.topic
     measure = _measure(rest, rules)
@@ -300,17 +304,19 @@ def _clause(v: _View, text: str, ci: int, cj: int, regions: list[tuple[int, int,
             subject, targets = targets[0], targets[1:]
         elif lst and head.endswith(tuple(rules.words.get("pair", ()))) and ctx.subject:
             subject = ctx.subject  # …，与东北地区比值差距上升0.041
+            inferred = True
         if subject is None:
             return []
         ctx.subject = subject
     if not targets:
-        targets = list(ctx.regions)
+        targets, inferred = list(ctx.regions), True
     if not targets:
         return []
     verbs = _find(rest, rules, ("up", "down", "level"))
     from_words = _find(rest, rules, ("from",))
     all_same = bool(_find(rest, rules, ("all",), len(phrase or "")))
-    base = dict(subject=subject, phrase=phrase, ci=ci, v=v, text=text, rules=rules)
+    base = dict(subject=subject, phrase=phrase, ci=ci, v=v, text=text, rules=rules,
+                confidence=INFERRED if inferred else 1.0)
     if from_words:
         return _from_to(nums, times, targets, measure, ctx, all_same, s, cj, base)
     to_at = next((i for i, w in _find(s, rules, ("to",), first_num, cj)), None)
@@ -397,14 +403,14 @@ def _from_to(nums, times, targets, measure, ctx, all_same, s, cj, base) -> list[
 
 def _make(kind: str, region: str, n: _Num, sign: int, years: tuple[int | None, int | None], *,
           subject: str | None, phrase: str | None, ci: int, v: _View, text: str,
-          rules: Rules) -> NumericClaim:
+          rules: Rules, confidence: float) -> NumericClaim:
     start, end = v.span(ci, n.j)
     first, compared = (subject, region) if subject else (region, None)
     unit = n.unit if n.unit in rules.units else None
     indicator = rules.indicators.get(phrase) if phrase else None
     return NumericClaim(start, end, text[start:end], kind, first, compared, phrase, indicator,
                         years[0] if kind in CHANGE_KINDS.values() else None, years[1],
-                        n.value * sign, unit, n.qualifier)
+                        n.value * sign, unit, n.qualifier, RULE, confidence)
 
 
 def _clauses(s: str) -> list[tuple[int, int]]:
