@@ -225,6 +225,50 @@ def test_sentences_without_regions_or_numbers_give_nothing():
     assert claims_of("2023年全国GDP增长5.2%。推动东部地区率先实现现代化。") == []
 
 
+PIECES = ["东部地区", "中部地区", "西部地区", "东北地区", "与", "、", "和", "，", "。", ",", ".",
+          "GDP", "人均GDP", "比值", "差距", "占全国比重", "占比", "分别", "均", "扩大", "缩小",
+          "下降", "为", "至", "从", "2020—2023年", "2023年", "2020一2023年", "12.5", "0.050",
+          "7", "-3", "亿元", "个百分点", "%", "个", "万", "以上", "近", " ", "\n", "(见表1)"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=40))
+def test_any_sequence_of_claim_words_reads_without_crashing(pieces):
+    text = "".join(pieces)
+    for c in claims_of(text):
+        assert text[c.start:c.end] == c.quote
+        assert c.kind in ("value", "change", "gap", "gap_change", "ratio", "ratio_change",
+                          "share", "share_change")
+        assert (c.compared is not None) == c.kind.startswith(("gap", "ratio"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(regions=st.lists(st.sampled_from(list(NAMES)), min_size=1, max_size=4, unique=True),
+       values=st.lists(st.decimals("0.01", "99999", places=2), min_size=4, max_size=4),
+       verb=st.sampled_from([("增加", 1), ("扩大", 1), ("下降", -1), ("减少", -1)]),
+       indicator=st.sampled_from(["GDP", "客运量", "每万人口卫生技术人员数"]),
+       breaks=st.lists(st.sampled_from(["", " ", "\n", " \n "]), min_size=200, max_size=200))
+def test_a_fenbie_list_spreads_over_its_regions_whatever_the_pdf_whitespace(regions, values,
+                                                                          verb, indicator,
+                                                                          breaks):
+    values = values[:len(regions)]
+    clean = (f"2020—2023年，{'、'.join(regions)}{indicator}分别{verb[0]}"
+             f"{'、'.join(f'{v}亿元' for v in values)}。")
+    # whitespace after any character, as the PDF puts it, inside names and numbers too; the
+    # mentions are where the gazetteer finds them (it reads through such whitespace)
+    text, where = "", []
+    for i, ch in enumerate(clean):
+        where.append(len(text))
+        text += ch + breaks[i % len(breaks)]
+    mentions = [Mention("t", where[m], where[m + len(r) - 1] + 1, "", "MacroRegion", NAMES[r],
+                        "test") for r in regions for m in [clean.find(r)]]
+    claims = find_claims(text, sorted(mentions, key=lambda m: m.start), [(0, len(text))])
+    assert [(c.region, c.value, c.start_year, c.end_year) for c in claims] == [
+        (NAMES[r], v * verb[1], 2020, 2023) for r, v in zip(regions, values, strict=True)]
+    for c in claims:
+        assert text[c.start:c.end] == c.quote
+
+
 # --- the checker on made-up cells --------------------------------------------------------------
 
 def cells(indicator: str, unit: str, values: dict[tuple[str, int], str]) -> list[Cell]:
