@@ -293,6 +293,8 @@ def _clause(v: _View, text: str, ci: int, cj: int, regions: list[tuple[int, int,
             ctx.topic = phrase
     if not nums:
         return []
+    # where the words after the indicator phrase begin (人均GDP's 均 is not 均 "all")
+    own = rest.find(phrase) + len(phrase) if phrase and phrase in rest else 0
     inferred = phrase is None  # the indicator or the regions come from an earlier clause
     if phrase is None:
         phrase = ctx.topic
@@ -314,7 +316,7 @@ def _clause(v: _View, text: str, ci: int, cj: int, regions: list[tuple[int, int,
         return []
     verbs = _find(rest, rules, ("up", "down", "level"))
     from_words = _find(rest, rules, ("from",))
-    all_same = bool(_find(rest, rules, ("all",), len(phrase or "")))
+    all_same = bool(_find(rest, rules, ("all",), own))
     base = dict(subject=subject, phrase=phrase, ci=ci, v=v, text=text, rules=rules,
                 confidence=INFERRED if inferred else 1.0)
     if from_words:

@@ -339,6 +339,22 @@ def test_a_share_rounded_to_its_stated_decimals_holds(values, d):
     assert check_claim(claim("share", str(share), unit="%"), data).verdict == "holds"
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(1, 10**6), min_size=8, max_size=8), st.integers(0, 2),
+       st.sampled_from(["value", "change", "gap", "gap_change", "ratio", "ratio_change",
+                        "share", "share_change"]))
+def test_the_recomputed_value_lies_in_its_rounding_interval(values, d, kind):
+    scale = Decimal(1).scaleb(-d)
+    keys = [(r, y) for r in FOUR for y in (2020, 2023)]
+    data = cells("GDP", "亿元", {k: str(v * scale) for k, v in zip(keys, values, strict=True)})
+    unit = "%" if kind == "share" else "个百分点" if kind == "share_change" else "亿元"
+    pair = kind.startswith(("gap", "ratio"))
+    k = check_claim(claim(kind, "1.000", compared=WEST if pair else None, unit=unit), data)
+    assert k.verdict != "unchecked"
+    assert k.low <= k.computed.quantize(Decimal("0.00001")) + Decimal("0.00001")
+    assert k.computed.quantize(Decimal("0.00001")) - Decimal("0.00001") <= k.high
+
+
 # --- other genres ------------------------------------------------------------------------------
 
 @pytest.mark.skipif(not DEV_CORPUS.is_dir(), reason="../shared/corpus-dev is not here")
