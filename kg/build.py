@@ -20,6 +20,7 @@ from extract.relations import Relation, find_relations
 from extract.tables import Table, find_tables
 
 from . import iris
+from .claim_graph import Claims, claim_graph, claim_report, document_claims
 from .evidence import document_graph
 from .ontology import ontology_graph
 from .recommendation_graph import recommendation_graph
@@ -51,8 +52,9 @@ def new_dataset() -> Dataset:
 def assemble(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazetteer,
              tables: dict[str, list[Table]] | None = None,
              recommendations: dict[str, list[Recommendation]] | None = None,
-             relations: dict[str, list[Relation]] | None = None) -> Dataset:
-    """The dataset of all named graphs. `tables`, `recommendations` and `relations` map a
+             relations: dict[str, list[Relation]] | None = None,
+             claims: dict[str, Claims] | None = None) -> Dataset:
+    """The dataset of all named graphs. `tables`, `recommendations`, `relations` and `claims` map a
     document key to what was read from its text; when not given they are read here."""
     ds = new_dataset()
     onto = ds.graph(iris.graph("ontology"))
@@ -72,6 +74,8 @@ def assemble(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazetteer
         rels = (relations[doc.doc] if relations is not None
                 else find_relations(doc.text, doc.mentions, doc.sentences, gaz))
         relation_graph(doc.doc, doc.text, rels, gaz, g)
+        claim_graph(doc.doc, *(claims[doc.doc] if claims is not None
+                               else document_claims(doc, doc_tables)), g)
     return ds
 
 
@@ -151,10 +155,12 @@ def build(inputs: list[Path], out_dir: Path, extractor: Extractor | None = None)
     warnings += table_warnings(documents, tables)
     recommendations = {s.doc: find_recommendations(s.text) for s in sources}
     relations = {d.doc: find_relations(d.text, d.mentions, d.sentences, gaz) for d in documents}
-    ds = assemble(documents, gaz, tables, recommendations, relations)
+    claims = {d.doc: document_claims(d, tables[d.doc]) for d in documents}
+    ds = assemble(documents, gaz, tables, recommendations, relations, claims)
     validation = validate_graph(union_graph(ds))
     report = make_report(documents, gaz, validation, warnings, tables, recommendations,
                          relations)
+    report.update(claim_report(claims))
     write_outputs(out_dir, ds, mention_rows(documents), report)
     return BuildResult(out_dir, tuple(documents), validation, report)
 

@@ -143,6 +143,24 @@ def cmd_why(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_claims(args: argparse.Namespace) -> int:
+    from . import claims
+    from .export import as_csv, as_jsonl
+    from .store import load_dataset
+
+    ds = load_dataset(args.graph)
+    rows = claims.recompute(ds)
+    counts = claims.summary(rows)
+    if args.verdict:
+        rows = [r for r in rows if r.check and r.check.verdict == args.verdict]
+    records = claims.as_records(rows, claims.labels(ds))
+    if args.format == "table":
+        sys.stdout.write(claims.table(records, counts))
+    else:
+        sys.stdout.write((as_csv if args.format == "csv" else as_jsonl)(claims.COLUMNS, records))
+    return EXIT_OK
+
+
 def _write_atomic(path: Path, text: str) -> None:
     """The whole file or none: written beside its target, then renamed over it."""
     tmp = path.with_name(f".{path.name}.tmp")
@@ -175,7 +193,7 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_stats)
 
     x = sub.add_parser("export", help="a table of the graph for pandas or R")
-    x.add_argument("kind", choices=["mentions", "observations", "recommendations"])
+    x.add_argument("kind", choices=["mentions", "observations", "recommendations", "claims"])
     x.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
     x.add_argument("--graph", type=Path, default=DEFAULT_GRAPH)
     x.add_argument("--out", type=Path, help="write here instead of standard output")
@@ -187,6 +205,13 @@ def parser() -> argparse.ArgumentParser:
     w.add_argument("object", help="IRI, kind/key or label")
     w.add_argument("--graph", type=Path, default=DEFAULT_GRAPH)
     w.set_defaults(func=cmd_why)
+
+    c = sub.add_parser("claims", help="the text's numeric claims, rechecked against the tables")
+    c.add_argument("--graph", type=Path, default=DEFAULT_GRAPH)
+    c.add_argument("--verdict", choices=["holds", "holds_within_rounding", "does_not_hold",
+                                         "unchecked"], help="list only claims with this verdict")
+    c.add_argument("--format", choices=["table", "csv", "jsonl"], default="table")
+    c.set_defaults(func=cmd_claims)
 
     e = sub.add_parser("eval", help="precision and recall against the gold annotation")
     e.add_argument("--gold", type=Path, default=DEFAULT_GOLD)

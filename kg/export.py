@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from rdflib import RDF, Dataset
 from rdflib.namespace import DCTERMS, SKOS
 
+from .claims import EXPORT_COLUMNS
+from .claims import export_rows as claim_rows
 from .stats import local
 from .vocab import OA, ONT_IRI, PKG
 
@@ -32,12 +34,13 @@ SELECT ?table ?region ?year ?indicator ?unit ?value WHERE {
 MENTION_COLUMNS = ("doc", "start", "end", "text", "type", "iri", "rule")
 RECOMMENDATION_COLUMNS = ("doc", "section", "parent", "title", "strength", "targets", "actions")
 KINDS = {
+    "claims": (None, EXPORT_COLUMNS),
     "mentions": (None, MENTION_COLUMNS),
     "recommendations": (None, RECOMMENDATION_COLUMNS),
     "observations": (OBSERVATIONS, ("table", "region", "year", "indicator", "unit", "value")),
 }
 _INTEGERS = {"start", "end"}
-_NUMBERS = {"value"}
+_NUMBERS = {"value", "stated", "computed"}
 
 
 def _cell(column: str, value) -> object:
@@ -107,6 +110,8 @@ def export_rows(ds: Dataset, kind: str) -> tuple[tuple[str, ...], list[list[obje
         raw = _mention_rows(ds)
     elif kind == "recommendations":
         raw = _recommendation_rows(ds)
+    elif kind == "claims":
+        raw = claim_rows(ds)
     else:
         raw = ds.query(query)
     rows = [[_cell(c, v) for c, v in zip(columns, row, strict=True)] for row in raw]

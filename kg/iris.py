@@ -57,6 +57,11 @@ def partition(key: str) -> URIRef:
     return URIRef(f"{id_base()}partition/{key}")
 
 
+def claim(doc_key: str, n: int) -> URIRef:
+    """The n-th numeric claim (from 1, in text order) of a document."""
+    return URIRef(f"{id_base()}claim/{doc_key}/{n}")
+
+
 def graph(name: str) -> URIRef:
     """Named graphs: `ontology`, `reference`, `doc/<key>`."""
     return URIRef(f"{id_base()}graph/{name}")

@@ -54,6 +54,7 @@ class PKG(DefinedNamespace):
     NationalKeyLaboratory: URIRef
     NationalNewArea: URIRef
     NationalRegionalMedicalCenter: URIRef
+    NumericClaim: URIRef
     Organization: URIRef
     Place: URIRef
     Platform: URIRef
@@ -75,11 +76,15 @@ class PKG(DefinedNamespace):
     actionObject: URIRef
     adcode: URIRef
     builtOn: URIRef
+    claimKind: URIRef
     clusterTier: URIRef
+    comparedArea: URIRef
     comparedWith: URIRef
+    computedValue: URIRef
     confidence: URIRef
     connects: URIRef
     contradicts: URIRef
+    endYear: URIRef
     establishedYear: URIRef
     hasAction: URIRef
     hosts: URIRef
@@ -92,14 +97,19 @@ class PKG(DefinedNamespace):
     mentions: URIRef
     observationStatus: URIRef
     parent: URIRef
+    qualifier: URIRef
     partOf: URIRef
     refArea: URIRef
     refYear: URIRef
     rule: URIRef
     sectionNumber: URIRef
+    startYear: URIRef
+    statedIndicator: URIRef
+    statedValue: URIRef
     strength: URIRef
     surfaceType: URIRef
     targets: URIRef
     unit: URIRef
     value: URIRef
+    verdict: URIRef
     verb: URIRef
