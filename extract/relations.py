@@ -7,13 +7,18 @@
 - `relation/corridor-nearest/v1` corridor `connects` place: every place of a clause is linked to
   the nearest corridor (list) before it in the clause, else the nearest after it. A connecting
   verb (连接, 延伸, 联动 …) between them raises the confidence.
+- `relation/corridor-project/v1` corridor `connects` place: a corridor list that is the subject of
+  a project ("…等项目的建设，…，促进广西、湖南…发展") serves the places of the later clauses.
+- `relation/name-place/v1`: the place a platform's or corridor's own name starts with, or names
+  after (, 至, — (南宁国际铁路港, 贺州至连山高速, 中国—中亚—西亚经济走廊).
 - `relation/platform-host/v1` platform `locatedIn` place: PLACE 承载/拥有/布局 … PLATFORM, and
   PLATFORM 位于/落户/分布在 … PLACE, and PLATFORM（PLACE）.
 - `relation/member-list/v1` place `partOf` macro-region: "宁夏、甘肃、山西等西部地区省份",
-  "西部地区有5个(贵州、广西…)", "东部地区的北京、上海".
+  "西部地区有5个(贵州、广西…)", "东部地区的北京、上海", "东北地区吉林、辽宁".
 - `relation/relies-on/v1` `builtOn`: 依托 X — the list just before 依托, or the list of a
   "以 Y 为支撑" frame of the sentence, or the next entity of the clause, is built on X.
-- `relation/comparison/v1` `comparedWith` (symmetric): A 高于/超过/相比 B, and "A与B、C…差距/比值".
+- `relation/comparison/v1` `comparedWith` (symmetric): A 高于/超过/相比 B, "A与B、C…差距/比值",
+  and the places of one run ("南北方…差距").
 - `relation/shared-predicate/v1` `listedWith` (symmetric): the members of a list that shares one
   predicate (…分别…, …均…).
 
@@ -35,7 +40,11 @@ SYMMETRIC = frozenset({"comparedWith", "listedWith"})
 _CLAUSE_END = frozenset("，,；;。：:！!？?")
 _CHAIN = frozenset({"、", "和", "及", "以及"})  # 与 in "依托中欧班列与欧洲" means "with", not "and"
 _MAX_FORWARD = 6  # … a place may stand before the corridor it is linked to
-_NAME_OPENERS = frozenset("(（至—–-到")
+_NAME_OPENERS = frozenset("(（至—–-到一")  # 一: the OCR dash (中国一中亚一西亚经济走廊)
+# a platform is in a province or city of its name; a corridor may name countries it links
+_INSIDE = {"Platform": frozenset({"Province", "City"}),
+           "Corridor": frozenset({"Province", "City", "Country", "WorldRegion"})}
+_MAX_COMPARE_GAP = 10
 _MAX_GAP = 12  # characters (without whitespace) a rule may look across inside a clause
 
 
@@ -201,6 +210,20 @@ def _corridors(sent: _Sentence) -> None:
                     sent.emit(c, "connects", p, "corridor-nearest", 0.8 if strong else 0.6)
 
 
+def _projects(sent: _Sentence) -> None:
+    for i, g in enumerate(sent.groups):
+        if g.family != "Corridor":
+            continue
+        after = sent.text[g.end:min(sent.end, g.end + 12)]
+        if not any(w in _squash(after)[:10] for w in words()["project_word"]):
+            continue
+        for later in sent.groups[i + 1:]:
+            if later.family in PLACE_FAMILIES and later.clause > g.clause:
+                for c in g.members:
+                    for p in later.members:
+                        sent.emit(c, "connects", p, "corridor-project", 0.5)
+
+
 def _platforms(sent: _Sentence) -> None:
     for a, b in zip(sent.groups, sent.groups[1:], strict=False):
         if a.clause != b.clause:
@@ -231,13 +254,11 @@ def _members(sent: _Sentence) -> None:
                 and len(b.members) == 1 and any(between.startswith(w) for w in
                                                 words()["member_before"])
                 and len(between) <= 6):
-            tail = sent.gap(b.end, min(sent.end, b.end + 4))
-            if _starts_with(tail, "member_tail") or between.endswith(("个", "大")):
-                region, members = b, a
+            region, members = b, a
         elif a.family in _REGION_FAMILIES and len(a.members) == 1 and b.family in (
                 _MEMBER_FAMILIES):
             opened = between[-1:] in ("(", "（") and len(between) <= 6
-            if between in words()["member_after"] or opened:
+            if between == "" or between in words()["member_after"] or opened:
                 region, members = a, b
         if region is None or members is None:
             continue
@@ -277,9 +298,7 @@ def _rely_subjects(sent: _Sentence, i: int, marker_at: int) -> list[tuple[_Group
     frames = []
     for later in sent.groups[i + 1:]:
         lead = sent.gap(max(sent.start, later.start - 3), later.start)
-        tail = sent.gap(later.end, min(sent.end, later.end + 4))
-        if lead.endswith("以") and tail.startswith("为") and _starts_with(tail[1:],
-                                                                          "support_frame"):
+        if lead.endswith("以") and _closes_frame(sent, later.end):
             frames.append((later, 0.8))
     if frames:
         return frames
@@ -292,17 +311,33 @@ def _rely_subjects(sent: _Sentence, i: int, marker_at: int) -> list[tuple[_Group
     return [(later[0], 0.5)] if later else []
 
 
+def _closes_frame(sent: _Sentence, at: int) -> bool:
+    """Does "为支撑" (or another support_frame) close the clause's 以 … frame after `at`? Names
+    the gazetteer does not know may stand between (以武汉都市圈、某某都市圈为支撑)."""
+    end = at
+    while end < sent.end and sent.text[end] not in _CLAUSE_END and end - at < 30:
+        end += 1
+    tail = sent.gap(at, end)
+    at_wei = tail.find("为")
+    return at_wei != -1 and _starts_with(tail[at_wei + 1:], "support_frame") is not None
+
+
 def _comparisons(sent: _Sentence) -> None:
     for g in sent.groups:
         if _compares_first(sent, g):
             for other in g.members[1:]:
                 sent.emit(g.members[0], "comparedWith", other, "comparison", 0.8)
+        elif _compares_run(sent, g):
+            for i, x in enumerate(g.members):
+                for y in g.members[i + 1:]:
+                    sent.emit(x, "comparedWith", y, "comparison", 0.7)
     for a, b in zip(sent.groups, sent.groups[1:], strict=False):
         if a.clause != b.clause or a.family not in PLACE_FAMILIES or (
                 b.family not in PLACE_FAMILIES):
             continue
         between = sent.gap(a.end, b.start)
-        if len(between) <= 6 and any(v in between for v in words()["compare_verb"]):
+        # "西部地区人均收入仍低于东部地区": the verb may follow a short indicator
+        if len(between) <= _MAX_COMPARE_GAP and any(v in between for v in words()["compare_verb"]):
             for x in a.members:
                 for y in b.members:
                     sent.emit(x, "comparedWith", y, "comparison", 0.8)
@@ -313,6 +348,16 @@ def _compares_first(sent: _Sentence, g: _Group) -> bool:
     if len(g.members) < 2 or g.family not in PLACE_FAMILIES:
         return False
     if sent.gap(g.members[0].end, g.members[1].start) not in words()["compare_joiner"]:
+        return False
+    clause_text = _clause_text(sent, g.clause)
+    return any(k in clause_text for k in words()["compare_keyword"])
+
+
+def _compares_run(sent: _Sentence, g: _Group) -> bool:
+    """"南北方…差距", "东中西部地区…差距": places written as one run are compared."""
+    if len(g.members) < 2 or g.family not in PLACE_FAMILIES:
+        return False
+    if any(sent.gap(a.end, b.start) for a, b in zip(g.members, g.members[1:], strict=False)):
         return False
     clause_text = _clause_text(sent, g.clause)
     return any(k in clause_text for k in words()["compare_keyword"])
@@ -330,13 +375,26 @@ def _clause_text(sent: _Sentence, clause: int) -> str:
     return _squash(sent.text[lo:hi])
 
 
+def _distributes(s: str) -> bool:
+    """Has `s` a distributive word (分别, 均 …) that is not part of a longer word (均等化)?"""
+    blocked = words()["not_distributive"]
+    for w in words()["distributive"]:
+        at = s.find(w)
+        while at != -1:
+            if not any(s[max(0, at - len(b) + len(w)):at + len(b)].find(b) != -1 for b in blocked
+                       if w in b):
+                return True
+            at = s.find(w, at + 1)
+    return False
+
+
 def _shared_predicates(sent: _Sentence) -> None:
     for g in sent.groups:
-        if len(g.members) < 2:
+        if len(g.members) < 2 or g.family not in _LISTED or _compares_run(sent, g):
             continue
         after = _clause_text(sent, g.clause)
         tail = after[after.find(_squash(g.members[-1].text)) + len(_squash(g.members[-1].text)):]
-        if not any(w in tail for w in words()["distributive"]):
+        if not _distributes(tail):
             continue
         members = list({m.iri: m for m in g.members}.values())
         if _compares_first(sent, g):
@@ -346,6 +404,7 @@ def _shared_predicates(sent: _Sentence) -> None:
                 sent.emit(x, "listedWith", y, "shared-predicate", 0.7)
 
 
+_LISTED = PLACE_FAMILIES | {"Corridor", "Platform"}  # lists of industries are not relations
 _QUALIFIED = PLACE_FAMILIES - {"Country", "WorldRegion"}
 
 
@@ -372,24 +431,26 @@ def _names_inside(sent: _Sentence) -> None:
         name = _squash(m.text)
         starts = [0] + [i + 1 for i, ch in enumerate(name) if ch in _NAME_OPENERS]
         for at in starts:
-            ref = _place_at(name, at, gaz, weak)
+            ref = _place_at(name, at, gaz, weak, _INSIDE[fam])
             if ref is not None and ref != m.iri:
                 place = Mention(m.doc, m.start, m.end, m.text, "", ref, "")
                 sent.emit(m, "locatedIn" if fam == "Platform" else "connects", place,
                           "name-place", 0.9)
 
 
-def _place_at(name: str, at: int, gaz: Gazetteer, weak: frozenset[str]) -> str | None:
+def _place_at(name: str, at: int, gaz: Gazetteer, weak: frozenset[str],
+              families: frozenset[str]) -> str | None:
     for n in range(min(6, len(name) - at - 1), 1, -1):  # never the whole name
         surface = name[at:at + n]
-        refs = [r for r in gaz.surfaces.get(surface, ()) if family(gaz.entries[r].cls, gaz) in (
-            "Province", "City")]
+        refs = [r for r in gaz.surfaces.get(surface, ())
+                if family(gaz.entries[r].cls, gaz) in families]
         if len(refs) == 1 and surface not in weak:
             return refs[0]
     return None
 
 
-RULES = (_names_inside, _corridors, _platforms, _members, _relies, _comparisons, _shared_predicates)
+RULES = (_names_inside, _corridors, _projects, _platforms, _members, _relies, _comparisons,
+         _shared_predicates)
 
 
 def find_relations(text: str, mentions: Sequence[Mention], sentences: Sequence[tuple[int, int]],

@@ -18,6 +18,7 @@ EXIT_OK, EXIT_INVALID, EXIT_BAD_INPUT = 0, 1, 2
 DEFAULT_OUT = Path("build")
 DEFAULT_GRAPH = DEFAULT_OUT / "graph.trig"
 DEFAULT_GOLD = Path("tests/gold/lu-li-2025.entities.tsv")
+DEFAULT_RELATION_GOLD = Path("tests/gold/lu-li-2025.relations.tsv")
 DEFAULT_GOLD_TEXT = Path("corpus/lu-li-2025-regional-coordination.zh.txt")
 
 
@@ -99,6 +100,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         raise InputError(f"{args.text}: the text to evaluate must be one file")
     source = read_sources([args.text])[0]
     doc = Extractor().extract(source.doc, source.text, str(source.path))
+    if args.relations:
+        return _eval_relations(args, doc)
     gold = read_gold(args.gold)
     scores = evaluate(doc, gold, default())
     _score_table("class", evaluate(doc, gold, default(), by_class=True))
@@ -106,6 +109,31 @@ def cmd_eval(args: argparse.Namespace) -> int:
     _score_table("family", scores)
     p, r = overall(scores)
     print(f"{'in scope':<36}{'':>12}{p:>11.3f}{r:>8.3f}   ({', '.join(SCOPE)})")
+    if args.verbose:
+        for s in scores:
+            if s.missed:
+                print(f"missed {s.family}: {'、'.join(s.missed)}")
+            if s.spurious:
+                print(f"spurious {s.family}: {'、'.join(s.spurious)}")
+    return EXIT_OK
+
+
+def _eval_relations(args: argparse.Namespace, doc) -> int:
+    from extract.gazetteer import default
+    from extract.relations import find_relations
+
+    from .evaluate import overall
+    from .evaluate_relations import read_relation_gold, score_relations
+
+    gold_path = args.gold if args.gold != DEFAULT_GOLD else DEFAULT_RELATION_GOLD
+    if not gold_path.is_file():
+        raise InputError(f"{gold_path}: no such gold file")
+    gaz = default()
+    relations = find_relations(doc.text, doc.mentions, doc.sentences, gaz)
+    scores = score_relations(relations, read_relation_gold(gold_path), gaz)
+    _score_table("predicate", scores)
+    p, r = overall(scores, tuple(s.family for s in scores))
+    print(f"{'all':<36}{'':>12}{p:>11.3f}{r:>8.3f}")
     if args.verbose:
         for s in scores:
             if s.missed:
@@ -193,7 +221,8 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_stats)
 
     x = sub.add_parser("export", help="a table of the graph for pandas or R")
-    x.add_argument("kind", choices=["mentions", "observations", "recommendations", "claims"])
+    x.add_argument("kind", choices=["mentions", "relations", "observations", "claims",
+                                   "recommendations"])
     x.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
     x.add_argument("--graph", type=Path, default=DEFAULT_GRAPH)
     x.add_argument("--out", type=Path, help="write here instead of standard output")
@@ -217,6 +246,8 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
     e.add_argument("--text", type=Path, default=DEFAULT_GOLD_TEXT)
     e.add_argument("-v", "--verbose", action="store_true", help="list misses and false hits")
+    e.add_argument("--relations", action="store_true",
+                   help="score relations against tests/gold/lu-li-2025.relations.tsv instead")
     e.set_defaults(func=cmd_eval)
     return p
 

@@ -33,7 +33,30 @@ SELECT ?table ?region ?year ?indicator ?unit ?value WHERE {
 
 MENTION_COLUMNS = ("doc", "start", "end", "text", "type", "iri", "rule")
 RECOMMENDATION_COLUMNS = ("doc", "section", "parent", "title", "strength", "targets", "actions")
+# Without rdf:type tests: rdflib orders a pattern's triples when it parses the query, and a type
+# test would make it start from every node of that type (docs/queries.md).
+RELATIONS = """
+PREFIX pkg: <https://w3id.org/policy-kg/ont#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?doc ?subject ?predicate ?object ?start ?end ?sentence ?rule WHERE {
+  ?a rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; pkg:rule ?rule ; oa:hasTarget ?target .
+  ?target oa:hasSource ?doc ; oa:hasSelector ?position , ?quoteSelector .
+  ?position oa:start ?start ; oa:end ?end .
+  ?quoteSelector oa:exact ?quote .
+  OPTIONAL { ?quoteSelector oa:prefix ?prefix }
+  OPTIONAL { ?quoteSelector oa:suffix ?suffix }
+  ?s skos:prefLabel ?subject . FILTER (LANG(?subject) = "zh")
+  ?o skos:prefLabel ?object . FILTER (LANG(?object) = "zh")
+  BIND (STRAFTER(STR(?p), "#") AS ?predicate)
+  BIND (CONCAT(COALESCE(?prefix, ""), ?quote, COALESCE(?suffix, "")) AS ?sentence)
+} ORDER BY ?doc ?start ?end ?predicate ?subject ?object
+"""
+RELATION_COLUMNS = ("doc", "subject", "predicate", "object", "start", "end", "sentence", "rule")
+
 KINDS = {
+    "relations": (RELATIONS, RELATION_COLUMNS),
     "claims": (None, EXPORT_COLUMNS),
     "mentions": (None, MENTION_COLUMNS),
     "recommendations": (None, RECOMMENDATION_COLUMNS),
