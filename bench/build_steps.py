@@ -1,0 +1,69 @@
+"""What each step of `kg build` costs, as a ratio to the entity extraction of the same text in
+the same run (machine speed cancels out).
+
+    python bench/build_steps.py [--repeat 3]
+
+Steps per text: entity extraction (the baseline), tables, recommendations, relations, numeric
+claims, RDF assembly, SHACL validation. Relations and claims read the extraction's records, so
+their cost is what they add to it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+from extract.gazetteer import default
+from extract.pipeline import Extractor
+from extract.recommendations import find_recommendations
+from extract.relations import find_relations
+from extract.tables import find_tables
+from kg.build import assemble
+from kg.claim_graph import document_claims
+from kg.validate import union_graph, validate_graph
+
+ROOT = Path(__file__).resolve().parents[1]
+TEXTS = [ROOT / "corpus" / "lu-li-2025-regional-coordination.zh.txt",
+         *sorted((ROOT.parent / "shared" / "corpus-dev").glob("*.txt"))]
+
+
+def best_of(repeat: int, fn):
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - t)
+    return best, result
+
+
+def measure(path: Path, extractor: Extractor, repeat: int) -> dict:
+    gaz = default()
+    text = path.read_text(encoding="utf-8")
+    base, doc = best_of(repeat, lambda: extractor.extract(path.stem, text, str(path)))
+    tables_t, tables = best_of(repeat, lambda: find_tables(text))
+    recs_t, recs = best_of(repeat, lambda: find_recommendations(text))
+    rel_t, rels = best_of(repeat, lambda: find_relations(doc.text, doc.mentions, doc.sentences,
+                                                         gaz))
+    claims_t, claims = best_of(repeat, lambda: document_claims(doc, tables))
+    asm_t, ds = best_of(repeat, lambda: assemble(
+        [doc], gaz, {doc.doc: tables}, {doc.doc: recs}, {doc.doc: rels}, {doc.doc: claims}))
+    val_t, _ = best_of(1, lambda: validate_graph(union_graph(ds)))
+    steps = {"tables": tables_t, "recommendations": recs_t, "relations": rel_t,
+             "claims": claims_t, "assemble": asm_t, "validate": val_t}
+    return {"text": path.stem, "chars": len(text), "extraction_s": round(base, 3),
+            "relations": len(rels), **{f"{k}_x": round(v / base, 3) for k, v in steps.items()}}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    extractor = Extractor()
+    for path in TEXTS:
+        print(json.dumps(measure(path, extractor, args.repeat), ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
