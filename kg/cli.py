@@ -110,11 +110,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     p, r = overall(scores)
     print(f"{'in scope':<36}{'':>12}{p:>11.3f}{r:>8.3f}   ({', '.join(SCOPE)})")
     if args.verbose:
-        for s in scores:
-            if s.missed:
-                print(f"missed {s.family}: {'、'.join(s.missed)}")
-            if s.spurious:
-                print(f"spurious {s.family}: {'、'.join(s.spurious)}")
+        _misses(scores)
     return EXIT_OK
 
 
@@ -135,11 +131,7 @@ def _eval_relations(args: argparse.Namespace, doc) -> int:
     p, r = overall(scores, tuple(s.family for s in scores))
     print(f"{'all':<36}{'':>12}{p:>11.3f}{r:>8.3f}")
     if args.verbose:
-        for s in scores:
-            if s.missed:
-                print(f"missed {s.family}: {'、'.join(s.missed)}")
-            if s.spurious:
-                print(f"spurious {s.family}: {'、'.join(s.spurious)}")
+        _misses(scores)
     return EXIT_OK
 
 
@@ -194,6 +186,14 @@ def _write_atomic(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
+
+
+def _misses(scores: list) -> None:
+    for s in scores:
+        if s.missed:
+            print(f"missed {s.family}: {'、'.join(s.missed)}")
+        if s.spurious:
+            print(f"spurious {s.family}: {'、'.join(s.spurious)}")
 
 
 def _score_table(title: str, scores: list) -> None:
