@@ -62,11 +62,18 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from .store import load_dataset
-    from .validate import union_graph, validate_graph
+    from .validate import run_checks, union_graph, validate_graph
 
-    result = validate_graph(union_graph(load_dataset(args.graph)))
+    ds = load_dataset(args.graph)
+    result = validate_graph(union_graph(ds))
     print(result.summary(), file=sys.stdout if result.conforms else sys.stderr)
-    return EXIT_OK if result.conforms else EXIT_INVALID
+    failed = [c for c in run_checks(ds) if c.rows]
+    for check in failed:
+        print(f"check {check.name}: {len(check.rows)} row(s), e.g. {' '.join(check.rows[0])}",
+              file=sys.stderr)
+    if not failed:
+        print("The check queries (queries/checks/) find nothing.")
+    return EXIT_OK if result.conforms and not failed else EXIT_INVALID
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
@@ -145,6 +152,16 @@ def cmd_export(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
     else:
         _write_atomic(args.out, text)
+    return EXIT_OK
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from .query import parse_param, render, resolve, run
+    from .store import load_dataset
+
+    query = resolve(args.query)
+    params = dict(parse_param(p) for p in args.param)
+    sys.stdout.write(render(run(load_dataset(args.graph), query, params), args.format))
     return EXIT_OK
 
 
@@ -227,6 +244,14 @@ def parser() -> argparse.ArgumentParser:
     x.add_argument("--graph", type=Path, default=DEFAULT_GRAPH)
     x.add_argument("--out", type=Path, help="write here instead of standard output")
     x.set_defaults(func=cmd_export)
+
+    q = sub.add_parser("query", help="run a catalogue query, a .rq file or inline SPARQL")
+    q.add_argument("query", help="a .rq file, a catalogue name (answers/…, checks/…) or SPARQL")
+    q.add_argument("--graph", type=Path, default=DEFAULT_GRAPH)
+    q.add_argument("--format", choices=["table", "csv", "tsv", "json"], default="table")
+    q.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                   help="bind a variable: an IRI, kind/key, a number or text (repeatable)")
+    q.set_defaults(func=cmd_query)
 
     w = sub.add_parser("why", help="the evidence of a triple: sentence, offsets, rule, source")
     w.add_argument("subject", help="IRI, kind/key (province/140000) or label (山西)")

@@ -43,6 +43,27 @@ class ValidationResult:
         return "\n".join(lines)
 
 
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """A `queries/checks/*-violation.rq` query and the rows it found (none on a valid graph)."""
+
+    name: str
+    rows: tuple[tuple[str, ...], ...]
+
+
+def run_checks(ds: Dataset) -> list[CheckResult]:
+    from .queries import catalogue
+
+    ds.default_union = True
+    out = []
+    for name, path in catalogue().items():
+        if name.startswith("checks/"):
+            rows = ds.query(path.read_text(encoding="utf-8"))
+            out.append(CheckResult(name, tuple(tuple("" if v is None else str(v) for v in r)
+                                               for r in rows)))
+    return out
+
+
 def union_graph(ds: Dataset) -> Graph:
     """All named graphs (and the default graph) merged: shapes apply across graphs."""
     g = Graph()

@@ -19,11 +19,14 @@ QUERIES = catalogue()
 @pytest.fixture(scope="module")
 def graphs(extractor, gaz) -> dict[str, Dataset]:
     from extract.tables import find_tables
+    from kg import iris
     from kg.build import assemble
     from kg.reference import reference_graph
+    from kg.relation_graph import partition_graph
 
+    # as `kg build` writes it: the reference facts in their own named graph
     reference = Dataset(default_union=True)
-    reference_graph(gaz, reference.graph())
+    partition_graph(reference_graph(gaz, reference.graph(iris.graph("reference"))))
     doc = extractor.extract("lu-li", ARTICLE.read_text(encoding="utf-8"), str(ARTICLE))
     article = assemble([doc], gaz, {"lu-li": find_tables(doc.text)})
     article.default_union = True

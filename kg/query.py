@@ -1,0 +1,164 @@
+"""`kg query`: run a catalogue query, a `.rq` file or inline SPARQL, with parameters.
+
+Results print as an aligned table (Chinese characters count two columns) or in the standard
+SPARQL 1.1 result formats: CSV, TSV, JSON. CONSTRUCT and DESCRIBE print Turtle; ASK prints
+`true` or `false`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib.query import Result
+
+from extract.reader import InputError
+
+from . import iris
+from .queries import catalogue
+from .vocab import ONT_IRI
+
+FORMATS = ("table", "csv", "tsv", "json")
+_SPARQL = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+@dataclass(frozen=True, slots=True)
+class QueryText:
+    text: str
+    origin: str  # the file, the catalogue name, or "inline"
+
+
+def resolve(query: str) -> QueryText:
+    """QUERY is a `.rq` file, a catalogue name (`answers/x`, `checks/x` or just `x`), or SPARQL."""
+    path = Path(query)
+    if query.endswith(".rq"):
+        if not path.is_file():
+            raise InputError(f"{query}: no such query file")
+        return QueryText(path.read_text(encoding="utf-8"), str(path))
+    names = catalogue()
+    for name in (query, f"answers/{query}", f"checks/{query}"):
+        if name in names:
+            return QueryText(names[name].read_text(encoding="utf-8"), name)
+    if _SPARQL.search(query):
+        return QueryText(query, "inline")
+    raise InputError(f"{query!r}: not a .rq file, a catalogue name or SPARQL "
+                     f"(catalogue: {', '.join(sorted(names))})")
+
+
+def parse_param(text: str) -> tuple[str, URIRef | Literal]:
+    """`name=value`: an IRI (<…>, http…, pkgid:kind/key, pkg:term, kind/key), a number, a
+    `"text"@lang` literal, or text (tagged @zh when it has Chinese characters)."""
+    name, sep, value = text.partition("=")
+    name = name.strip().lstrip("?$")
+    if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        raise InputError(f"--param {text!r}: expected name=value")
+    return name, _term(value.strip())
+
+
+def _term(value: str) -> URIRef | Literal:
+    if value.startswith("<") and value.endswith(">"):
+        return URIRef(value[1:-1])
+    if value.startswith(("http://", "https://")):
+        return URIRef(value)
+    if value.startswith("pkgid:"):
+        return iris.entity(value.removeprefix("pkgid:"))
+    if value.startswith("pkg:"):
+        return URIRef(ONT_IRI + value.removeprefix("pkg:"))
+    quoted = re.fullmatch(r'"(.*)"(?:@([A-Za-z-]+))?', value)
+    if quoted:
+        return Literal(quoted.group(1), lang=quoted.group(2))
+    if re.fullmatch(r"[a-z-]+/[A-Za-z0-9-]+", value):
+        return iris.entity(value)
+    if re.fullmatch(r"-?\d+", value):
+        return Literal(int(value))
+    try:
+        if re.fullmatch(r"-?\d*\.\d+", value):
+            return Literal(Decimal(value))
+    except InvalidOperation:
+        pass
+    return Literal(value, lang="zh" if _CJK.search(value) else None)
+
+
+def bind(text: str, params: dict[str, URIRef | Literal]) -> str:
+    """Drops a `VALUES ?name { … }` default for each given parameter: the binding replaces it."""
+    for name in params:
+        text = re.sub(r"VALUES\s+\?" + re.escape(name) + r"\s*\{[^}]*\}", "", text)
+    return text
+
+
+def run(ds: Dataset, query: QueryText, params: dict[str, URIRef | Literal]) -> Result:
+    ds.default_union = True
+    try:
+        return ds.query(bind(query.text, params), initBindings=params)
+    except Exception as e:  # rdflib's parser raises pyparsing and assorted errors
+        raise InputError(f"{query.origin}: not valid SPARQL: {str(e).splitlines()[0]}") from None
+
+
+def width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, n: int) -> str:
+    return text + " " * (n - width(text))
+
+
+def _display(term, prefixes: dict[str, str]) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        for prefix, ns in prefixes.items():
+            if term.startswith(ns):
+                return f"{prefix}:{term[len(ns):]}"
+        return f"<{term}>"
+    return " ".join(str(term).split())
+
+
+def as_table(result: Result) -> str:
+    prefixes = {"pkg": ONT_IRI, "pkgid": iris.id_base()}
+    head = [str(v) for v in result.vars]
+    rows = [[_display(t, prefixes) for t in row] for row in result]
+    widths = [max([width(h), *(width(r[i]) for r in rows)]) for i, h in enumerate(head)]
+    lines = ["  ".join(_pad(h, w) for h, w in zip(head, widths, strict=True)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip()
+              for r in rows]
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+def _tsv_term(term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return term.n3()
+
+
+def as_tsv(result: Result) -> str:
+    """SPARQL 1.1 TSV: `?var` headers, terms in Turtle/N-Triples syntax."""
+    lines = ["\t".join(f"?{v}" for v in result.vars)]
+    lines += ["\t".join(_tsv_term(t).replace("\t", "\\t").replace("\n", "\\n") for t in row)
+              for row in result]
+    return "\n".join(lines) + "\n"
+
+
+def render(result: Result, fmt: str) -> str:
+    if result.type == "ASK":
+        return ("true" if result.askAnswer else "false") + "\n"
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        return result.graph.serialize(format="turtle")
+    if fmt == "table":
+        return as_table(result)
+    if fmt == "tsv":
+        return as_tsv(result)
+    out = result.serialize(format=fmt, encoding="utf-8")
+    text = out.decode("utf-8") if isinstance(out, bytes) else str(out)
+    if fmt == "json":  # rdflib escapes non-ASCII; keep Chinese readable
+        text = json.dumps(json.loads(text), ensure_ascii=False, indent=1)
+    return text if text.endswith("\n") else text + "\n"
