@@ -85,17 +85,36 @@ def _term(value: str) -> URIRef | Literal:
     return Literal(value, lang="zh" if _CJK.search(value) else None)
 
 
-def bind(text: str, params: dict[str, URIRef | Literal]) -> str:
-    """Drops a `VALUES ?name { … }` default for each given parameter: the binding replaces it."""
-    for name in params:
-        text = re.sub(r"VALUES\s+\?" + re.escape(name) + r"\s*\{[^}]*\}", "", text)
-    return text
+_VALUES = re.compile(r"VALUES\s+\?([A-Za-z_][A-Za-z0-9_]*)\s*\{\s*([^}]*?)\s*\}")
+_DEFAULT = re.compile(r'"([^"]*)"(?:@([A-Za-z-]+))?|<([^>]*)>')
+
+
+def prepare(text: str, params: dict[str, URIRef | Literal]
+            ) -> tuple[str, dict[str, URIRef | Literal]]:
+    """The query text and its bindings. A `VALUES ?name { one term }` is a parameter's default:
+    a given parameter replaces it, and a default is bound like a parameter too, because rdflib
+    joins a VALUES block only after the rest of the pattern has run (docs/queries.md)."""
+    bindings = dict(params)
+
+    def default(m: re.Match) -> str:
+        name, body = m.group(1), m.group(2)
+        if name in params:
+            return ""
+        term = _DEFAULT.fullmatch(body)
+        if term is None:  # several values, or a form we do not read: leave it to SPARQL
+            return m.group(0)
+        literal, lang, iri = term.groups()
+        bindings[name] = URIRef(iri) if iri is not None else Literal(literal, lang=lang)
+        return ""
+
+    return _VALUES.sub(default, text), bindings
 
 
 def run(ds: Dataset, query: QueryText, params: dict[str, URIRef | Literal]) -> Result:
     ds.default_union = True
+    text, bindings = prepare(query.text, params)
     try:
-        return ds.query(bind(query.text, params), initBindings=params)
+        return ds.query(text, initBindings=bindings)
     except Exception as e:  # rdflib's parser raises pyparsing and assorted errors
         raise InputError(f"{query.origin}: not valid SPARQL: {str(e).splitlines()[0]}") from None
 
