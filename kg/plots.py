@@ -62,13 +62,22 @@ TITLE_CHARS = 14
 class CjkFont:
     name: str
     path: str
+    index: int = 0  # the face in a collection (.ttc): Noto Sans CJK SC is face 2
 
 
-def _covers(path: str, text: str = "中东部地区") -> bool:
+def open_face(path: str, index: int = 0):
+    """The FreeType face matplotlib draws with (face_index needs matplotlib ≥ 3.10)."""
     from matplotlib.ft2font import FT2Font
 
     try:
-        font = FT2Font(path)
+        return FT2Font(path, face_index=index)
+    except TypeError:  # older matplotlib reads the first face of a collection only
+        return FT2Font(path)
+
+
+def _covers(path: str, index: int = 0, text: str = "中东部地区") -> bool:
+    try:
+        font = open_face(path, index)
     except Exception:  # unreadable font file: not a candidate
         return False
     return all(font.get_char_index(ord(c)) != 0 for c in text)
@@ -82,12 +91,12 @@ def cjk_font() -> CjkFont:
                                     f.style != "normal", f.fname))
     for wanted in PREFERRED_FONTS:
         for f in entries:
-            if f.name == wanted and _covers(f.fname):
-                return CjkFont(f.name, f.fname)
+            if f.name == wanted and _covers(f.fname, getattr(f, "index", 0)):
+                return CjkFont(f.name, f.fname, getattr(f, "index", 0))
     candidates = sorted(entries, key=lambda f: ("CJK" not in f.name, f.name))
     for f in candidates:
-        if _covers(f.fname):
-            return CjkFont(f.name, f.fname)
+        if _covers(f.fname, getattr(f, "index", 0)):
+            return CjkFont(f.name, f.fname, getattr(f, "index", 0))
     raise InputError("no font with Chinese glyphs is installed (install fonts-noto-cjk: "
                      "apt-get install fonts-noto-cjk), so Chinese labels cannot be drawn")
 
