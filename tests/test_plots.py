@@ -229,3 +229,21 @@ def test_bad_graph_is_one_line_exit_2(kg_command, tmp_path):
     assert run.returncode == 2
     assert run.stderr.count("\n") == 1 and "no such graph file" in run.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_out_naming_a_file_is_exit_2(kg_command, built, tmp_path):
+    (tmp_path / "taken").write_text("not a folder")
+    run = subprocess.run([*kg_command, "plot", "changes", "--graph", str(built),
+                          "--out", str(tmp_path / "taken")], capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 2 and run.stderr.count("\n") == 1
+    assert "Traceback" not in run.stderr and "taken" in run.stderr
+
+
+def test_one_format_writes_one_file(kg_command, built, tmp_path):
+    run = subprocess.run([*kg_command, "plot", "changes", "--graph", str(built),
+                          "--out", str(tmp_path), "--format", "svg"], capture_output=True,
+                         text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == [str(tmp_path / "changes.svg")]
+    assert [p.name for p in tmp_path.iterdir()] == ["changes.svg"]
