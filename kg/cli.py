@@ -188,9 +188,15 @@ def cmd_plot(args: argparse.Namespace) -> int:
     font = plots.cjk_font()  # before the graph is read: no CJK font, no work
     ds = load_dataset(args.graph)
     if args.picture == "targets":
-        fig = plots.plot_target_heatmap(plots.target_matrix(ds), font)
+        matrix = plots.target_matrix(ds)
+        if not matrix.cols:
+            raise InputError(f"{args.graph}: no policy recommendation targets a place")
+        fig = plots.plot_target_heatmap(matrix, font)
     else:
-        fig = plots.plot_indicator_changes(plots.indicator_changes(ds), font)
+        changes = plots.indicator_changes(ds)
+        if not changes:
+            raise InputError(f"{args.graph}: no indicator has values for two years")
+        fig = plots.plot_indicator_changes(changes, font)
     for path in plots.save(fig, args.out, args.picture, args.format):
         print(path)
     return EXIT_OK

@@ -197,6 +197,9 @@ def target_matrix(ds: Dataset) -> TargetMatrix:
     values = [[cells.get((r, t), 0) for t in cols] for r in rows]
     labels = [f"{ds.value(r, PKG.sectionNumber)} {_short(str(ds.value(r, DCTERMS.title)))}"
               for r in rows]
+    if len({doc for doc, *_ in recs}) > 1:  # section numbers repeat across documents
+        labels = [f"{doc.rsplit('/', 1)[-1]} {label}"
+                  for (doc, *_), label in zip(recs, labels, strict=True)]
     return TargetMatrix(labels, [_zh_label(ds, t) for t in cols], values,
                         [str(classes[t]).rsplit("#", 1)[-1] for t in cols], rows, cols)
 

@@ -247,3 +247,16 @@ def test_one_format_writes_one_file(kg_command, built, tmp_path):
     assert run.returncode == 0, run.stderr
     assert run.stdout.split() == [str(tmp_path / "changes.svg")]
     assert [p.name for p in tmp_path.iterdir()] == ["changes.svg"]
+
+
+@pytest.mark.parametrize(("picture", "message"), [
+    ("targets", "no policy recommendation targets a place"),
+    ("changes", "no indicator has values for two years")])
+def test_nothing_to_draw_is_exit_2(kg_command, tmp_path, picture, message):
+    graph = tmp_path / "empty.trig"
+    graph.write_text("<urn:g> { <urn:a> a <https://w3id.org/policy-kg/ont#Document> . }\n")
+    run = subprocess.run([*kg_command, "plot", picture, "--graph", str(graph),
+                          "--out", str(tmp_path / "out")], capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 2 and run.stderr.count("\n") == 1 and message in run.stderr
+    assert not (tmp_path / "out").exists()
