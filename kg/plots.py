@@ -113,7 +113,7 @@ def _style(font: CjkFont) -> dict:
 
 @dataclass(frozen=True)
 class TargetMatrix:
-    rows: list[str]           # "五.(一).4 不断强化东北地区经济回升向好势头"
+    rows: list[str]           # "五.(一).4 不断强化东北地区经济回升向…" (title cut to 14)
     cols: list[str]           # zh labels of the places
     values: list[list[int]]   # values[i][j]: mentions of cols[j] in rows[i]'s own span
     col_classes: list[str]    # local class name of each column
