@@ -198,6 +198,27 @@ def cmd_claims(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_plot(args: argparse.Namespace) -> int:
+    from . import plots
+    from .store import load_dataset
+
+    font = plots.cjk_font()  # before the graph is read: no CJK font, no work
+    ds = load_dataset(args.graph)
+    if args.picture == "targets":
+        matrix = plots.target_matrix(ds)
+        if not matrix.cols:
+            raise InputError(f"{args.graph}: no policy recommendation targets a place")
+        fig = plots.plot_target_heatmap(matrix, font)
+    else:
+        changes = plots.indicator_changes(ds)
+        if not changes:
+            raise InputError(f"{args.graph}: no indicator has values for two years")
+        fig = plots.plot_indicator_changes(changes, font)
+    for path in plots.save(fig, args.out, args.picture, args.format):
+        print(path)
+    return EXIT_OK
+
+
 def _write_atomic(path: Path, text: str) -> None:
     """The whole file or none: written beside its target, then renamed over it."""
     tmp = path.with_name(f".{path.name}.tmp")
@@ -266,6 +287,15 @@ def parser() -> argparse.ArgumentParser:
                                          "unchecked"], help="list only claims with this verdict")
     c.add_argument("--format", choices=["table", "csv", "jsonl"], default="table")
     c.set_defaults(func=cmd_claims)
+
+    g = sub.add_parser("plot", help="pictures: recommendation targets, indicator changes")
+    g.add_argument("picture", choices=["targets", "changes"],
+                   help="targets: recommendation × place heatmap; changes: indicator changes")
+    g.add_argument("--graph", type=Path, default=DEFAULT_GRAPH)
+    g.add_argument("--out", type=Path, default=DEFAULT_OUT / "plots",
+                   help="output folder (default: build/plots/)")
+    g.add_argument("--format", choices=["png", "svg", "both"], default="both")
+    g.set_defaults(func=cmd_plot)
 
     e = sub.add_parser("eval", help="precision and recall against the gold annotation")
     e.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
