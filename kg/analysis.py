@@ -120,7 +120,7 @@ def bridges(g: nx.Graph, top: int | None = None) -> tuple[list[str], list[dict]]
         rows.append({"kind": "bridge", "label_zh": f"{ra['label_zh']} — {rb['label_zh']}",
                      "label_en": f"{ra['label_en']} — {rb['label_en']}", "cls": "",
                      "iri": f"{a} {b}", "splits_into": 2,
-                     "links": "、".join(s[a][b].get("links", []) or [s[a][b].get("predicate", "")])})
+                     "links": "、".join(s[a][b].get("links") or [""])})
     cols = ["kind", "label_zh", "label_en", "cls", "splits_into", "links", "iri"]
     return cols, rows[:top] if top else rows
 
