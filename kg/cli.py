@@ -194,6 +194,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         raise InputError(f"analyze {args.what} takes {want} name(s), got {len(args.terms)}"
                          + (": kg analyze path A B" if args.what == "path" else "")
                          + (": kg analyze ego NODE" if args.what == "ego" else ""))
+    if (args.top is not None and args.top < 1) or args.radius < 0:
+        raise InputError("--top must be at least 1 and --radius at least 0")
     fmt = args.format or ("graphml" if args.what == "export" else "table")
     allowed = analysis.EXPORT_FORMATS if args.what == "export" else ("table", "csv")
     if fmt not in allowed:
@@ -201,8 +203,15 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     if args.what == "export" and args.out is None:
         raise InputError("analyze export needs --out PATH")
     ds = load_dataset(args.graph)
-    g = (network.linkage_graph(ds, membership=not args.corridors_only)
-         if args.network == "linkages" else network.network(ds, args.network))
+    if args.network == "linkages":
+        g = network.linkage_graph(ds, membership=not args.corridors_only)
+    elif args.network == "comentions":  # the texts' paths are relative to the build's folder
+        g = network.comention_graph(ds, (Path.cwd(), args.graph.resolve().parent.parent))
+        for doc in g.graph["fallback_documents"]:
+            print(f"warning: {doc}: text not found; co-mentions within "
+                  f"{network.COMENTION_WINDOW} characters instead of sentences", file=sys.stderr)
+    else:
+        g = network.recommendation_graph(ds)
     if args.what == "export":
         for path in analysis.export(g, fmt, args.out):
             print(f"wrote {path} ({g.number_of_nodes()} nodes, {g.number_of_edges()} edges)")
