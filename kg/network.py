@@ -276,18 +276,20 @@ def _mentions(ds: Dataset) -> dict[URIRef, list[tuple[int, int, URIRef]]]:
     return out
 
 
-def comention_graph(ds: Dataset, roots: tuple[Path, ...] = (Path.cwd(),)) -> nx.Graph:
+def comention_graph(ds: Dataset, roots: tuple[Path, ...] | None = None) -> nx.Graph:
     """Entities named in the same sentence; `weight` = the number of such sentences.
 
     Sentences are not in the graph, so the document's text is read again from its
-    `dcterms:source` path (as given, else relative to each of `roots`) and split at 。！？；!? and
-    blank lines; each mention falls in the sentence holding its start offset. When the text
+    `dcterms:source` path (as given, else relative to each of `roots`, by default the current
+    folder) and split at 。！？；!? and blank lines; each mention falls in the sentence holding
+    its start offset. When the text
     cannot be read, each pair of mentions whose starts lie within 100 characters
     (COMENTION_WINDOW) counts once instead of a sentence, and the edge's evidence is None;
     the graph attribute `fallback_documents` lists such documents. Edges: `predicate="comention"`,
     `source="text"`, `evidence` = the first shared sentence, `sentences` = the count.
     """
     ds = _union(ds)
+    roots = (Path.cwd(),) if roots is None else roots
     g = nx.Graph(name="comentions", fallback_documents=[])
     pairs: dict[tuple[str, str], dict] = {}
     for doc, mentions in sorted(_mentions(ds).items()):
