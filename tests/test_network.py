@@ -307,3 +307,17 @@ def test_bad_input_is_one_line_and_exit_2(built, capsys, argv, message):
 def test_missing_graph_is_exit_2(tmp_path, capsys):
     code, _, err = _run(capsys, "centrality", "--graph", str(tmp_path / "none.trig"))
     assert code == 2 and "no such graph file" in err
+
+
+def test_cli_on_the_small_graph_warns_when_the_text_is_gone(tmp_path, capsys):
+    graph = tmp_path / "small.trig"
+    small(str(tmp_path / "gone.txt")).serialize(graph, format="trig")
+    code, out, err = _run(capsys, "path", "甲省", "丁省", "--graph", str(graph),
+                          "--format", "csv")
+    assert code == 0 and [r["label_zh"] for r in csv.DictReader(out.splitlines())] == [
+        "甲省", "丙省", "丁省"]
+    code, _, err = _run(capsys, "ego", "测试城市群", "--corridors-only", "--graph", str(graph))
+    assert code == 2 and "not in the linkages network" in err
+    code, out, err = _run(capsys, "centrality", "--network", "comentions", "--graph", str(graph))
+    assert code == 0 and err.startswith("warning: ") and "100 characters" in err
+    assert len(out.splitlines()) == 4  # the header and 甲 乙 丙
