@@ -238,9 +238,15 @@ def _plain(value):
 
 
 def exportable(g: nx.Graph) -> nx.Graph:
-    """A copy with every None attribute as "" (GraphML cannot hold None) and lat/lon as floats
-    where known (then "" elsewhere is not allowed: missing coordinates are left out instead)."""
+    """A copy with every None attribute as "" (GraphML cannot hold None), except a missing
+    lat/lon, which is left out (a float attribute cannot be ""); a multigraph's edges are
+    re-keyed e0, e1 … (the corridor stays in `via`)."""
     h = g.copy()
+    if h.is_multigraph():  # GraphML writes the key as the edge id, which must be unique
+        h = nx.MultiGraph()
+        h.add_nodes_from(g.nodes(data=True))
+        h.add_edges_from((a, b, f"e{i}", dict(d)) for i, (a, b, d) in
+                         enumerate(g.edges(data=True)))
     h.graph = {k: _plain(v) for k, v in g.graph.items()}
     for _, d in h.nodes(data=True):
         for k in list(d):

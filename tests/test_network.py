@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from itertools import pairwise
 
 import networkx as nx
@@ -223,6 +224,9 @@ def test_exports_round_trip(ds, tmp_path):
         back = read(path)
         assert (back.number_of_nodes(), back.number_of_edges()) == (5, 5)
         assert back.nodes[str(A)]["label_zh"] == "甲省"
+        assert back.nodes[str(A)]["lat"] == 43.8 and "lat" not in back.nodes[str(D)]
+    ids = re.findall(r'<edge [^>]*id="([^"]*)"', (tmp_path / "net.graphml").read_text("utf-8"))
+    assert len(ids) == len(set(ids)) == 5  # unique, though two edges run along corridor K
     nodes, edges = analysis.export(g, "csv", tmp_path / "net")
     assert nodes.name == "net-nodes.csv" and edges.name == "net-edges.csv"
     assert not list(tmp_path.glob(".*tmp"))
