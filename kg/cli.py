@@ -219,6 +219,51 @@ def cmd_plot(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+ANALYSES = ("centrality", "communities", "bridges", "path", "ego", "export")
+_ARITY = {"centrality": 0, "communities": 0, "bridges": 0, "path": 2, "ego": 1, "export": 0}
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from . import analysis, network
+    from .store import load_dataset
+
+    want = _ARITY[args.what]
+    if len(args.terms) != want:
+        raise InputError(f"analyze {args.what} takes {want} name(s), got {len(args.terms)}"
+                         + (": kg analyze path A B" if args.what == "path" else "")
+                         + (": kg analyze ego NODE" if args.what == "ego" else ""))
+    if (args.top is not None and args.top < 1) or args.radius < 0:
+        raise InputError("--top must be at least 1 and --radius at least 0")
+    fmt = args.format or ("graphml" if args.what == "export" else "table")
+    allowed = analysis.EXPORT_FORMATS if args.what == "export" else ("table", "csv")
+    if fmt not in allowed:
+        raise InputError(f"--format {fmt}: analyze {args.what} writes {', '.join(allowed)}")
+    if args.what == "export" and args.out is None:
+        raise InputError("analyze export needs --out PATH")
+    ds = load_dataset(args.graph)
+    if args.network == "linkages":
+        g = network.linkage_graph(ds, membership=not args.corridors_only)
+    elif args.network == "comentions":  # the texts' paths are relative to the build's folder
+        g = network.comention_graph(ds, (Path.cwd(), args.graph.resolve().parent.parent))
+        for doc in g.graph["fallback_documents"]:
+            print(f"warning: {doc}: text not found; co-mentions within "
+                  f"{network.COMENTION_WINDOW} characters instead of sentences", file=sys.stderr)
+    else:
+        g = network.recommendation_graph(ds)
+    if args.what == "export":
+        for path in analysis.export(g, fmt, args.out):
+            print(f"wrote {path} ({g.number_of_nodes()} nodes, {g.number_of_edges()} edges)")
+        return EXIT_OK
+    if args.what == "path":
+        cols, rows = analysis.path(ds, g, *args.terms, network=args.network)
+    elif args.what == "ego":
+        cols, rows = analysis.ego(ds, g, args.terms[0], args.radius, args.network, args.top)
+    else:
+        cols, rows = getattr(analysis, args.what)(g, args.top)
+    sys.stdout.write((analysis.table if fmt == "table" else analysis.as_csv)(cols, rows))
+    return EXIT_OK
+
+
 def _write_atomic(path: Path, text: str) -> None:
     """The whole file or none: written beside its target, then renamed over it."""
     tmp = path.with_name(f".{path.name}.tmp")
@@ -296,6 +341,23 @@ def parser() -> argparse.ArgumentParser:
                    help="output folder (default: build/plots/)")
     g.add_argument("--format", choices=["png", "svg", "both"], default="both")
     g.set_defaults(func=cmd_plot)
+
+    a = sub.add_parser("analyze", help="network measures: centrality, communities, bridges, "
+                       "path, ego; or export the network (GraphML, GEXF, CSV)")
+    a.add_argument("what", choices=ANALYSES)
+    a.add_argument("terms", nargs="*", help="path: two places; ego: one node (label, kind/key "
+                   "or IRI)")
+    a.add_argument("--network", choices=["linkages", "recommendations", "comentions"],
+                   default="linkages")
+    a.add_argument("--graph", type=Path, default=DEFAULT_GRAPH)
+    a.add_argument("--format", help="table or csv; for export: graphml, gexf or csv")
+    a.add_argument("--top", type=int, help="only the first N rows")
+    a.add_argument("--radius", type=int, default=1, help="ego: hops from the node (default 1)")
+    a.add_argument("--out", type=Path, help="export: the file to write (csv: PATH-nodes.csv and "
+                   "PATH-edges.csv)")
+    a.add_argument("--corridors-only", action="store_true",
+                   help="linkages: leave out the memberOf/partOf edges")
+    a.set_defaults(func=cmd_analyze)
 
     e = sub.add_parser("eval", help="precision and recall against the gold annotation")
     e.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
