@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -30,3 +31,13 @@ def kg_command() -> list[str]:
     """The installed console script, run as a real subprocess."""
     exe = Path(sys.executable).with_name("kg")
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "kg.cli"]
+
+
+@pytest.fixture(scope="session")
+def article_build(tmp_path_factory, kg_command) -> tuple[subprocess.CompletedProcess, Path]:
+    """The article built once by the real `kg build` (a subprocess), shared by every test that
+    only reads the outputs: (the finished process, the output folder). Do not write into it."""
+    out = tmp_path_factory.mktemp("article-build")
+    result = subprocess.run([*kg_command, "build", str(ARTICLE), "--out", str(out)],
+                            capture_output=True, text=True, timeout=600)
+    return result, out

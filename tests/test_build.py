@@ -23,11 +23,8 @@ SELECT ?label ?start ?end ?exact ?rule WHERE {
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, kg_command):
-    out = tmp_path_factory.mktemp("build")
-    result = subprocess.run([*kg_command, "build", str(ARTICLE), "--out", str(out)],
-                            capture_output=True, text=True, timeout=600)
-    return result, out
+def built(article_build):
+    return article_build
 
 
 def test_build_exits_0_and_reports_a_valid_graph(built):

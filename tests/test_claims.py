@@ -378,10 +378,8 @@ def test_other_genres_give_sensible_claims_or_none(extractor, name):
 # --- the graph, kg claims, kg export claims ---------------------------------------------------
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, kg_command):
-    out = tmp_path_factory.mktemp("claims")
-    result = subprocess.run([*kg_command, "build", str(ARTICLE), "--out", str(out)],
-                            capture_output=True, text=True, timeout=600)
+def built(article_build):
+    result, out = article_build
     assert result.returncode == 0, result.stderr
     return out
 

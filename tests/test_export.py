@@ -8,14 +8,12 @@ import json
 import subprocess
 
 import pytest
-from conftest import ARTICLE
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, kg_command):
-    out = tmp_path_factory.mktemp("export")
-    subprocess.run([*kg_command, "build", str(ARTICLE), "--out", str(out)], check=True,
-                   capture_output=True, timeout=600)
+def built(article_build):
+    result, out = article_build
+    assert result.returncode == 0, result.stderr
     return out
 
 

@@ -9,7 +9,6 @@ from itertools import pairwise
 
 import networkx as nx
 import pytest
-from conftest import ARTICLE
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import DCTERMS, GEO, RDF, SKOS
 
@@ -235,9 +234,9 @@ def test_exports_round_trip(ds, tmp_path):
 # --- the article ----------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("net-build")
-    assert main(["build", str(ARTICLE), "--out", str(out)]) == 0
+def built(article_build):
+    result, out = article_build
+    assert result.returncode == 0, result.stderr
     return out / "graph.trig"
 
 

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ARTICLE
 from matplotlib import font_manager
 from matplotlib.image import imread
 from rdflib import RDF
@@ -23,10 +22,9 @@ REGIONS = ["东部地区", "中部地区", "西部地区", "东北地区"]
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, kg_command) -> Path:
-    out = tmp_path_factory.mktemp("plots")
-    subprocess.run([*kg_command, "build", str(ARTICLE), "--out", str(out)], check=True,
-                   capture_output=True, timeout=600)
+def built(article_build) -> Path:
+    result, out = article_build
+    assert result.returncode == 0, result.stderr
     return out / "graph.trig"
 
 

@@ -21,10 +21,9 @@ from kg.vocab import OA, PKG
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, kg_command) -> Path:
-    out = tmp_path_factory.mktemp("query")
-    subprocess.run([*kg_command, "build", str(ARTICLE), "--out", str(out)], check=True,
-                   capture_output=True)
+def built(article_build) -> Path:
+    result, out = article_build
+    assert result.returncode == 0, result.stderr
     return out / "graph.trig"
 
 

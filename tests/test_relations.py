@@ -132,10 +132,9 @@ def test_relations_score_against_the_independent_gold(extractor, gaz):
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, kg_command) -> Path:
-    out = tmp_path_factory.mktemp("why")
-    subprocess.run([*kg_command, "build", str(ARTICLE), "--out", str(out)], check=True,
-                   capture_output=True)
+def built(article_build) -> Path:
+    result, out = article_build
+    assert result.returncode == 0, result.stderr
     return out / "graph.trig"
 
 
