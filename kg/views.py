@@ -1,0 +1,314 @@
+"""Interactive views of a networkx projection of the graph: one self-contained HTML page.
+
+`render_view(g, title)` lays the graph out in Python (spring, or geographic coordinates) and
+writes the vis-network data straight into the page, with vis-network's script and stylesheet
+inlined from the pyvis package: the page works offline and opens fast with physics off.
+pyvis's own `add_node`/`add_edge` is not used (it is quadratic: 28 s for 10,000 nodes), nor its
+template (even with `cdn_resources="in_line"` it links Bootstrap and tom-select from CDNs).
+
+Input contract: node attributes `label_zh`, `label_en` (may be ""), `cls` (local class name),
+`lat`, `lon` (float or None), optional `centrality` (float; degree centrality when absent); edge
+attributes `predicate`, `source` ("reference" or "text"), `evidence` (str or None), `weight`.
+
+Labels come from text and are never interpreted as HTML: vis-network draws them on the canvas,
+the tooltips are DOM nodes filled with `textContent`, and the data is embedded as JSON with `<`,
+`>` and `&` escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+LAYOUTS = ("spring", "geo")
+SEED = 7
+GEO_SCALE = 40.0  # pixels per degree
+_STYLES = Path(__file__).with_name("view_styles.json")
+
+
+@cache
+def styles() -> dict[str, Any]:
+    return json.loads(_STYLES.read_text(encoding="utf-8"))
+
+
+def _class_style(cls: str) -> dict[str, str]:
+    for fam in styles()["families"]:
+        if cls in fam["classes"]:
+            return fam
+    return styles()["other"]
+
+
+@cache
+def _vis_assets() -> tuple[str, str]:
+    lib = resources.files("pyvis") / "lib" / "vis-9.1.2"
+    js = (lib / "vis-network.min.js").read_text(encoding="utf-8")
+    css = (lib / "vis-network.css").read_text(encoding="utf-8")
+    return js.replace("</script", "<\\/script"), css.replace("</style", "<\\/style")
+
+
+def _json_for_script(obj: Any) -> str:
+    """JSON that cannot close the <script> element it sits in nor open a comment."""
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    return (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def _spring(g: nx.Graph, n: int) -> dict[Any, tuple[float, float]]:
+    if n == 0:
+        return {}
+    iterations = 50 if n <= 2000 else 30
+    pos = nx.spring_layout(nx.Graph(g), seed=SEED, iterations=iterations)
+    scale = 60.0 * math.sqrt(n) + 200.0
+    return {v: (float(x) * scale, float(y) * scale) for v, (x, y) in pos.items()}
+
+
+def _geo(g: nx.Graph) -> dict[Any, tuple[float, float]]:
+    placed = {}
+    for v, d in g.nodes(data=True):
+        lat, lon = d.get("lat"), d.get("lon")
+        if isinstance(lat, int | float) and isinstance(lon, int | float) \
+                and math.isfinite(lat) and math.isfinite(lon):
+            placed[v] = (float(lon), -float(lat))
+    if not placed:
+        return _spring(g, g.number_of_nodes())
+    rest = [v for v in g if v not in placed]
+    pos = dict(placed)
+    if rest:
+        simple = nx.Graph(g)
+        cx = sum(x for x, _ in placed.values()) / len(placed)
+        cy = sum(y for _, y in placed.values()) / len(placed)
+        init = dict(placed)
+        for i, v in enumerate(rest):  # start at the mean of the placed neighbours
+            nb = [placed[u] for u in simple[v] if u in placed]
+            ang = 2.399963 * i  # golden angle: spread the starts
+            bx, by = ((sum(p[0] for p in nb) / len(nb), sum(p[1] for p in nb) / len(nb))
+                      if nb else (cx, cy))
+            init[v] = (bx + math.cos(ang), by + math.sin(ang))
+        pos = nx.spring_layout(simple, pos=init, fixed=list(placed), k=1.5, seed=SEED,
+                               iterations=50)
+    return {v: (float(x) * GEO_SCALE, float(y) * GEO_SCALE) for v, (x, y) in pos.items()}
+
+
+def view_data(g: nx.Graph, *, layout: str = "spring") -> dict[str, Any]:
+    """The nodes, edges and legend of the page, as plain JSON-able data."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r} (expected one of {', '.join(LAYOUTS)})")
+    n = g.number_of_nodes()
+    pos = _geo(g) if layout == "geo" else _spring(g, n)
+    cent = {v: d.get("centrality") for v, d in g.nodes(data=True)}
+    if any(c is None for c in cent.values()):
+        computed = nx.degree_centrality(g) if n > 1 else dict.fromkeys(g, 0.0)
+        cent = {v: (c if c is not None else computed[v]) for v, c in cent.items()}
+    top = max((c for c in cent.values()), default=0.0) or 1.0
+    size = styles()["node_size"]
+    index: dict[Any, int] = {}
+    nodes, classes = [], {}
+    for i, (v, d) in enumerate(g.nodes(data=True)):
+        index[v] = i
+        cls = d.get("cls") or "Entity"
+        st = _class_style(cls)
+        classes.setdefault(cls, st)
+        zh, en = d.get("label_zh") or "", d.get("label_en") or ""
+        x, y = pos.get(v, (0.0, 0.0))
+        c = float(cent[v] or 0.0)
+        nodes.append({
+            "id": i, "label": zh or en or str(v), "en": en, "cls": cls, "key": str(v),
+            "x": round(x, 1), "y": round(y, 1),
+            "size": round(size["min"] + (size["max"] - size["min"]) * math.sqrt(c / top), 1),
+            "color": st["color"], "shape": st["shape"],
+        })
+    edge_styles = styles()["edges"]
+    edges = []
+    for u, w, d in g.edges(data=True):
+        src = d.get("source") or "text"
+        st = edge_styles.get(src, edge_styles["text"])
+        weight = d.get("weight") or 1
+        edges.append({
+            "from": index[u], "to": index[w], "pred": d.get("predicate") or "",
+            "ev": d.get("evidence") or "", "src": src, "color": st["color"],
+            "dashes": st["dashes"], "width": round(1 + math.log(max(1, int(weight))), 2),
+        })
+    legend = [{"cls": cls, "family": st["family"], "color": st["color"], "shape": st["shape"]}
+              for cls, st in sorted(classes.items(), key=lambda kv: (kv[1]["family"], kv[0]))]
+    return {"nodes": nodes, "edges": edges, "legend": legend,
+            "directed": g.is_directed()}
+
+
+def render_view(g: nx.Graph, title: str, *, layout: str = "spring",
+                physics: bool = False) -> str:
+    """A self-contained HTML page showing `g` (see the module docstring for the contract)."""
+    data = view_data(g, layout=layout)
+    data["physics"] = bool(physics)
+    js, css = _vis_assets()
+    parts = {"TITLE": html.escape(title), "CSS": css, "DATA": _json_for_script(data),
+             "APP": _APP_JS, "VIS": js}
+    return re.sub(r"@@([A-Z]+)@@", lambda m: parts[m.group(1)], _TEMPLATE)
+
+
+_APP_JS = r"""
+(function () {
+  "use strict";
+  var t0 = performance.now();
+  var data = JSON.parse(document.getElementById("kg-data").textContent);
+  var nodes = new vis.DataSet(data.nodes), edges = new vis.DataSet(data.edges);
+  var big = data.nodes.length > 2000;
+  var options = {
+    physics: {enabled: data.physics, stabilization: {iterations: 200}},
+    layout: {improvedLayout: false, randomSeed: 7},
+    nodes: {font: {size: 14, face: "sans-serif"}, borderWidth: 1},
+    edges: {smooth: false, arrows: {to: {enabled: data.directed, scaleFactor: 0.5}},
+            selectionWidth: 2},
+    interaction: {hover: true, tooltipDelay: 100, hideEdgesOnDrag: big, hideEdgesOnZoom: big}
+  };
+  var container = document.getElementById("kg-network");
+  var network = new vis.Network(container, {nodes: nodes, edges: edges}, options);
+  window.kgView = {network: network, nodes: nodes, edges: edges,
+                   counts: {nodes: data.nodes.length, edges: data.edges.length}};
+  network.once("afterDrawing", function () {
+    window.__readyMs = performance.now();
+    window.__buildMs = performance.now() - t0;
+    window.__ready = true;
+  });
+
+  // tooltips: DOM elements filled with textContent, never HTML
+  var tip = document.getElementById("kg-tip");
+  function line(text, cls) {
+    var div = document.createElement("div");
+    if (cls) { div.className = cls; }
+    div.textContent = text;
+    tip.appendChild(div);
+  }
+  function showTip(pointer, fill) {
+    tip.replaceChildren();
+    fill();
+    var box = container.getBoundingClientRect();
+    tip.style.left = (box.left + window.scrollX + pointer.DOM.x + 12) + "px";
+    tip.style.top = (box.top + window.scrollY + pointer.DOM.y + 12) + "px";
+    tip.style.display = "block";
+  }
+  function hideTip() { tip.style.display = "none"; }
+  network.on("hoverNode", function (p) {
+    var n = nodes.get(p.node);
+    showTip(p.pointer, function () {
+      line(n.label, "kg-tip-head");
+      if (n.en) { line(n.en); }
+      line(n.cls + " · " + n.key, "kg-tip-meta");
+    });
+  });
+  network.on("hoverEdge", function (p) {
+    var e = edges.get(p.edge);
+    showTip(p.pointer, function () {
+      line(nodes.get(e.from).label + " — " + e.pred + " → " + nodes.get(e.to).label,
+           "kg-tip-head");
+      line(e.ev || "(no evidence sentence)");
+      line("source: " + e.src, "kg-tip-meta");
+    });
+  });
+  network.on("blurNode", hideTip);
+  network.on("blurEdge", hideTip);
+  network.on("dragStart", hideTip);
+  network.on("zoom", hideTip);
+
+  // legend and class filters
+  var legend = document.getElementById("kg-legend");
+  var hidden = {};
+  data.legend.forEach(function (item) {
+    var label = document.createElement("label");
+    var box = document.createElement("input");
+    box.type = "checkbox"; box.checked = true; box.dataset.cls = item.cls;
+    var sw = document.createElement("span");
+    sw.className = "kg-swatch"; sw.style.background = item.color;
+    var text = document.createElement("span");
+    text.textContent = item.cls + " (" + item.family + ", " + item.shape + ")";
+    label.appendChild(box); label.appendChild(sw); label.appendChild(text);
+    legend.appendChild(label);
+    box.addEventListener("change", function () {
+      hidden[item.cls] = !box.checked;
+      var upd = [];
+      data.nodes.forEach(function (n) {
+        if (n.cls === item.cls) { upd.push({id: n.id, hidden: !box.checked}); }
+      });
+      nodes.update(upd);
+    });
+  });
+  var el = document.createElement("div");
+  el.className = "kg-edge-key";
+  el.textContent = "— text relation   ┄ reference fact";
+  legend.appendChild(el);
+
+  // search: exact zh/en label first, then the first label containing the query
+  var search = document.getElementById("kg-search"), status = document.getElementById("kg-found");
+  function find(q) {
+    q = q.trim().toLowerCase();
+    if (!q) { return null; }
+    var i, n, partial = null;
+    for (i = 0; i < data.nodes.length; i++) {
+      n = data.nodes[i];
+      if (hidden[n.cls]) { continue; }
+      if (n.label.toLowerCase() === q || n.en.toLowerCase() === q) { return n; }
+      if (partial === null && (n.label.toLowerCase().indexOf(q) >= 0 ||
+                               n.en.toLowerCase().indexOf(q) >= 0)) { partial = n; }
+    }
+    return partial;
+  }
+  function go() {
+    var n = find(search.value);
+    if (n === null) { status.textContent = "not found"; network.unselectAll(); return; }
+    status.textContent = n.label + (n.en ? " / " + n.en : "");
+    network.selectNodes([n.id]);
+    network.focus(n.id, {scale: 1.2, animation: false});
+  }
+  search.addEventListener("keydown", function (ev) { if (ev.key === "Enter") { go(); } });
+  search.addEventListener("change", go);
+  document.getElementById("kg-go").addEventListener("click", go);
+})();
+"""
+
+_TEMPLATE = """<!DOCTYPE html>
+<html lang="zh">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>@@TITLE@@</title>
+<style>@@CSS@@</style>
+<style>
+html, body { margin: 0; height: 100%; font-family: sans-serif; font-size: 13px; }
+#kg-bar { position: absolute; top: 0; left: 0; right: 0; height: 38px; padding: 6px 10px;
+  box-sizing: border-box; background: #f4f6f7; border-bottom: 1px solid #ccd1d1; z-index: 2; }
+#kg-bar h1 { display: inline; font-size: 15px; margin-right: 16px; }
+#kg-network { position: absolute; top: 38px; left: 0; right: 260px; bottom: 0; }
+#kg-legend { position: absolute; top: 38px; right: 0; width: 260px; bottom: 0; overflow: auto;
+  padding: 8px; box-sizing: border-box; border-left: 1px solid #ccd1d1; background: #fbfcfc; }
+#kg-legend label { display: block; white-space: nowrap; margin: 2px 0; }
+.kg-swatch { display: inline-block; width: 11px; height: 11px; margin: 0 5px;
+  border-radius: 2px; vertical-align: middle; }
+.kg-edge-key { margin-top: 10px; color: #555; }
+#kg-tip { position: absolute; display: none; max-width: 420px; padding: 6px 8px; z-index: 3;
+  background: #fff; border: 1px solid #aab7b8; box-shadow: 0 1px 4px rgba(0,0,0,.2);
+  pointer-events: none; white-space: normal; }
+.kg-tip-head { font-weight: bold; }
+.kg-tip-meta { color: #777; font-size: 11px; }
+#kg-found { color: #555; margin-left: 8px; }
+</style>
+</head>
+<body>
+<div id="kg-bar"><h1>@@TITLE@@</h1>
+<input id="kg-search" type="search" placeholder="find a label (中文 or English)" size="28">
+<button id="kg-go" type="button">find</button><span id="kg-found"></span></div>
+<div id="kg-network"></div>
+<div id="kg-tip"></div>
+<div id="kg-legend"></div>
+<script type="application/json" id="kg-data">@@DATA@@</script>
+<script>@@VIS@@</script>
+<script>@@APP@@</script>
+</body>
+</html>
+"""
