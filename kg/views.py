@@ -61,11 +61,62 @@ def _json_for_script(obj: Any) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
+def _fr_layout(g: nx.Graph, *, pos0: dict | None = None, fixed: frozenset = frozenset(),
+               k: float | None = None, iterations: int = 50) -> dict[Any, tuple[float, float]]:
+    """Fruchterman-Reingold in numpy, for large graphs (networkx needs scipy from 500 nodes).
+
+    Repulsion is estimated against a fresh random sample of nodes each iteration, so one
+    iteration costs O(n·m + edges) instead of O(n²).
+    """
+    import numpy as np
+
+    nodes = list(g)
+    n = len(nodes)
+    idx = {v: i for i, v in enumerate(nodes)}
+    rng = np.random.default_rng(SEED)
+    pos = rng.random((n, 2)) * 2.0 - 1.0
+    if pos0:
+        for v, p in pos0.items():
+            if v in idx:
+                pos[idx[v]] = p
+    start = pos.copy()
+    mask = np.zeros(n, dtype=bool)
+    mask[[idx[v] for v in fixed if v in idx]] = True
+    uv = np.array([(idx[u], idx[v]) for u, v in g.edges() if u != v], dtype=np.int64)
+    uv = uv.reshape(-1, 2)
+    span = float(np.ptp(pos, axis=0).max()) or 1.0
+    k = k or span / math.sqrt(n)
+    m = min(n, 128)
+    temp = 0.1 * span
+    for it in range(iterations):
+        sample = rng.choice(n, m, replace=False) if n > m else np.arange(n)
+        dx = pos[:, 0:1] - pos[sample, 0][None, :]
+        dy = pos[:, 1:2] - pos[sample, 1][None, :]
+        w = (k * k * n / m) / np.maximum(dx * dx + dy * dy, 1e-6 * k * k)
+        disp = np.stack([(dx * w).sum(1), (dy * w).sum(1)], axis=1)
+        if len(uv):
+            dv = pos[uv[:, 0]] - pos[uv[:, 1]]
+            f = dv * (np.sqrt((dv * dv).sum(-1)) / k)[:, None]
+            np.add.at(disp, uv[:, 0], -f)
+            np.add.at(disp, uv[:, 1], f)
+        length = np.maximum(np.sqrt((disp * disp).sum(-1)), 1e-9)
+        pos += disp * (np.minimum(length, temp) / length)[:, None]
+        pos[mask] = start[mask]
+        temp = 0.1 * span * (1 - (it + 1) / (iterations + 1))
+    if not fixed:
+        pos -= pos.mean(axis=0)
+        pos /= float(np.abs(pos).max()) or 1.0
+    return {v: (float(pos[i, 0]), float(pos[i, 1])) for i, v in enumerate(nodes)}
+
+
 def _spring(g: nx.Graph, n: int) -> dict[Any, tuple[float, float]]:
     if n == 0:
         return {}
-    iterations = 50 if n <= 2000 else 30
-    pos = nx.spring_layout(nx.Graph(g), seed=SEED, iterations=iterations)
+    simple = nx.Graph(g)
+    if n < 500:
+        pos = nx.spring_layout(simple, seed=SEED, iterations=50)
+    else:
+        pos = _fr_layout(simple, iterations=50 if n <= 2000 else 30)
     scale = 60.0 * math.sqrt(n) + 200.0
     return {v: (float(x) * scale, float(y) * scale) for v, (x, y) in pos.items()}
 
@@ -92,8 +143,11 @@ def _geo(g: nx.Graph) -> dict[Any, tuple[float, float]]:
             bx, by = ((sum(p[0] for p in nb) / len(nb), sum(p[1] for p in nb) / len(nb))
                       if nb else (cx, cy))
             init[v] = (bx + math.cos(ang), by + math.sin(ang))
-        pos = nx.spring_layout(simple, pos=init, fixed=list(placed), k=1.5, seed=SEED,
-                               iterations=50)
+        if len(simple) < 500:
+            pos = nx.spring_layout(simple, pos=init, fixed=list(placed), k=1.5, seed=SEED,
+                                   iterations=50)
+        else:
+            pos = _fr_layout(simple, pos0=init, fixed=frozenset(placed), k=1.5, iterations=30)
     return {v: (float(x) * GEO_SCALE, float(y) * GEO_SCALE) for v, (x, y) in pos.items()}
 
 
