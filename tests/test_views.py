@@ -172,3 +172,84 @@ def test_view_in_chromium(driver, tmp_path, layout):
     errors = [e for e in driver.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
     assert errors == []
     assert js("return window.__xss") is None
+
+
+TRIG = """
+@prefix pkg: <https://w3id.org/policy-kg/ont#> .
+@prefix pkgid: <> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix geo: <http://www.opengis.net/ont/geosparql#> .
+<graph/reference> {
+  <city/450100> a pkg:City ; skos:prefLabel "南宁市"@zh, "Nanning"@en ;
+    geo:hasGeometry [ geo:asWKT "POINT(108.37 22.82)"^^geo:wktLiteral ] ;
+    pkg:partOf <province/450000> .
+  <province/450000> a pkg:Province ; skos:prefLabel "广西壮族自治区"@zh .
+}
+<graph/doc/d> {
+  <province/450000> pkg:partOf <macro-region/west> .
+  <macro-region/west> a pkg:MacroRegion ; skos:prefLabel "西部地区"@zh .
+}
+"""
+QUERY = """PREFIX pkg: <https://w3id.org/policy-kg/ont#>
+SELECT ?s ?p ?o WHERE { ?s ?p ?o . FILTER(?p = pkg:partOf) }"""
+
+
+def _cli(args, capsys):
+    from kg.cli import main
+
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_query_graph_projection(tmp_path):
+    from rdflib import Dataset
+
+    from kg.views import query_graph
+
+    ds = Dataset()
+    ds.parse(data=TRIG, format="trig")
+    g = query_graph(ds, QUERY)
+    assert g.number_of_nodes() == 3 and g.number_of_edges() == 2
+    assert g.nodes["https://w3id.org/policy-kg/id/city/450100"] == {
+        "label_zh": "南宁市", "label_en": "Nanning", "cls": "City", "lat": 22.82, "lon": 108.37}
+    sources = {(d["predicate"], d["source"]) for _, _, d in g.edges(data=True)}
+    assert sources == {("partOf", "reference"), ("partOf", "text")}
+
+
+def test_cli_viz_query(tmp_path, capsys):
+    graph, query, out = tmp_path / "g.trig", tmp_path / "q.rq", tmp_path / "sub" / "v.html"
+    graph.write_text(TRIG, encoding="utf-8")
+    query.write_text(QUERY, encoding="utf-8")
+    code, stdout, err = _cli(["viz", "--view", f"query:{query}", "--layout", "geo",
+                              "--graph", str(graph), "--out", str(out)], capsys)
+    assert (code, err) == (0, "")
+    assert "3 nodes, 2 edges" in stdout
+    page = out.read_text(encoding="utf-8")
+    assert "南宁市" in page and "kg-data" in page
+    assert not list(out.parent.glob(".*.tmp"))
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--view", "circles"], "invalid view 'circles'"),
+    (["--view", "query:"], "invalid view"),
+    (["--view", "query:missing.rq"], "missing.rq: no such query file"),
+    (["--layout", "circle"], "invalid choice"),
+    (["--view", "query:{q}", "--graph", "missing.trig"], "missing.trig: no such graph file"),
+    (["--view", "query:{ask}"], "must be a SELECT returning ?s ?p ?o"),
+    (["--view", "query:{bad}"], "does not parse"),
+])
+def test_cli_viz_bad_input(tmp_path, capsys, args, message):
+    graph = tmp_path / "g.trig"
+    graph.write_text(TRIG, encoding="utf-8")
+    files = {"q": QUERY, "ask": "ASK { ?s ?p ?o }", "bad": "SELECT ?s WHERE {"}
+    for name, text in files.items():
+        (tmp_path / f"{name}.rq").write_text(text, encoding="utf-8")
+    args = [a.format(**{k: tmp_path / f"{k}.rq" for k in files}) for a in args]
+    if "--graph" not in args:
+        args += ["--graph", str(graph)]
+    out = tmp_path / "v.html"
+    code, _, err = _cli(["viz", *args, "--out", str(out)], capsys)
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and message in err
+    assert not out.exists()
