@@ -176,7 +176,7 @@ def test_view_in_chromium(driver, tmp_path, layout):
 
 TRIG = """
 @prefix pkg: <https://w3id.org/policy-kg/ont#> .
-@prefix pkgid: <> .
+@base <https://w3id.org/policy-kg/id/> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix geo: <http://www.opengis.net/ont/geosparql#> .
 <graph/reference> {
