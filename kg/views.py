@@ -110,15 +110,36 @@ def _fr_layout(g: nx.Graph, *, pos0: dict | None = None, fixed: frozenset = froz
 
 
 def _spring(g: nx.Graph, n: int) -> dict[Any, tuple[float, float]]:
+    """Spring layout of each connected component, the components packed in rows, largest
+    first (one spring layout of them all flings the small components to the edges)."""
     if n == 0:
         return {}
     simple = nx.Graph(g)
-    if n < 500:
-        pos = nx.spring_layout(simple, seed=SEED, iterations=50)
-    else:
-        pos = _fr_layout(simple, iterations=50 if n <= 2000 else 30)
-    scale = 60.0 * math.sqrt(n) + 200.0
-    return {v: (float(x) * scale, float(y) * scale) for v, (x, y) in pos.items()}
+    comps = sorted(nx.connected_components(simple), key=lambda c: (-len(c), min(map(str, c))))
+    laid = []
+    for comp in comps:
+        sub = simple.subgraph(comp)
+        if len(comp) == 1:
+            pos = {next(iter(comp)): (0.0, 0.0)}
+        elif len(comp) < 500:
+            pos = nx.spring_layout(sub, seed=SEED, iterations=50)
+        else:
+            pos = _fr_layout(sub, iterations=50 if len(comp) <= 2000 else 30)
+        laid.append((60.0 * math.sqrt(len(comp)) + 30.0, pos))
+    gap = 40.0
+    width = max(2 * laid[0][0], math.sqrt(sum((2 * r + gap) ** 2 for r, _ in laid)) * 1.1)
+    out: dict[Any, tuple[float, float]] = {}
+    x = y = row = 0.0
+    for r, pos in laid:
+        if x > 0 and x + 2 * r > width:
+            x, y, row = 0.0, y + row + gap, 0.0
+        cx, cy = x + r, y + r
+        out.update({v: (cx + float(px) * r, cy + float(py) * r) for v, (px, py) in pos.items()})
+        x += 2 * r + gap
+        row = max(row, 2 * r)
+    mx = sum(p[0] for p in out.values()) / n
+    my = sum(p[1] for p in out.values()) / n
+    return {v: (px - mx, py - my) for v, (px, py) in out.items()}
 
 
 def _geo(g: nx.Graph) -> dict[Any, tuple[float, float]]:
@@ -285,7 +306,7 @@ _APP_JS = r"""
     var sw = document.createElement("span");
     sw.className = "kg-swatch"; sw.style.background = item.color;
     var text = document.createElement("span");
-    text.textContent = item.cls + " (" + item.family + ", " + item.shape + ")";
+    text.textContent = item.cls + " · " + item.family;
     label.appendChild(box); label.appendChild(sw); label.appendChild(text);
     legend.appendChild(label);
     box.addEventListener("change", function () {
@@ -345,7 +366,7 @@ html, body { margin: 0; height: 100%; font-family: sans-serif; font-size: 13px; 
 #kg-network { position: absolute; top: 38px; left: 0; right: 260px; bottom: 0; }
 #kg-legend { position: absolute; top: 38px; right: 0; width: 260px; bottom: 0; overflow: auto;
   padding: 8px; box-sizing: border-box; border-left: 1px solid #ccd1d1; background: #fbfcfc; }
-#kg-legend label { display: block; white-space: nowrap; margin: 2px 0; }
+#kg-legend label { display: block; margin: 2px 0; }
 .kg-swatch { display: inline-block; width: 11px; height: 11px; margin: 0 5px;
   border-radius: 2px; vertical-align: middle; }
 .kg-edge-key { margin-top: 10px; color: #555; }
