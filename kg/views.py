@@ -206,15 +206,18 @@ def view_data(g: nx.Graph, *, layout: str = "spring") -> dict[str, Any]:
         src = d.get("source") or "text"
         st = edge_styles.get(src, edge_styles["text"])
         weight = d.get("weight") or 1
-        edges.append({
-            "from": index[u], "to": index[w], "pred": d.get("predicate") or "",
-            "ev": d.get("evidence") or "", "src": src, "color": st["color"],
-            "dashes": st["dashes"], "width": round(1 + math.log(max(1, int(weight))), 2),
-        })
+        edge = {"from": index[u], "to": index[w], "pred": d.get("predicate") or "",
+                "ev": d.get("evidence") or "", "src": src}
+        # only what differs from the text-edge defaults: vis parses every option of every edge
+        if st != edge_styles["text"]:
+            edge["color"], edge["dashes"] = st["color"], st["dashes"]
+        if int(weight) > 1:
+            edge["width"] = round(1 + math.log(int(weight)), 2)
+        edges.append(edge)
     legend = [{"cls": cls, "family": st["family"], "color": st["color"], "shape": st["shape"]}
               for cls, st in sorted(classes.items(), key=lambda kv: (kv[1]["family"], kv[0]))]
     return {"nodes": nodes, "edges": edges, "legend": legend,
-            "directed": g.is_directed()}
+            "directed": g.is_directed(), "edge_default": edge_styles["text"]}
 
 
 def render_view(g: nx.Graph, title: str, *, layout: str = "spring",
@@ -242,7 +245,8 @@ _APP_JS = r"""
     layout: {improvedLayout: false, randomSeed: 7},
     nodes: {font: {size: 14, face: "sans-serif"}, borderWidth: 1},
     edges: {smooth: false, arrows: {to: {enabled: data.directed, scaleFactor: 0.5}},
-            selectionWidth: 2},
+            selectionWidth: 2, width: 1, dashes: data.edge_default.dashes,
+            color: {color: data.edge_default.color, inherit: false}},
     interaction: {hover: true, tooltipDelay: 100, hideEdgesOnDrag: big, hideEdgesOnZoom: big}
   };
   var container = document.getElementById("kg-network");
