@@ -254,3 +254,21 @@ def test_cli_viz_bad_input(tmp_path, capsys, args, message):
     assert code == 2
     assert len(err.strip().splitlines()) == 1 and message in err
     assert not out.exists()
+
+
+def test_large_graph_layouts_without_scipy():
+    """From 500 nodes the layout is kg.views' own numpy one (networkx would need scipy)."""
+    g = nx.MultiGraph()
+    for i in range(600):
+        g.add_node(i, label_zh=f"节点{i}", label_en="", cls="City",
+                   lat=30.0 + i / 100 if i % 2 else None, lon=110.0 if i % 2 else None)
+    for i in range(1, 600):
+        g.add_edge(i, (i - 1) // 2, predicate="partOf", source="text", evidence=None, weight=1)
+    g.add_node("lonely", label_zh="孤点", label_en="", cls="Country", lat=None, lon=None)
+    for layout in ("spring", "geo"):
+        nodes = view_data(g, layout=layout)["nodes"]
+        xy = [(n["x"], n["y"]) for n in nodes]
+        assert all(abs(x) < 1e6 and abs(y) < 1e6 for x, y in xy)
+        assert len(set(xy)) > 590  # spread, not collapsed
+        if layout == "geo":
+            assert xy[1] == (110.0 * 40, round(-30.01 * 40, 1))  # placed nodes stay put
