@@ -243,8 +243,10 @@ _APP_JS = r"""
   var options = {
     physics: {enabled: data.physics, stabilization: {iterations: 200}},
     layout: {improvedLayout: false, randomSeed: 7},
-    nodes: {font: {size: 14, face: "sans-serif"}, borderWidth: 1},
-    edges: {smooth: false, arrows: {to: {enabled: data.directed, scaleFactor: 0.5}},
+    // above 2,000 nodes: no node borders and no arrowheads, the two costliest parts of a
+    // redraw in vis-network (the tooltip still reads "subject — predicate → object")
+    nodes: {font: {size: 14, face: "sans-serif"}, borderWidth: big ? 0 : 1},
+    edges: {smooth: false, arrows: {to: {enabled: data.directed && !big, scaleFactor: 0.5}},
             selectionWidth: 2, width: 1, dashes: data.edge_default.dashes,
             color: {color: data.edge_default.color, inherit: false}},
     interaction: {hover: true, tooltipDelay: 100, hideEdgesOnDrag: big, hideEdgesOnZoom: big}
