@@ -351,6 +351,20 @@ _APP_JS = r"""
     network.selectNodes([n.id]);
     network.focus(n.id, {scale: 1.2, animation: false});
   }
+  if (data.nodes.length <= 5000) {  // suggestions while typing; picking one selects it
+    var list = document.getElementById("kg-labels"), seen = {};
+    data.nodes.forEach(function (n) {
+      [n.label, n.en].forEach(function (text) {
+        if (text && !seen[text]) {
+          seen[text] = true;
+          var opt = document.createElement("option");
+          opt.value = text;
+          list.appendChild(opt);
+        }
+      });
+    });
+    search.addEventListener("input", function () { if (seen[search.value]) { go(); } });
+  }
   search.addEventListener("keydown", function (ev) { if (ev.key === "Enter") { go(); } });
   search.addEventListener("change", go);
   document.getElementById("kg-go").addEventListener("click", go);
@@ -386,7 +400,8 @@ html, body { margin: 0; height: 100%; font-family: sans-serif; font-size: 13px; 
 </head>
 <body>
 <div id="kg-bar"><h1>@@TITLE@@</h1>
-<input id="kg-search" type="search" placeholder="find a label (中文 or English)" size="28">
+<input id="kg-search" type="search" list="kg-labels" placeholder="find a label (中文 or English)"
+ size="28"><datalist id="kg-labels"></datalist>
 <button id="kg-go" type="button">find</button><span id="kg-found"></span></div>
 <div id="kg-network"></div>
 <div id="kg-tip"></div>

@@ -122,10 +122,11 @@ def _screenshot(driver, name: str) -> Path:
     return out
 
 
-@pytest.mark.parametrize("layout", ["spring", "geo"])
-def test_view_in_chromium(driver, tmp_path, layout):
+@pytest.mark.parametrize("layout, physics", [("spring", False), ("geo", False), ("spring", True)])
+def test_view_in_chromium(driver, tmp_path, layout, physics):
     page = tmp_path / "view.html"
-    page.write_text(render_view(small_graph(), "广西 view", layout=layout), encoding="utf-8")
+    page.write_text(render_view(small_graph(), "广西 view", layout=layout, physics=physics),
+                    encoding="utf-8")
     driver.get_log("browser")  # drop what earlier pages logged
     _open(driver, page)
     js = driver.execute_script
@@ -168,7 +169,14 @@ def test_view_in_chromium(driver, tmp_path, layout):
     legend = driver.find_element("id", "kg-legend").text
     assert "Province" in legend and "FreeTradeZone" in legend
 
-    shot = _screenshot(driver, f"view-{layout}.png")
+    # a suggestion picked from the list selects without Enter
+    box.clear()
+    box.send_keys("Laos")
+    assert js("return window.kgView.nodes.get(window.kgView.network.getSelectedNodes()[0]).key")\
+        == "k/lao"
+    assert js("return document.querySelectorAll('#kg-labels option').length") == 10
+
+    shot = _screenshot(driver, f"view-{layout}{'-physics' if physics else ''}.png")
     assert shot.stat().st_size > 1000
     errors = [e for e in driver.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
     assert errors == []
