@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import shutil
 import sys
@@ -131,7 +132,7 @@ def main() -> int:
                     help="run the pyvis baseline up to this many nodes (it is quadratic)")
     args = ap.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
-    out: dict = {"layout": args.layout, "sizes": {}}
+    out: dict = {"layout": args.layout, "load_average_before": os.getloadavg(), "sizes": {}}
     render_view(synthetic(50), "warm-up")  # imports numpy, reads the vis assets
     pyvis_baseline(synthetic(50))
     driver, profile = browser()
@@ -170,6 +171,9 @@ def main() -> int:
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+    out["load_average_after"] = os.getloadavg()
+    print(f"load average before {out['load_average_before'][0]:.1f}, "
+          f"after {out['load_average_after'][0]:.1f} (other jobs slow the browser)")
     (RESULTS / "view_load.json").write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
     return 0
 

@@ -56,7 +56,7 @@ def _vis_assets() -> tuple[str, str]:
 
 def _json_for_script(obj: Any) -> str:
     """JSON that cannot close the <script> element it sits in nor open a comment."""
-    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
@@ -172,13 +172,17 @@ def _geo(g: nx.Graph) -> dict[Any, tuple[float, float]]:
     return {v: (float(x) * GEO_SCALE, float(y) * GEO_SCALE) for v, (x, y) in pos.items()}
 
 
+def _finite(x: Any) -> float | None:
+    return float(x) if isinstance(x, int | float) and math.isfinite(x) else None
+
+
 def view_data(g: nx.Graph, *, layout: str = "spring") -> dict[str, Any]:
     """The nodes, edges and legend of the page, as plain JSON-able data."""
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r} (expected one of {', '.join(LAYOUTS)})")
     n = g.number_of_nodes()
     pos = _geo(g) if layout == "geo" else _spring(g, n)
-    cent = {v: d.get("centrality") for v, d in g.nodes(data=True)}
+    cent = {v: _finite(d.get("centrality")) for v, d in g.nodes(data=True)}
     if any(c is None for c in cent.values()):
         computed = nx.degree_centrality(g) if n > 1 else dict.fromkeys(g, 0.0)
         cent = {v: (c if c is not None else computed[v]) for v, c in cent.items()}
@@ -193,7 +197,7 @@ def view_data(g: nx.Graph, *, layout: str = "spring") -> dict[str, Any]:
         classes.setdefault(cls, st)
         zh, en = d.get("label_zh") or "", d.get("label_en") or ""
         x, y = pos.get(v, (0.0, 0.0))
-        c = float(cent[v] or 0.0)
+        c = max(0.0, cent[v] or 0.0)
         nodes.append({
             "id": i, "label": zh or en or str(v), "en": en, "cls": cls, "key": str(v),
             "x": round(x, 1), "y": round(y, 1),

@@ -75,12 +75,22 @@ def test_view_data_contract():
         view_data(small_graph(), layout="circle")
 
 
+def test_bad_numbers_do_not_break_the_page():
+    g = small_graph()
+    g.nodes["c/450100"]["centrality"] = float("nan")
+    g.nodes["p/450000"]["lat"] = float("inf")
+    g.nodes["k/lao"]["centrality"] = "high"
+    for layout in ("spring", "geo"):
+        page = render_view(g, "x", layout=layout)  # JSON without NaN/Infinity, or it raises
+        assert "NaN" not in page.split('id="kg-data">')[1].split("</script>")[0]
+
+
 def test_empty_and_undirected_graphs_render():
     assert "<html" in render_view(nx.Graph(), "empty")
     g = nx.Graph()
     g.add_node(1, label_zh="", label_en="Only English", cls="Unknown", lat=None, lon=None)
     assert view_data(g)["nodes"][0]["label"] == "Only English"
-    assert view_data(g, layout="geo")["nodes"][0]["x"] == 0.0 or True
+    assert (view_data(g, layout="geo")["nodes"][0]["x"], view_data(g)["nodes"][0]["y"]) == (0, 0)
 
 
 @pytest.fixture(scope="module")
