@@ -290,3 +290,27 @@ def test_large_graph_layouts_without_scipy():
         assert len(set(xy)) > 590  # spread, not collapsed
         if layout == "geo":
             assert xy[1] == (110.0 * 40, round(-30.01 * 40, 1))  # placed nodes stay put
+
+
+@pytest.mark.parametrize("view, fn", [("linkages", "linkage_graph"),
+                                      ("recommendations", "recommendation_graph"),
+                                      ("comentions", "comention_graph")])
+def test_cli_viz_projections(tmp_path, capsys, monkeypatch, view, fn):
+    """The named views call kg.network's projections (stubbed here) on the loaded graph."""
+    import sys
+    import types
+
+    import kg
+
+    calls = []
+    stub = types.ModuleType("kg.network")
+    setattr(stub, fn, lambda ds: calls.append(ds) or small_graph())
+    monkeypatch.setitem(sys.modules, "kg.network", stub)
+    monkeypatch.setattr(kg, "network", stub, raising=False)
+    graph, out = tmp_path / "g.trig", tmp_path / "v.html"
+    graph.write_text(TRIG, encoding="utf-8")
+    code, stdout, err = _cli(["viz", "--view", view, "--graph", str(graph), "--out", str(out)],
+                             capsys)
+    assert (code, err) == (0, "") and len(calls) == 1
+    assert f"6 nodes, 4 edges ({view}, spring layout)" in stdout
+    assert "广西壮族自治区" in out.read_text(encoding="utf-8")
