@@ -39,6 +39,7 @@ def styles() -> dict[str, Any]:
     return json.loads(_STYLES.read_text(encoding="utf-8"))
 
 
+@cache
 def _class_style(cls: str) -> dict[str, str]:
     for fam in styles()["families"]:
         if cls in fam["classes"]:
@@ -119,8 +120,10 @@ def _spring(g: nx.Graph, n: int) -> dict[Any, tuple[float, float]]:
     laid = []
     for comp in comps:
         sub = simple.subgraph(comp)
-        if len(comp) == 1:
-            pos = {next(iter(comp)): (0.0, 0.0)}
+        if len(comp) <= 2:  # many isolated nodes and pairs: no layout call each
+            pos = dict(zip(sorted(comp, key=str), [(-0.5, 0.0), (0.5, 0.0)], strict=False))
+            if len(comp) == 1:
+                pos = dict.fromkeys(comp, (0.0, 0.0))
         elif len(comp) < 500:
             pos = nx.spring_layout(sub, seed=SEED, iterations=50)
         else:
