@@ -201,7 +201,10 @@ def cmd_viz(args: argparse.Namespace) -> int:
         qfile = Path(args.view.removeprefix("query:"))
         if not qfile.is_file():
             raise InputError(f"{qfile}: no such query file")
-        sparql = qfile.read_text(encoding="utf-8")
+        try:
+            sparql = qfile.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise InputError(f"{qfile}: not UTF-8 text") from None
         ds = load_dataset(args.graph)
         try:
             g = query_graph(ds, sparql)
@@ -227,8 +230,12 @@ def cmd_viz(args: argparse.Namespace) -> int:
 def _write_atomic(path: Path, text: str) -> None:
     """The whole file or none: written beside its target, then renamed over it."""
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def _misses(scores: list) -> None:

@@ -257,6 +257,8 @@ def test_cli_viz_query(tmp_path, capsys):
     (["--view", "query:{q}", "--graph", "missing.trig"], "missing.trig: no such graph file"),
     (["--view", "query:{ask}"], "must be a SELECT returning ?s ?p ?o"),
     (["--view", "query:{bad}"], "does not parse"),
+    (["--view", "query:{binary}"], "binary.rq: not UTF-8 text"),
+    (["--out", "{dir}"], "Is a directory"),
 ])
 def test_cli_viz_bad_input(tmp_path, capsys, args, message):
     graph = tmp_path / "g.trig"
@@ -264,14 +266,22 @@ def test_cli_viz_bad_input(tmp_path, capsys, args, message):
     files = {"q": QUERY, "ask": "ASK { ?s ?p ?o }", "bad": "SELECT ?s WHERE {"}
     for name, text in files.items():
         (tmp_path / f"{name}.rq").write_text(text, encoding="utf-8")
-    args = [a.format(**{k: tmp_path / f"{k}.rq" for k in files}) for a in args]
+    (tmp_path / "binary.rq").write_bytes(b"\xff\xfe\x00SELECT")
+    (tmp_path / "dir").mkdir()
+    names = {k: tmp_path / f"{k}.rq" for k in [*files, "binary"]} | {"dir": tmp_path / "dir"}
+    args = [a.format(**names) for a in args]
     if "--graph" not in args:
         args += ["--graph", str(graph)]
     out = tmp_path / "v.html"
-    code, _, err = _cli(["viz", *args, "--out", str(out)], capsys)
+    if "--out" not in args:
+        args += ["--out", str(out)]
+    if "--view" not in args:
+        args += ["--view", f"query:{names['q']}"]
+    code, _, err = _cli(["viz", *args], capsys)
     assert code == 2
     assert len(err.strip().splitlines()) == 1 and message in err
     assert not out.exists()
+    assert not list(tmp_path.glob(".*.tmp"))  # no half-written file left behind
 
 
 def test_large_graph_layouts_without_scipy():
