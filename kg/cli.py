@@ -264,11 +264,61 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+_PROJECTIONS = {"linkages": "linkage_graph", "recommendations": "recommendation_graph",
+                "comentions": "comention_graph"}
+VIEWS = tuple(_PROJECTIONS)
+
+
+def _view_arg(value: str) -> str:
+    if value in VIEWS or (value.startswith("query:") and len(value) > len("query:")):
+        return value
+    raise argparse.ArgumentTypeError(
+        f"invalid view {value!r} (choose from {', '.join(VIEWS)} or query:FILE)")
+
+
+def cmd_viz(args: argparse.Namespace) -> int:
+    from .store import load_dataset
+    from .views import query_graph, render_view
+
+    if args.view.startswith("query:"):
+        qfile = Path(args.view.removeprefix("query:"))
+        if not qfile.is_file():
+            raise InputError(f"{qfile}: no such query file")
+        try:
+            sparql = qfile.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise InputError(f"{qfile}: not UTF-8 text") from None
+        ds = load_dataset(args.graph)
+        try:
+            g = query_graph(ds, sparql)
+        except ValueError as e:
+            raise InputError(f"{qfile}: {e}") from None
+        title = f"{qfile.name} ({args.graph.name})"
+    else:
+        try:
+            from . import network  # the projections (kg/network.py)
+        except ImportError:
+            raise InputError(f"--view {args.view}: kg/network.py (the projections) is not "
+                             "installed; use --view query:FILE") from None
+        ds = load_dataset(args.graph)
+        g = getattr(network, _PROJECTIONS[args.view])(ds)
+        title = f"{args.view} ({args.graph.name})"
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    _write_atomic(args.out, render_view(g, title, layout=args.layout, physics=args.physics))
+    print(f"wrote {args.out}: {g.number_of_nodes()} nodes, {g.number_of_edges()} edges "
+          f"({args.view}, {args.layout} layout)")
+    return EXIT_OK
+
+
 def _write_atomic(path: Path, text: str) -> None:
     """The whole file or none: written beside its target, then renamed over it."""
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def _misses(scores: list) -> None:
@@ -358,6 +408,16 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--corridors-only", action="store_true",
                    help="linkages: leave out the memberOf/partOf edges")
     a.set_defaults(func=cmd_analyze)
+
+    z = sub.add_parser("viz", help="an interactive HTML view of the graph (works offline)")
+    z.add_argument("--view", type=_view_arg, default="linkages",
+                   help="linkages, recommendations, comentions, or query:FILE (a SPARQL SELECT "
+                        "returning ?s ?p ?o; default: linkages)")
+    z.add_argument("--layout", choices=["spring", "geo"], default="spring")
+    z.add_argument("--physics", action="store_true", help="let the nodes move (small graphs)")
+    z.add_argument("--out", type=Path, default=DEFAULT_OUT / "view.html")
+    z.add_argument("--graph", type=Path, default=DEFAULT_GRAPH)
+    z.set_defaults(func=cmd_viz)
 
     e = sub.add_parser("eval", help="precision and recall against the gold annotation")
     e.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
