@@ -11,7 +11,6 @@ import csv
 import io
 import os
 import tempfile
-import unicodedata
 from pathlib import Path
 
 import networkx as nx
@@ -19,6 +18,8 @@ from networkx.algorithms import community as nx_community
 from rdflib import Dataset
 
 from extract.reader import InputError
+
+from .query import width
 
 EXPORT_FORMATS = ("graphml", "gexf", "csv")
 NODE_ATTRS = ("label_zh", "label_en", "cls", "lat", "lon")
@@ -176,11 +177,6 @@ def ego_graph(g: nx.Graph, node: str, radius: int = 1) -> nx.Graph:
 
 
 # --- output -------------------------------------------------------------------------------------
-
-def width(text: str) -> int:
-    """Display width in a terminal: East Asian wide and full-width characters take 2 columns."""
-    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
-
 
 def _cell(v) -> str:
     if v is None:

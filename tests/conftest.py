@@ -41,3 +41,11 @@ def article_build(tmp_path_factory, kg_command) -> tuple[subprocess.CompletedPro
     result = subprocess.run([*kg_command, "build", str(ARTICLE), "--out", str(out)],
                             capture_output=True, text=True, timeout=600)
     return result, out
+
+
+@pytest.fixture(scope="session")
+def article_graph(article_build) -> Path:
+    """`graph.trig` of the shared build of the article (which must have succeeded)."""
+    result, out = article_build
+    assert result.returncode == 0, result.stderr
+    return out / "graph.trig"

@@ -234,10 +234,8 @@ def test_exports_round_trip(ds, tmp_path):
 # --- the article ----------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def built(article_build):
-    result, out = article_build
-    assert result.returncode == 0, result.stderr
-    return out / "graph.trig"
+def built(article_graph):
+    return article_graph
 
 
 def _run(capsys, *argv):

@@ -22,10 +22,8 @@ REGIONS = ["东部地区", "中部地区", "西部地区", "东北地区"]
 
 
 @pytest.fixture(scope="module")
-def built(article_build) -> Path:
-    result, out = article_build
-    assert result.returncode == 0, result.stderr
-    return out / "graph.trig"
+def built(article_graph: Path) -> Path:
+    return article_graph
 
 
 @pytest.fixture(scope="module")

@@ -21,10 +21,8 @@ from kg.vocab import OA, PKG
 
 
 @pytest.fixture(scope="module")
-def built(article_build) -> Path:
-    result, out = article_build
-    assert result.returncode == 0, result.stderr
-    return out / "graph.trig"
+def built(article_graph: Path) -> Path:
+    return article_graph
 
 
 def kg_query(kg_command, graph: Path, *args: str) -> subprocess.CompletedProcess:
