@@ -20,18 +20,13 @@ from kg.validate import run_checks
 from kg.vocab import OA, PKG
 
 
-@pytest.fixture(scope="module")
-def built(article_graph: Path) -> Path:
-    return article_graph
-
-
 def kg_query(kg_command, graph: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([*kg_command, "query", *args, "--graph", str(graph)],
                           capture_output=True, text=True)
 
 
-def test_table_aligns_chinese_by_display_width(kg_command, built):
-    r = kg_query(kg_command, built, "gdp-share-change")
+def test_table_aligns_chinese_by_display_width(kg_command, article_graph):
+    r = kg_query(kg_command, article_graph, "gdp-share-change")
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
     assert lines[0].split() == ["region", "share2020", "share2023", "change"]
@@ -43,41 +38,42 @@ def test_table_aligns_chinese_by_display_width(kg_command, built):
     assert len(starts) == 1
 
 
-def test_standard_result_formats(kg_command, built):
-    r = kg_query(kg_command, built, "answers/gdp-share-change", "--format", "csv")
+def test_standard_result_formats(kg_command, article_graph):
+    r = kg_query(kg_command, article_graph, "answers/gdp-share-change", "--format", "csv")
     assert list(csv.reader(io.StringIO(r.stdout)))[1] == ["西部地区", "21.07", "21.53", "0.46"]
-    r = kg_query(kg_command, built, "gdp-share-change", "--format", "tsv")
+    r = kg_query(kg_command, article_graph, "gdp-share-change", "--format", "tsv")
     head, first = r.stdout.splitlines()[:2]
     assert head == "?region\t?share2020\t?share2023\t?change"
     assert first.startswith('"西部地区"@zh\t"21.07"^^<http://www.w3.org/2001/XMLSchema#decimal>')
-    r = kg_query(kg_command, built, "gdp-share-change", "--format", "json")
+    r = kg_query(kg_command, article_graph, "gdp-share-change", "--format", "json")
     data = json.loads(r.stdout)
     assert data["head"]["vars"] == ["region", "share2020", "share2023", "change"]
     assert data["results"]["bindings"][0]["region"] == {"type": "literal", "value": "西部地区",
                                                          "xml:lang": "zh"}
 
 
-def test_parameters_replace_the_default(kg_command, built):
-    r = kg_query(kg_command, built, "indicator-change", "--param", 'indicator="GDP"@zh',
+def test_parameters_replace_the_default(kg_command, article_graph):
+    r = kg_query(kg_command, article_graph, "indicator-change", "--param", 'indicator="GDP"@zh',
                  "--format", "csv")
     rows = list(csv.reader(io.StringIO(r.stdout)))
     east = next(row for row in rows if row[0] == "东部地区")
     assert east[1:] == ["亿元", "2020", "525752.3", "2023", "652084.2", "126331.9"]
-    r = kg_query(kg_command, built, "evidence-of-triple", "--param", "s=province/140000",
+    r = kg_query(kg_command, article_graph, "evidence-of-triple", "--param", "s=province/140000",
                  "--param", "p=pkg:partOf", "--param", "o=pkgid:macro-region/central",
                  "--format", "csv")
     assert list(csv.reader(io.StringIO(r.stdout)))[1][0] == "reference"
 
 
-def test_inline_sparql_file_ask_and_construct(kg_command, built, tmp_path):
-    r = kg_query(kg_command, built, "ASK { ?a a <https://w3id.org/policy-kg/ont#Assertion> }")
+def test_inline_sparql_file_ask_and_construct(kg_command, article_graph, tmp_path):
+    r = kg_query(kg_command, article_graph,
+                 "ASK { ?a a <https://w3id.org/policy-kg/ont#Assertion> }")
     assert r.stdout == "true\n"
     rq = tmp_path / "mine.rq"
     rq.write_text("PREFIX pkg: <https://w3id.org/policy-kg/ont#>\n"
                   "CONSTRUCT { ?s pkg:partOf ?o } WHERE { ?a pkg:contradicts ?f ; "
                   "<http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> ?s ; "
                   "<http://www.w3.org/1999/02/22-rdf-syntax-ns#object> ?o }", encoding="utf-8")
-    r = kg_query(kg_command, built, str(rq))
+    r = kg_query(kg_command, article_graph, str(rq))
     assert r.returncode == 0 and "province/140000" in r.stdout and "macro-region/west" in r.stdout
 
 
@@ -87,8 +83,8 @@ def test_inline_sparql_file_ask_and_construct(kg_command, built, tmp_path):
     (("SELECT ?x WHERE { ?x ",), "not valid SPARQL"),
     (("gdp-share-change", "--param", "=x"), "expected name=value"),
 ])
-def test_bad_queries_exit_2_with_one_line(kg_command, built, args, message):
-    r = kg_query(kg_command, built, *args)
+def test_bad_queries_exit_2_with_one_line(kg_command, article_graph, args, message):
+    r = kg_query(kg_command, article_graph, *args)
     assert r.returncode == 2 and message in r.stderr and "Traceback" not in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
 
@@ -115,8 +111,8 @@ def test_checks_find_what_breaks_the_graph(extractor, gaz):
     assert (mention, PKG.rule, None) in ds
 
 
-def test_kg_validate_runs_the_checks(kg_command, built):
-    r = subprocess.run([*kg_command, "validate", "--graph", str(built)], capture_output=True,
-                       text=True)
+def test_kg_validate_runs_the_checks(kg_command, article_graph):
+    r = subprocess.run([*kg_command, "validate", "--graph", str(article_graph)],
+                       capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert "The check queries (queries/checks/) find nothing." in r.stdout

@@ -131,18 +131,13 @@ def test_relations_score_against_the_independent_gold(extractor, gaz):
     assert p >= 0.84 and r >= 0.78
 
 
-@pytest.fixture(scope="module")
-def built(article_graph: Path) -> Path:
-    return article_graph
-
-
 def why(kg_command, graph: Path, *terms: str) -> subprocess.CompletedProcess:
     return subprocess.run([*kg_command, "why", *terms, "--graph", str(graph)],
                           capture_output=True, text=True)
 
 
-def test_kg_why_prints_the_sentence_rule_and_conflict(kg_command, built):
-    r = why(kg_command, built, "山西", "partOf", "西部地区")
+def test_kg_why_prints_the_sentence_rule_and_conflict(kg_command, article_graph):
+    r = why(kg_command, article_graph, "山西", "partOf", "西部地区")
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
     assert lines[0] == "山西省 partOf 西部地区"
@@ -151,12 +146,13 @@ def test_kg_why_prints_the_sentence_rule_and_conflict(kg_command, built):
     assert lines[4].strip() == "conflicts with the reference data: 山西省 partOf 中部地区"
 
 
-def test_kg_why_accepts_refs_and_english_labels_and_reports_reference_facts(kg_command, built):
-    r = why(kg_command, built, "province/140000", "pkg:partOf", "Central Region")
+def test_kg_why_accepts_refs_and_english_labels_and_reports_reference_facts(kg_command,
+                                                                           article_graph):
+    r = why(kg_command, article_graph, "province/140000", "pkg:partOf", "Central Region")
     assert r.returncode == 0, r.stderr
     assert "reference fact" in r.stdout and "provinces.csv" in r.stdout
     # a symmetric predicate answers in either direction
-    r = why(kg_command, built, "东部地区", "comparedWith", "西部地区")
+    r = why(kg_command, article_graph, "东部地区", "comparedWith", "西部地区")
     assert r.returncode == 0 and "relation/comparison/v1" in r.stdout
 
 
@@ -165,16 +161,16 @@ def test_kg_why_accepts_refs_and_english_labels_and_reports_reference_facts(kg_c
     (("不存在的地方", "partOf", "西部地区"), 2, "no entity has this label"),
     (("山西", "Province", "西部地区"), 2, "not a property"),
 ])
-def test_kg_why_on_what_the_graph_cannot_answer(kg_command, built, terms, code, message):
-    r = why(kg_command, built, *terms)
+def test_kg_why_on_what_the_graph_cannot_answer(kg_command, article_graph, terms, code, message):
+    r = why(kg_command, article_graph, *terms)
     assert r.returncode == code
     assert message in r.stderr and "Traceback" not in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
 
 
-def test_export_relations_rows(kg_command, built):
+def test_export_relations_rows(kg_command, article_graph):
     import json
-    r = subprocess.run([*kg_command, "export", "relations", "--graph", str(built)],
+    r = subprocess.run([*kg_command, "export", "relations", "--graph", str(article_graph)],
                        capture_output=True, text=True, check=True)
     rows = [json.loads(line) for line in r.stdout.splitlines()]
     assert set(rows[0]) == {"doc", "subject", "predicate", "object", "start", "end", "sentence",
