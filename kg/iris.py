@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 from rdflib import URIRef
 
@@ -12,6 +13,19 @@ DEFAULT_ID_BASE = "https://w3id.org/policy-kg/id/"
 def id_base() -> str:
     base = os.environ.get("POLICY_KG_ID_BASE", DEFAULT_ID_BASE)
     return base if base.endswith(("/", "#")) else base + "/"
+
+
+def parse(term: str) -> URIRef | None:
+    """An IRI written as `<…>`, `http(s)://…`, `pkgid:kind/key` or `kind/key`; None otherwise."""
+    if term.startswith("<") and term.endswith(">"):
+        return URIRef(term[1:-1])
+    if term.startswith(("http://", "https://")):
+        return URIRef(term)
+    if term.startswith("pkgid:"):
+        return entity(term.removeprefix("pkgid:"))
+    if re.fullmatch(r"[a-z-]+/[A-Za-z0-9./-]+", term):
+        return entity(term)
+    return None
 
 
 def entity(ref: str) -> URIRef:

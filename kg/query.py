@@ -62,19 +62,14 @@ def parse_param(text: str) -> tuple[str, URIRef | Literal]:
 
 
 def _term(value: str) -> URIRef | Literal:
-    if value.startswith("<") and value.endswith(">"):
-        return URIRef(value[1:-1])
-    if value.startswith(("http://", "https://")):
-        return URIRef(value)
-    if value.startswith("pkgid:"):
-        return iris.entity(value.removeprefix("pkgid:"))
+    iri = iris.parse(value)
+    if iri is not None:
+        return iri
     if value.startswith("pkg:"):
         return URIRef(ONT_IRI + value.removeprefix("pkg:"))
     quoted = re.fullmatch(r'"(.*)"(?:@([A-Za-z-]+))?', value)
     if quoted:
         return Literal(quoted.group(1), lang=quoted.group(2))
-    if re.fullmatch(r"[a-z-]+/[A-Za-z0-9-]+", value):
-        return iris.entity(value)
     if re.fullmatch(r"-?\d+", value):
         return Literal(int(value))
     try:

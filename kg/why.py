@@ -38,17 +38,13 @@ class Evidence:
 
 def resolve_entity(ds: Dataset, term: str) -> URIRef:
     """The one entity `term` names; InputError when it names none or several."""
-    if term.startswith(("http://", "https://")):
-        return URIRef(term)
-    if term.startswith("pkgid:"):
-        return iris.entity(term.removeprefix("pkgid:"))
-    if "/" in term and term.isascii():
-        return iris.entity(term)
+    iri = iris.parse(term.strip())
+    if iri is not None:
+        return iri
     ds.default_union = True
+    label = term.strip()
     found = sorted({s for p in _LABELS for lang in ("zh", "en", None)
-                    for s in ds.subjects(p, Literal(term, lang=lang))}
-                   | {s for p in _LABELS for lang in ("zh", "en", None)
-                      for s in ds.subjects(p, Literal(term.strip(), lang=lang))})
+                    for s in ds.subjects(p, Literal(label, lang=lang))})
     if not found:
         raise InputError(f"{term!r}: no entity has this label (try its IRI or kind/key)")
     if len(found) > 1:
