@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -61,10 +62,9 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .store import load_dataset
     from .validate import run_checks, union_graph, validate_graph
 
-    ds = load_dataset(args.graph)
+    ds = _dataset(args)
     result = validate_graph(union_graph(ds))
     print(result.summary(), file=sys.stdout if result.conforms else sys.stderr)
     failed = [c for c in run_checks(ds) if c.rows]
@@ -78,9 +78,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     from .stats import stats
-    from .store import load_dataset
 
-    s = stats(load_dataset(args.graph))
+    s = stats(_dataset(args))
     if args.json:
         print(json.dumps(s, ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -144,9 +143,8 @@ def _eval_relations(args: argparse.Namespace, doc) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from .export import as_csv, as_jsonl, export_rows
-    from .store import load_dataset
 
-    columns, rows = export_rows(load_dataset(args.graph), args.kind)
+    columns, rows = export_rows(_dataset(args), args.kind)
     text = (as_csv if args.format == "csv" else as_jsonl)(columns, rows)
     if args.out is None:
         sys.stdout.write(text)
@@ -157,19 +155,17 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_query(args: argparse.Namespace) -> int:
     from .query import parse_param, render, resolve, run
-    from .store import load_dataset
 
     query = resolve(args.query)
     params = dict(parse_param(p) for p in args.param)
-    sys.stdout.write(render(run(load_dataset(args.graph), query, params), args.format))
+    sys.stdout.write(render(run(_store(args), query, params), args.format))
     return EXIT_OK
 
 
 def cmd_why(args: argparse.Namespace) -> int:
-    from .store import load_dataset
     from .why import evidence, render, resolve_entity, resolve_predicate
 
-    ds = load_dataset(args.graph)
+    ds = _dataset(args)
     s, o = resolve_entity(ds, args.subject), resolve_entity(ds, args.object)
     p = resolve_predicate(args.predicate)
     rows = evidence(ds, s, p, o)
@@ -183,9 +179,8 @@ def cmd_why(args: argparse.Namespace) -> int:
 def cmd_claims(args: argparse.Namespace) -> int:
     from . import claims
     from .export import as_csv, as_jsonl
-    from .store import load_dataset
 
-    ds = load_dataset(args.graph)
+    ds = _dataset(args)
     rows = claims.recompute(ds)
     counts = claims.summary(rows)
     if args.verdict:
@@ -200,10 +195,9 @@ def cmd_claims(args: argparse.Namespace) -> int:
 
 def cmd_plot(args: argparse.Namespace) -> int:
     from . import plots
-    from .store import load_dataset
 
     font = plots.cjk_font()  # before the graph is read: no CJK font, no work
-    ds = load_dataset(args.graph)
+    ds = _dataset(args)
     if args.picture == "targets":
         matrix = plots.target_matrix(ds)
         if not matrix.cols:
@@ -225,7 +219,6 @@ _ARITY = {"centrality": 0, "communities": 0, "bridges": 0, "path": 2, "ego": 1, 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
     from . import analysis, network
-    from .store import load_dataset
 
     want = _ARITY[args.what]
     if len(args.terms) != want:
@@ -240,7 +233,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         raise InputError(f"--format {fmt}: analyze {args.what} writes {', '.join(allowed)}")
     if args.what == "export" and args.out is None:
         raise InputError("analyze export needs --out PATH")
-    ds = load_dataset(args.graph)
+    ds = _dataset(args)
     if args.network == "linkages":
         g = network.linkage_graph(ds, membership=not args.corridors_only)
     elif args.network == "comentions":  # the texts' paths are relative to the build's folder
@@ -277,7 +270,6 @@ def _view_arg(value: str) -> str:
 
 
 def cmd_viz(args: argparse.Namespace) -> int:
-    from .store import load_dataset
     from .views import query_graph, render_view
 
     if args.view.startswith("query:"):
@@ -288,7 +280,7 @@ def cmd_viz(args: argparse.Namespace) -> int:
             sparql = qfile.read_text(encoding="utf-8")
         except UnicodeDecodeError:
             raise InputError(f"{qfile}: not UTF-8 text") from None
-        ds = load_dataset(args.graph)
+        ds = _dataset(args)
         try:
             g = query_graph(ds, sparql)
         except ValueError as e:
@@ -300,7 +292,7 @@ def cmd_viz(args: argparse.Namespace) -> int:
         except ImportError:
             raise InputError(f"--view {args.view}: kg/network.py (the projections) is not "
                              "installed; use --view query:FILE") from None
-        ds = load_dataset(args.graph)
+        ds = _dataset(args)
         g = getattr(network, _PROJECTIONS[args.view])(ds)
         title = f"{args.view} ({args.graph.name})"
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -308,6 +300,33 @@ def cmd_viz(args: argparse.Namespace) -> int:
     print(f"wrote {args.out}: {g.number_of_nodes()} nodes, {g.number_of_edges()} edges "
           f"({args.view}, {args.layout} layout)")
     return EXIT_OK
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    from .load import load
+    from .stores import parse_spec
+
+    if args.store is None and not os.environ.get("KG_STORE"):
+        raise InputError("kg load needs --store oxigraph:PATH or --store sparql:URL")
+    spec = parse_spec(args.store, args.graph)
+    loaded = load(spec, args.graph, graph_store=args.graph_store, update=args.update,
+                  timeout=args.timeout)
+    for g in loaded:
+        print(f"  {g.graph}  {g.triples} triples")
+    print(f"loaded {sum(g.triples for g in loaded)} triples in {len(loaded)} named graphs "
+          f"from {args.graph} into {spec}")
+    return EXIT_OK
+
+
+def _store(args: argparse.Namespace):
+    """The store the command reads (kg/stores.py): --store, $KG_STORE, or the --graph file."""
+    from .stores import open_store, parse_spec
+
+    return open_store(parse_spec(args.store, args.graph), args.timeout)
+
+
+def _dataset(args: argparse.Namespace):
+    return _store(args).dataset()
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -335,6 +354,16 @@ def _score_table(title: str, scores: list) -> None:
         print(f"{s.family:<36}{s.gold:>6}{s.predicted:>6}{s.precision:>11.3f}{s.recall:>8.3f}")
 
 
+def _add_store_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--graph", type=Path, default=DEFAULT_GRAPH,
+                   help="the built graph file (default: build/graph.trig)")
+    p.add_argument("--store", metavar="STORE",
+                   help="where the graph is: memory (the --graph file, default), oxigraph:PATH "
+                        "or sparql:URL; default $KG_STORE")
+    p.add_argument("--timeout", type=float, default=60.0,
+                   help="seconds to wait for a remote store (default 60)")
+
+
 def parser() -> argparse.ArgumentParser:
     p = _Parser(prog="kg", description="A knowledge graph of Chinese regional-development policy.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -345,11 +374,11 @@ def parser() -> argparse.ArgumentParser:
     b.set_defaults(func=cmd_build)
 
     v = sub.add_parser("validate", help="check a built graph against the SHACL shapes")
-    v.add_argument("--graph", type=Path, default=DEFAULT_GRAPH)
+    _add_store_args(v)
     v.set_defaults(func=cmd_validate)
 
     s = sub.add_parser("stats", help="entities and mentions per class and per document")
-    s.add_argument("--graph", type=Path, default=DEFAULT_GRAPH)
+    _add_store_args(s)
     s.add_argument("--json", action="store_true", help="print JSON instead of a table")
     s.set_defaults(func=cmd_stats)
 
@@ -357,13 +386,13 @@ def parser() -> argparse.ArgumentParser:
     x.add_argument("kind", choices=["mentions", "relations", "observations", "claims",
                                    "recommendations"])
     x.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
-    x.add_argument("--graph", type=Path, default=DEFAULT_GRAPH)
+    _add_store_args(x)
     x.add_argument("--out", type=Path, help="write here instead of standard output")
     x.set_defaults(func=cmd_export)
 
     q = sub.add_parser("query", help="run a catalogue query, a .rq file or inline SPARQL")
     q.add_argument("query", help="a .rq file, a catalogue name (answers/…, checks/…) or SPARQL")
-    q.add_argument("--graph", type=Path, default=DEFAULT_GRAPH)
+    _add_store_args(q)
     q.add_argument("--format", choices=["table", "csv", "tsv", "json"], default="table")
     q.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                    help="bind a variable: an IRI, kind/key, a number or text (repeatable)")
@@ -373,11 +402,11 @@ def parser() -> argparse.ArgumentParser:
     w.add_argument("subject", help="IRI, kind/key (province/140000) or label (山西)")
     w.add_argument("predicate", help="property: connects, partOf, locatedIn, builtOn …")
     w.add_argument("object", help="IRI, kind/key or label")
-    w.add_argument("--graph", type=Path, default=DEFAULT_GRAPH)
+    _add_store_args(w)
     w.set_defaults(func=cmd_why)
 
     c = sub.add_parser("claims", help="the text's numeric claims, rechecked against the tables")
-    c.add_argument("--graph", type=Path, default=DEFAULT_GRAPH)
+    _add_store_args(c)
     c.add_argument("--verdict", choices=["holds", "holds_within_rounding", "does_not_hold",
                                          "unchecked"], help="list only claims with this verdict")
     c.add_argument("--format", choices=["table", "csv", "jsonl"], default="table")
@@ -386,7 +415,7 @@ def parser() -> argparse.ArgumentParser:
     g = sub.add_parser("plot", help="pictures: recommendation targets, indicator changes")
     g.add_argument("picture", choices=["targets", "changes"],
                    help="targets: recommendation × place heatmap; changes: indicator changes")
-    g.add_argument("--graph", type=Path, default=DEFAULT_GRAPH)
+    _add_store_args(g)
     g.add_argument("--out", type=Path, default=DEFAULT_OUT / "plots",
                    help="output folder (default: build/plots/)")
     g.add_argument("--format", choices=["png", "svg", "both"], default="both")
@@ -399,7 +428,7 @@ def parser() -> argparse.ArgumentParser:
                    "or IRI)")
     a.add_argument("--network", choices=["linkages", "recommendations", "comentions"],
                    default="linkages")
-    a.add_argument("--graph", type=Path, default=DEFAULT_GRAPH)
+    _add_store_args(a)
     a.add_argument("--format", help="table or csv; for export: graphml, gexf or csv")
     a.add_argument("--top", type=int, help="only the first N rows")
     a.add_argument("--radius", type=int, default=1, help="ego: hops from the node (default 1)")
@@ -416,8 +445,16 @@ def parser() -> argparse.ArgumentParser:
     z.add_argument("--layout", choices=["spring", "geo"], default="spring")
     z.add_argument("--physics", action="store_true", help="let the nodes move (small graphs)")
     z.add_argument("--out", type=Path, default=DEFAULT_OUT / "view.html")
-    z.add_argument("--graph", type=Path, default=DEFAULT_GRAPH)
+    _add_store_args(z)
     z.set_defaults(func=cmd_viz)
+
+    ld = sub.add_parser("load", help="put a built graph into a store (named graphs kept)")
+    _add_store_args(ld)
+    ld.add_argument("--graph-store", metavar="URL",
+                    help="sparql: the server's Graph Store Protocol URL (default: …/store "
+                         "beside an Oxigraph-style …/query)")
+    ld.add_argument("--update", metavar="URL", help="sparql: load by SPARQL Update here instead")
+    ld.set_defaults(func=cmd_load)
 
     e = sub.add_parser("eval", help="precision and recall against the gold annotation")
     e.add_argument("--gold", type=Path, default=DEFAULT_GOLD)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.query import Result
 
 from extract.reader import InputError
@@ -105,13 +105,43 @@ def prepare(text: str, params: dict[str, URIRef | Literal]
     return _VALUES.sub(default, text), bindings
 
 
-def run(ds: Dataset, query: QueryText, params: dict[str, URIRef | Literal]) -> Result:
-    ds.default_union = True
-    text, bindings = prepare(query.text, params)
-    try:
-        return ds.query(text, initBindings=bindings)
-    except Exception as e:  # rdflib's parser raises pyparsing and assorted errors
-        raise InputError(f"{query.origin}: not valid SPARQL: {str(e).splitlines()[0]}") from None
+def prepare_inline(text: str, params: dict[str, URIRef | Literal]) -> str:
+    """The query text with its parameters written into it, for engines that take text only
+    (Oxigraph substitutes only projected variables; a server takes no bindings at all): a
+    parameter replaces its `VALUES ?name {…}` default; the others become a VALUES block at the
+    start of the WHERE group, so the engine starts from them."""
+    rest = dict(params)
+
+    def value(m: re.Match) -> str:
+        name = m.group(1)
+        if name not in rest:
+            return m.group(0)
+        return f"VALUES ?{name} {{ {_n3(rest.pop(name))} }}"
+
+    text = _VALUES.sub(value, text)
+    if not rest:
+        return text
+    block = (f"VALUES ({' '.join(f'?{n}' for n in rest)}) "
+             f"{{ ({' '.join(_n3(t) for t in rest.values())}) }}")
+    where = _WHERE.search(_PROLOGUE.sub(lambda m: " " * len(m.group(0)), text))
+    if where is None:
+        return f"{text}\n{block}\n"  # a trailing VALUES clause joins the whole result
+    return f"{text[:where.end()]}\n  {block}\n{text[where.end():]}"
+
+
+_PROLOGUE = re.compile(r"#[^\n]*|<[^>\s]*>|\"(?:[^\"\\]|\\.)*\"")  # comments, IRIs, strings
+_WHERE = re.compile(r"\bWHERE\s*\{|\b(?:SELECT|ASK|DESCRIBE)\b[^{]*?\{", re.IGNORECASE)
+
+
+def _n3(term: URIRef | Literal) -> str:
+    if not isinstance(term, URIRef | Literal):
+        raise InputError(f"{term!r}: only IRIs and literals can be parameters")
+    return term.n3()
+
+
+def run(store, query: QueryText, params: dict[str, URIRef | Literal]) -> Result:
+    """Run on any store (kg/stores.py): rdflib, Oxigraph or a SPARQL server."""
+    return store.query(query.text, params, query.origin)
 
 
 def width(text: str) -> int:

@@ -1,0 +1,78 @@
+"""Real SPARQL servers for the tests, on 127.0.0.1 and a free port: Oxigraph's own server (the
+`oxigraph` command of the PyPI package `oxigraph`, installed with the project)."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def oxigraph_command() -> str:
+    beside = Path(sys.executable).with_name("oxigraph")
+    found = str(beside) if beside.exists() else shutil.which("oxigraph")
+    if found is None:
+        raise RuntimeError("the `oxigraph` server command is not installed (pip install oxigraph)")
+    return found
+
+
+@dataclass
+class OxigraphServer:
+    base: str
+    process: subprocess.Popen
+
+    @property
+    def query_url(self) -> str:
+        return f"{self.base}/query"
+
+    @property
+    def update_url(self) -> str:
+        return f"{self.base}/update"
+
+    @property
+    def store_url(self) -> str:
+        return f"{self.base}/store"
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def start_oxigraph(location: Path, *, timeout: float = 30.0) -> OxigraphServer:
+    """`oxigraph serve` on its own folder, with the union of the named graphs as default graph
+    (as the other stores have it), and wait until it answers a query."""
+    port = free_port()
+    process = subprocess.Popen(
+        [oxigraph_command(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
+         "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server = OxigraphServer(f"http://127.0.0.1:{port}", process)
+    ask = f"{server.query_url}?{urllib.parse.urlencode({'query': 'ASK {}'})}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"oxigraph serve exited: {process.stderr.read().decode()[:500]}")
+        try:
+            with urllib.request.urlopen(ask, timeout=2) as response:
+                if response.status == 200:
+                    return server
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.1)
+    server.stop()
+    raise RuntimeError(f"oxigraph serve did not answer within {timeout} s")
