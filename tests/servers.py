@@ -55,13 +55,15 @@ class OxigraphServer:
             self.process.wait()
 
 
-def start_oxigraph(location: Path, *, timeout: float = 30.0) -> OxigraphServer:
-    """`oxigraph serve` on its own folder, with the union of the named graphs as default graph
-    (as the other stores have it), and wait until it answers a query."""
+def start_oxigraph(location: Path, *, union: bool = True, timeout: float = 30.0
+                   ) -> OxigraphServer:
+    """`oxigraph serve` on its own folder, by default with the union of the named graphs as
+    default graph (as the other stores have it), and wait until it answers a query."""
     port = free_port()
     process = subprocess.Popen(
         [oxigraph_command(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-         "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+         *(["--union-default-graph"] if union else [])],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     server = OxigraphServer(f"http://127.0.0.1:{port}", process)
     ask = f"{server.query_url}?{urllib.parse.urlencode({'query': 'ASK {}'})}"
     deadline = time.monotonic() + timeout

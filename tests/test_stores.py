@@ -1,0 +1,191 @@
+"""The same graph in three places (`--store memory|oxigraph:PATH|sparql:URL`), filled by the real
+`kg load` and read by the real commands; servers are real Oxigraph servers on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+import pytest
+from rdflib import Literal, URIRef
+from servers import free_port, start_oxigraph
+
+from kg.query import prepare_inline
+from kg.stores import StoreSpec, open_store, parse_spec
+from kg.vocab import PKG
+
+
+def kg(kg_command, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([*kg_command, *args], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, **(env or {})})
+
+
+@pytest.fixture(scope="module")
+def oxigraph_store(kg_command, article_graph, tmp_path_factory) -> str:
+    path = tmp_path_factory.mktemp("oxigraph") / "store"
+    done = kg(kg_command, "load", "--graph", str(article_graph), "--store", f"oxigraph:{path}")
+    assert done.returncode == 0, done.stderr
+    return f"oxigraph:{path}"
+
+
+@pytest.fixture(scope="module")
+def server(kg_command, article_graph, tmp_path_factory):
+    server = start_oxigraph(tmp_path_factory.mktemp("server"))
+    done = kg(kg_command, "load", "--graph", str(article_graph), "--store",
+              f"sparql:{server.query_url}")
+    assert done.returncode == 0, done.stderr
+    yield server
+    server.stop()
+
+
+def test_load_reports_each_named_graph(kg_command, article_graph, tmp_path):
+    done = kg(kg_command, "load", "--graph", str(article_graph), "--store",
+              f"oxigraph:{tmp_path / 's'}")
+    assert done.returncode == 0, done.stderr
+    graphs = [line.split()[0] for line in done.stdout.splitlines() if line.startswith("  ")]
+    assert sorted(g.rsplit("/graph/", 1)[1] for g in graphs) == [
+        "doc/lu-li-2025-regional-coordination-zh", "ontology", "reference"]
+
+
+def test_loading_twice_gives_the_same_store(kg_command, article_graph, tmp_path):
+    """Each named graph is replaced, so blank nodes are not duplicated by a second load."""
+    spec = f"oxigraph:{tmp_path / 's'}"
+    counts = []
+    for _ in range(2):
+        assert kg(kg_command, "load", "--graph", str(article_graph), "--store", spec
+                  ).returncode == 0
+        store = open_store(parse_spec(spec, article_graph))
+        counts.append(int(next(iter(store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")))[0]))
+        store.close()
+    memory = open_store(StoreSpec("memory", str(article_graph)))
+    assert counts[0] == counts[1] == len(list(memory.dataset().quads()))
+
+
+@pytest.mark.parametrize("query", ["gdp-share-change", "platforms-in-region",
+                                   "recommendations-targeting-region"])
+def test_kg_query_prints_the_same_table_on_every_store(kg_command, article_graph,
+                                                        oxigraph_store, server, query):
+    outputs = [kg(kg_command, "query", query, "--graph", str(article_graph), "--format", "csv",
+                  *(["--store", s] if s else []))
+               for s in (None, oxigraph_store, f"sparql:{server.query_url}")]
+    assert all(o.returncode == 0 for o in outputs), [o.stderr for o in outputs]
+    memory = outputs[0].stdout.splitlines()
+    assert len(memory) > 2
+    for other in outputs[1:]:  # the same rows; a decimal may be written canonically (0.8)
+        assert sorted(_canon(line) for line in other.stdout.splitlines()) == \
+            sorted(_canon(line) for line in memory)
+
+
+def _canon(line: str) -> str:
+    import re
+
+    return re.sub(r"(\d+\.\d*?)0+\b", r"\1", line).replace(".,", ",")
+
+
+def test_why_through_a_server(kg_command, server):
+    done = kg(kg_command, "why", "山西", "partOf", "西部地区", "--store",
+              f"sparql:{server.query_url}")
+    assert done.returncode == 0, done.stderr
+    assert "relation/member-list/v1" in done.stdout
+    assert "conflicts with the reference data" in done.stdout
+
+
+def test_stats_agree_between_the_file_and_the_stores(kg_command, article_graph, oxigraph_store,
+                                                    server):
+    stats = [json.loads(kg(kg_command, "stats", "--json", "--graph", str(article_graph),
+                           *(["--store", s] if s else [])).stdout)
+             for s in (None, oxigraph_store, f"sparql:{server.query_url}")]
+    assert stats[0]["triples"] > 40000
+    assert stats[1] == stats[0]
+    assert stats[2] == stats[0]
+
+
+def test_the_store_can_come_from_the_environment(kg_command, oxigraph_store, tmp_path):
+    done = kg(kg_command, "query", "ASK { ?s ?p ?o }", "--graph", str(tmp_path / "none.trig"),
+              env={"KG_STORE": oxigraph_store})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "true"
+
+
+def test_oxigraph_gives_rdflib_plain_strings(oxigraph_store, article_graph):
+    """xsd:string literals come back plain, or pySHACL's sh:in would reject them."""
+    ds = open_store(parse_spec(oxigraph_store, article_graph)).dataset()
+    strengths = set(ds.objects(None, PKG.strength))
+    assert Literal("strong") in strengths
+    assert all(lit.datatype is None for lit in strengths)
+
+
+def test_a_server_without_a_union_default_graph(kg_command, article_graph, tmp_path):
+    """Fuseki's default: named graphs only. The store names them as the default graph."""
+    server = start_oxigraph(tmp_path, union=False)
+    try:
+        assert kg(kg_command, "load", "--graph", str(article_graph), "--store",
+                  f"sparql:{server.query_url}").returncode == 0
+        done = kg(kg_command, "query", "gdp-share-change", "--store", f"sparql:{server.query_url}",
+                  "--format", "csv")
+        assert done.returncode == 0, done.stderr
+        assert sorted(r.split(",")[0] for r in done.stdout.splitlines()[1:]) == [
+            "东北地区", "东部地区", "中部地区", "西部地区"]
+    finally:
+        server.stop()
+
+
+def test_load_by_sparql_update(kg_command, article_graph, tmp_path):
+    server = start_oxigraph(tmp_path)
+    try:
+        done = kg(kg_command, "load", "--graph", str(article_graph), "--store",
+                  f"sparql:{server.query_url}", "--update", server.update_url)
+        assert done.returncode == 0, done.stderr
+        ask = kg(kg_command, "query", "ASK { ?p <https://w3id.org/policy-kg/ont#partOf> "
+                 "<https://w3id.org/policy-kg/id/macro-region/west> }", "--store",
+                 f"sparql:{server.query_url}")
+        assert ask.stdout.strip() == "true"
+    finally:
+        server.stop()
+
+
+def test_parameters_are_written_into_the_text_for_text_only_engines():
+    text = "SELECT ?x WHERE {\n  VALUES ?r { <http://a> }\n  ?x ?p ?r .\n}"
+    inlined = prepare_inline(text, {"r": URIRef("http://b"), "p": URIRef("http://p")})
+    assert "VALUES ?r { <http://b> }" in inlined
+    assert inlined.index("VALUES (?p) { (<http://p>) }") < inlined.index("?x ?p ?r")
+    assert prepare_inline(text, {}) == text
+
+
+@pytest.mark.parametrize("args, message", [
+    (["query", "ASK {}", "--store", "couch:db"], "expected memory, oxigraph:PATH or sparql"),
+    (["query", "ASK {}", "--store", "sparql:ftp://x"], "expected memory, oxigraph:PATH"),
+    (["query", "ASK {}", "--store", "oxigraph:/nonexistent/store"], "no Oxigraph store here"),
+    (["load"], "kg load needs --store"),
+    (["load", "--store", "memory"], "nothing to load"),
+    (["load", "--store", "sparql:http://127.0.0.1:9/sparql"], "say where to write"),
+])
+def test_bad_store_input_exits_2_with_one_line(kg_command, article_graph, args, message):
+    done = kg(kg_command, *args, "--graph", str(article_graph))
+    assert done.returncode == 2, done.stderr
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.splitlines()) == 1
+
+
+def test_an_unreachable_server_is_a_clear_error(kg_command, article_graph):
+    url = f"sparql:http://127.0.0.1:{free_port()}/query"
+    for args in (["query", "gdp-share-change"], ["stats"], ["load", "--graph", str(article_graph)]):
+        done = kg(kg_command, *args, "--store", url, "--timeout", "5")
+        assert done.returncode == 2, (args, done.stderr)
+        assert "cannot reach the server" in done.stderr
+        assert "Traceback" not in done.stderr
+
+
+def test_bad_sparql_on_a_store_is_bad_input(kg_command, oxigraph_store, server):
+    for store in (oxigraph_store, f"sparql:{server.query_url}"):
+        done = kg(kg_command, "query", "SELECT ?x WHERE { ?x ?y }", "--store", store)
+        assert done.returncode == 2, done.stderr
+        assert "Traceback" not in done.stderr
+
+
+def test_a_server_refusing_the_load_is_reported(kg_command, article_graph, server):
+    done = kg(kg_command, "load", "--graph", str(article_graph), "--store",
+              f"sparql:{server.query_url}", "--graph-store", f"{server.base}/nowhere")
+    assert done.returncode == 2
+    assert "HTTP 4" in done.stderr and "while loading" in done.stderr
