@@ -189,3 +189,17 @@ def test_a_server_refusing_the_load_is_reported(kg_command, article_graph, serve
               f"sparql:{server.query_url}", "--graph-store", f"{server.base}/nowhere")
     assert done.returncode == 2
     assert "HTTP 4" in done.stderr and "while loading" in done.stderr
+
+
+def test_a_server_that_never_answers_times_out(kg_command):
+    """A socket that accepts connections and says nothing: the --timeout ends the wait."""
+    import socket
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        url = f"sparql:http://127.0.0.1:{silent.getsockname()[1]}/query"
+        done = kg(kg_command, "query", "ASK { ?s ?p ?o }", "--store", url, "--timeout", "2")
+    assert done.returncode == 2, done.stderr
+    assert "timed out" in done.stderr and "timeout 2 s" in done.stderr
+    assert "Traceback" not in done.stderr
