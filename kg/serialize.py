@@ -107,7 +107,22 @@ def _expand(curie: str, context: dict) -> str:
 
 
 def _sorted(nodes: list[dict]) -> list[dict]:
-    return sorted(nodes, key=lambda n: str(n.get("@id", "")))
+    """The same nodes in a stable order: by @id, keys @id and @type first, sets sorted."""
+    return sorted((_stable(n) for n in nodes), key=lambda n: str(n.get("@id", "")))
+
+
+def _stable(node: dict) -> dict:
+    first = [k for k in ("@id", "@type") if k in node]
+    return {k: _stable_value(node[k]) for k in first + sorted(set(node) - set(first))}
+
+
+def _stable_value(value: object) -> object:
+    if isinstance(value, list):  # a set of values (lists are {"@list": …}, left in order)
+        return sorted((_stable_value(v) for v in value),
+                      key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
+    if isinstance(value, dict) and "@list" not in value:
+        return {k: _stable_value(v) for k, v in sorted(value.items())}
+    return value
 
 
 def parse_jsonld(text: str) -> Dataset:

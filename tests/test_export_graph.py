@@ -81,8 +81,8 @@ def test_trig_is_the_default_and_binds_the_project_prefixes(exports):
 def test_turtle_holds_the_union_of_the_named_graphs(exports, original):
     back = Graph().parse(exports["turtle"], format="turtle")
     union = union_graph(original)
-    # The reference facts a document repeats (its ontology terms, the places it states) are
-    # one triple in the union: fewer triples than quads.
+    # A relation the text states and the reference data states too (a corridor's connects, a
+    # province's partOf) is one triple in the union: fewer triples than quads.
     assert len(back) == len(union) < sum(len(g) for g in per_graph(original).values())
     assert isomorphic(back, union)
     assert "GRAPH" not in exports["turtle"].read_text(encoding="utf-8")[:2000]
