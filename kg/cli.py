@@ -143,9 +143,14 @@ def _eval_relations(args: argparse.Namespace, doc) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from .export import as_csv, as_jsonl, export_rows
+    from .serialize import export_format, serialize
 
-    columns, rows = export_rows(_dataset(args), args.kind)
-    text = (as_csv if args.format == "csv" else as_jsonl)(columns, rows)
+    fmt = export_format(args.kind, args.format)
+    if args.kind == "graph":
+        text = serialize(_dataset(args), fmt)
+    else:
+        columns, rows = export_rows(_dataset(args), args.kind)
+        text = (as_csv if fmt == "csv" else as_jsonl)(columns, rows)
     if args.out is None:
         sys.stdout.write(text)
     else:
@@ -329,6 +334,14 @@ def _dataset(args: argparse.Namespace):
     return _store(args).dataset()
 
 
+def cmd_docs(args: argparse.Namespace) -> int:
+    from .ontology_docs import site_files, write_site
+
+    paths = write_site(site_files(), args.out)
+    print(f"wrote {args.out}/: {', '.join(p.name for p in paths)}")
+    return EXIT_OK
+
+
 def _write_atomic(path: Path, text: str) -> None:
     """The whole file or none: written beside its target, then renamed over it."""
     tmp = path.with_name(f".{path.name}.tmp")
@@ -382,10 +395,14 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="print JSON instead of a table")
     s.set_defaults(func=cmd_stats)
 
-    x = sub.add_parser("export", help="a table of the graph for pandas or R")
+    x = sub.add_parser("export", help="a table of the graph for pandas or R, or the whole graph "
+                       "as TriG, N-Quads, Turtle or JSON-LD")
     x.add_argument("kind", choices=["mentions", "relations", "observations", "claims",
-                                   "recommendations"])
-    x.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
+                                   "recommendations", "graph"])
+    x.add_argument("--format", choices=["jsonl", "csv", "trig", "nquads", "turtle", "jsonld"],
+                   help="tables: jsonl (default) or csv; graph: trig (default), nquads, turtle "
+                        "(the union of the named graphs: Turtle cannot name graphs) or jsonld "
+                        "(compact, @context https://w3id.org/policy-kg/context.jsonld)")
     _add_store_args(x)
     x.add_argument("--out", type=Path, help="write here instead of standard output")
     x.set_defaults(func=cmd_export)
@@ -455,6 +472,12 @@ def parser() -> argparse.ArgumentParser:
                          "beside an Oxigraph-style …/query)")
     ld.add_argument("--update", metavar="URL", help="sparql: load by SPARQL Update here instead")
     ld.set_defaults(func=cmd_load)
+
+    d = sub.add_parser("docs", help="HTML documentation of the ontology (pyLODE), offline")
+    d.add_argument("--out", type=Path, default=DEFAULT_OUT / "docs",
+                   help="output folder (default: build/docs/): index.html, policy.ttl, "
+                        "context.jsonld")
+    d.set_defaults(func=cmd_docs)
 
     e = sub.add_parser("eval", help="precision and recall against the gold annotation")
     e.add_argument("--gold", type=Path, default=DEFAULT_GOLD)

@@ -19,7 +19,12 @@ def load_dataset(path: Path) -> Dataset:
         raise InputError(f"{path}: unknown graph format (expected one of {', '.join(FORMATS)})")
     ds = Dataset()
     try:
-        ds.parse(path, format=fmt)
+        if fmt == "json-ld":  # a `kg export graph` JSON-LD names its context by an IRI: not fetched
+            from .serialize import parse_jsonld
+
+            ds = parse_jsonld(path.read_text(encoding="utf-8"))
+        else:
+            ds.parse(path, format=fmt)
     except Exception as e:  # rdflib raises many parser-specific types
         raise InputError(f"{path}: cannot parse as {fmt}: {str(e).splitlines()[0]}") from None
     return ds

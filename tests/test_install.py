@@ -16,7 +16,8 @@ def test_wheel_contains_the_data_and_runs_without_the_source_tree(tmp_path):
                     "-q", "-w", str(wheel_dir), str(ROOT)], check=True, timeout=300)
     wheel = next(wheel_dir.glob("policy_kg-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
-    for required in ("kgdata/ontology/policy.ttl", "kgdata/ontology/reference/provinces.csv",
+    for required in ("kgdata/ontology/policy.ttl", "kgdata/ontology/context.jsonld",
+                     "kgdata/ontology/reference/provinces.csv",
                      "kgdata/ontology/reference/cities.csv", "kgdata/ontology/shapes/entities.ttl",
                      "kgdata/corpus/lu-li-2025-regional-coordination.zh.txt",
                      "extract/patterns/shapes.tsv", "kg/cli.py"):
