@@ -61,10 +61,14 @@ class Gazetteer:
 _NO_QUOTES = str.maketrans("", "", '"“”')
 
 
+def written(name: str) -> str:
+    """A name as the normalised text reads it: no whitespace, no double quotation marks."""
+    return "".join(translate_chars(name).split()).translate(_NO_QUOTES)
+
+
 def spellings(name: str) -> set[str]:
     """The ways a name appears in normalised PDF text: as written, and with the dash read as 一."""
-    # Written as the normalised text reads: no whitespace, no double quotation marks.
-    base = "".join(translate_chars(name).split()).translate(_NO_QUOTES)
+    base = written(name)
     forms = {base}
     if DASH in base:
         forms.add(base.replace(DASH, "一"))
@@ -118,6 +122,8 @@ def _cities(ref_dir: Path) -> Iterable[Entry]:
             facts += [("lat", r["lat"]), ("lon", r["lon"])]
         if r["wikidata_qid"]:
             facts.append(("wikidata", r["wikidata_qid"]))
+        if r["geonames_id"]:
+            facts.append(("geonames", r["geonames_id"]))
         municipality = r["division_type"] == "直辖市"
         # A municipality's names belong to its province-level entry: the city-level row is
         # reachable by reference facts only, so 北京 never links two ways.

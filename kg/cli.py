@@ -323,6 +323,46 @@ def cmd_load(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_link(args: argparse.Namespace) -> int:
+    from decimal import Decimal
+
+    from extract.gazetteer import default
+
+    from . import link
+    from .link_match import Index
+    from .load import replace_graph
+    from .query import as_table
+    from .stores import parse_spec
+
+    name = link.check_name(args.name) if args.name else None
+    if args.review:
+        sys.stdout.write(as_table(link.review(_store(args), Decimal(str(args.below)), name)))
+        return EXIT_OK
+    if not args.endpoint:
+        raise InputError("kg link needs --endpoint URL (or --review)")
+    endpoint = link.check_endpoint(args.endpoint)
+    spec = parse_spec(args.store, args.graph)
+    if spec.kind == "memory" and not Path(spec.location).is_file():
+        raise InputError(f"{spec.location}: no such graph file (run `kg build` first)")
+    _store(args).close()  # an Oxigraph store must exist: checked before the endpoint is asked
+    found = link.link(endpoint, link.read_query(args.query), name or link.default_name(endpoint),
+                      args.timeout, Index.of(default()))
+    replace_graph(spec, found.iri, found.graph, graph_store=args.graph_store, update=args.update,
+                  timeout=args.timeout)
+    if args.out:
+        _write_atomic(args.out, found.graph.serialize(format="turtle"))
+    below = sum(m.confidence < Decimal(str(args.below)) for m in found.matches)
+    by_id = sum(bool({"wikidata", "adcode"} & set(m.matched_by)) for m in found.matches)
+    for m in sorted(found.matches, key=lambda m: (-m.confidence, m.ours)):
+        print(f"{m.confidence}  {m.ours:<40} {m.theirs}  {'+'.join(m.matched_by)}"
+              + (f"  (also {', '.join(m.alternatives)})" if m.alternatives else ""))
+    print(f"{found.candidates} entities read from {endpoint}: {len(found.matches)} linked "
+          f"({by_id} by identifier, {len(found.matches) - by_id} by name only), {below} below "
+          f"{args.below:g} to review (kg link --review)")
+    print(f"wrote <{found.iri}> into {spec}" + (f" and {args.out}" if args.out else ""))
+    return EXIT_OK
+
+
 def _store(args: argparse.Namespace):
     """The store the command reads (kg/stores.py): --store, $KG_STORE, or the --graph file."""
     from .stores import open_store, parse_spec
@@ -478,6 +518,20 @@ def parser() -> argparse.ArgumentParser:
                    help="output folder (default: build/docs/): index.html, policy.ttl, "
                         "context.jsonld")
     d.set_defaults(func=cmd_docs)
+
+    k = sub.add_parser("link", help="link our entities to another graph's (a SPARQL endpoint); "
+                       "--review lists the uncertain links")
+    k.add_argument("--endpoint", metavar="URL", help="the other graph's SPARQL endpoint")
+    k.add_argument("--query", type=Path, help="candidate query returning ?entity with ?label "
+                   "and/or ?id (default: queries/link/candidates.rq)")
+    k.add_argument("--name", help="the link graph: …/graph/links/NAME (default: from the URL)")
+    k.add_argument("--out", type=Path, help="also write the link graph here, as Turtle")
+    k.add_argument("--review", action="store_true", help="list the stored links below --below")
+    k.add_argument("--below", type=float, default=0.9, help="review threshold (default 0.9)")
+    k.add_argument("--graph-store", metavar="URL", help="sparql: where to PUT the link graph")
+    k.add_argument("--update", metavar="URL", help="sparql: write by SPARQL Update here instead")
+    _add_store_args(k)
+    k.set_defaults(func=cmd_link)
 
     e = sub.add_parser("eval", help="precision and recall against the gold annotation")
     e.add_argument("--gold", type=Path, default=DEFAULT_GOLD)

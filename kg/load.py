@@ -20,7 +20,7 @@ from rdflib import Graph, URIRef
 
 from extract.reader import InputError
 
-from .store import load_dataset
+from .store import FORMATS, load_dataset
 from .stores import DEFAULT_TIMEOUT, PASSWORD_ENV, USER_ENV, StoreError, StoreSpec
 
 
@@ -45,6 +45,39 @@ def load(spec: StoreSpec, graph_file: Path, *, graph_store: str | None = None,
         return _load_oxigraph(Path(spec.location), graphs)
     target = _endpoints(spec.location, graph_store, update)
     return [_send_graph(target, name, g, timeout) for name, g in graphs]
+
+
+def replace_graph(spec: StoreSpec, name: URIRef, g: Graph, *, graph_store: str | None = None,
+                  update: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> Loaded:
+    """Put one named graph into a store in place of the graph of that name, the store's other
+    graphs unchanged. The memory store is its graph file: rewritten whole (temp file, then
+    rename), in its own format."""
+    if spec.kind == "memory":
+        return _rewrite_file(Path(spec.location), name, g)
+    if spec.kind == "oxigraph":
+        return _load_oxigraph(Path(spec.location), [(name, g)])[0]
+    return _send_graph(_endpoints(spec.location, graph_store, update), name, g, timeout)
+
+
+def _rewrite_file(path: Path, name: URIRef, g: Graph) -> Loaded:
+    fmt = FORMATS.get(path.suffix)
+    if fmt not in ("trig", "nquads"):
+        raise InputError(f"{path}: a {path.suffix or 'suffix-less'} file holds no named graphs; "
+                         "use a .trig or .nq graph file")
+    ds = load_dataset(path)
+    ds.remove_graph(ds.graph(name))
+    target = ds.graph(name)
+    for triple in g:
+        target.add(triple)
+    data = ds.serialize(format=fmt, encoding="utf-8")
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return Loaded(str(name), len(g))
 
 
 def _load_oxigraph(path: Path, graphs: list[tuple[URIRef, Graph]]) -> list[Loaded]:

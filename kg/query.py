@@ -95,14 +95,41 @@ def prepare(text: str, params: dict[str, URIRef | Literal]
         name, body = m.group(1), m.group(2)
         if name in params:
             return ""
-        term = _DEFAULT.fullmatch(body)
+        term = _default_term(body)
         if term is None:  # several values, or a form we do not read: leave it to SPARQL
             return m.group(0)
-        literal, lang, iri = term.groups()
-        bindings[name] = URIRef(iri) if iri is not None else Literal(literal, lang=lang)
+        bindings[name] = term
         return ""
 
-    return _VALUES.sub(default, text), bindings
+    text = _VALUES.sub(default, text)
+    return bind_services(text, bindings), bindings
+
+
+def _default_term(body: str) -> URIRef | Literal | None:
+    term = _DEFAULT.fullmatch(body)
+    if term is None:
+        return None
+    literal, lang, iri = term.groups()
+    return URIRef(iri) if iri is not None else Literal(literal, lang=lang)
+
+
+_SERVICE = re.compile(r"\bSERVICE(\s+SILENT)?\s+[?$]([A-Za-z_][A-Za-z0-9_]*)", re.IGNORECASE)
+
+
+def bind_services(text: str, terms: dict[str, URIRef | Literal]) -> str:
+    """`SERVICE ?endpoint` -> `SERVICE <iri>`, from a parameter or its `VALUES` default: engines
+    (rdflib, Oxigraph) call only a service named by an IRI in the text. Comments, strings and
+    IRIs are left alone."""
+    masked = _PROLOGUE.sub(lambda m: " " * len(m.group(0)), text)
+    out, pos = [], 0
+    for m in _SERVICE.finditer(masked):
+        name = m.group(2)
+        term = terms.get(name)
+        if not isinstance(term, URIRef):
+            raise InputError(f"SERVICE ?{name} needs an endpoint: --param {name}=<http://…>")
+        out += [text[pos:m.start()], f"SERVICE{m.group(1) or ''} <{term}>"]
+        pos = m.end()
+    return "".join([*out, text[pos:]])
 
 
 def prepare_inline(text: str, params: dict[str, URIRef | Literal]) -> str:
@@ -111,6 +138,9 @@ def prepare_inline(text: str, params: dict[str, URIRef | Literal]) -> str:
     parameter replaces its `VALUES ?name {…}` default; the others become a VALUES block at the
     start of the WHERE group, so the engine starts from them."""
     rest = dict(params)
+    defaults = {m.group(1): t for m in _VALUES.finditer(text)
+                if (t := _default_term(m.group(2))) is not None}
+    text = bind_services(text, {**defaults, **params})
 
     def value(m: re.Match) -> str:
         name = m.group(1)

@@ -11,6 +11,7 @@ from extract.records import Entry
 from . import iris
 from .vocab import PKG, WD
 
+GEONAMES = "https://sws.geonames.org/"
 _LINKS = {"partOf": PKG.partOf, "connects": PKG.connects, "locatedIn": PKG.locatedIn}
 
 
@@ -42,6 +43,8 @@ def _facts(g: Graph, node: URIRef, entry: Entry) -> None:
         elif prop == "wikidata":
             g.add((node, OWL.sameAs, WD[value]))
             g.add((node, SKOS.exactMatch, WD[value]))
+        elif prop == "geonames":  # the populated place at the city's seat, not the division
+            g.add((node, SKOS.closeMatch, URIRef(f"{GEONAMES}{value}/")))
         elif prop == "lat":
             lat = value
         elif prop == "lon":

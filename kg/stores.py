@@ -17,7 +17,10 @@ from __future__ import annotations
 import io
 import os
 import re
-from collections.abc import Mapping
+import socket
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal as Kind
@@ -66,14 +69,15 @@ def parse_spec(text: str | None, graph: Path) -> StoreSpec:
 
 def open_store(spec: StoreSpec, timeout: float = DEFAULT_TIMEOUT) -> GraphStore:
     if spec.kind == "memory":
-        return MemoryStore(spec)
+        return MemoryStore(spec, timeout)
     if spec.kind == "oxigraph":
-        return OxigraphStore(spec)
+        return OxigraphStore(spec, timeout)
     return SparqlStore(spec, timeout)
 
 
 class GraphStore:
     spec: StoreSpec
+    timeout: float = DEFAULT_TIMEOUT  # seconds, for every remote call (SPARQL SERVICE too)
 
     def dataset(self) -> Dataset:
         raise NotImplementedError
@@ -85,10 +89,23 @@ class GraphStore:
         text, bound = prepare(text, dict(bindings or {}))
         ds = self.dataset()
         ds.default_union = True
-        try:
-            return ds.query(text, initBindings=bound)
+        service = _SERVICE.search(text) is not None
+        try:  # rdflib's SERVICE calls have no timeout of their own: the sockets get ours
+            with _socket_timeout(self.timeout):
+                result = ds.query(text, initBindings=bound)
+                if result.type == "SELECT":
+                    result.bindings  # noqa: B018 (evaluates now, within the timeout)
+                return result
         except StoreError:
             raise
+        except OSError as e:  # only a SERVICE call does I/O here
+            raise StoreError(f"{origin}: a SERVICE call failed: {_reason(e)} "
+                             f"(timeout {self.timeout:g} s)") from None
+        except (ValueError, KeyError) as e:
+            if service:
+                raise StoreError(f"{origin}: a SERVICE endpoint gave an answer that is not "
+                                 f"SPARQL JSON results: {_first_line(e)}") from None
+            raise InputError(f"{origin}: not valid SPARQL: {_first_line(e)}") from None
         except Exception as e:  # each engine raises its own parser errors
             raise InputError(f"{origin}: not valid SPARQL: {_first_line(e)}") from None
 
@@ -97,8 +114,9 @@ class GraphStore:
 
 
 class MemoryStore(GraphStore):
-    def __init__(self, spec: StoreSpec) -> None:
+    def __init__(self, spec: StoreSpec, timeout: float = DEFAULT_TIMEOUT) -> None:
         self.spec = spec
+        self.timeout = timeout
         self._ds: Dataset | None = None
 
     def dataset(self) -> Dataset:
@@ -110,10 +128,11 @@ class MemoryStore(GraphStore):
 
 
 class OxigraphStore(GraphStore):
-    def __init__(self, spec: StoreSpec) -> None:
+    def __init__(self, spec: StoreSpec, timeout: float = DEFAULT_TIMEOUT) -> None:
         import pyoxigraph
 
         self.spec = spec
+        self.timeout = timeout
         path = Path(spec.location)
         if not path.is_dir():
             raise StoreError(f"{spec}: no Oxigraph store here (fill one with "
@@ -133,9 +152,18 @@ class OxigraphStore(GraphStore):
     def query(self, text: str, bindings: Mapping[str, Node] | None = None,
               origin: str = "query") -> Result:
         ds = self.dataset()
+        text = prepare_inline(text, dict(bindings or {}))
         try:
-            return ds.query(prepare_inline(text, dict(bindings or {})))
-        except Exception as e:  # Oxigraph raises SyntaxError for bad SPARQL
+            if _SERVICE.search(text):  # pyoxigraph's SERVICE calls have no timeout: wait for it
+                return _within(self.timeout, lambda: ds.query(text), origin)
+            return ds.query(text)
+        except StoreError:
+            raise
+        except SyntaxError as e:  # Oxigraph's error for bad SPARQL
+            raise InputError(f"{origin}: not valid SPARQL: {_first_line(e)}") from None
+        except Exception as e:
+            if _SERVICE.search(text):
+                raise StoreError(f"{origin}: a SERVICE call failed: {_first_line(e)}") from None
             raise InputError(f"{origin}: not valid SPARQL: {_first_line(e)}") from None
 
     def close(self) -> None:
@@ -302,6 +330,44 @@ class _RemoteDataset(Dataset):
         if not isinstance(query_object, str):
             raise InputError("a remote store takes SPARQL text, not a parsed query")
         return self._source.query(query_object, initBindings)
+
+
+_SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
+
+
+@contextmanager
+def _socket_timeout(seconds: float) -> Iterator[None]:
+    """Sockets opened without a timeout of their own get this one, for the block only."""
+    old = socket.getdefaulttimeout()
+    socket.setdefaulttimeout(seconds)
+    try:
+        yield
+    finally:
+        socket.setdefaulttimeout(old)
+
+
+def _within(seconds: float, run: Callable[[], Result], origin: str) -> Result:
+    """Run in a daemon thread and give up after `seconds` (the thread ends with the process)."""
+    out: dict[str, object] = {}
+
+    def target() -> None:
+        try:
+            out["result"] = run()
+        except Exception as e:
+            out["error"] = e
+
+    worker = threading.Thread(target=target, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        raise StoreError(f"{origin}: a SERVICE call did not answer within {seconds:g} s")
+    if "error" in out:
+        raise out["error"]  # type: ignore[misc]
+    return out["result"]  # type: ignore[return-value]
+
+
+def _reason(e: OSError) -> str:
+    return _first_line(getattr(e, "reason", None) or e)
 
 
 def _first_line(e: object) -> str:

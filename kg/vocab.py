@@ -46,6 +46,7 @@ class PKG(DefinedNamespace):
     Highway: URIRef
     IndustrialTransferDemonstrationZone: URIRef
     Industry: URIRef
+    Link: URIRef
     LandSeaCorridor: URIRef
     LargeScienceFacility: URIRef
     MacroRegion: URIRef
@@ -75,6 +76,7 @@ class PKG(DefinedNamespace):
     abbreviation: URIRef
     actionObject: URIRef
     adcode: URIRef
+    alternative: URIRef
     builtOn: URIRef
     claimKind: URIRef
     clusterTier: URIRef
@@ -93,6 +95,8 @@ class PKG(DefinedNamespace):
     level: URIRef
     listedWith: URIRef
     locatedIn: URIRef
+    matchedBy: URIRef
+    matchedValue: URIRef
     memberOf: URIRef
     mentions: URIRef
     observationStatus: URIRef

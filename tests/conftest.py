@@ -49,3 +49,13 @@ def article_graph(article_build) -> Path:
     result, out = article_build
     assert result.returncode == 0, result.stderr
     return out / "graph.trig"
+
+
+@pytest.fixture(scope="module")
+def other_policy_graph(tmp_path_factory):
+    """A second Oxigraph server with tests/data/other-policy-graph.ttl (tests/other_graph.py)."""
+    from other_graph import start_other_graph
+
+    server = start_other_graph(tmp_path_factory.mktemp("other-graph"))
+    yield server
+    server.stop()

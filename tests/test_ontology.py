@@ -32,7 +32,7 @@ CASES_DIR = ROOT / "tests" / "shapes" / "cases"
 MODEL_DOC = ROOT / "docs" / "model.md"
 
 SHAPE_FILES = ("assertions.ttl", "entities.ttl", "places.ttl", "platforms.ttl", "evidence.ttl",
-               "documents.ttl", "recommendations.ttl", "claims.ttl")
+               "documents.ttl", "recommendations.ttl", "claims.ttl", "links.ttl")
 
 PKG = Namespace("https://w3id.org/policy-kg/ont#")
 PKGSH = Namespace("https://w3id.org/policy-kg/shapes#")
@@ -180,7 +180,7 @@ def test_class_hierarchy() -> None:
     for cls in classes:
         ancestors = set(superclasses(graph, cls))
         if cls in (PKG.Document, PKG.Mention, PKG.Entity, PKG.PolicyRecommendation, PKG.Action,
-                   PKG.Assertion, PKG.NumericClaim):
+                   PKG.Assertion, PKG.NumericClaim, PKG.Link):
             assert not ancestors & classes, f"{local_name(cls)} must not descend from pkg: classes"
         else:
             assert PKG.Entity in ancestors, f"{local_name(cls)} does not descend from pkg:Entity"
