@@ -32,6 +32,7 @@ from rdflib.term import Node
 
 from extract.reader import InputError
 
+from .iris import id_base
 from .query import prepare, prepare_inline
 
 KINDS = ("memory", "oxigraph", "sparql")
@@ -190,7 +191,10 @@ class SparqlStore(GraphStore):
         return self._ds
 
     def quads(self) -> list[tuple[Node, Node, Node, Node]]:
-        rows = self._remote("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", "reading quads",
+        # only policy-kg's graphs: a server has graphs of its own (Virtuoso's system graphs)
+        ours = f"{id_base()}graph/"
+        rows = self._remote("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+                            f'FILTER (STRSTARTS(STR(?g), "{ours}")) }}', "reading quads",
                             union=False)
         return [(r[0], r[1], r[2], r[3]) for r in rows]
 
@@ -199,8 +203,7 @@ class SparqlStore(GraphStore):
 
         client = SPARQLWrapper(self.url, agent="policy-kg")
         client.setTimeout(int(self.timeout))
-        client.setMethod("POST")
-        client.setRequestMethod("postdirectly")
+        client.setMethod("POST")  # form-encoded: Virtuoso 7.2 never answers a sparql-query body
         client.setQuery(text)
         user = os.environ.get(USER_ENV)
         if user:
