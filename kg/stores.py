@@ -236,6 +236,9 @@ class SparqlStore(GraphStore):
             return response.read()
         except SPARQLWrapperException as e:
             msg = _first_line(e)
+            detail = str(e).partition("Response:")[2].strip().strip("b'\"")
+            if detail:  # the server's own words, which say what it did not like
+                msg += " " + " ".join(detail.replace("\\n", " ").split())[:300]
             if "QueryBadFormed" in type(e).__name__ or "bad formed" in msg.lower():
                 raise InputError(f"{origin}: the server refused the query: {msg}") from None
             raise StoreError(f"{self.spec}: {origin}: {msg}") from None
