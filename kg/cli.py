@@ -318,6 +318,15 @@ def cmd_load(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import Settings, serve
+    from .stores import parse_spec
+
+    settings = Settings(args.host, args.port, args.timeout, args.max_rows, args.allow_update,
+                        frozenset(args.allow_service))
+    return serve(parse_spec(args.store, args.graph), settings)
+
+
 def _store(args: argparse.Namespace):
     """The store the command reads (kg/stores.py): --store, $KG_STORE, or the --graph file."""
     from .stores import open_store, parse_spec
@@ -455,6 +464,20 @@ def parser() -> argparse.ArgumentParser:
                          "beside an Oxigraph-style …/query)")
     ld.add_argument("--update", metavar="URL", help="sparql: load by SPARQL Update here instead")
     ld.set_defaults(func=cmd_load)
+
+    sv = sub.add_parser("serve", help="a SPARQL endpoint (/sparql) and query page (/) over HTTP",
+                        description="Serve the graph read-only on 127.0.0.1 (docs/serve.md). "
+                        "--timeout here is each query's time limit (default 30 s).")
+    _add_store_args(sv)
+    sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default loopback)")
+    sv.add_argument("--port", type=int, default=7878, help="default 7878; 0 picks a free port")
+    sv.add_argument("--allow-update", action="store_true", help="apply SPARQL Update (memory: "
+                    "in this process only, the graph file is not written)")
+    sv.add_argument("--max-rows", type=int, default=10_000,
+                    help="cut results to this many rows or triples (default 10000)")
+    sv.add_argument("--allow-service", action="append", default=[], metavar="URL",
+                    help="a SERVICE IRI queries may call (repeatable; default none)")
+    sv.set_defaults(func=cmd_serve, timeout=30.0)
 
     e = sub.add_parser("eval", help="precision and recall against the gold annotation")
     e.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
