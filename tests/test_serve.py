@@ -11,6 +11,7 @@ import json
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -294,6 +295,7 @@ def test_update_from_another_origin_or_by_get_is_refused(writable):
 def test_concurrent_clients_get_every_answer_right(server, article_graph):
     spec = importlib.util.spec_from_file_location("serve_load", ROOT / "bench" / "serve_load.py")
     bench = importlib.util.module_from_spec(spec)
+    sys.modules["serve_load"] = bench  # its dataclasses look their module up
     spec.loader.exec_module(bench)
     expected = bench.expected_answers(article_graph)
     report = bench.run_load(server.url, expected, clients=8, requests=20)
