@@ -45,6 +45,7 @@ class Settings:
 class Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = False  # a port in use is an error, not silently shared
+    request_queue_size = 128  # the default 5 resets clients that connect together
 
     def __init__(self, settings: Settings, executor: Executor) -> None:
         self.settings = settings

@@ -97,14 +97,13 @@ class Executor:
         return result
 
     def _in_child(self, req: Request) -> Answer:
-        read, write = os.pipe()
-        with self._fork_lock:
+        with self._fork_lock:  # the pipe is made and its write end closed under the lock,
+            read, write = os.pipe()  # so no other child inherits this one's write end
             pid = os.fork()
             if pid == 0:  # the child: never returns
-                os.close(read)
                 self._child(req, write)
             self._children.add(pid)
-        os.close(write)
+            os.close(write)
         try:
             data = _read_until(read, time.monotonic() + self.timeout)
         finally:
@@ -127,6 +126,10 @@ class Executor:
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             signal.alarm(int(self.timeout + BACKSTOP))  # dies even if the server is gone
+            # Only the pipe stays open: the listening socket, the clients' connections and
+            # other children's pipes are the server's business.
+            os.closerange(3, fd)
+            os.closerange(fd + 1, os.sysconf("SC_OPEN_MAX"))
             sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (the child exits)
             gc.disable()  # short-lived: touching every object would copy the shared pages
             try:
