@@ -363,6 +363,15 @@ def cmd_link(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import Settings, serve
+    from .stores import parse_spec
+
+    settings = Settings(args.host, args.port, args.timeout, args.max_rows, args.allow_update,
+                        frozenset(args.allow_service))
+    return serve(parse_spec(args.store, args.graph), settings)
+
+
 def _store(args: argparse.Namespace):
     """The store the command reads (kg/stores.py): --store, $KG_STORE, or the --graph file."""
     from .stores import open_store, parse_spec
@@ -407,14 +416,15 @@ def _score_table(title: str, scores: list) -> None:
         print(f"{s.family:<36}{s.gold:>6}{s.predicted:>6}{s.precision:>11.3f}{s.recall:>8.3f}")
 
 
-def _add_store_args(p: argparse.ArgumentParser) -> None:
+def _add_store_args(p: argparse.ArgumentParser,
+                    timeout_help: str = "seconds to wait for a remote store (default 60)",
+                    timeout: float = 60.0) -> None:
     p.add_argument("--graph", type=Path, default=DEFAULT_GRAPH,
                    help="the built graph file (default: build/graph.trig)")
     p.add_argument("--store", metavar="STORE",
                    help="where the graph is: memory (the --graph file, default), oxigraph:PATH "
                         "or sparql:URL; default $KG_STORE")
-    p.add_argument("--timeout", type=float, default=60.0,
-                   help="seconds to wait for a remote store (default 60)")
+    p.add_argument("--timeout", type=float, default=timeout, help=timeout_help)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -532,6 +542,19 @@ def parser() -> argparse.ArgumentParser:
     k.add_argument("--update", metavar="URL", help="sparql: write by SPARQL Update here instead")
     _add_store_args(k)
     k.set_defaults(func=cmd_link)
+
+    sv = sub.add_parser("serve", help="a SPARQL endpoint (/sparql) and query page (/) over HTTP",
+                        description="Serve the graph, read-only, on 127.0.0.1 (docs/serve.md).")
+    _add_store_args(sv, "seconds a query may run before it is stopped (default 30)", 30.0)
+    sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default loopback)")
+    sv.add_argument("--port", type=int, default=7878, help="default 7878; 0 picks a free port")
+    sv.add_argument("--allow-update", action="store_true", help="apply SPARQL Update (memory: "
+                    "in this process only, the graph file is not written)")
+    sv.add_argument("--max-rows", type=int, default=10_000,
+                    help="cut results to this many rows or triples (default 10000)")
+    sv.add_argument("--allow-service", action="append", default=[], metavar="URL",
+                    help="a SERVICE IRI queries may call (repeatable; default none)")
+    sv.set_defaults(func=cmd_serve)
 
     e = sub.add_parser("eval", help="precision and recall against the gold annotation")
     e.add_argument("--gold", type=Path, default=DEFAULT_GOLD)

@@ -78,3 +78,49 @@ def start_oxigraph(location: Path, *, union: bool = True, timeout: float = 30.0
             time.sleep(0.1)
     server.stop()
     raise RuntimeError(f"oxigraph serve did not answer within {timeout} s")
+
+
+@dataclass
+class KgServer:
+    """`kg serve` as a real subprocess; `url` is its /sparql endpoint."""
+
+    url: str
+    process: subprocess.Popen
+    log: Path  # its standard error
+
+    @property
+    def base(self) -> str:
+        return self.url.removesuffix("/sparql")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def start_kg_serve(command: list[str], args: list[str], log: Path, *,
+                   timeout: float = 120.0) -> KgServer:
+    """Start `kg serve --port 0 ARGS` and read the URL it prints once the graph is loaded."""
+    import re
+    import select
+
+    with log.open("wb") as err:  # a file, not a pipe: a full pipe would block the server
+        process = subprocess.Popen([*command, "serve", "--port", "0", *args],
+                                   stdout=subprocess.PIPE, stderr=err)
+    deadline = time.monotonic() + timeout
+    line = b""
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([process.stdout], [], [], 0.5)
+        if ready:
+            line = process.stdout.readline()
+            found = re.search(rb"serving (http://\S+/sparql)", line)
+            if found:
+                return KgServer(found.group(1).decode(), process, log)
+        if process.poll() is not None and not ready:
+            break
+    process.kill()
+    process.wait()
+    raise RuntimeError(f"kg serve did not start: {line!r} {log.read_text()[:500]}")

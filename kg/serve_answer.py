@@ -1,0 +1,208 @@
+"""One SPARQL request answered against a store: checked, run, cut to the row limit and written
+in the negotiated format. kg/serve_exec.py calls `answer` in a child process per request, so
+nothing here needs to watch the clock.
+
+Checks, before anything runs: the text parses (rdflib's SPARQL 1.1 parser, whatever the store);
+no SERVICE outside the allow-list (a client must not make the server call any URL); no FROM,
+FROM NAMED, USING or LOAD (the dataset is the served graph, and rdflib would fetch those IRIs
+from the web).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any, Literal
+
+import rdflib.plugins.sparql
+from pyparsing import ParseException
+from rdflib import Dataset, Graph, URIRef
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.query import Result
+
+from extract.reader import InputError
+
+from .negotiate import GRAPHS, RESULTS, Format, choose
+from .query import as_tsv
+from .stores import GraphStore, MemoryStore, OxigraphStore
+
+# Belt and braces beside the FROM/USING check: rdflib would otherwise fetch those IRIs.
+rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+
+Quad = tuple[Any, Any, Any, Any]
+TRUNCATED_HEADER = "X-SPARQL-MaxRows"  # Virtuoso's name for "cut at this many rows"
+
+
+class Refused(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    kind: Literal["query", "update"]
+    text: str
+    accept: str | None = None
+    format: str | None = None
+    max_rows: int = 10_000
+    allow_service: frozenset[str] = frozenset()
+
+
+@dataclass(slots=True)
+class Answer:
+    status: int
+    content_type: str
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+    # A memory-store update: the quads the server process must remove and add (in this order).
+    removed: list[Quad] = field(default_factory=list)
+    added: list[Quad] = field(default_factory=list)
+
+
+def text_answer(status: int, message: str) -> Answer:
+    return Answer(status, "text/plain; charset=utf-8", (message.rstrip() + "\n").encode())
+
+
+def answer(store: GraphStore, req: Request) -> Answer:
+    try:
+        if req.kind == "update":
+            return _update(store, req)
+        return _query(store, req)
+    except Refused as e:
+        return text_answer(e.status, str(e))
+    except InputError as e:
+        return text_answer(400, str(e))
+    except Exception as e:  # an engine's own failure: one line for the client, no traceback
+        return text_answer(500, f"the query failed: {type(e).__name__}: {_first_line(e)}")
+
+
+def _query(store: GraphStore, req: Request) -> Answer:
+    try:
+        parsed = parseQuery(req.text)
+    except ParseException as e:
+        raise Refused(400, f"not valid SPARQL: {e}") from None
+    check(parsed, req.allow_service)
+    form = parsed[1].name  # SelectQuery, AskQuery, ConstructQuery, DescribeQuery
+    offered = GRAPHS if form in ("ConstructQuery", "DescribeQuery") else (
+        RESULTS[:2] if form == "AskQuery" else RESULTS)
+    fmt = choose(offered, req.accept, req.format)
+    if fmt is None:
+        asked = f"format={req.format}" if req.format else f"Accept: {req.accept}"
+        raise Refused(406, f"{asked}: the answer to {form[:-5].upper()} can be sent as "
+                           + ", ".join(f.media for f in offered))
+    if isinstance(store, MemoryStore):  # already parsed: do not parse twice
+        ds = store.dataset()
+        ds.default_union = True
+        result = ds.query(translateQuery(parsed))
+    else:
+        result = store.query(req.text)
+    return _serialize(result, fmt, req.max_rows)
+
+
+def _serialize(result: Result, fmt: Format, max_rows: int) -> Answer:
+    headers: dict[str, str] = {}
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        graph = result.graph
+        if len(graph) > max_rows:
+            cut = Graph(namespace_manager=graph.namespace_manager)
+            for t in islice(graph, max_rows):
+                cut.add(t)
+            graph, headers[TRUNCATED_HEADER] = cut, str(max_rows)
+        body = graph.serialize(format=fmt.serializer, encoding="utf-8")
+    elif result.type == "ASK":
+        body = result.serialize(format=fmt.serializer, encoding="utf-8")
+    else:
+        rows = list(islice(result, max_rows + 1))  # rdflib stops the work at the limit
+        if len(rows) > max_rows:
+            rows, headers[TRUNCATED_HEADER] = rows[:max_rows], str(max_rows)
+        cut = Result("SELECT")
+        cut.vars = result.vars
+        cut.bindings = [{v: t for v, t in zip(result.vars or [], row, strict=True)
+                         if t is not None} for row in rows]
+        body = (as_tsv(cut).encode("utf-8") if fmt.serializer == "tsv"
+                else cut.serialize(format=fmt.serializer, encoding="utf-8"))
+    text = fmt.media.startswith("text/") or fmt.media.endswith("json")
+    return Answer(200, fmt.media + ("; charset=utf-8" if text else ""), body or b"", headers)
+
+
+def _update(store: GraphStore, req: Request) -> Answer:
+    try:
+        parsed = parseUpdate(req.text)
+    except ParseException as e:
+        raise Refused(400, f"not valid SPARQL Update: {e}") from None
+    check(parsed, req.allow_service)
+    if isinstance(store, OxigraphStore):
+        return _oxigraph_update(store, req.text)
+    if not isinstance(store, MemoryStore):
+        raise Refused(501, f"{store.spec}: kg serve applies updates to memory and oxigraph "
+                           "stores only")
+    ds = store.dataset()
+    before = _quads(ds)
+    # The default graph of an update is the dataset's own default graph (as in Oxigraph), not
+    # the union: rdflib cannot insert into the union view.
+    ds.default_union = False
+    ds.update(req.text)
+    after = _quads(ds)
+    removed, added = sorted(before - after, key=str), sorted(after - before, key=str)
+    return Answer(200, "text/plain; charset=utf-8",
+                  f"update applied: {len(added)} triples added, {len(removed)} removed\n"
+                  .encode(), removed=removed, added=added)
+
+
+def _oxigraph_update(store: OxigraphStore, text: str) -> Answer:
+    import pyoxigraph
+
+    writable = pyoxigraph.Store(store.spec.location)  # the server serialises writers
+    before = len(writable)
+    try:
+        writable.update(text)
+    except SyntaxError as e:
+        raise Refused(400, f"not valid SPARQL Update: {_first_line(e)}") from None
+    writable.flush()
+    delta = len(writable) - before
+    return text_answer(200, f"update applied: {delta:+d} quads in {store.spec}")
+
+
+def _quads(ds: Dataset) -> set[Quad]:
+    return set(ds.quads((None, None, None, None)))
+
+
+def check(parsed: Any, allow_service: frozenset[str]) -> None:
+    """Refuse what would make the server reach beyond the served graph."""
+    for node in _walk(parsed):
+        if node.name == "ServiceGraphPattern":
+            iri = node.get("term")
+            if str(iri) not in allow_service or not isinstance(iri, URIRef):
+                allowed = ", ".join(sorted(allow_service)) or "none"
+                raise Refused(403, f"SERVICE {_show(iri)}: this endpoint calls only the "
+                                   f"services given with --allow-service (allowed: {allowed})")
+        elif node.name in ("DatasetClause", "UsingClause"):
+            clause = "FROM" if node.name == "DatasetClause" else "USING"
+            raise Refused(400, f"{clause} {_show(node.get('default') or node.get('named'))}: "
+                               "not supported; the default graph is the union of the named "
+                               "graphs (use GRAPH <…> { … } for one of them)")
+        elif node.name == "Load":
+            raise Refused(403, f"LOAD {_show(node.get('iri'))}: this endpoint fetches no URLs")
+
+
+def _walk(node: Any) -> Iterator[CompValue]:
+    if isinstance(node, CompValue):
+        yield node
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list | tuple) or type(node).__name__ == "ParseResults":
+        for item in node:
+            yield from _walk(item)
+
+
+def _show(term: Any) -> str:
+    return term.n3() if hasattr(term, "n3") else str(term)
+
+
+def _first_line(e: object) -> str:
+    text = str(e).strip()
+    return text.splitlines()[0] if text else type(e).__name__
