@@ -148,9 +148,22 @@ def test_load_by_sparql_update(kg_command, article_graph, tmp_path):
 def test_parameters_are_written_into_the_text_for_text_only_engines():
     text = "SELECT ?x WHERE {\n  VALUES ?r { <http://a> }\n  ?x ?p ?r .\n}"
     inlined = prepare_inline(text, {"r": URIRef("http://b"), "p": URIRef("http://p")})
-    assert "VALUES ?r { <http://b> }" in inlined
-    assert inlined.index("VALUES (?p) { (<http://p>) }") < inlined.index("?x ?p ?r")
+    assert "VALUES ?r { <http://b> }" in inlined  # the default replaced
+    assert "?x <http://p> ?r ." in inlined  # a plain pattern term: the constant in its place
     assert prepare_inline(text, {}) == text
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT ?p WHERE { ?x ?p ?o }",  # projected
+    "SELECT ?x WHERE { ?x ?p ?o } ORDER BY ?p",  # used after the group
+    "SELECT ?x WHERE { ?x ?q ?o BIND(?q AS ?p) }",  # assigned
+    "SELECT ?x WHERE { { SELECT ?x ?p WHERE { ?x ?p ?o } } }",  # in a subquery
+])
+def test_a_variable_that_is_more_than_a_pattern_term_gets_a_values_block(text):
+    inlined = prepare_inline(text, {"p": URIRef("http://p")})
+    assert "VALUES (?p) { (<http://p>) }" in inlined
+    assert "<http://p>" not in inlined.replace("VALUES (?p) { (<http://p>) }", "")
+    assert inlined.index("VALUES") < inlined.index("?o")
 
 
 @pytest.mark.parametrize("args, message", [
