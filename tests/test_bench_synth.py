@@ -102,7 +102,9 @@ def test_a_catalogue_query_runs_on_the_copies(synthesised):
     store = open_store(StoreSpec("memory", str(synthesised)))
     text = (ROOT / "queries" / "answers" / "gdp-share-change.rq").read_text(encoding="utf-8")
     rows = list(store.query(text))
-    # The query pairs any 2020 observation with any 2023 one of the same region, over all
-    # documents: four regions, COPIES x COPIES pairs each.
-    assert len(rows) == 4 * COPIES * COPIES
+    # Years are paired and shares totalled within one table: one row per region and copy, and
+    # each copy's four shares add up to 100 % (the copies' values differ, so a mix would not).
+    assert len(rows) == 4 * COPIES
+    assert sum(float(r[1]) for r in rows) == pytest.approx(100 * COPIES, abs=0.05 * COPIES)
+    assert sum(float(r[2]) for r in rows) == pytest.approx(100 * COPIES, abs=0.05 * COPIES)
     assert not any(isinstance(t, BNode) for row in rows for t in row)
