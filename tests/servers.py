@@ -47,12 +47,17 @@ class OxigraphServer:
         return f"{self.base}/store"
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop(self.process)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Ask the server to stop; kill it if it has not within 10 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def start_oxigraph(location: Path, *, union: bool = True, timeout: float = 30.0
@@ -93,12 +98,7 @@ class KgServer:
         return self.url.removesuffix("/sparql")
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop(self.process)
 
 
 def start_kg_serve(command: list[str], args: list[str], log: Path, *,

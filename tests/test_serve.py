@@ -12,7 +12,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.error
@@ -338,21 +337,9 @@ def test_oxigraph_store_gives_the_same_rows(server, article_graph, kg_command, t
 # --- the query page in a real browser ----------------------------------------------------
 
 def test_query_page_runs_the_example_in_chromium(server):
-    from test_views import CHROMEDRIVER, CHROMIUM, CHROMIUM_FLAGS, _screenshot
+    from test_views import _screenshot, chromium
 
-    if not CHROMIUM.exists() or not CHROMEDRIVER.exists():
-        pytest.skip("chromium or chromedriver is absent (apt-get install chromium "
-                    "chromium-driver)")
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="kg-chromium-")
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = str(CHROMIUM)
-    for flag in [*CHROMIUM_FLAGS, f"--user-data-dir={profile}"]:
-        opts.add_argument(flag)
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=opts)
+    driver, profile = chromium()
     try:
         driver.get(server.base + "/")
         end = time.monotonic() + 20

@@ -93,8 +93,10 @@ def test_empty_and_undirected_graphs_render():
     assert (view_data(g, layout="geo")["nodes"][0]["x"], view_data(g)["nodes"][0]["y"]) == (0, 0)
 
 
-@pytest.fixture(scope="module")
-def driver():
+def chromium():
+    """Headless Debian Chromium driven by selenium, logging the browser console, and its
+    profile folder; skips where the browser or selenium is absent. The caller quits it and
+    removes the folder."""
     if not CHROMIUM.exists():
         pytest.skip("/usr/bin/chromium is absent (apt-get install chromium chromium-driver)")
     if not CHROMEDRIVER.exists():
@@ -108,7 +110,12 @@ def driver():
     for flag in [*CHROMIUM_FLAGS, f"--user-data-dir={profile}"]:
         opts.add_argument(flag)
     opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    drv = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=opts)
+    return webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=opts), profile
+
+
+@pytest.fixture(scope="module")
+def driver():
+    drv, profile = chromium()
     try:
         yield drv
     finally:
