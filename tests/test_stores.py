@@ -252,3 +252,14 @@ def test_virtuoso_loaded_by_sparql_update_in_chunks(kg_command, article_graph, t
                                *(["--store", s] if s else [])).stdout)
                  for s in (None, f"sparql:{server.query_url}")]
         assert stats[1] == stats[0]
+
+
+def test_a_broken_file_leaves_the_oxigraph_store_as_it_was(kg_command, oxigraph_store, tmp_path,
+                                                           article_graph):
+    broken = tmp_path / "broken.trig"
+    broken.write_text("<http://a> { <http://s> <http://p> \"unterminated }", encoding="utf-8")
+    before = kg(kg_command, "stats", "--json", "--store", oxigraph_store).stdout
+    done = kg(kg_command, "load", "--graph", str(broken), "--store", oxigraph_store)
+    assert done.returncode == 2 and "cannot parse" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+    assert kg(kg_command, "stats", "--json", "--store", oxigraph_store).stdout == before
