@@ -59,3 +59,10 @@ def other_policy_graph(tmp_path_factory):
     server = start_other_graph(tmp_path_factory.mktemp("other-graph"))
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def article_validation(article_graph, kg_command) -> subprocess.CompletedProcess:
+    """`kg validate` of the shared build, run once: the shapes take about 15 s on the article."""
+    return subprocess.run([*kg_command, "validate", "--graph", str(article_graph)],
+                          capture_output=True, text=True, timeout=600)

@@ -72,12 +72,11 @@ def test_document_metadata(built):
     assert report["entities_per_class"]["Province"] >= 30
 
 
-def test_stats_and_validate_read_the_built_graph(built, kg_command):
+def test_stats_and_validate_read_the_built_graph(built, kg_command, article_validation):
     _, out = built
     graph = str(out / "graph.trig")
-    v = subprocess.run([*kg_command, "validate", "--graph", graph], capture_output=True,
-                       text=True, timeout=300)
-    assert v.returncode == 0, v.stderr
+    assert article_validation.returncode == 0, article_validation.stderr
+    assert "conforms" in article_validation.stdout
     s = subprocess.run([*kg_command, "stats", "--graph", graph, "--json"], capture_output=True,
                        text=True, timeout=300)
     assert s.returncode == 0, s.stderr

@@ -111,8 +111,7 @@ def test_checks_find_what_breaks_the_graph(extractor, gaz):
     assert (mention, PKG.rule, None) in ds
 
 
-def test_kg_validate_runs_the_checks(kg_command, article_graph):
-    r = subprocess.run([*kg_command, "validate", "--graph", str(article_graph)],
-                       capture_output=True, text=True)
+def test_kg_validate_runs_the_checks(article_validation):
+    r = article_validation
     assert r.returncode == 0, r.stderr
     assert "The check queries (queries/checks/) find nothing." in r.stdout
