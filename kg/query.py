@@ -134,43 +134,50 @@ def bind_services(text: str, terms: dict[str, URIRef | Literal]) -> str:
 
 def prepare_inline(text: str, params: dict[str, URIRef | Literal]) -> str:
     """The query text with its parameters written into it, for engines that take text only
-    (Oxigraph substitutes only projected variables; a server takes no bindings at all):
-    - a parameter replaces its `VALUES ?name {…}` default;
-    - a variable that the query neither projects, nor assigns, nor uses in a subquery is
-      replaced by its value in the WHERE group: engines plan from constants, and Oxigraph and
-      Virtuoso do not narrow their search by a VALUES block (evidence-of-triple: 143 ms with a
-      VALUES block, 0.8 ms with the IRIs in place; docs/stores-bench.md);
-    - the others become a VALUES block at the start of the WHERE group."""
+    (Oxigraph substitutes only projected variables; a server takes no bindings at all). Each
+    parameter, and each one-term `VALUES ?name {…}` default, is a value for its variable:
+    - where the variable is a plain term of the WHERE group (not projected, assigned, used in a
+      subquery or after the group), the value is written in its place and the VALUES block
+      dropped: engines plan from constants, and Oxigraph and Virtuoso do not narrow their
+      search by a VALUES block (evidence-of-triple: 143 ms with a VALUES block, 0.8 ms with the
+      IRIs in place; docs/stores-bench.md). This is what rdflib's bindings do (`prepare`);
+    - otherwise it stays a VALUES block: the default's own, or one at the start of the group."""
     rest = dict(params)
     defaults = {m.group(1): t for m in _VALUES.finditer(text)
                 if (t := _default_term(m.group(2))) is not None}
     text = bind_services(text, {**defaults, **params})
+    values: dict[str, URIRef | Literal] = {}
 
-    def value(m: re.Match) -> str:
+    def take(m: re.Match) -> str:  # a placeholder of the same length keeps the offsets
         name = m.group(1)
-        if name not in rest:
+        term = rest.pop(name) if name in rest else _default_term(m.group(2))
+        if term is None:  # several values: SPARQL's own business
             return m.group(0)
-        return f"VALUES ?{name} {{ {_n3(rest.pop(name))} }}"
+        values[name] = term
+        return f"\0{name}\0".ljust(len(m.group(0)))
 
-    text = _VALUES.sub(value, text)
-    if not rest:
-        return text
+    text = _VALUES.sub(take, text)
     masked = _PROLOGUE.sub(lambda m: " " * len(m.group(0)), text)
     where = _WHERE.search(masked)
-    if where is None:
-        block = _values_block(rest)
-        return f"{text}\n{block}\n"  # a trailing VALUES clause joins the whole result
-    for name in list(rest):
+    for name, term in {**values, **rest}.items():
+        if where is None:
+            break
         end = _group_end(masked, where.end())
         if _substitutable(name, masked[:where.end() - 1], masked[where.end():end],
                           masked[end:]):
-            term = _n3(rest.pop(name))
             text = (text[:where.end()] + _replace_var(text[where.end():end],
-                                                      masked[where.end():end], name, term)
+                                                      masked[where.end():end], name, _n3(term))
                     + text[end:])
+            text = text.replace(f"\0{name}\0", " " * (len(name) + 2))
             masked = _PROLOGUE.sub(lambda m: " " * len(m.group(0)), text)
+            values.pop(name, None)
+            rest.pop(name, None)
+    for name, term in values.items():
+        text = text.replace(f"\0{name}\0", f"VALUES ?{name} {{ {_n3(term)} }}")
     if not rest:
         return text
+    if where is None:
+        return f"{text}\n{_values_block(rest)}\n"  # a trailing VALUES joins the whole result
     return f"{text[:where.end()]}\n  {_values_block(rest)}\n{text[where.end():]}"
 
 

@@ -148,9 +148,12 @@ def test_load_by_sparql_update(kg_command, article_graph, tmp_path):
 def test_parameters_are_written_into_the_text_for_text_only_engines():
     text = "SELECT ?x WHERE {\n  VALUES ?r { <http://a> }\n  ?x ?p ?r .\n}"
     inlined = prepare_inline(text, {"r": URIRef("http://b"), "p": URIRef("http://p")})
-    assert "VALUES ?r { <http://b> }" in inlined  # the default replaced
-    assert "?x <http://p> ?r ." in inlined  # a plain pattern term: the constant in its place
-    assert prepare_inline(text, {}) == text
+    # plain pattern terms: the values in their place, the parameter's over the default
+    assert "?x <http://p> <http://b> ." in inlined
+    assert "VALUES" not in inlined
+    assert "?x ?p <http://a> ." in prepare_inline(text, {})  # the default is a value too
+    projected = text.replace("SELECT ?x", "SELECT ?r")
+    assert "VALUES ?r { <http://b> }" in prepare_inline(projected, {"r": URIRef("http://b")})
 
 
 @pytest.mark.parametrize("text", [
