@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from pathlib import Path
 
 import networkx as nx
@@ -19,6 +17,7 @@ from rdflib import Dataset
 
 from extract.reader import InputError
 
+from .atomic import write_atomic, write_text_atomic
 from .query import width
 
 EXPORT_FORMATS = ("graphml", "gexf", "csv")
@@ -256,22 +255,6 @@ def exportable(g: nx.Graph) -> nx.Graph:
     return h
 
 
-def _atomic(path: Path, write) -> None:
-    """Write through `write(tmp_path)` beside `path`, then rename over it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def node_rows(g: nx.Graph) -> tuple[list[str], list[dict]]:
     extra = sorted({k for _, d in g.nodes(data=True) for k in d} - set(NODE_ATTRS))
     cols = ["id", *NODE_ATTRS, *extra]
@@ -292,14 +275,14 @@ def export(g: nx.Graph, fmt: str, out: Path) -> list[Path]:
         raise InputError(f"{fmt!r}: cannot export as this format (use graphml, gexf or csv)")
     if out.is_dir():
         raise InputError(f"{out}: is a folder; give a file path")
+    out.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":
         stem = out.with_suffix("") if out.suffix == ".csv" else out
         paths = [stem.with_name(f"{stem.name}-nodes.csv"), stem.with_name(f"{stem.name}-edges.csv")]
         for p, (cols, rows) in zip(paths, (node_rows(g), edge_rows(g)), strict=True):
-            text = as_csv(cols, rows)
-            _atomic(p, lambda tmp, text=text: tmp.write_text(text, encoding="utf-8"))
+            write_text_atomic(p, as_csv(cols, rows))
         return paths
     h = exportable(g)
     writer = nx.write_graphml if fmt == "graphml" else nx.write_gexf
-    _atomic(out, lambda tmp: writer(h, tmp))
+    write_atomic(out, lambda tmp: writer(h, tmp))
     return [out]

@@ -392,14 +392,9 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    """The whole file or none: written beside its target, then renamed over it."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    from .atomic import write_text_atomic
+
+    write_text_atomic(path, text)
 
 
 def _misses(scores: list) -> None:

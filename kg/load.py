@@ -21,6 +21,7 @@ from rdflib import BNode, Graph, URIRef
 
 from extract.reader import InputError
 
+from .atomic import write_atomic
 from .store import FORMATS, load_dataset
 from .stores import DEFAULT_TIMEOUT, PASSWORD_ENV, USER_ENV, StoreError, StoreSpec
 
@@ -73,13 +74,7 @@ def _rewrite_file(path: Path, name: URIRef, g: Graph) -> Loaded:
     for triple in g:
         target.add(triple)
     data = ds.serialize(format=fmt, encoding="utf-8")
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    write_atomic(path, lambda tmp: tmp.write_bytes(data))
     return Loaded(str(name), len(g))
 
 
@@ -105,11 +100,7 @@ def _load_oxigraph_file(path: Path, graph_file: Path) -> list[Loaded]:
             counts[quad.graph_name] = counts.get(quad.graph_name, 0) + 1
     except SyntaxError as e:
         raise InputError(f"{graph_file}: cannot parse: {str(e).splitlines()[0]}") from None
-    try:
-        store = ox.Store(str(path))
-    except OSError as e:
-        raise StoreError(f"oxigraph:{path}: cannot open for writing (is a server or another "
-                         f"kg command using it?): {str(e).splitlines()[0]}") from None
+    store = _writable_oxigraph(path)
     try:
         for name in counts:
             store.clear_graph(name)
@@ -123,14 +114,20 @@ def _load_oxigraph_file(path: Path, graph_file: Path) -> list[Loaded]:
     return [Loaded(name.value, n) for name, n in counts.items()]
 
 
-def _load_oxigraph(path: Path, graphs: list[tuple[URIRef, Graph]]) -> list[Loaded]:
+def _writable_oxigraph(path: Path):
     import pyoxigraph as ox
 
     try:
-        store = ox.Store(str(path))
+        return ox.Store(str(path))
     except OSError as e:
         raise StoreError(f"oxigraph:{path}: cannot open for writing (is a server or another "
                          f"kg command using it?): {str(e).splitlines()[0]}") from None
+
+
+def _load_oxigraph(path: Path, graphs: list[tuple[URIRef, Graph]]) -> list[Loaded]:
+    import pyoxigraph as ox
+
+    store = _writable_oxigraph(path)
     out = []
     try:
         for name, g in graphs:

@@ -28,7 +28,6 @@ recommendation and mention slowly (docs/queries.md).
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +40,7 @@ from rdflib.namespace import DCTERMS, SKOS
 
 from extract.reader import InputError
 
+from .atomic import write_atomic
 from .vocab import OA, PKG
 
 QB = "http://purl.org/linked-data/cube#"
@@ -339,13 +339,8 @@ def save(fig: Figure, out_dir: Path, stem: str, fmt: str) -> list[Path]:
     written = []
     for ext in FORMATS[fmt]:
         path = out_dir / f"{stem}.{ext}"
-        tmp = path.with_name(f".{path.name}.tmp")
-        try:
-            # rc_context only lasts for drawing; svg.fonttype is read when saving
-            with matplotlib.rc_context({"svg.fonttype": "none"}):
-                fig.savefig(tmp, format=ext, dpi=fig.dpi)
-            os.replace(tmp, path)
-        finally:
-            tmp.unlink(missing_ok=True)
+        # rc_context only lasts for drawing; svg.fonttype is read when saving
+        with matplotlib.rc_context({"svg.fonttype": "none"}):
+            write_atomic(path, lambda tmp, ext=ext: fig.savefig(tmp, format=ext, dpi=fig.dpi))
         written.append(path)
     return written
