@@ -28,6 +28,7 @@ text offsets, like the mentions'.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -412,7 +413,7 @@ def _without_qualifiers(text: str, ms: list[Mention], gaz: Gazetteer) -> list[Me
     """Drops a country written right before a smaller place of its own (中国西部地区, 中国(广西)):
     it qualifies the place; it is not a member of the clause's lists."""
     out = []
-    for m, nxt in zip(ms, [*ms[1:], None], strict=True):
+    for m, nxt in itertools.zip_longest(ms, ms[1:]):
         qualified = nxt is not None and family(nxt.type, gaz) in _QUALIFIED
         if qualified and family(m.type, gaz) == "Country" and not _squash(text[m.end:nxt.start]):
             continue

@@ -7,8 +7,6 @@ edges (corridors linking the same two places).
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 import networkx as nx
@@ -19,6 +17,7 @@ from extract.reader import InputError
 
 from .atomic import write_atomic, write_text_atomic
 from .query import width
+from .spreadsheet import csv_text
 
 EXPORT_FORMATS = ("graphml", "gexf", "csv")
 NODE_ATTRS = ("label_zh", "label_en", "cls", "lat", "lon")
@@ -213,12 +212,7 @@ def table(columns: list[str], rows: list[dict], max_width: int = 60) -> str:
 
 
 def as_csv(columns: list[str], rows: list[dict]) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(columns)
-    for r in rows:
-        w.writerow(["" if r.get(c) is None else _plain(r.get(c)) for c in columns])
-    return buf.getvalue()
+    return csv_text(columns, [[_plain(r.get(c)) for c in columns] for r in rows])
 
 
 # --- export -------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The `kg` command line: thin wrappers that map errors to exit codes.
 
-0 success; 1 the graph is invalid; 2 bad input or usage (one line on stderr, no traceback).
+0 success; 1 the graph is invalid; 2 bad input or usage (one line on stderr, no traceback);
+3 an internal error (a bug: one line on stderr naming the log file that holds the traceback).
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from pathlib import Path
 from extract.gazetteer import GazetteerError
 from extract.reader import InputError
 
-EXIT_OK, EXIT_INVALID, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_INVALID, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+LOG_DIR_ENV = "KG_LOG_DIR"  # where a crash's traceback goes (default: the temporary folder)
 DEFAULT_OUT = Path("build")
 DEFAULT_GRAPH = DEFAULT_OUT / "graph.trig"
 DEFAULT_GOLD = Path("tests/gold/lu-li-2025.entities.tsv")
@@ -592,10 +594,36 @@ def _interrupted(e: Exception) -> int:
     return 130
 
 
+def _internal_error(e: Exception) -> int:
+    """The last resort: a bug. The user gets one line and the path of the traceback, which is
+    what a bug report needs; a traceback on the terminal would look like their mistake."""
+    import tempfile
+    import traceback
+
+    what = f"{type(e).__name__}: {_first_line(e)}"
+    try:
+        fd, log = tempfile.mkstemp(prefix="kg-error-", suffix=".log",
+                                   dir=os.environ.get(LOG_DIR_ENV) or None)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(f"kg {' '.join(sys.argv[1:])}\n\n")
+            f.write("".join(traceback.format_exception(e)))
+        where = f"the traceback is in {log}"
+    except OSError as log_error:
+        where = f"the traceback could not be written ({log_error.strerror})"
+    print(f"kg: internal error: {what} ({where}; please report it)", file=sys.stderr)
+    return EXIT_INTERNAL
+
+
+def _first_line(e: Exception) -> str:
+    lines = str(e).strip().splitlines()
+    return lines[0] if lines else "(no message)"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    # Order matters: the first handler whose type matches wins, so Exception comes last.
     return run(argv, {UsageError: _usage, InputError: _bad_input, GazetteerError: _bad_input,
                       KeyboardInterrupt: _interrupted, BrokenPipeError: lambda e: EXIT_OK,
-                      OSError: _os_error})
+                      OSError: _os_error, Exception: _internal_error})
 
 
 if __name__ == "__main__":

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable
 
@@ -12,6 +10,7 @@ from rdflib.namespace import DCTERMS, SKOS
 
 from .claims import EXPORT_COLUMNS
 from .claims import export_rows as claim_rows
+from .spreadsheet import csv_text
 from .stats import local
 from .vocab import OA, ONT_IRI, PKG
 
@@ -148,9 +147,6 @@ def as_jsonl(columns: Iterable[str], rows: list[list[object]]) -> str:
 
 
 def as_csv(columns: Iterable[str], rows: list[list[object]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(list(columns))
-    writer.writerows([["" if v is None else json.dumps(v, ensure_ascii=False)
-                       if isinstance(v, list) else v for v in r] for r in rows])
-    return out.getvalue()
+    """Lists become JSON arrays; cells a spreadsheet would evaluate are neutralised."""
+    return csv_text(columns, [[json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v
+                               for v in r] for r in rows])

@@ -21,6 +21,7 @@ from extract.reader import InputError
 
 from . import iris
 from .queries import catalogue
+from .spreadsheet import csv_text, neutralise
 from .vocab import ONT_IRI
 
 FORMATS = ("table", "csv", "tsv", "json")
@@ -271,7 +272,24 @@ def _tsv_term(term) -> str:
         return ""
     if isinstance(term, BNode):
         return f"_:{term}"
+    if isinstance(term, Literal):  # the lexical form is what a spreadsheet would evaluate
+        safe = neutralise(str(term))
+        if safe != str(term):
+            term = Literal(safe, lang=term.language, datatype=term.datatype)
     return term.n3()
+
+
+def _csv_term(term) -> str | None:
+    """SPARQL 1.1 CSV: an IRI or literal as its string, a blank node as _:label."""
+    if term is None:
+        return None
+    return f"_:{term}" if isinstance(term, BNode) else str(term)
+
+
+def as_csv(result: Result) -> str:
+    """SPARQL 1.1 CSV, each cell safe to open in a spreadsheet (kg/spreadsheet.py)."""
+    return csv_text([str(v) for v in result.vars],
+                     [[_csv_term(t) for t in row] for row in result], line_end="\r\n")
 
 
 def as_tsv(result: Result) -> str:
@@ -291,6 +309,8 @@ def render(result: Result, fmt: str) -> str:
         return as_table(result)
     if fmt == "tsv":
         return as_tsv(result)
+    if fmt == "csv":
+        return as_csv(result)
     out = result.serialize(format=fmt, encoding="utf-8")
     text = out.decode("utf-8") if isinstance(out, bytes) else str(out)
     if fmt == "json":  # rdflib escapes non-ASCII; keep Chinese readable
