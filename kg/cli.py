@@ -331,6 +331,7 @@ def cmd_link(args: argparse.Namespace) -> int:
     from extract.gazetteer import default
 
     from . import link
+    from .bounded import max_answer_bytes
     from .link_match import Index
     from .load import replace_graph
     from .query import as_table
@@ -346,9 +347,14 @@ def cmd_link(args: argparse.Namespace) -> int:
     spec = parse_spec(args.store, args.graph)
     if spec.kind == "memory" and not Path(spec.location).is_file():
         raise InputError(f"{spec.location}: no such graph file (run `kg build` first)")
+    max_answer = max_answer_bytes(args.max_answer_mb)
     _store(args).close()  # an Oxigraph store must exist: checked before the endpoint is asked
     found = link.link(endpoint, link.read_query(args.query), name or link.default_name(endpoint),
-                      args.timeout, Index.of(default()))
+                      Index.of(default()), timeout=args.timeout, max_answer=max_answer)
+    if not found.matches:  # an empty link graph would replace an earlier one with nothing
+        print(f"{found.candidates} entities read from {endpoint}: no links found; nothing "
+              "written")
+        return EXIT_OK
     replace_graph(spec, found.iri, found.graph, graph_store=args.graph_store, update=args.update,
                   timeout=args.timeout)
     if args.out:
@@ -376,9 +382,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def _store(args: argparse.Namespace):
     """The store the command reads (kg/stores.py): --store, $KG_STORE, or the --graph file."""
-    from .stores import open_store, parse_spec
+    from .bounded import max_answer_bytes
+    from .stores import DEFAULT_MAX_ANSWER, open_store, parse_spec
 
-    return open_store(parse_spec(args.store, args.graph), args.timeout)
+    limit = max_answer_bytes(args.max_answer_mb) if "max_answer_mb" in args else DEFAULT_MAX_ANSWER
+    return open_store(parse_spec(args.store, args.graph), args.timeout, limit)
 
 
 def _dataset(args: argparse.Namespace):
@@ -411,6 +419,14 @@ def _score_table(title: str, scores: list) -> None:
     print(f"{title:<36}{'gold':>6}{'pred':>6}{'precision':>11}{'recall':>8}")
     for s in scores:
         print(f"{s.family:<36}{s.gold:>6}{s.predicted:>6}{s.precision:>11.3f}{s.recall:>8.3f}")
+
+
+def _add_max_answer(p: argparse.ArgumentParser, what: str) -> None:
+    from .bounded import DEFAULT_MAX_ANSWER_MB
+
+    p.add_argument("--max-answer-mb", type=float, default=float(DEFAULT_MAX_ANSWER_MB),
+                   metavar="MB", help=f"{what}; a larger one is refused (default "
+                                      f"{DEFAULT_MAX_ANSWER_MB})")
 
 
 def _add_store_args(p: argparse.ArgumentParser,
@@ -456,7 +472,10 @@ def parser() -> argparse.ArgumentParser:
 
     q = sub.add_parser("query", help="run a catalogue query, a .rq file or inline SPARQL")
     q.add_argument("query", help="a .rq file, a catalogue name (answers/…, checks/…) or SPARQL")
-    _add_store_args(q)
+    _add_store_args(q, "seconds to wait for a remote store; one deadline for all the SERVICE "
+                       "calls of the query (default 60)")
+    _add_max_answer(q, "memory and oxigraph stores: the largest answer (MB) read from a "
+                       "SERVICE endpoint")
     q.add_argument("--format", choices=["table", "csv", "tsv", "json"], default="table")
     q.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                    help="bind a variable: an IRI, kind/key, a number or text (repeatable)")
@@ -537,7 +556,8 @@ def parser() -> argparse.ArgumentParser:
     k.add_argument("--below", type=float, default=0.9, help="review threshold (default 0.9)")
     k.add_argument("--graph-store", metavar="URL", help="sparql: where to PUT the link graph")
     k.add_argument("--update", metavar="URL", help="sparql: write by SPARQL Update here instead")
-    _add_store_args(k)
+    _add_store_args(k, "seconds for everything asked of the endpoint, one deadline (default 60)")
+    _add_max_answer(k, "the largest answer (MB) read from the endpoint")
     k.set_defaults(func=cmd_link)
 
     sv = sub.add_parser("serve", help="a SPARQL endpoint (/sparql) and query page (/) over HTTP",

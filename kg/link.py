@@ -1,19 +1,18 @@
 """`kg link`: propose links from our entities to another policy graph's, for a person to review.
 
-The other graph is any SPARQL endpoint, read through SPARQLWrapper with a timeout on every call
-and no request to any other host (a redirect elsewhere is refused). Its entities are matched to
-ours (kg/link_match.py) and the links written as a named graph `…/graph/links/<name>`: the
-triples `ours skos:exactMatch theirs` and one reified `pkg:Link` per triple (docs/linking.md).
-Nothing is written until the endpoint has answered in full.
+The other graph is any SPARQL endpoint, asked through SPARQLWrapper and read by kg/bounded.py:
+every request to it ends by one deadline, an answer over the size limit is refused as it
+arrives, and no request goes to any other host (a redirect elsewhere is refused). Its entities
+are matched to ours (kg/link_match.py) and the links written as a named graph
+`…/graph/links/<name>`: the triples `ours skos:exactMatch theirs` and one reified `pkg:Link` per
+triple (docs/linking.md). Nothing is written until the endpoint has answered in full, and
+nothing at all when no entity links.
 """
 
 from __future__ import annotations
 
 import re
 import urllib.parse
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -27,6 +26,7 @@ import kgdata
 from extract.reader import InputError
 
 from . import iris
+from .bounded import Deadline, Limits
 from .link_match import Candidate, Index, Match, match_all
 from .stores import SparqlStore, StoreError, StoreSpec
 from .vocab import PKG
@@ -80,12 +80,20 @@ def read_query(path: Path | None) -> str:
         raise InputError(f"{path}: not UTF-8 text") from None
 
 
-def fetch(endpoint: str, query: str, timeout: float) -> list[Candidate]:
+def fetch(endpoint: str, query: str, limits: Limits) -> list[Candidate]:
     """The other graph's entities, with their names and identifiers, in one query."""
-    store = SparqlStore(StoreSpec("sparql", endpoint), timeout)
-    with only_endpoint(endpoint):
-        result = store.query(query, origin="the candidate query")
+    assert limits.deadline is not None
+    store = SparqlStore(StoreSpec("sparql", endpoint), limits.deadline.seconds, limits)
+    result = store.query(query, origin="the candidate query")
     return candidates(result, endpoint)
+
+
+def endpoint_limits(timeout: float, max_answer: int) -> Limits:
+    """One deadline, `timeout` seconds from now, for every request to the endpoint; answers up
+    to `max_answer` bytes; redirects only within the endpoint's scheme, host and port."""
+    if not timeout > 0:
+        raise InputError(f"--timeout {timeout:g}: must be above 0")
+    return Limits(Deadline(timeout), max_answer, same_origin=True)
 
 
 def candidates(result: Result, endpoint: str) -> list[Candidate]:
@@ -106,32 +114,11 @@ def candidates(result: Result, endpoint: str) -> list[Candidate]:
     return list(by_iri.values())
 
 
-@contextmanager
-def only_endpoint(endpoint: str) -> Iterator[None]:
-    """SPARQLWrapper's requests, with redirects to any other place than the endpoint refused."""
-    import SPARQLWrapper.Wrapper as wrapper
-
-    origin = urllib.parse.urlsplit(endpoint)[:2]
-
-    class SameOrigin(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, req, fp, code, msg, headers, newurl):
-            if urllib.parse.urlsplit(newurl)[:2] != origin:
-                raise StoreError(f"{endpoint}: redirected to {newurl}; kg link reaches only "
-                                 "the endpoint you name")
-            return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-    opener = urllib.request.build_opener(SameOrigin())
-    saved = wrapper.urlopener
-    wrapper.urlopener = opener.open
-    try:
-        yield
-    finally:
-        wrapper.urlopener = saved
-
-
-def link(endpoint: str, query: str, name: str, timeout: float, index: Index) -> LinkSet:
+def link(endpoint: str, query: str, name: str, index: Index, *, timeout: float,
+         max_answer: int) -> LinkSet:
+    """The deadline starts here: `timeout` seconds for everything asked of the endpoint."""
     started = datetime.now(UTC)
-    found = fetch(endpoint, query, timeout)
+    found = fetch(endpoint, query, endpoint_limits(timeout, max_answer))
     matches = match_all(found, index)
     g = link_graph(name, endpoint, matches, started, datetime.now(UTC))
     return LinkSet(name, endpoint, len(found), matches, g)

@@ -17,10 +17,7 @@ from __future__ import annotations
 import io
 import os
 import re
-import socket
-import threading
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal as Kind
@@ -32,11 +29,15 @@ from rdflib.term import Node
 
 from extract.reader import InputError
 
+from . import bounded
+from .bounded import MB, Deadline, Limits
 from .iris import id_base
 from .query import prepare, prepare_inline
+from .relay import ServiceRelay
 
 KINDS = ("memory", "oxigraph", "sparql")
-DEFAULT_TIMEOUT = 60.0  # seconds for any remote call
+DEFAULT_TIMEOUT = 60.0  # seconds for any remote call; one deadline for a query with SERVICE
+DEFAULT_MAX_ANSWER = bounded.DEFAULT_MAX_ANSWER_MB * MB  # bytes of one SERVICE answer
 USER_ENV, PASSWORD_ENV, STORE_ENV = "KG_SPARQL_USER", "KG_SPARQL_PASSWORD", "KG_STORE"
 
 
@@ -68,17 +69,22 @@ def parse_spec(text: str | None, graph: Path) -> StoreSpec:
     raise InputError(f"--store {text!r}: expected memory, oxigraph:PATH or sparql:http(s)://…")
 
 
-def open_store(spec: StoreSpec, timeout: float = DEFAULT_TIMEOUT) -> GraphStore:
+def open_store(spec: StoreSpec, timeout: float = DEFAULT_TIMEOUT,
+               max_answer: int = DEFAULT_MAX_ANSWER) -> GraphStore:
     if spec.kind == "memory":
-        return MemoryStore(spec, timeout)
-    if spec.kind == "oxigraph":
-        return OxigraphStore(spec, timeout)
-    return SparqlStore(spec, timeout)
+        store: GraphStore = MemoryStore(spec, timeout)
+    elif spec.kind == "oxigraph":
+        store = OxigraphStore(spec, timeout)
+    else:
+        store = SparqlStore(spec, timeout)
+    store.max_answer = max_answer
+    return store
 
 
 class GraphStore:
     spec: StoreSpec
     timeout: float = DEFAULT_TIMEOUT  # seconds, for every remote call (SPARQL SERVICE too)
+    max_answer: int = DEFAULT_MAX_ANSWER  # bytes of one SERVICE answer (memory, oxigraph)
 
     def dataset(self) -> Dataset:
         raise NotImplementedError
@@ -90,25 +96,15 @@ class GraphStore:
         text, bound = prepare(text, dict(bindings or {}))
         ds = self.dataset()
         ds.default_union = True
-        service = _SERVICE.search(text) is not None
-        try:  # rdflib's SERVICE calls have no timeout of their own: the sockets get ours
-            with _socket_timeout(self.timeout):
-                result = ds.query(text, initBindings=bound)
-                if result.type == "SELECT":
-                    result.bindings  # noqa: B018 (evaluates now, within the timeout)
-                return result
-        except StoreError:
-            raise
-        except OSError as e:  # only a SERVICE call does I/O here
-            raise StoreError(f"{origin}: a SERVICE call failed: {_reason(e)} "
-                             f"(timeout {self.timeout:g} s)") from None
-        except (ValueError, KeyError) as e:
-            if service:
-                raise StoreError(f"{origin}: a SERVICE endpoint gave an answer that is not "
-                                 f"SPARQL JSON results: {_first_line(e)}") from None
-            raise InputError(f"{origin}: not valid SPARQL: {_first_line(e)}") from None
-        except Exception as e:  # each engine raises its own parser errors
-            raise InputError(f"{origin}: not valid SPARQL: {_first_line(e)}") from None
+        if not _SERVICE.search(text):
+            return _evaluate(lambda: _run(ds, text, bound), origin, None)
+        with self.relay() as relay:  # rdflib's SERVICE calls have no limits of their own
+            relayed = relay.rewrite(text)
+            return _evaluate(lambda: _run(ds, relayed, bound), origin, relay)
+
+    def relay(self) -> ServiceRelay:
+        """The SERVICE calls of one query: one deadline, `timeout` seconds from now."""
+        return ServiceRelay(Deadline(self.timeout), self.max_answer)
 
     def close(self) -> None:
         pass
@@ -154,18 +150,11 @@ class OxigraphStore(GraphStore):
               origin: str = "query") -> Result:
         ds = self.dataset()
         text = prepare_inline(text, dict(bindings or {}))
-        try:
-            if _SERVICE.search(text):  # pyoxigraph's SERVICE calls have no timeout: wait for it
-                return _within(self.timeout, lambda: ds.query(text), origin)
-            return ds.query(text)
-        except StoreError:
-            raise
-        except SyntaxError as e:  # Oxigraph's error for bad SPARQL
-            raise InputError(f"{origin}: not valid SPARQL: {_first_line(e)}") from None
-        except Exception as e:
-            if _SERVICE.search(text):
-                raise StoreError(f"{origin}: a SERVICE call failed: {_first_line(e)}") from None
-            raise InputError(f"{origin}: not valid SPARQL: {_first_line(e)}") from None
+        if not _SERVICE.search(text):
+            return _evaluate(lambda: ds.query(text), origin, None)
+        with self.relay() as relay:
+            relayed = relay.rewrite(text)
+            return _evaluate(lambda: _run(ds, relayed), origin, relay)
 
     def close(self) -> None:
         self._ds = None
@@ -173,16 +162,25 @@ class OxigraphStore(GraphStore):
 
 
 class SparqlStore(GraphStore):
-    def __init__(self, spec: StoreSpec, timeout: float = DEFAULT_TIMEOUT) -> None:
+    """`limits` bound every request (kg link: one deadline, a size limit, no redirect away);
+    without them each socket wait has `timeout`, and a query with SERVICE one deadline."""
+
+    def __init__(self, spec: StoreSpec, timeout: float = DEFAULT_TIMEOUT,
+                 limits: Limits | None = None) -> None:
         self.spec = spec
         self.url = spec.location
         self.timeout = timeout
+        self.limits = limits or Limits()
         self._ds: Dataset | None = None
         self._default_graphs: list[str] | None = None
 
     def query(self, text: str, bindings: Mapping[str, Node] | None = None,
               origin: str = "query") -> Result:
-        return self._remote(prepare_inline(text, dict(bindings or {})), origin)
+        text = prepare_inline(text, dict(bindings or {}))
+        limits = self.limits
+        if limits.deadline is None and _SERVICE.search(text):  # the server's calls may drip
+            limits = Limits(Deadline(self.timeout), limits.max_bytes, limits.same_origin)
+        return self._remote(text, origin, limits=limits)
 
     def dataset(self) -> Dataset:
         """The server's quads, read once; its `query` still runs on the server."""
@@ -198,24 +196,25 @@ class SparqlStore(GraphStore):
                             union=False)
         return [(r[0], r[1], r[2], r[3]) for r in rows]
 
-    def _remote(self, text: str, origin: str, union: bool = True) -> Result:
+    def _remote(self, text: str, origin: str, union: bool = True,
+                limits: Limits | None = None) -> Result:
         from SPARQLWrapper import SPARQLWrapper
 
+        limits = limits or self.limits
         client = SPARQLWrapper(self.url, agent="policy-kg")
-        client.setTimeout(int(self.timeout))
         client.setMethod("POST")  # form-encoded: Virtuoso 7.2 never answers a sparql-query body
         client.setQuery(text)
         user = os.environ.get(USER_ENV)
         if user:
             client.setCredentials(user, os.environ.get(PASSWORD_ENV, ""))
         if union:
-            for g in self.default_graphs():
+            for g in self.default_graphs(limits):
                 client.addDefaultGraph(g)
         construct = client.queryType in ("CONSTRUCT", "DESCRIBE")
         client.setReturnFormat("n3" if construct else "json")
         if construct:
             client.addParameter("format", "text/turtle")  # Virtuoso's name for Accept
-        body = self._send(client, origin)
+        body = self._send(client, origin, limits)
         if construct:
             out = Result("CONSTRUCT")
             out.graph = Graph().parse(data=body.decode("utf-8"), format="turtle")
@@ -226,38 +225,48 @@ class SparqlStore(GraphStore):
             raise StoreError(f"{self.spec}: {origin}: the server's answer is not SPARQL JSON "
                              f"results: {_first_line(e)}") from None
 
-    def _send(self, client, origin: str) -> bytes:
-        from urllib.error import HTTPError, URLError
+    def _send(self, client, origin: str, limits: Limits) -> bytes:
+        """SPARQLWrapper builds the request (method, encoding, Accept, credentials); it is sent
+        and read here, with our own opener, so that `limits` hold (kg/bounded.py)."""
+        from urllib.error import URLError
 
-        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
-
+        request = client._createRequest()
         try:
-            response = client.query().response
-            return response.read()
-        except SPARQLWrapperException as e:
-            msg = _first_line(e)
-            detail = str(e).partition("Response:")[2].strip().strip("b'\"")
-            if detail:  # the server's own words, which say what it did not like
-                msg += " " + " ".join(detail.replace("\\n", " ").split())[:300]
-            if "QueryBadFormed" in type(e).__name__ or "bad formed" in msg.lower():
-                raise InputError(f"{origin}: the server refused the query: {msg}") from None
-            raise StoreError(f"{self.spec}: {origin}: {msg}") from None
-        except HTTPError as e:
-            raise StoreError(f"{self.spec}: {origin}: HTTP {e.code} {e.reason}") from None
+            return bounded.read(request, limits, self.timeout).body
+        except bounded.Refused as e:
+            raise self._refusal(e, origin) from None
         except (URLError, OSError) as e:
             reason = getattr(e, "reason", e)
             raise StoreError(f"{self.spec}: {origin}: cannot reach the server "
                              f"({_first_line(reason)}; timeout {self.timeout:g} s)") from None
 
-    def default_graphs(self) -> list[str]:
+    def _refusal(self, e: bounded.Refused, origin: str) -> InputError:
+        """An HTTP error status, named and worded as SPARQLWrapper names it."""
+        from SPARQLWrapper import SPARQLExceptions as sw
+
+        named = {400: sw.QueryBadFormed, 401: sw.Unauthorized, 404: sw.EndPointNotFound,
+                 414: sw.URITooLong, 500: sw.EndPointInternalError}.get(e.code)
+        if named is None:
+            return StoreError(f"{self.spec}: {origin}: {e}")
+        error = named(e.detail)
+        msg = _first_line(error)
+        detail = str(error).partition("Response:")[2].strip().strip("b'\"")
+        if detail:  # the server's own words, which say what it did not like
+            msg += " " + " ".join(detail.replace("\\n", " ").split())[:300]
+        if e.code == 400 or "bad formed" in msg.lower():
+            return InputError(f"{origin}: the server refused the query: {msg}")
+        return StoreError(f"{self.spec}: {origin}: {msg}")
+
+    def default_graphs(self, limits: Limits | None = None) -> list[str]:
         """Servers differ on the default graph: if it is empty while named graphs hold data,
         name them all as the default graph (the protocol's default-graph-uri)."""
         if self._default_graphs is None:
             self._default_graphs = []
-            union = self._remote("ASK { ?s ?p ?o }", "checking the default graph", union=False)
+            union = self._remote("ASK { ?s ?p ?o }", "checking the default graph", union=False,
+                                 limits=limits)
             if not union.askAnswer:
                 rows = self._remote("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
-                                    "listing the named graphs", union=False)
+                                    "listing the named graphs", union=False, limits=limits)
                 self._default_graphs = sorted(str(r[0]) for r in rows)
         return self._default_graphs
 
@@ -341,35 +350,32 @@ class _RemoteDataset(Dataset):
 _SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
 
 
-@contextmanager
-def _socket_timeout(seconds: float) -> Iterator[None]:
-    """Sockets opened without a timeout of their own get this one, for the block only."""
-    old = socket.getdefaulttimeout()
-    socket.setdefaulttimeout(seconds)
+def _run(ds: Dataset, text: str, bound: Mapping[str, Node] | None = None) -> Result:
+    result = ds.query(text, initBindings=bound)
+    if result.type == "SELECT":
+        result.bindings  # noqa: B018 (evaluates now, while the relay is up)
+    return result
+
+
+def _evaluate(run: Callable[[], Result], origin: str, relay: ServiceRelay | None) -> Result:
+    """`run()`, its errors said in one line: bad SPARQL, or a failed SERVICE call."""
     try:
-        yield
-    finally:
-        socket.setdefaulttimeout(old)
+        return run()
+    except Exception as e:  # each engine raises its own errors
+        raise _query_error(e, origin, relay) from None
 
 
-def _within(seconds: float, run: Callable[[], Result], origin: str) -> Result:
-    """Run in a daemon thread and give up after `seconds` (the thread ends with the process)."""
-    out: dict[str, object] = {}
-
-    def target() -> None:
-        try:
-            out["result"] = run()
-        except Exception as e:
-            out["error"] = e
-
-    worker = threading.Thread(target=target, daemon=True)
-    worker.start()
-    worker.join(seconds)
-    if worker.is_alive():
-        raise StoreError(f"{origin}: a SERVICE call did not answer within {seconds:g} s")
-    if "error" in out:
-        raise out["error"]  # type: ignore[misc]
-    return out["result"]  # type: ignore[return-value]
+def _query_error(e: Exception, origin: str, relay: ServiceRelay | None) -> InputError:
+    if relay is not None and relay.failure is not None:  # the relay knows what went wrong
+        return StoreError(f"{origin}: a SERVICE call failed: {relay.failure}")
+    if isinstance(e, InputError):  # already one line
+        return e
+    if relay is not None and isinstance(e, OSError):
+        return StoreError(f"{origin}: a SERVICE call failed: {_reason(e)}")
+    if relay is not None and isinstance(e, ValueError | KeyError):
+        return StoreError(f"{origin}: a SERVICE endpoint gave an answer that is not SPARQL "
+                          f"JSON results: {_first_line(e)}")
+    return InputError(f"{origin}: not valid SPARQL: {_first_line(e)}")
 
 
 def _reason(e: OSError) -> str:

@@ -254,7 +254,7 @@ def failing_endpoints(tmp_path: Path, other, silent: str) -> dict[str, tuple[str
     elsewhere = serve(302, {"Location": f"http://127.0.0.1:{free_port()}/query"}, b"")
     return {
         "unreachable": (f"http://127.0.0.1:{free_port()}/query", "cannot reach"),
-        "timeout": (silent, "timed out"),
+        "timeout": (silent, "no complete answer within 2 s"),
         "http-error": (f"{other.base}/no-such-service", "EndPointNotFound"),
         "malformed": (f"http://127.0.0.1:{garbage.server_port}/query", "not SPARQL JSON"),
         "redirect": (f"http://127.0.0.1:{elsewhere.server_port}/query", "redirected"),
