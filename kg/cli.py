@@ -376,7 +376,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .stores import parse_spec
 
     settings = Settings(args.host, args.port, args.timeout, args.max_rows, args.allow_update,
-                        frozenset(args.allow_service))
+                        frozenset(args.allow_service), args.client_timeout, args.max_connections)
     return serve(parse_spec(args.store, args.graph), settings)
 
 
@@ -571,6 +571,12 @@ def parser() -> argparse.ArgumentParser:
                     help="cut results to this many rows or triples (default 10000)")
     sv.add_argument("--allow-service", action="append", default=[], metavar="URL",
                     help="a SERVICE IRI queries may call (repeatable; default none)")
+    sv.add_argument("--client-timeout", type=float, default=10.0, metavar="SECONDS",
+                    help="seconds a client has to send each request; an idle connection is "
+                         "closed after them (default 10)")
+    sv.add_argument("--max-connections", type=int, default=64, metavar="N",
+                    help="connections served at once; past it the one waiting longest for its "
+                         "request is closed, or new ones wait (default 64)")
     sv.set_defaults(func=cmd_serve)
 
     e = sub.add_parser("eval", help="precision and recall against the gold annotation")

@@ -1,18 +1,22 @@
 """`kg serve`: a SPARQL 1.1 Protocol endpoint at /sparql and a query page (Yasgui) at /.
 
 HTTP, routing and the protocol's parameters live here; what runs a request (a child process
-per request, with a time limit) is kg/serve_exec.py, what answers it is kg/serve_answer.py.
-Design, status codes and measurements: docs/serve.md.
+per request, with a time limit) is kg/serve_exec.py, what answers it is kg/serve_answer.py, the
+limits on connections (time to send a request, how many hold a thread) and on ambiguous headers
+are kg/serve_conn.py. Design, status codes and measurements: docs/serve.md.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import io
 import json
 import os
 import socket
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -21,12 +25,22 @@ from urllib.parse import parse_qs
 from extract.reader import InputError
 
 from .serve_answer import Answer, Request, text_answer
+from .serve_conn import ConnectionSlots, DeadlineReader, framing_problem
 from .serve_exec import Executor
 from .stores import StoreSpec
 
 STATIC = Path(__file__).parent / "static"
 EXAMPLE = "answers/gdp-share-change"
 MAX_BODY = 1 << 20  # bytes of query or update text
+# Handler threads fork the query children, which raise their recursion limit (serve_exec.py):
+# a stack of this size holds that recursion with room to spare, whatever `ulimit -s` says.
+# Only the pages a thread touches are ever allocated.
+HANDLER_STACK = 32 << 20
+# After an error answer on a connection the server closes, it reads (and drops) what the
+# client still sends for this long, or this many bytes: closing with unread bytes makes the
+# kernel reset the connection, and a client still sending its request may lose the answer.
+LINGER_SECONDS = 2.0
+LINGER_BYTES = MAX_BODY + (64 << 10)
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 FORM, QUERY_BODY, UPDATE_BODY = ("application/x-www-form-urlencoded", "application/sparql-query",
                                  "application/sparql-update")
@@ -40,6 +54,8 @@ class Settings:
     max_rows: int = 10_000
     allow_update: bool = False
     allow_service: frozenset[str] = frozenset()
+    client_timeout: float = 10.0  # seconds to send each request; idle connections close after
+    max_connections: int = 64  # connections with a thread
 
 
 class Server(ThreadingHTTPServer):
@@ -51,9 +67,38 @@ class Server(ThreadingHTTPServer):
         self.settings = settings
         self.executor = executor
         self.page = _page()
+        self.slots = ConnectionSlots(settings.max_connections)
         family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
         self.address_family = family
         super().__init__((settings.host, settings.port), Handler)
+
+    def process_request(self, request, client_address) -> None:  # type: ignore[override]
+        if not self.slots.take():  # stopping
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)  # starts its thread
+        except BaseException:
+            self.slots.give_back(request)
+            raise
+
+    def process_request_thread(self, request, client_address) -> None:  # type: ignore[override]
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.give_back(request)
+
+    def shutdown(self) -> None:
+        self.slots.stop()  # the accept loop may be waiting for a slot
+        super().shutdown()
+
+    def handle_error(self, request, client_address) -> None:  # type: ignore[override]
+        """One line, not the library's traceback; nothing for a client that went away."""
+        error = sys.exc_info()[1]
+        if isinstance(error, OSError):
+            return
+        print(f"kg serve: error on a connection from {client_address[0]}: "
+              f"{type(error).__name__}: {error}", file=sys.stderr, flush=True)
 
     @property
     def url(self) -> str:
@@ -64,8 +109,76 @@ class Server(ThreadingHTTPServer):
 class Handler(BaseHTTPRequestHandler):
     server: Server
     protocol_version = "HTTP/1.1"  # keep-alive: clients reuse their connection
+    # Until the request line names a version, answer errors with a status line and headers
+    # (the library's default, HTTP/0.9, would send the bare body).
+    default_request_version = "HTTP/1.0"
+    reader: DeadlineReader
+    unread_body = False  # the request declared a body this handler has not read
+    linger = False  # closing after an error answer: drain the client's bytes first
+
+    def setup(self) -> None:
+        self.timeout = self.server.settings.client_timeout  # the socket's: bounds each write
+        super().setup()
+        self.rfile.close()  # the library's reader: closed, or the socket would outlive us
+        self.reader = DeadlineReader(self.connection)
+        self.rfile = io.BufferedReader(self.reader)
+
+    def finish(self) -> None:
+        if self.linger:
+            self._drain()
+        super().finish()
+
+    def _drain(self) -> None:
+        self.server.slots.waiting(self.connection)  # may be closed at once to make room
+        # OSError: the client reset, or went quiet (a TimeoutError): either way, done.
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_WR)  # the answer is complete: FIN now
+            deadline, left = time.monotonic() + LINGER_SECONDS, LINGER_BYTES
+            while left > 0 and (seconds := deadline - time.monotonic()) > 0:
+                self.connection.settimeout(seconds)
+                chunk = self.connection.recv(min(left, 1 << 16))
+                if not chunk:
+                    break
+                left -= len(chunk)
+
+    def handle_one_request(self) -> None:
+        # Each request starts clean: an error before the request line is parsed must not
+        # reuse the previous request's method or path.
+        self.command, self.path, self.requestline = None, "", ""
+        self.request_version = self.default_request_version
+        self.unread_body = False
+        self.reader.start_request(self.server.settings.client_timeout)
+        self.server.slots.waiting(self.connection)
+        super().handle_one_request()  # a TimeoutError from the reader closes the connection
+        if self.reader.timed_out and self.reader.received:
+            self._send(text_answer(408, "the request was not received in full within "
+                                        f"{self.server.settings.client_timeout:g} s"))
+
+    def parse_request(self) -> bool:
+        if not self.raw_requestline.endswith(b"\n"):  # the client left mid-line
+            self.close_connection = True
+            return False
+        if not super().parse_request():  # the library answered (send_error below)
+            return False
+        if self.reader.ended:  # the headers stopped without their blank line: never answered
+            self.close_connection = True
+            return False
+        problem = framing_problem(self.headers)
+        if problem:
+            self.send_error(*problem)
+            return False
+        self.unread_body = int(self.headers.get("Content-Length") or 0) > 0
+        return True
+
+    def send_error(self, code: int, message: str | None = None,
+                   explain: str | None = None) -> None:
+        """The library's own refusals (a malformed request line or header, an unsupported
+        method, a line too long) as one plain line, like every other error, not its HTML."""
+        self.close_connection = True
+        self._send(text_answer(code, message or self.responses.get(code, ("refused",))[0]))
 
     def do_GET(self) -> None:
+        self.server.slots.busy(self.connection)  # the request is in (a body is not read)
         path, _, query = self.path.partition("?")
         if not self._host_ok():
             return
@@ -85,15 +198,20 @@ class Handler(BaseHTTPRequestHandler):
         if path != "/sparql":
             self._send(text_answer(404, f"{path}: not found (the endpoint is /sparql)"))
             return
-        length = self.headers.get("Content-Length")
-        if length is None or not length.isdigit():
+        length = self.headers.get("Content-Length")  # one, and digits (parse_request)
+        if length is None:
             self._send(text_answer(411, "a POST needs a Content-Length"))
             return
         if int(length) > MAX_BODY:
             self._send(text_answer(413, f"the request body is over {MAX_BODY} bytes"))
-            self.close_connection = True  # the body was not read
             return
         body = self.rfile.read(int(length))
+        if len(body) < int(length):  # the client closed its side early
+            self._send(text_answer(400, f"the request body ended after {len(body)} of "
+                                        f"{length} bytes"))
+            return
+        self.unread_body = False
+        self.server.slots.busy(self.connection)  # the request is in
         params = parse_qs(self.path.partition("?")[2], keep_blank_values=True)
         ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         try:
@@ -176,6 +294,9 @@ class Handler(BaseHTTPRequestHandler):
         self._send(answer)
 
     def _send(self, answer: Answer) -> None:
+        if self.unread_body:  # its bytes must not be read as the next request
+            self.close_connection = True
+        self.linger = self.close_connection and answer.status >= 400
         try:
             self.send_response(answer.status)
             self.send_header("Content-Type", answer.content_type)
@@ -186,6 +307,8 @@ class Handler(BaseHTTPRequestHandler):
                 self.send_header("Cache-Control", "no-store")
             for key, value in answer.headers.items():
                 self.send_header(key, value)
+            if self.close_connection:
+                self.send_header("Connection", "close")
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(answer.body)
@@ -211,10 +334,13 @@ def serve(spec: StoreSpec, settings: Settings) -> int:
         raise InputError(f"--port {settings.port}: expected 0 to 65535 (0: a free port)")
     if settings.timeout <= 0 or settings.max_rows < 1:
         raise InputError("--timeout must be above 0 and --max-rows at least 1")
+    if settings.client_timeout <= 0 or settings.max_connections < 1:
+        raise InputError("--client-timeout must be above 0 and --max-connections at least 1")
     if settings.allow_update and spec.kind == "sparql":
         raise InputError(f"--allow-update: {spec} is served read-only; send updates to that "
                          "server's own update endpoint")
     executor = Executor(spec, settings.timeout, max_children=max(4, 2 * (os.cpu_count() or 1)))
+    threading.stack_size(HANDLER_STACK)  # for the threads started from here on
     try:  # bind first: a port in use fails at once, before the graph is read
         server = Server(settings, executor)
     except OSError as e:

@@ -2,10 +2,12 @@
 in the negotiated format. kg/serve_exec.py calls `answer` in a child process per request, so
 nothing here needs to watch the clock.
 
-Checks, before anything runs: the text parses (rdflib's SPARQL 1.1 parser, whatever the store);
-no SERVICE outside the allow-list (a client must not make the server call any URL); no FROM,
-FROM NAMED, USING or LOAD (the dataset is the served graph, and rdflib would fetch those IRIs
-from the web).
+Checks, before anything runs: the text nests no deeper than kg/query_shape.py allows (rdflib
+recurses per level); it parses (rdflib's SPARQL 1.1 parser, whatever the store); every prefix
+is declared; no SERVICE outside the allow-list (a client must not make the server call any
+URL); no FROM, FROM NAMED, USING or LOAD (the dataset is the served graph, and rdflib would
+fetch those IRIs from the web). IRIs are compared as rdflib resolves them (prefixed names,
+BASE), so `SERVICE e:s` is the same as `SERVICE <http://x/s>`.
 """
 
 from __future__ import annotations
@@ -18,15 +20,17 @@ from typing import Any, Literal
 import rdflib.plugins.sparql
 from pyparsing import ParseException
 from rdflib import Dataset, Graph, URIRef
-from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.algebra import translatePrologue, translateQuery
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.plugins.sparql.sparql import Prologue
 from rdflib.query import Result
 
 from extract.reader import InputError
 
 from .negotiate import GRAPHS, RESULTS, Format, choose
 from .query import as_tsv
+from .query_shape import shape_problem
 from .stores import GraphStore, MemoryStore, OxigraphStore
 
 # Belt and braces beside the FROM/USING check: rdflib would otherwise fetch those IRIs.
@@ -76,11 +80,22 @@ def answer(store: GraphStore, req: Request) -> Answer:
         return text_answer(e.status, str(e))
     except InputError as e:
         return text_answer(400, str(e))
+    except RecursionError:  # past kg/query_shape.py's limits, e.g. a long flat triple block
+        return text_answer(400, "the query is too large for the SPARQL engine: rdflib recurses "
+                                "once per nested or chained part (group, OPTIONAL, UNION, triple "
+                                "pattern); split it")
     except Exception as e:  # an engine's own failure: one line for the client, no traceback
         return text_answer(500, f"the query failed: {type(e).__name__}: {_first_line(e)}")
 
 
+def _refuse_deep(text: str) -> None:
+    problem = shape_problem(text)
+    if problem:
+        raise Refused(400, problem)
+
+
 def _query(store: GraphStore, req: Request) -> Answer:
+    _refuse_deep(req.text)
     try:
         parsed = parseQuery(req.text)
     except ParseException as e:
@@ -130,6 +145,7 @@ def _serialize(result: Result, fmt: Format, max_rows: int) -> Answer:
 
 
 def _update(store: GraphStore, req: Request) -> Answer:
+    _refuse_deep(req.text)
     try:
         parsed = parseUpdate(req.text)
     except ParseException as e:
@@ -172,34 +188,82 @@ def _quads(ds: Dataset) -> set[Quad]:
 
 
 def check(parsed: Any, allow_service: frozenset[str]) -> None:
-    """Refuse what would make the server reach beyond the served graph."""
-    for node in _walk(parsed):
-        if node.name == "ServiceGraphPattern":
-            iri = node.get("term")
-            if str(iri) not in allow_service or not isinstance(iri, URIRef):
-                allowed = ", ".join(sorted(allow_service)) or "none"
-                raise Refused(403, f"SERVICE {_show(iri)}: this endpoint calls only the "
-                                   f"services given with --allow-service (allowed: {allowed})")
-        elif node.name in ("DatasetClause", "UsingClause"):
-            clause = "FROM" if node.name == "DatasetClause" else "USING"
-            raise Refused(400, f"{clause} {_show(node.get('default') or node.get('named'))}: "
-                               "not supported; the default graph is the union of the named "
-                               "graphs (use GRAPH <…> { … } for one of them)")
-        elif node.name == "Load":
-            raise Refused(403, f"LOAD {_show(node.get('iri'))}: this endpoint fetches no URLs")
+    """Refuse what would make the server reach beyond the served graph, and undeclared
+    prefixes (rdflib would fail on them only later, as if the engine had failed)."""
+    for prologue, part in _with_prologues(parsed):
+        for node in _walk(part):
+            _check_node(node, prologue, allow_service)
 
 
-def _walk(node: Any) -> Iterator[CompValue]:
-    if isinstance(node, CompValue):
-        yield node
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, list | tuple) or type(node).__name__ == "ParseResults":
-        for item in node:
-            yield from _walk(item)
+def _check_node(node: CompValue, prologue: Prologue, allow_service: frozenset[str]) -> None:
+    # Attributes, not CompValue.get: get(key) of a missing key returns the key's own name.
+    if node.name == "pname" and _resolve(node, prologue) is None:
+        prefix = node.prefix or ""
+        raise Refused(400, f"{_show(node, prologue)}: the prefix {prefix}: is not declared "
+                           f"(add PREFIX {prefix}: <…>)")
+    if node.name == "ServiceGraphPattern":
+        term = node.term
+        iri = _resolve(term, prologue)
+        if not isinstance(iri, URIRef) or str(iri) not in allow_service:
+            allowed = ", ".join(sorted(allow_service)) or "none"
+            raise Refused(403, f"SERVICE {_show(term, prologue)}: this endpoint calls only the "
+                               f"services given with --allow-service (allowed: {allowed})")
+    elif node.name in ("DatasetClause", "UsingClause"):
+        clause = "FROM" if node.name == "DatasetClause" else "USING"
+        named = node.named is not None
+        term = node.named if named else node.default
+        raise Refused(400, f"{clause}{' NAMED' if named else ''} {_show(term, prologue)}: not "
+                           "supported; the default graph is the union of the named graphs (use "
+                           "GRAPH <…> { … } for one of them)")
+    elif node.name == "Load":
+        raise Refused(403, f"LOAD {_show(node.iri, prologue)}: this endpoint fetches no "
+                           "URLs")
 
 
-def _show(term: Any) -> str:
+def _with_prologues(parsed: Any) -> Iterator[tuple[Prologue, Any]]:
+    """(the prologue in force, the part it applies to): a query has one; each operation of an
+    update has its own, which adds to the ones before it (as rdflib's translateUpdate reads it)."""
+    if isinstance(parsed, CompValue) and parsed.name == "Update":
+        prologue = None
+        for declarations, request in zip(parsed.prologue or [], parsed.request or [],
+                                         strict=False):
+            prologue = translatePrologue(declarations, None, prologue=prologue)
+            yield prologue, request
+    else:
+        yield translatePrologue(parsed[0], None), parsed[1]
+
+
+def _resolve(term: Any, prologue: Prologue) -> Any:
+    """The IRI rdflib will use for a prefixed name (None if its prefix is not declared) or a
+    relative IRI; any other term as it is."""
+    if isinstance(term, CompValue) and term.name == "pname":
+        namespace = prologue.namespace_manager.store.namespace(term.prefix or "")
+        return None if namespace is None else URIRef(namespace + (term.localname or ""))
+    if isinstance(term, URIRef):
+        return prologue.absolutize(term)
+    return term
+
+
+def _walk(tree: Any) -> Iterator[CompValue]:
+    """Every CompValue of a parse tree, without recursion (the tree may be deep)."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, CompValue):
+            yield node
+            stack.extend(reversed(list(node.values())))  # reversed: met in the text's order
+        elif isinstance(node, list | tuple) or type(node).__name__ == "ParseResults":
+            stack.extend(reversed(list(node)))
+
+
+def _show(term: Any, prologue: Prologue | None = None) -> str:
+    """A term as the client wrote it; a prefixed name with the IRI it stands for."""
+    if isinstance(term, CompValue) and term.name == "pname":
+        written = f"{term.prefix or ''}:{term.localname or ''}"
+        iri = _resolve(term, prologue) if prologue else None
+        return f"{written} (<{iri}>)" if iri is not None else written
+    if isinstance(term, CompValue):  # never call CompValue.n3: its attributes default to None
+        return term.name
     return term.n3() if hasattr(term, "n3") else str(term)
 
 

@@ -36,6 +36,10 @@ from .serve_answer import Answer, Request, answer, text_answer
 from .stores import GraphStore, MemoryStore, StoreError, StoreSpec, open_store
 
 BACKSTOP = 5.0  # a child outliving its deadline by this much kills itself (SIGALRM)
+# rdflib's parser and engine recurse per nested or chained part: at Python's default 1,000 a
+# block of about 80 triple patterns or 38 nested groups fails. The child raises it (its stack
+# is its handler thread's, sized in serve.py); kg/query_shape.py keeps texts well inside it.
+CHILD_RECURSION_LIMIT = 10_000
 
 
 class Executor:
@@ -126,6 +130,7 @@ class Executor:
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             signal.alarm(int(self.timeout + BACKSTOP))  # dies even if the server is gone
+            sys.setrecursionlimit(CHILD_RECURSION_LIMIT)
             # Only the pipe stays open: the listening socket, the clients' connections and
             # other children's pipes are the server's business.
             os.closerange(3, fd)
