@@ -317,7 +317,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         raise InputError("kg load needs --store oxigraph:PATH or --store sparql:URL")
     spec = parse_spec(args.store, args.graph)
     loaded = load(spec, args.graph, graph_store=args.graph_store, update=args.update,
-                  timeout=args.timeout)
+                  timeout=args.timeout, wait=_wait(args))
     for g in loaded:
         print(f"  {g.graph}  {g.triples} triples")
     print(f"loaded {sum(g.triples for g in loaded)} triples in {len(loaded)} named graphs "
@@ -356,7 +356,7 @@ def cmd_link(args: argparse.Namespace) -> int:
               "written")
         return EXIT_OK
     replace_graph(spec, found.iri, found.graph, graph_store=args.graph_store, update=args.update,
-                  timeout=args.timeout)
+                  timeout=args.timeout, wait=_wait(args))
     if args.out:
         _write_atomic(args.out, found.graph.serialize(format="turtle"))
     below = sum(m.confidence < Decimal(str(args.below)) for m in found.matches)
@@ -376,7 +376,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .stores import parse_spec
 
     settings = Settings(args.host, args.port, args.timeout, args.max_rows, args.allow_update,
-                        frozenset(args.allow_service), args.client_timeout, args.max_connections)
+                        frozenset(args.allow_service), args.client_timeout, args.max_connections,
+                        _wait(args))
     return serve(parse_spec(args.store, args.graph), settings)
 
 
@@ -386,7 +387,13 @@ def _store(args: argparse.Namespace):
     from .stores import DEFAULT_MAX_ANSWER, open_store, parse_spec
 
     limit = max_answer_bytes(args.max_answer_mb) if "max_answer_mb" in args else DEFAULT_MAX_ANSWER
-    return open_store(parse_spec(args.store, args.graph), args.timeout, limit)
+    return open_store(parse_spec(args.store, args.graph), args.timeout, limit, wait=_wait(args))
+
+
+def _wait(args: argparse.Namespace) -> float:
+    if args.wait < 0:
+        raise InputError(f"--wait {args.wait:g}: expected 0 or more seconds")
+    return args.wait
 
 
 def _dataset(args: argparse.Namespace):
@@ -438,6 +445,10 @@ def _add_store_args(p: argparse.ArgumentParser,
                    help="where the graph is: memory (the --graph file, default), oxigraph:PATH "
                         "or sparql:URL; default $KG_STORE")
     p.add_argument("--timeout", type=float, default=timeout, help=timeout_help)
+    p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                   help="oxigraph: wait up to this long for a store another kg process is "
+                        "using (being written; to write: being read) instead of stopping at "
+                        "once (default 0)")
 
 
 def parser() -> argparse.ArgumentParser:

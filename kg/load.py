@@ -1,11 +1,12 @@
 """`kg load`: put a built graph into a store, named graph by named graph.
 
 Loading replaces each named graph the file holds and leaves the store's other graphs alone, so
-loading the same build twice gives the same store (blank nodes are not duplicated). A failed
-load leaves the earlier graphs in place: an Oxigraph store is filled from a TriG or N-Quads file
-in one transaction (above 256 MB by Oxigraph's bulk loader, which is not atomic); a server gets
-one Graph Store Protocol PUT per graph, or SPARQL Update requests (DROP, then INSERT DATA in
-chunks that keep blank nodes together).
+loading the same build twice gives the same store (blank nodes are not duplicated). An Oxigraph
+store is written all or nothing, whatever moment the load fails or is killed: on a copy that
+then takes the store's place (kg/store_swap.py), under the store's exclusive lock, so that no
+kg process reads it meanwhile (kg/store_lock.py). A server gets one Graph Store Protocol PUT per
+graph, or SPARQL Update requests (DROP, then INSERT DATA in chunks that keep blank nodes
+together): a failure leaves the earlier graphs in place.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import os
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.error import HTTPError, URLError
@@ -23,6 +25,8 @@ from extract.reader import InputError
 
 from .atomic import write_atomic
 from .store import FORMATS, load_dataset
+from .store_lock import lock_store
+from .store_swap import rewrite
 from .stores import DEFAULT_TIMEOUT, PASSWORD_ENV, USER_ENV, StoreError, StoreSpec
 
 
@@ -33,12 +37,13 @@ class Loaded:
 
 
 def load(spec: StoreSpec, graph_file: Path, *, graph_store: str | None = None,
-         update: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> list[Loaded]:
+         update: str | None = None, timeout: float = DEFAULT_TIMEOUT,
+         wait: float = 0.0) -> list[Loaded]:
     if spec.kind == "memory":
         raise InputError("the memory store reads the graph file itself: nothing to load "
                          "(use --store oxigraph:PATH or --store sparql:URL)")
     if spec.kind == "oxigraph" and graph_file.suffix in _OXIGRAPH_FORMATS:
-        return _load_oxigraph_file(Path(spec.location), graph_file)
+        return _load_oxigraph_file(Path(spec.location), graph_file, wait)
     ds = load_dataset(graph_file)
     graphs = [(g.identifier, g) for g in ds.graphs() if len(g)]
     unnamed = [name for name, _ in graphs if not isinstance(name, URIRef)]
@@ -46,20 +51,22 @@ def load(spec: StoreSpec, graph_file: Path, *, graph_store: str | None = None,
         raise InputError(f"{graph_file}: holds triples outside named graphs; kg load keeps "
                          "named graphs only")
     if spec.kind == "oxigraph":
-        return _load_oxigraph(Path(spec.location), graphs)
+        return _load_oxigraph(Path(spec.location), graphs, wait)
     target = _endpoints(spec.location, graph_store, update)
     return [_send_graph(target, name, g, timeout) for name, g in graphs]
 
 
 def replace_graph(spec: StoreSpec, name: URIRef, g: Graph, *, graph_store: str | None = None,
-                  update: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> Loaded:
+                  update: str | None = None, timeout: float = DEFAULT_TIMEOUT,
+                  wait: float = 0.0) -> Loaded:
     """Put one named graph into a store in place of the graph of that name, the store's other
     graphs unchanged. The memory store is its graph file: rewritten whole (temp file, then
     rename), in its own format."""
     if spec.kind == "memory":
         return _rewrite_file(Path(spec.location), name, g)
     if spec.kind == "oxigraph":
-        return _load_oxigraph(Path(spec.location), [(name, g)])[0]
+        return _load_oxigraph(Path(spec.location), [(name, g)], wait,
+                              "write the link graph into it")[0]
     return _send_graph(_endpoints(spec.location, graph_store, update), name, g, timeout)
 
 
@@ -79,13 +86,13 @@ def _rewrite_file(path: Path, name: URIRef, g: Graph) -> Loaded:
 
 
 _OXIGRAPH_FORMATS = {".trig": "TRIG", ".nq": "N_QUADS"}
-BULK_BYTES = 256 * 2**20  # above this, Oxigraph's bulk loader: fast and lean, but not atomic
 
 
-def _load_oxigraph_file(path: Path, graph_file: Path) -> list[Loaded]:
+def _load_oxigraph_file(path: Path, graph_file: Path, wait: float) -> list[Loaded]:
     """TriG or N-Quads straight into Oxigraph, without rdflib: a graph of tens of millions of
     quads loads in minutes and in little memory (docs/stores-bench.md). The file is read twice:
-    once for the names of its graphs, which are cleared, then to load it."""
+    once for the names of its graphs (and its errors, before the store is touched), then by the
+    bulk loader, into a copy of the store that replaces it whole (kg/store_swap.py)."""
     import pyoxigraph as ox
 
     if not graph_file.is_file():
@@ -100,46 +107,42 @@ def _load_oxigraph_file(path: Path, graph_file: Path) -> list[Loaded]:
             counts[quad.graph_name] = counts.get(quad.graph_name, 0) + 1
     except SyntaxError as e:
         raise InputError(f"{graph_file}: cannot parse: {str(e).splitlines()[0]}") from None
-    store = _writable_oxigraph(path)
-    try:
+
+    def fill(store: ox.Store) -> None:
         for name in counts:
             store.clear_graph(name)
-        if graph_file.stat().st_size > BULK_BYTES:
-            store.bulk_load(path=graph_file, format=fmt)
-        else:
-            store.load(path=graph_file, format=fmt)  # one transaction
-        store.flush()
-    finally:
-        del store
+        # Not atomic, and need not be: a copy killed half-way is never put in place.
+        store.bulk_load(path=graph_file, format=fmt)
+
+    _rewrite_oxigraph(path, fill, [name.value for name in counts], wait, "load into it")
     return [Loaded(name.value, n) for name, n in counts.items()]
 
 
-def _writable_oxigraph(path: Path):
+def _load_oxigraph(path: Path, graphs: list[tuple[URIRef, Graph]], wait: float,
+                   purpose: str = "load into it") -> list[Loaded]:
     import pyoxigraph as ox
 
-    try:
-        return ox.Store(str(path))
-    except OSError as e:
-        raise StoreError(f"oxigraph:{path}: cannot open for writing (is a server or another "
-                         f"kg command using it?): {str(e).splitlines()[0]}") from None
-
-
-def _load_oxigraph(path: Path, graphs: list[tuple[URIRef, Graph]]) -> list[Loaded]:
-    import pyoxigraph as ox
-
-    store = _writable_oxigraph(path)
-    out = []
-    try:
+    def fill(store: ox.Store) -> None:
         for name, g in graphs:
-            data = g.serialize(format="nt", encoding="utf-8")
             node = ox.NamedNode(str(name))
             store.clear_graph(node)
-            store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=node)
-            out.append(Loaded(str(name), len(g)))
-        store.flush()
+            store.load(g.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES,
+                       to_graph=node)
+
+    _rewrite_oxigraph(path, fill, [str(name) for name, _ in graphs], wait, purpose)
+    return [Loaded(str(name), len(g)) for name, g in graphs]
+
+
+def _rewrite_oxigraph(path: Path, fill: Callable[..., None], graphs: list[str], wait: float,
+                      purpose: str) -> None:
+    """Under the store's exclusive lock: no kg process reads it meanwhile, and the copy that
+    replaces it holds either all of `fill` (which replaces `graphs`) or none of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = lock_store(path, exclusive=True, wait=wait, purpose=purpose)
+    try:
+        rewrite(path, fill, graphs)
     finally:
-        del store
-    return out
+        lock.release()
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,6 +56,7 @@ class Settings:
     allow_service: frozenset[str] = frozenset()
     client_timeout: float = 10.0  # seconds to send each request; idle connections close after
     max_connections: int = 64  # connections with a thread
+    wait: float = 0.0  # seconds to wait for an Oxigraph store another process is using
 
 
 class Server(ThreadingHTTPServer):
@@ -339,7 +340,8 @@ def serve(spec: StoreSpec, settings: Settings) -> int:
     if settings.allow_update and spec.kind == "sparql":
         raise InputError(f"--allow-update: {spec} is served read-only; send updates to that "
                          "server's own update endpoint")
-    executor = Executor(spec, settings.timeout, max_children=max(4, 2 * (os.cpu_count() or 1)))
+    executor = Executor(spec, settings.timeout, max_children=max(4, 2 * (os.cpu_count() or 1)),
+                        writes=settings.allow_update, wait=settings.wait)
     threading.stack_size(HANDLER_STACK)  # for the threads started from here on
     try:  # bind first: a port in use fails at once, before the graph is read
         server = Server(settings, executor)

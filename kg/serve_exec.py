@@ -14,7 +14,10 @@ server thread may hold (the child writes only to its pipe, its stdout/stderr are
 Oxigraph (RocksDB) is never opened in the server process: each child opens the store read-only
 itself (~20 ms), so no RocksDB thread or lock is ever copied across a fork. Updates to it open
 the store read-write in their child, while no query child holds it open (Oxigraph forbids
-read-only handles while another process writes).
+read-only handles while another process writes). The server process holds the store's lock
+(kg/store_lock.py) from start to exit, shared, or exclusive with --allow-update, so no other kg
+process writes the store while it serves it (nor reads it while it may write); the children
+inherit it.
 """
 
 from __future__ import annotations
@@ -32,7 +35,9 @@ from pathlib import Path
 
 from extract.reader import InputError
 
+from . import store_swap
 from .serve_answer import Answer, Request, answer, text_answer
+from .store_lock import StoreLock, lock_store
 from .stores import GraphStore, MemoryStore, StoreError, StoreSpec, open_store
 
 BACKSTOP = 5.0  # a child outliving its deadline by this much kills itself (SIGALRM)
@@ -43,23 +48,25 @@ CHILD_RECURSION_LIMIT = 10_000
 
 
 class Executor:
-    def __init__(self, spec: StoreSpec, timeout: float, max_children: int) -> None:
+    def __init__(self, spec: StoreSpec, timeout: float, max_children: int, *,
+                 writes: bool = False, wait: float = 0.0) -> None:
         self.spec = spec
         self.timeout = timeout
+        self.writes = writes  # the store may be written (kg serve --allow-update)
+        self.wait = wait  # seconds to wait for the store's lock
         self.store: GraphStore | None = None  # held by the server process; None for oxigraph
         self._fork_lock = threading.Lock()  # forks one at a time, never mid-update
         self._update_lock = threading.Lock()  # updates one at a time, in arrival order
         self._rw = _ReadWriteLock()  # oxigraph: query children (shared) vs the writer
         self._slots = threading.BoundedSemaphore(max_children)
         self._children: set[int] = set()
+        self._lock: StoreLock | None = None
 
     def load(self) -> None:
         """Read the graph once, in the server process (memory), or check that the store opens
         (oxigraph, in a child; sparql, with one request that also finds its default graph)."""
         if self.spec.kind == "oxigraph":
-            if not Path(self.spec.location).is_dir():
-                raise StoreError(f"{self.spec}: no Oxigraph store here (fill one with "
-                                 f"`kg load --store {self.spec}`)")
+            self._hold_oxigraph()
             probe = self.run(Request("query", "ASK { ?s ?p ?o }"))
             if probe.status != 200:
                 raise StoreError(probe.body.decode().strip())
@@ -73,6 +80,15 @@ class Executor:
         else:
             self.store.default_graphs()
         gc.freeze()  # keep the collector off the shared pages (copy-on-write stays cheap)
+
+    def _hold_oxigraph(self) -> None:
+        path = Path(self.spec.location)
+        if not store_swap.exists(path):
+            raise StoreError(f"{self.spec}: no Oxigraph store here (fill one with "
+                             f"`kg load --store {self.spec}`)")
+        self._lock = lock_store(path, exclusive=self.writes, wait=self.wait,
+                                purpose="serve it with updates" if self.writes else "serve it")
+        store_swap.recover(path)
 
     def run(self, req: Request) -> Answer:
         if not self._slots.acquire(timeout=self.timeout):
@@ -131,14 +147,14 @@ class Executor:
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             signal.alarm(int(self.timeout + BACKSTOP))  # dies even if the server is gone
             sys.setrecursionlimit(CHILD_RECURSION_LIMIT)
-            # Only the pipe stays open: the listening socket, the clients' connections and
-            # other children's pipes are the server's business.
-            os.closerange(3, fd)
-            os.closerange(fd + 1, os.sysconf("SC_OPEN_MAX"))
+            # Only the pipe and the store's lock stay open: the listening socket, the clients'
+            # connections and other children's pipes are the server's business. The lock
+            # stays held while a child reads, even if the server dies before it.
+            _close_all_but({fd} | ({self._lock.fileno()} if self._lock else set()))
             sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (the child exits)
             gc.disable()  # short-lived: touching every object would copy the shared pages
             try:
-                result = answer(self.store or open_store(self.spec), req)
+                result = answer(self.store or open_store(self.spec, lock=False), req)
             except InputError as e:  # the store cannot be opened (moved, locked by a writer)
                 result = text_answer(503, str(e))
             payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
@@ -153,6 +169,14 @@ class Executor:
     def stop_children(self) -> None:
         for pid in list(self._children):
             _kill(pid)
+
+
+def _close_all_but(keep: set[int]) -> None:
+    start = 3  # standard input, output and error are replaced, not closed
+    for fd in sorted(keep):
+        os.closerange(start, fd)
+        start = fd + 1
+    os.closerange(start, os.sysconf("SC_OPEN_MAX"))
 
 
 def _read_until(fd: int, deadline: float) -> bytes | None:

@@ -29,11 +29,12 @@ from rdflib.term import Node
 
 from extract.reader import InputError
 
-from . import bounded
+from . import bounded, store_swap
 from .bounded import MB, Deadline, Limits
 from .iris import id_base
 from .query import prepare, prepare_inline
 from .relay import ServiceRelay
+from .store_lock import lock_store
 
 KINDS = ("memory", "oxigraph", "sparql")
 DEFAULT_TIMEOUT = 60.0  # seconds for any remote call; one deadline for a query with SERVICE
@@ -70,11 +71,14 @@ def parse_spec(text: str | None, graph: Path) -> StoreSpec:
 
 
 def open_store(spec: StoreSpec, timeout: float = DEFAULT_TIMEOUT,
-               max_answer: int = DEFAULT_MAX_ANSWER) -> GraphStore:
+               max_answer: int = DEFAULT_MAX_ANSWER, *, wait: float = 0.0,
+               lock: bool = True) -> GraphStore:
+    """`wait`: seconds an Oxigraph store being written may keep this reader waiting.
+    `lock=False` only where the caller holds the store's lock already (kg serve's children)."""
     if spec.kind == "memory":
         store: GraphStore = MemoryStore(spec, timeout)
     elif spec.kind == "oxigraph":
-        store = OxigraphStore(spec, timeout)
+        store = OxigraphStore(spec, timeout, wait=wait, lock=lock)
     else:
         store = SparqlStore(spec, timeout)
     store.max_answer = max_answer
@@ -125,24 +129,32 @@ class MemoryStore(GraphStore):
 
 
 class OxigraphStore(GraphStore):
-    def __init__(self, spec: StoreSpec, timeout: float = DEFAULT_TIMEOUT) -> None:
-        import pyoxigraph
+    """Opened read-only, under the store's shared lock (kg/store_lock.py): other kg processes
+    may read it at the same time, none may write it."""
 
+    def __init__(self, spec: StoreSpec, timeout: float = DEFAULT_TIMEOUT, *, wait: float = 0.0,
+                 lock: bool = True) -> None:
         self.spec = spec
         self.timeout = timeout
         path = Path(spec.location)
-        if not path.is_dir():
+        if not store_swap.exists(path):
             raise StoreError(f"{spec}: no Oxigraph store here (fill one with "
                              f"`kg load --store {spec}`)")
-        try:  # read-only: other processes may read the same store at the same time
-            self.inner = pyoxigraph.Store.read_only(str(path))
-        except OSError as e:
-            raise StoreError(f"{spec}: cannot open the Oxigraph store: {_first_line(e)}") from None
+        self._lock = (lock_store(path, exclusive=False, wait=wait, purpose="read it")
+                      if lock else None)
+        try:
+            store_swap.recover(path)
+            self.inner = _open_read_only(spec)
+        except BaseException:
+            self._release()
+            raise
         self._ds: Dataset | None = None
 
     def dataset(self) -> Dataset:
         if self._ds is None:
-            self._ds = _InlineBindings(store=_oxigraph_adapter(self.inner))
+            adapter = _oxigraph_adapter(self.inner)
+            adapter.kg_lock = self._lock  # held while anything can still reach the store
+            self._ds = _InlineBindings(store=adapter)
             self._ds.default_union = True
         return self._ds
 
@@ -159,6 +171,20 @@ class OxigraphStore(GraphStore):
     def close(self) -> None:
         self._ds = None
         del self.inner
+        self._release()
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+
+
+def _open_read_only(spec: StoreSpec):
+    import pyoxigraph
+
+    try:  # read-only: other processes may read the same store at the same time
+        return pyoxigraph.Store.read_only(spec.location)
+    except OSError as e:
+        raise StoreError(f"{spec}: cannot open the Oxigraph store: {_first_line(e)}") from None
 
 
 class SparqlStore(GraphStore):

@@ -29,7 +29,7 @@ from kg.stores import StoreSpec, open_store
 ROOT = Path(__file__).resolve().parents[2]
 COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 OLD_COPIES, NEW_COPIES = 2, 3  # bench/synth.py copies of the article: the store, then the load
-CPU_FRACTIONS = (0.1, 0.25, 0.4, 0.55, 0.7, 0.85)  # kill points, of a whole load's CPU time
+CPU_FRACTIONS = (0.15, 0.35, 0.55, 0.75, 0.9)  # kill points, of a whole load's CPU time
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -47,7 +47,7 @@ def graph_counts(store: Path) -> dict[str, int]:
 
 
 def staging(store: Path) -> Path:
-    return store.with_name(store.name + ".staging")
+    return store.with_name(store.name + ".kg-staging")
 
 
 @pytest.fixture(scope="module")
@@ -64,30 +64,56 @@ def graphs(article_graph, tmp_path_factory) -> dict[int, Path]:
     return out
 
 
-@pytest.fixture(scope="module")
-def template(kg_command, graphs, tmp_path_factory) -> Path:
-    """A store filled by `kg load` with the smaller graph; each test works on a copy."""
-    store = tmp_path_factory.mktemp("template") / "store"
-    done = kg(kg_command, "load", "--graph", str(graphs[OLD_COPIES]), "--store",
-              f"oxigraph:{store}")
-    assert done.returncode == 0, done.stderr
-    return store
+KEPT = "urn:x:graph/kept"  # a graph the loaded file does not name: the load must keep it
 
 
 @pytest.fixture(scope="module")
-def expected(kg_command, graphs, template, tmp_path_factory) -> dict:
-    """The old graphs, the new ones (after a whole load of the bigger graph over the store), and
-    the CPU time that whole load took, which places the kill points."""
-    store = copy_store(template, tmp_path_factory.mktemp("whole") / "store")
-    process = subprocess.Popen([*kg_command, "load", "--graph", str(graphs[NEW_COPIES]),
-                                "--store", f"oxigraph:{store}"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    assert process.returncode == 0, process.stderr.read()
-    old, new = graph_counts(template), graph_counts(store)
-    assert old != new and sum(new.values()) > sum(old.values())
-    return {"old": old, "new": new, "cpu": usage.ru_utime + usage.ru_stime}
+def templates(kg_command, graphs, tmp_path_factory) -> dict[str, Path]:
+    """Stores filled by `kg load` with the smaller graph, one of them with one more graph that
+    the bigger file does not name; each test works on a copy. A load over the first starts its
+    copy from a checkpoint of the store; over the second, which it replaces whole, from empty."""
+    folder = tmp_path_factory.mktemp("templates")
+    kept = folder / "kept.nq"
+    kept.write_text("".join(f'<urn:x:s{i}> <urn:x:p> "{i}" <{KEPT}> .\n' for i in range(500)),
+                    encoding="utf-8")
+    out = {}
+    for case, files in (("keeps-a-graph", [graphs[OLD_COPIES], kept]),
+                        ("replaces-all", [graphs[OLD_COPIES]])):
+        out[case] = folder / case / "store"
+        for file in files:
+            done = kg(kg_command, "load", "--graph", str(file), "--store", f"oxigraph:{out[case]}")
+            assert done.returncode == 0, done.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def template(templates) -> Path:
+    return templates["keeps-a-graph"]
+
+
+@pytest.fixture(scope="module")
+def outcomes(kg_command, graphs, templates, tmp_path_factory) -> dict[str, dict]:
+    """Per template: the old graphs, the new ones (after a whole load of the bigger graph over
+    the store), and the CPU time that whole load took, which places the kill points."""
+    out = {}
+    for case, template in templates.items():
+        store = copy_store(template, tmp_path_factory.mktemp("whole") / "store")
+        process = subprocess.Popen([*kg_command, "load", "--graph", str(graphs[NEW_COPIES]),
+                                    "--store", f"oxigraph:{store}"],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        assert process.returncode == 0, process.stderr.read()
+        old, new = graph_counts(template), graph_counts(store)
+        assert old != new and sum(new.values()) > sum(old.values())
+        assert (KEPT in old) == (KEPT in new) == (case == "keeps-a-graph")
+        out[case] = {"old": old, "new": new, "cpu": usage.ru_utime + usage.ru_stime}
+    return out
+
+
+@pytest.fixture(scope="module")
+def expected(outcomes) -> dict:
+    return outcomes["keeps-a-graph"]
 
 
 def copy_store(template: Path, store: Path) -> Path:
@@ -126,20 +152,22 @@ def start_load(kg_command, graph: Path, store: Path, *extra: str) -> subprocess.
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 
-def test_a_killed_load_leaves_the_old_graphs_or_the_new_ones(kg_command, graphs, template,
-                                                             expected, tmp_path):
-    outcomes = []
+@pytest.mark.parametrize("case", ["keeps-a-graph", "replaces-all"])
+def test_a_killed_load_leaves_the_old_graphs_or_the_new_ones(case, kg_command, graphs, templates,
+                                                             outcomes, tmp_path):
+    expected = outcomes[case]
+    results = []
     for i, fraction in enumerate(CPU_FRACTIONS):
-        store = copy_store(template, tmp_path / f"store-{i}")
+        store = copy_store(templates[case], tmp_path / f"store-{i}")
         process = start_load(kg_command, graphs[NEW_COPIES], store)
         at = fraction * expected["cpu"]
         killed = kill_when(process, lambda p=process, at=at: (cpu_seconds(p.pid) or 0) >= at)
         counts = graph_counts(store)
         state = ("old" if counts == expected["old"] else "new" if counts == expected["new"]
                  else f"MIXED {sum(counts.values())} quads")
-        outcomes.append((f"{fraction:.0%} of {expected['cpu']:.1f} s CPU", killed, state))
-    assert all(state in ("old", "new") for _, _, state in outcomes), outcomes
-    assert sum(killed for _, killed, _ in outcomes) >= len(CPU_FRACTIONS) - 1, outcomes
+        results.append((f"{fraction:.0%} of {expected['cpu']:.1f} s CPU", killed, state))
+    assert all(state in ("old", "new") for _, _, state in results), results
+    assert sum(killed for _, killed, _ in results) >= len(CPU_FRACTIONS) - 1, results
 
 
 def test_a_load_killed_in_its_copy_or_after_the_swap(kg_command, graphs, template, expected,
@@ -172,15 +200,35 @@ def _inode(path: Path) -> int | None:
         return None
 
 
+def test_a_load_keeps_the_default_graph_and_the_graphs_it_does_not_name(kg_command, graphs,
+                                                                        templates, tmp_path):
+    """A load that names every named graph of the store starts its copy empty, unless the
+    store's default graph holds something (an update through kg serve --allow-update can put
+    triples there)."""
+    import pyoxigraph as ox
+
+    store = copy_store(templates["replaces-all"], tmp_path / "store")
+    triple = ox.Quad(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), ox.Literal("default"))
+    writable = ox.Store(str(store))
+    writable.add(triple)
+    writable.flush()
+    del writable
+    done = kg(kg_command, "load", "--graph", str(graphs[NEW_COPIES]), "--store",
+              f"oxigraph:{store}")
+    assert done.returncode == 0, done.stderr
+    assert list(ox.Store.read_only(str(store)).quads_for_pattern(
+        None, None, None, ox.DefaultGraph())) == [triple]
+
+
 def test_a_swap_cut_between_its_two_renames_is_undone_by_the_next_opener(template, expected,
                                                                         tmp_path):
     """Where the folders cannot be exchanged in one call, the swap is two renames: the store
-    goes to PATH.old, the copy to PATH. Killed in between, PATH is missing; whoever opens the
+    goes to PATH.kg-old, the copy to PATH. Killed in between, PATH is missing; whoever opens the
     store next puts the old one back."""
     store = copy_store(template, tmp_path / "store")
-    store.rename(store.with_name("store.old"))
+    store.rename(store.with_name("store.kg-old"))
     assert graph_counts(store) == expected["old"]
-    assert store.is_dir() and not store.with_name("store.old").exists()
+    assert store.is_dir() and not store.with_name("store.kg-old").exists()
 
 
 def test_a_load_is_refused_while_kg_serve_reads_the_store(kg_command, graphs, template,
@@ -200,7 +248,7 @@ def test_a_load_is_refused_while_kg_serve_reads_the_store(kg_command, graphs, te
 
         done = kg(kg_command, "load", "--graph", str(graphs[NEW_COPIES]), "--store",
                   f"oxigraph:{store}", "--wait", "0.5")
-        assert done.returncode == 2 and "after 0.5 s" in done.stderr, done.stderr
+        assert done.returncode == 2 and "after waiting 0.5 s" in done.stderr, done.stderr
         assert served_counts(server) == expected["old"]
     finally:
         server.stop()
@@ -213,7 +261,7 @@ def test_a_waiting_load_runs_once_the_server_stops(kg_command, graphs, template,
     server = start_kg_serve(kg_command, ["--store", f"oxigraph:{store}"], tmp_path / "serve.txt")
     try:
         process = start_load(kg_command, graphs[NEW_COPIES], store, "--wait", "300")
-        lock = store.with_name("store.lock")
+        lock = store.with_name("store.kg-lock")
         assert poll(lambda: process.poll() is not None or holds_open(process.pid, lock))
         assert process.poll() is None, process.stderr.read()  # waiting, not refused
         assert served_counts(server) == expected["old"]
