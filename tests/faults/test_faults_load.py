@@ -80,6 +80,7 @@ def templates(kg_command, graphs, tmp_path_factory) -> dict[str, Path]:
     for case, files in (("keeps-a-graph", [graphs[OLD_COPIES], kept]),
                         ("replaces-all", [graphs[OLD_COPIES]])):
         out[case] = folder / case / "store"
+        out[case].parent.mkdir()
         for file in files:
             done = kg(kg_command, "load", "--graph", str(file), "--store", f"oxigraph:{out[case]}")
             assert done.returncode == 0, done.stderr
