@@ -82,7 +82,7 @@ def _open(path: Path, store: Path) -> int:
     written."""
     try:
         return os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
-    except PermissionError:
+    except OSError:  # no write access, or a read-only file system
         pass
     try:
         return os.open(path, os.O_RDONLY)
