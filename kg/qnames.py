@@ -70,7 +70,9 @@ class FlatNamespaceManager(NamespaceManager):
 
 
 def use_flat_namespaces(graph: Graph) -> Graph:
-    """Gives `graph` (a Graph or Dataset) a FlatNamespaceManager. The prefixes bound so far live
-    in the graph's store, so the new manager has them all."""
+    """Gives `graph` (a Graph or Dataset) a FlatNamespaceManager with the prefixes it has. They
+    live in the graph's store, where its own manager binds rdflib's defaults (rdf, rdfs, xsd …)
+    when first asked for: it is asked here, before it is replaced."""
+    _ = graph.namespace_manager
     graph.namespace_manager = FlatNamespaceManager(graph, bind_namespaces="none")
     return graph
