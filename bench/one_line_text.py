@@ -65,8 +65,13 @@ def measure(name: str, text: str, extractor: Extractor) -> dict:
         started = time.perf_counter()
         result = build_sources([source], Path(out), extractor, timer)
         end = time.perf_counter()
+        graph_mb = (Path(out) / "graph.trig").stat().st_size / 1e6
+    doc = result.documents[0].doc
+    # the graph's size: a text without headings is one recommendation section (many actions)
     return {"text": name, "characters": len(text), "line_breaks": text.count("\n"),
-            "mentions": len(result.documents[0].mentions), "total_s": round(end - started, 2),
+            "mentions": len(result.documents[0].mentions),
+            "recommendations": result.report["recommendations_per_document"][doc],
+            "graph_mb": round(graph_mb, 1), "total_s": round(end - started, 2),
             **timer.durations(end)}
 
 
@@ -82,7 +87,7 @@ def main() -> None:
         print(json.dumps(row, ensure_ascii=False))
     lines, one = rows
     ratios = {k: round(one[k] / lines[k], 2) for k in lines
-              if isinstance(lines[k], float) and lines[k] > 0}
+              if isinstance(lines[k], int | float) and lines[k] > 0}
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"one-line / with-breaks": ratios, "peak_rss_mb": round(peak_mb)}))
 
