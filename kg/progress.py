@@ -16,8 +16,9 @@ _CLEAR = "\r\x1b[K"  # back to the line's start, erase it
 
 
 class Progress:
-    """`start` a build of N documents; `chars_done` as the extraction goes; `step` for the
-    steps after it; `close` erases the line."""
+    """`start` a build of N documents; `document_started` and `chars_done` as the extraction
+    goes; `step` for each step after it, per document or once; `close` erases the line. A new
+    step is drawn at once; within a step the line is redrawn at most every INTERVAL seconds."""
 
     def __init__(self, stream: TextIO | None = None, enabled: bool | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
@@ -27,24 +28,23 @@ class Progress:
         self.documents = self.characters = 0
         self.document = self.done = 0
         self.started = self.shown = 0.0
+        self.current = ""  # the step on the line
 
     def start(self, documents: int, characters: int) -> None:
         self.documents, self.characters = documents, characters
         self.started = self.clock()
-        self.shown = 0.0
-        self._show(self._extracting(), force=True)
 
     def document_started(self, number: int) -> None:
         self.document = number
-        self._show(self._extracting(), force=True)
+        self._show("extracting", self._extracting())
 
     def chars_done(self, n: int) -> None:
         self.done += n
-        self._show(self._extracting())
+        self._show("extracting", self._extracting())
 
     def step(self, what: str, number: int | None = None) -> None:
         of = f" (document {number} of {self.documents})" if number is not None else ""
-        self._show(f"kg build: {what}{of}", force=number is None)
+        self._show(what, f"kg build: {what}{of}")
 
     def close(self) -> None:
         if self.enabled:
@@ -58,13 +58,13 @@ class Progress:
                 f"{_mega(self.done)} of {_mega(self.characters)} characters, "
                 f"{_mega(rate)} characters/s")
 
-    def _show(self, line: str, force: bool = False) -> None:
+    def _show(self, step: str, line: str) -> None:
         if not self.enabled:
             return
         now = self.clock()
-        if not force and now - self.shown < INTERVAL:
+        if step == self.current and now - self.shown < INTERVAL:
             return
-        self.shown = now
+        self.current, self.shown = step, now
         self.stream.write(f"{_CLEAR}{line}")
         self.stream.flush()
 

@@ -329,3 +329,38 @@ def test_a_one_line_text_builds_with_progress_on_a_terminal(kg_command, tmp_path
     expected = extractor.extract("one-line", text).mentions
     assert [(r["start"], r["end"], r["iri"] is not None) for r in mention_rows(tmp_path / "out")
             ] == [(m.start, m.end, m.iri is not None) for m in expected]
+
+
+def test_progress_draws_each_new_step_at_once_and_a_running_one_at_most_twice_a_second():
+    import io
+
+    from kg.progress import INTERVAL, Progress
+
+    now = [100.0]
+    out = io.StringIO()
+    progress = Progress(out, enabled=True, clock=lambda: now[0])
+    progress.start(documents=2, characters=3_000_000)
+    progress.document_started(1)
+    for _ in range(10):  # ten chunks within one interval: no redraw
+        now[0] += INTERVAL / 20
+        progress.chars_done(100_000)
+    now[0] += INTERVAL
+    progress.chars_done(100_000)
+    progress.step("relations", 1)
+    progress.step("relations", 2)  # the same step within the interval: not drawn
+    progress.step("validating the graph against the shapes")
+    progress.close()
+    assert out.getvalue().split("\r\x1b[K") == [
+        "",
+        "kg build: extracting document 1 of 2, 0.00 M of 3.00 M characters, 0.00 M characters/s",
+        "kg build: extracting document 1 of 2, 1.10 M of 3.00 M characters, 1.47 M characters/s",
+        "kg build: relations (document 1 of 2)",
+        "kg build: validating the graph against the shapes",
+        ""]
+    silent = io.StringIO()
+    quiet = Progress(silent, enabled=False)
+    quiet.start(1, 10)
+    quiet.document_started(1)
+    quiet.step("writing the outputs")
+    quiet.close()
+    assert silent.getvalue() == ""
