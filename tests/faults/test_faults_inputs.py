@@ -141,6 +141,9 @@ def test_encodings_tell_right_from_mojibake_on_short_texts():
         assert decode_chinese(simplified[:n].encode("utf-8")).encoding == "utf-8"
     with pytest.raises(EncodingRefused, match="does not read as Chinese"):
         decode_chinese(KOREAN.encode("euc_kr"))
+    # four bytes that are 常场 in GBK and 都部 in Big5: both read as Chinese, neither is guessed
+    with pytest.raises(EncodingRefused, match="reads as Chinese in gb18030 and big5hkscs alike"):
+        decode_chinese("常场".encode("gbk"))
     with pytest.raises(EncodingRefused, match="UTF-16 and UTF-32 need a byte order mark"):
         decode_chinese(simplified.encode("utf-16-le"))
 
