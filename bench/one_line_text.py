@@ -70,7 +70,7 @@ def measure(name: str, text: str, extractor: Extractor) -> dict:
     # the graph's size: a text without headings is one recommendation section (many actions)
     return {"text": name, "characters": len(text), "line_breaks": text.count("\n"),
             "mentions": len(result.documents[0].mentions),
-            "recommendations": result.report["recommendations_per_document"][doc],
+            "recommendations_found": result.report["recommendations_per_document"][doc],
             "graph_mb": round(graph_mb, 1), "total_s": round(end - started, 2),
             **timer.durations(end)}
 
