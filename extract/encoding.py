@@ -31,9 +31,11 @@ PATTERNS = Path(__file__).resolve().parent / "patterns"
 BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_LE, "utf-32-le"),
         (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF16_LE, "utf-16-le"),
         (codecs.BOM_UTF16_BE, "utf-16-be"))
-# Without a BOM: tried in this order, which also breaks ties. big5hkscs is Big5 with the Hong
-# Kong additions (and the Big5-2003 punctuation), so it reads plain Big5 and cp950 files too.
+# Without a BOM: tried in this order. big5hkscs is Big5 with the Hong Kong additions; it reads
+# plain Big5 and nearly all of Microsoft's cp950, which is tried when it cannot (cp950 has €).
 CANDIDATES = ("utf-8", "gb18030", "big5hkscs")
+FALLBACK = {"big5hkscs": "cp950"}
+TRADITIONAL = frozenset({"big5hkscs", "cp950"})  # the encodings of traditional Chinese
 FREQUENT = 1000  # the first characters of common_chars.txt: the frequent core
 MIN_COMMON = 0.85  # real texts: >= 0.99 over a whole file, >= 0.93 over any 50 characters
 MIN_FREQUENT = 0.5  # real texts: >= 0.85 over a whole file, >= 0.57 over 50; wrong <= 0.31
@@ -135,10 +137,12 @@ def decode_chinese(data: bytes) -> Decoded:
                               "mark)")
     tried: dict[str, Score | None] = {}
     readings: list[Decoded] = []
-    for encoding in CANDIDATES:
-        text = _strict(data, encoding)
+    for candidate in CANDIDATES:
+        encoding, text = candidate, _strict(data, candidate)
+        if text is None and candidate in FALLBACK:
+            encoding, text = FALLBACK[candidate], _strict(data, FALLBACK[candidate])
         if text is None:
-            tried[encoding] = None
+            tried[candidate] = None
             continue
         tried[encoding] = reading = score(text)
         if not reading.scored:  # plain ASCII: every candidate reads it the same

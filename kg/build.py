@@ -13,6 +13,7 @@ from pathlib import Path
 from rdflib import Dataset
 
 from extract import gazetteer as gazetteer_module
+from extract.encoding import TRADITIONAL
 from extract.pipeline import Extractor
 from extract.reader import SourceText, read_sources
 from extract.recommendations import Recommendation, find_recommendations
@@ -194,7 +195,7 @@ def _build_locked(sources: list[SourceText], out_dir: Path, extractor: Extractor
 
 def encoding_warning(source: SourceText) -> str:
     note = (" (traditional Chinese: names the gazetteer has only in simplified characters are "
-            "not found)" if source.encoding.startswith("big5") else "")
+            "not found)" if source.encoding in TRADITIONAL else "")
     return f"{source.path}: decoded as {source.encoding}{note}"
 
 

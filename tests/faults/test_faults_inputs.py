@@ -139,6 +139,10 @@ def test_encodings_tell_right_from_mojibake_on_short_texts():
         assert decode_chinese(simplified[:n].encode("gbk")).encoding == "gb18030"
         assert decode_chinese(traditional[:n].encode("big5")).encoding == "big5hkscs"
         assert decode_chinese(simplified[:n].encode("utf-8")).encoding == "utf-8"
+    # Microsoft's Big5 has the euro sign, which Big5-HKSCS lacks
+    with_euro = f"{traditional}（€）"
+    assert decode_chinese(with_euro.encode("cp950")).text == with_euro
+    assert decode_chinese(with_euro.encode("cp950")).encoding == "cp950"
     with pytest.raises(EncodingRefused, match="does not read as Chinese"):
         decode_chinese(KOREAN.encode("euc_kr"))
     # four bytes that are 常场 in GBK and 都部 in Big5: both read as Chinese, neither is guessed
