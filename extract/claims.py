@@ -23,6 +23,7 @@ All words are data: `patterns/claim_words.tsv`, `claim_units.tsv`, `claim_indica
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -435,6 +436,7 @@ def find_claims(text: str, mentions: Iterable[Mention], sentences: Iterable[tupl
     places = sorted((m for m in mentions
                      if m.iri and m.iri.split("/", 1)[0] in rules.region_kinds),
                     key=lambda m: m.start)
+    place_starts = [m.start for m in places]
     out: list[NumericClaim] = []
     previous: _Time | None = None
     for start, end in sorted(sentences):
@@ -442,9 +444,11 @@ def find_claims(text: str, mentions: Iterable[Mention], sentences: Iterable[tupl
         if not any(ch.isdigit() for ch in v.s):
             continue
         where = {o: k for k, o in enumerate(v.orig)}
-        regions = [(where[m.start], where[m.end - 1] + 1, m.iri) for m in places
-                   if start <= m.start and m.end <= end and m.start in where
-                   and m.end - 1 in where]
+        # the places that start in the sentence, found by bisection: a scan of all the
+        # document's places per sentence grows with the square of the document
+        inside = places[bisect_left(place_starts, start):bisect_left(place_starts, end)]
+        regions = [(where[m.start], where[m.end - 1] + 1, m.iri) for m in inside
+                   if m.end <= end and m.start in where and m.end - 1 in where]
         times = _times(v.s)
         nums = _numbers(v.s, rules)
         ctx = _Context([], None, None, previous)

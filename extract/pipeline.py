@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 
 from spacy.language import Language
 
 from .components import build_nlp
 from .metadata import document_meta
-from .normalize import is_cjk
+from .normalize import MIN_PROSE_LINE, is_cjk
 from .records import ExtractedDocument, Mention
 from .sections import body_end
 
 CHUNK = 4000  # characters per spaCy Doc: long enough to amortise the per-Doc cost
+_CLOSERS = "”’」』)）\""
+_SENTENCE_END = re.compile(rf"[。！？!?][{_CLOSERS}]*")
+_ANY_CUT = re.compile(rf"\n|{_SENTENCE_END.pattern}")
 
 
 def _safe_cut(text: str, pos: int) -> bool:
@@ -30,23 +34,51 @@ def _safe_cut(text: str, pos: int) -> bool:
                                                       and is_cjk(text[after]))
 
 
+def _sentence_cut(text: str, pos: int) -> bool:
+    """After a sentence end (。！？ with its closing quotes), where a chunk may end when no line
+    break can. No name or sentence runs across it; the characters on both sides are not
+    whitespace, so no deletion of the normaliser runs across it or looks across it; and the line
+    it splits is long prose on its own (the normaliser judges a line break by the length of the
+    line before it, which a chunk starting mid-line would shorten)."""
+    if pos >= len(text) or text[pos].isspace() or text[pos] in _CLOSERS:
+        return False
+    line_end = text.find("\n", pos)
+    return line_end == -1 or len(text[pos:line_end].strip()) >= MIN_PROSE_LINE
+
+
+def _cut_in(text: str, start: int, end: int) -> int | None:
+    """Where a chunk starting at `start` ends at the latest by `end`: after its last safe line
+    break, else after its last safe sentence end; None when there is neither."""
+    cut = text.rfind("\n", start, end)
+    while cut > start and not _safe_cut(text, cut):
+        cut = text.rfind("\n", start, cut)
+    if cut > start:
+        return cut + 1
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, start, end)]
+    return next((e for e in reversed(ends) if _sentence_cut(text, e)), None)
+
+
+def _next_cut(text: str, pos: int) -> int:
+    """The first safe line break or sentence end from `pos` on, else the end of the text."""
+    for m in _ANY_CUT.finditer(text, pos):
+        if m.group() == "\n" and _safe_cut(text, m.start()):
+            return m.start() + 1
+        if m.group() != "\n" and _sentence_cut(text, m.end()):
+            return m.end()
+    return len(text)
+
+
 def chunks(text: str, size: int = CHUNK) -> Iterator[tuple[str, int]]:
-    """The ORIGINAL text in pieces of about `size`, cut only where normalisation never joins."""
+    """The ORIGINAL text in pieces of about `size`, cut only where normalisation never joins:
+    at a line break it keeps or, in a text without one in reach (a file without line breaks),
+    at a sentence end."""
     start = 0
     n = len(text)
     while start < n:
         end = min(n, start + size)
         if end < n:
-            cut = text.rfind("\n", start, end)
-            while cut > start and not _safe_cut(text, cut):
-                cut = text.rfind("\n", start, cut)
-            if cut > start:
-                end = cut + 1
-            else:  # no safe line break in reach: the chunk grows to the next one (or the end)
-                cut = text.find("\n", end)
-                while cut != -1 and not _safe_cut(text, cut):
-                    cut = text.find("\n", cut + 1)
-                end = n if cut == -1 else cut + 1
+            cut = _cut_in(text, start, end)
+            end = cut if cut is not None else _next_cut(text, end)
         yield text[start:end], start
         start = end
 
@@ -60,14 +92,17 @@ class Extractor:
         # The bulk path reads the records; it does not need Docs re-cut at every name.
         self.nlp = nlp or build_nlp(reference_dir, cut_doc=False)
 
-    def extract(self, doc_id: str, text: str, path: str = "") -> ExtractedDocument:
+    def extract(self, doc_id: str, text: str, path: str = "",
+                on_chunk: Callable[[int], object] | None = None) -> ExtractedDocument:
         """The tokenizer normalises each chunk; its offset map leads back to the chunk, and the
-        chunk's start to the original text."""
+        chunk's start to the original text. `on_chunk(n)` is told each chunk's length when it
+        is done (for progress output)."""
         mentions: list[Mention] = []
         sentences: list[tuple[int, int]] = []
-        pieces = list(chunks(text[:body_end(text)], self.chunk_size))
+        body = body_end(text)
+        pieces = list(chunks(text[:body], self.chunk_size))
         docs = self.nlp.pipe(piece for piece, _ in pieces)
-        for doc, (_, base) in zip(docs, pieces, strict=True):
+        for doc, (piece, base) in zip(docs, pieces, strict=True):
             to_chunk = doc.user_data["pkg_offsets"].span_to_original
             for s, e in doc.user_data["pkg_sentences"]:
                 cs, ce = to_chunk(s, e)
@@ -77,5 +112,9 @@ class Extractor:
                 o_start, o_end = base + cs, base + ce
                 mentions.append(Mention(doc_id, o_start, o_end, text[o_start:o_end], cls, ref,
                                         rule, confidence))
+            if on_chunk is not None:
+                on_chunk(len(piece))
+        if on_chunk is not None and body < len(text):
+            on_chunk(len(text) - body)  # the bibliography, not read: done all the same
         return ExtractedDocument(doc_id, path, text, document_meta(text), tuple(mentions),
                                  tuple(sentences))

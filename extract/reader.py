@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from .encoding import EncodingRefused, decode_chinese
+
 TEXT_SUFFIXES = (".txt",)  # in a folder; a file named on the command line may be anything
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 class InputError(ValueError):
@@ -23,50 +26,76 @@ class SourceText:
     encoding: str
 
 
+def _kind(mode: int) -> str | None:
+    """What a file that is neither a regular file nor a folder is, for the message."""
+    kinds = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+    return next((name for test, name in kinds if test(mode)), None)
+
+
+def _not_regular(p: Path, mode: int) -> InputError:
+    return InputError(f"{p}: {_kind(mode) or 'not a regular file'}; only regular files are read")
+
+
 def collect(inputs: list[Path]) -> list[Path]:
-    """The text files named or contained (one level deep, sorted) in `inputs`."""
+    """The text files named or contained (one level deep, sorted) in `inputs`. Only regular
+    files are read (symbolic links to them too): a FIFO or a device named here would block the
+    build or never end, so it is refused before anything is read; in a folder it is skipped."""
     files: list[Path] = []
     for p in inputs:
-        if not p.exists():
-            raise InputError(f"{p}: no such file or directory")
-        if p.is_dir():
-            try:
-                found = sorted(f for f in p.iterdir()
-                               if f.is_file() and f.suffix in TEXT_SUFFIXES)
-            except OSError as e:
-                raise InputError(f"{p}: cannot read the directory ({e.strerror})") from None
-            if not found:
-                raise InputError(f"{p}: the directory has no text files (*.txt)")
-            files.extend(found)
-        else:
+        try:
+            mode = p.stat().st_mode  # follows symbolic links
+        except FileNotFoundError:
+            raise InputError(f"{p}: no such file or directory") from None
+        except OSError as e:
+            raise InputError(f"{p}: cannot read ({e.strerror})") from None
+        if stat.S_ISDIR(mode):
+            files.extend(_folder_texts(p))
+        elif stat.S_ISREG(mode):
             files.append(p)
+        else:
+            raise _not_regular(p, mode)
     return files
 
 
+def _folder_texts(folder: Path) -> list[Path]:
+    try:
+        found = sorted(f for f in folder.iterdir() if f.is_file() and f.suffix in TEXT_SUFFIXES)
+    except OSError as e:
+        raise InputError(f"{folder}: cannot read the directory ({e.strerror})") from None
+    if not found:
+        raise InputError(f"{folder}: the directory has no text files (*.txt)")
+    return found
+
+
+def read_regular(path: Path) -> bytes:
+    """The bytes of a regular file. Opened without blocking and checked on the open file: a
+    FIFO put in place after `collect` looked is refused, not waited on."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as e:
+        raise InputError(f"{path}: cannot read ({e.strerror})") from None
+    with open(fd, "rb") as f:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise _not_regular(path, mode)
+        try:
+            return f.read()
+        except OSError as e:
+            raise InputError(f"{path}: cannot read ({e.strerror})") from None
+
+
 def decode(path: Path, data: bytes) -> tuple[str, str]:
-    """UTF-8 (with or without BOM) or, failing that, GB18030 (a superset of GBK) when the
-    result reads as Chinese; anything else is refused."""
+    """The text and its encoding: by its byte order mark (UTF-8, UTF-16, UTF-32), else the one
+    of UTF-8, GB18030 and Big5-HKSCS that reads as Chinese (extract/encoding.py); a file that
+    reads as Chinese in none of them is refused, naming what was tried."""
     if not data.strip():
         raise InputError(f"{path}: the file is empty")
-    if b"\x00" in data[:8192]:
-        raise InputError(f"{path}: a binary file, not text")
     try:
-        # A BOM stays in the text (as U+FEFF): offsets then count it, like any UTF-8 reader.
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
-        if not _CJK.search(text):
-            raise InputError(f"{path}: no Chinese text in this file")
-        return text, "utf-8"
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: neither UTF-8 nor GBK/GB18030 text") from None
-    visible = [c for c in text if not c.isspace()]
-    if len(_CJK.findall(text)) < 0.3 * max(1, len(visible)):
-        raise InputError(f"{path}: not UTF-8, and as GBK it does not read as Chinese text")
-    return text, "gb18030"
+        decoded = decode_chinese(data)
+    except EncodingRefused as e:
+        raise InputError(f"{path}: {e}") from None
+    return decoded.text, decoded.encoding
 
 
 def doc_key(path: Path) -> str:
@@ -88,11 +117,7 @@ def read_sources(inputs: list[Path]) -> list[SourceText]:
         if path.resolve() in read:
             continue
         read.add(path.resolve())
-        try:
-            data = path.read_bytes()
-        except OSError as e:
-            raise InputError(f"{path}: cannot read ({e.strerror})") from None
-        text, encoding = decode(path, data)
+        text, encoding = decode(path, read_regular(path))
         if not text.strip():
             raise InputError(f"{path}: the file has no text")
         key = doc_key(path)

@@ -14,6 +14,7 @@ All offsets are Python string indices into the ORIGINAL text.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -205,7 +206,7 @@ def _candidates(text: str, a: int, b: int, rules: Rules):
             s = m.start()
             prev = text[s - 1] if s > 0 else "\n"
             if rule.where == "line":
-                ok = text[text.rfind("\n", 0, s) + 1:s].strip() == ""
+                ok = _at_line_start(text, s)
             elif rule.where == "head":
                 ok = prev.isspace()
             else:
@@ -214,6 +215,29 @@ def _candidates(text: str, a: int, b: int, rules: Rules):
                 out.append((s, m.end(), rank, rule, m.group("num")))
     out.sort(key=lambda c: (c[0], c[2]))
     return out
+
+
+def _at_line_start(text: str, pos: int) -> bool:
+    """Only whitespace between the line's start and `pos`. Scans back over whitespace alone:
+    looking back for the line break itself costs the whole line, which in a text without line
+    breaks is the whole text, for every candidate."""
+    i = pos
+    while i > 0 and text[i - 1].isspace() and text[i - 1] != "\n":
+        i -= 1
+    return i == 0 or text[i - 1] == "\n"
+
+
+def _ends(nodes: list[_Node], section_end: int) -> list[int]:
+    """Where each node ends: at the next node of its level or an outer one, else at the end of
+    the section. One pass from the back with the next start per level, not a scan per node."""
+    ends = [section_end] * len(nodes)
+    next_at: list[int | None] = [None] * len(LEVELS)  # next start of a node of each level
+    for i in range(len(nodes) - 1, -1, -1):
+        rank = LEVELS.index(nodes[i].level)
+        later = [at for at in next_at[:rank + 1] if at is not None]
+        ends[i] = min(later, default=section_end)
+        next_at[rank] = nodes[i].start
+    return ends
 
 
 def _tree(text: str, sec: _Section, rules: Rules) -> list[_Node]:
@@ -239,18 +263,18 @@ def _tree(text: str, sec: _Section, rules: Rules) -> list[_Node]:
         for r in range(rank + 1, len(LEVELS)):
             open_at[r] = None  # children of the new node count from 1: keyed by its index
         taken = e
-    for i, node in enumerate(nodes):
-        rank = LEVELS.index(node.level)
-        end = next((o.start for o in nodes[i + 1:] if LEVELS.index(o.level) <= rank), sec.end)
+    for node, end in zip(nodes, _ends(nodes, sec.end), strict=True):
         while end > node.start and text[end - 1].isspace():
             end -= 1
         node.end = end
     return nodes
 
 
-def _title(text: str, node: _Node, nodes: list[_Node]) -> str:
+def _title(text: str, node: _Node, starts: list[int]) -> str:
+    """`starts`: the starts of all nodes, in text order."""
     a = node.marker_end
-    limit = min([node.end] + [o.start for o in nodes if a <= o.start < node.end])
+    after = bisect_left(starts, a)
+    limit = min(node.end, starts[after]) if after < len(starts) else node.end
     if node.level == "point":
         while a < limit and (text[a] in _CLAUSE_END or text[a].isspace()):
             a += 1
@@ -336,8 +360,13 @@ def find_recommendations(text: str, rules: Rules | None = None) -> list[Recommen
             seen[number] = seen.get(number, 0) + 1
             ids.append(number if seen[number] == 1 else f"{number}~{seen[number]}")
             numbers.append(number)
+        starts = [node.start for node in nodes]
+        children_of: dict[int, list[_Node]] = {}
+        for node in nodes:
+            if node.parent is not None:
+                children_of.setdefault(node.parent, []).append(node)
         for i, node in enumerate(nodes):
-            children = [o for o in nodes if o.parent == i]
+            children = children_of.get(i, [])
             actions: list[Action] = []
             a = node.marker_end
             for child in [*children, None]:
@@ -346,7 +375,7 @@ def find_recommendations(text: str, rules: Rules | None = None) -> list[Recommen
                 a = child.end if child else a
             out.append(Recommendation(
                 id=ids[i], number=numbers[i], level=node.level,
-                title=_title(text, node, nodes), start=node.start, end=node.end,
+                title=_title(text, node, starts), start=node.start, end=node.end,
                 parent=ids[node.parent] if node.parent is not None else None,
                 actions=tuple(actions), strength=strongest(x.strength for x in actions)))
     return out

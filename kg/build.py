@@ -6,14 +6,16 @@ import json
 import shutil
 import tempfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from rdflib import Dataset
 
 from extract import gazetteer as gazetteer_module
+from extract.encoding import TRADITIONAL
 from extract.pipeline import Extractor
-from extract.reader import read_sources
+from extract.reader import SourceText, read_sources
 from extract.recommendations import Recommendation, find_recommendations
 from extract.records import ExtractedDocument
 from extract.relations import Relation, find_relations
@@ -23,6 +25,9 @@ from . import iris
 from .claim_graph import Claims, claim_graph, claim_report, document_claims
 from .evidence import document_graph
 from .ontology import ontology_graph
+from .outdir import STAGING_PREFIX, check_out_dir, locked_out_dir
+from .progress import Progress
+from .qnames import use_flat_namespaces
 from .recommendation_graph import recommendation_graph
 from .reference import reference_graph
 from .relation_graph import conflict_rows, partition_graph, relation_graph
@@ -41,7 +46,7 @@ class BuildResult:
 
 
 def new_dataset() -> Dataset:
-    ds = Dataset()
+    ds = use_flat_namespaces(Dataset())  # writing TriG in time linear in the graph (qnames.py)
     for prefix, ns in (("pkg", "https://w3id.org/policy-kg/ont#"), ("pkgid", iris.id_base()),
                        ("oa", "http://www.w3.org/ns/oa#"), ("wd", "http://www.wikidata.org/entity/"),
                        ("geo", "http://www.opengis.net/ont/geosparql#")):
@@ -142,32 +147,84 @@ def make_report(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazett
     }
 
 
-def build(inputs: list[Path], out_dir: Path, extractor: Extractor | None = None) -> BuildResult:
+def build(inputs: list[Path], out_dir: Path, extractor: Extractor | None = None,
+          progress: Progress | None = None) -> BuildResult:
     """Reads, extracts, assembles, validates and writes; raises InputError on bad input before
-    anything is written. The three outputs are replaced together at the end."""
-    sources = read_sources(inputs)
-    extractor = extractor or Extractor()
+    anything is written. `out_dir` is checked before the inputs are read."""
+    check_out_dir(out_dir)
+    return build_sources(read_sources(inputs), out_dir, extractor, progress)
+
+
+def build_sources(sources: list[SourceText], out_dir: Path, extractor: Extractor | None = None,
+                  progress: Progress | None = None) -> BuildResult:
+    """The build of texts already read. `out_dir` is locked from here until the three outputs,
+    staged in it, are renamed into place together."""
+    progress = progress or Progress(enabled=False)
+    with locked_out_dir(out_dir):
+        try:
+            return _build_locked(sources, out_dir, extractor or Extractor(), progress)
+        finally:
+            progress.close()
+
+
+def _build_locked(sources: list[SourceText], out_dir: Path, extractor: Extractor,
+                  progress: Progress) -> BuildResult:
     gaz = gazetteer_module.default()
-    warnings = [f"{s.path}: decoded as {s.encoding}" for s in sources if s.encoding != "utf-8"]
-    documents = [extractor.extract(s.doc, s.text, str(s.path)) for s in sources]
+    warnings = [encoding_warning(s) for s in sources if s.encoding != "utf-8"]
+    documents = extract_all(sources, extractor, progress)
     # Tables are read from the whole original text, as the mentions are: offsets match.
-    tables = {s.doc: find_tables(s.text) for s in sources}
+    tables = per_document(progress, "tables", sources, lambda s: find_tables(s.text))
     warnings += table_warnings(documents, tables)
-    recommendations = {s.doc: find_recommendations(s.text) for s in sources}
-    relations = {d.doc: find_relations(d.text, d.mentions, d.sentences, gaz) for d in documents}
-    claims = {d.doc: document_claims(d, tables[d.doc]) for d in documents}
+    recommendations = per_document(progress, "recommendations", sources,
+                                   lambda s: find_recommendations(s.text))
+    relations = per_document(progress, "relations", documents, lambda d: find_relations(
+        d.text, d.mentions, d.sentences, gaz))
+    claims = per_document(progress, "numeric claims", documents,
+                          lambda d: document_claims(d, tables[d.doc]))
+    progress.step("assembling the graph")
     ds = assemble(documents, gaz, tables, recommendations, relations, claims)
+    progress.step("validating the graph against the shapes")
     validation = validate_graph(union_graph(ds))
     report = make_report(documents, gaz, validation, warnings, tables, recommendations,
                          relations)
     report.update(claim_report(claims))
+    progress.step("writing the outputs")
     write_outputs(out_dir, ds, mention_rows(documents), report)
     return BuildResult(out_dir, tuple(documents), validation, report)
 
 
+def encoding_warning(source: SourceText) -> str:
+    note = (" (traditional Chinese: names the gazetteer has only in simplified characters are "
+            "not found)" if source.encoding in TRADITIONAL else "")
+    return f"{source.path}: decoded as {source.encoding}{note}"
+
+
+def extract_all(sources: list[SourceText], extractor: Extractor,
+                progress: Progress) -> list[ExtractedDocument]:
+    progress.start(len(sources), sum(len(s.text) for s in sources))
+    documents = []
+    for number, s in enumerate(sources, 1):
+        progress.document_started(number)
+        documents.append(extractor.extract(s.doc, s.text, str(s.path),
+                                           on_chunk=progress.chars_done))
+    return documents
+
+
+def per_document(progress: Progress, what: str, items: list, read: Callable) -> dict:
+    """`read(item)` for each source or extracted document, by document key."""
+    out = {}
+    for number, item in enumerate(items, 1):
+        progress.step(what, number)
+        out[item.doc] = read(item)
+    return out
+
+
 def write_outputs(out_dir: Path, ds: Dataset, mentions: list[dict], report: dict) -> None:
+    """Stages the outputs in a folder of `out_dir` and renames them into place; the caller holds
+    the folder's lock (kg/outdir.py), and a build killed here leaves the staging folder for the
+    next build to remove."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".build-", dir=out_dir))
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
     try:
         ds.serialize(destination=staging / "graph.trig", format="trig", encoding="utf-8")
         with (staging / "mentions.jsonl").open("w", encoding="utf-8", newline="\n") as f:

@@ -42,10 +42,17 @@ def default_inputs() -> list[Path]:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import build
+    from extract.reader import read_sources
 
-    inputs = args.inputs or default_inputs()
-    result = build(inputs, args.out)
+    from .outdir import check_out_dir
+    from .progress import Progress
+
+    # Bad --out and bad inputs are refused before the pipeline is even imported (seconds).
+    check_out_dir(args.out)
+    sources = read_sources(args.inputs or default_inputs())
+    from .build import build_sources
+
+    result = build_sources(sources, args.out, progress=Progress())
     report = result.report
     docs = report["documents"]
     print(f"built {args.out}/graph.trig from {len(docs)} document(s): "

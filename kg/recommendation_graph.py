@@ -4,6 +4,7 @@ with the same evidence (document, offsets, exact text) as a mention."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 
 from rdflib import Graph, Literal, URIRef
@@ -26,18 +27,21 @@ def add_action(g: Graph, doc_iri: URIRef, node: URIRef, text: str, a: Action) ->
 
 
 def own_targets(r: Recommendation, children: Sequence[Recommendation],
-                mentions: Iterable[Mention]) -> list[str]:
+                mentions: Sequence[Mention], starts: Sequence[int] | None = None) -> list[str]:
     """The entity refs of the linked mentions inside `r` but inside none of its `children`
-    (which carry their own), each once, in text order."""
-    out: list[str] = []
-    for m in mentions:
-        if m.iri is None or not (r.start <= m.start and m.end <= r.end):
+    (which carry their own), each once, in text order. `mentions` are sorted by start, and
+    `starts` are their starts (computed when not given): the mentions inside `r` are found by
+    bisection, not by a scan of the document's mentions per recommendation."""
+    starts = [m.start for m in mentions] if starts is None else starts
+    inside = mentions[bisect_left(starts, r.start):bisect_left(starts, r.end)]
+    out: dict[str, None] = {}
+    for m in inside:
+        if m.iri is None or m.end > r.end:
             continue
         if any(c.start <= m.start and m.end <= c.end for c in children):
             continue
-        if m.iri not in out:
-            out.append(m.iri)
-    return out
+        out.setdefault(m.iri)
+    return list(out)
 
 
 def recommendation_graph(doc_key: str, text: str, recommendations: Sequence[Recommendation],
@@ -48,6 +52,11 @@ def recommendation_graph(doc_key: str, text: str, recommendations: Sequence[Reco
     the text does. `mentions` are the document's; the unlinked ones are skipped."""
     doc_iri = iris.document(doc_key)
     mentions = sorted(mentions, key=lambda m: (m.start, m.end))
+    starts = [m.start for m in mentions]
+    children_of: dict[str, list[Recommendation]] = {}
+    for r in recommendations:
+        if r.parent is not None:
+            children_of.setdefault(r.parent, []).append(r)
     nodes = {r.id: iris.recommendation(doc_key, n)
              for n, r in enumerate(recommendations, start=1)}
     for n, r in enumerate(recommendations, start=1):
@@ -67,7 +76,6 @@ def recommendation_graph(doc_key: str, text: str, recommendations: Sequence[Reco
             action = iris.action(doc_key, n, i)
             g.add((node, PKG.hasAction, action))
             add_action(g, doc_iri, action, text, a)
-        children = [c for c in recommendations if c.parent == r.id]
-        for ref in own_targets(r, children, mentions):
+        for ref in own_targets(r, children_of.get(r.id, []), mentions, starts):
             g.add((node, PKG.targets, iris.entity(ref)))
     return g

@@ -10,6 +10,7 @@ from rdflib import Dataset, Graph
 from rdflib.namespace import SH, SKOS
 
 from .ontology import shapes_graph
+from .qnames import use_flat_namespaces
 
 MAX_LISTED = 20
 
@@ -65,8 +66,9 @@ def run_checks(ds: Dataset) -> list[CheckResult]:
 
 
 def union_graph(ds: Dataset) -> Graph:
-    """All named graphs (and the default graph) merged: shapes apply across graphs."""
-    g = Graph()
+    """All named graphs (and the default graph) merged: shapes apply across graphs. Its
+    namespace manager keeps pySHACL's messages linear in the graph (kg/qnames.py)."""
+    g = use_flat_namespaces(Graph())
     for s, p, o, _ in ds.quads((None, None, None, None)):
         g.add((s, p, o))
     return g
