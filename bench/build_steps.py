@@ -20,9 +20,9 @@ from extract.pipeline import Extractor
 from extract.recommendations import find_recommendations
 from extract.relations import find_relations
 from extract.tables import find_tables
-from kg.build import assemble
-from kg.claim_graph import document_claims
-from kg.validate import union_graph, validate_graph
+from kg.build.claims import document_claims
+from kg.build.run import assemble
+from kg.build.validate import union_graph, validate_graph
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXTS = [ROOT / "corpus" / "lu-li-2025-regional-coordination.zh.txt",

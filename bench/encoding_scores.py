@@ -1,4 +1,4 @@
-"""The two scores of extract/encoding.py on right and wrong readings of real texts: the numbers
+"""The two scores of kg/inputs/encoding.py on right and wrong readings of real texts: the numbers
 behind MIN_COMMON and MIN_FREQUENT (docs/extraction.md, "Encodings").
 
     python bench/encoding_scores.py
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import opencc
 
-from extract.encoding import Score, score
+from kg.inputs.encoding import Score, score
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT.parent / "shared" / "corpus-dev"

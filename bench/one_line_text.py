@@ -20,8 +20,8 @@ import time
 from pathlib import Path
 
 from extract.pipeline import Extractor
-from extract.reader import SourceText
-from kg.build import build_sources
+from kg.build.run import build_sources
+from kg.inputs.files import SourceText
 from kg.progress import Progress
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -29,8 +29,8 @@ from urllib.parse import urlencode, urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kg.queries import catalogue  # noqa: E402
-from kg.stores import open_store, parse_spec  # noqa: E402
+from kg.sparql.catalogue import catalogue  # noqa: E402
+from kg.store.stores import open_store, parse_spec  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 # Catalogue queries without parameters (a VALUES default makes some slow in rdflib when run as

@@ -36,8 +36,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from kg.load import load
-from kg.stores import StoreSpec
+from kg.store.load import load
+from kg.store.stores import StoreSpec
 
 FORMATS = {".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS}
 
@@ -52,7 +52,7 @@ def swap_bulk(store: Path, data: Path) -> None:
 
 
 def swap_load(store: Path, data: Path) -> None:
-    from kg.load import _rewrite_oxigraph
+    from kg.store.load import _rewrite_oxigraph
 
     names = graph_names(data)
 

@@ -39,8 +39,8 @@ sys.path.insert(0, str(ROOT))  # tests.servers, bench.synth when run as a script
 
 from bench.synth import synthesise  # noqa: E402
 from kg.iris import parse as parse_iri  # noqa: E402
-from kg.queries import catalogue  # noqa: E402
-from kg.stores import StoreSpec, open_store  # noqa: E402
+from kg.sparql.catalogue import catalogue  # noqa: E402
+from kg.store.stores import StoreSpec, open_store  # noqa: E402
 from kg.vocab import ONT_IRI  # noqa: E402
 
 ARTICLE_GRAPH = ROOT / "build" / "graph.trig"

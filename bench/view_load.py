@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kg import views  # noqa: E402
-from kg.views import render_view  # noqa: E402
+from kg.analysis.views import render_view  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 CLASSES = ["Province", "City", "CityCluster", "Country", "Railway", "FreeTradeZone",

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from extract.gazetteer import GazetteerError
-from extract.reader import InputError
+from kg.inputs.files import InputError
 
 EXIT_OK, EXIT_INVALID, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 LOG_DIR_ENV = "KG_LOG_DIR"  # where a crash's traceback goes (default: the temporary folder)
@@ -42,15 +42,14 @@ def default_inputs() -> list[Path]:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from extract.reader import read_sources
-
-    from .outdir import check_out_dir
-    from .progress import Progress
+    from kg.build.outdir import check_out_dir
+    from kg.inputs.files import read_sources
+    from kg.progress import Progress
 
     # Bad --out and bad inputs are refused before the pipeline is even imported (seconds).
     check_out_dir(args.out)
     sources = read_sources(args.inputs or default_inputs())
-    from .build import build_sources
+    from kg.build.run import build_sources
 
     result = build_sources(sources, args.out, progress=Progress())
     report = result.report
@@ -71,7 +70,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .validate import run_checks, union_graph, validate_graph
+    from kg.build.validate import run_checks, union_graph, validate_graph
 
     ds = _dataset(args)
     result = validate_graph(union_graph(ds))
@@ -86,7 +85,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from .stats import stats
+    from kg.inspect.stats import stats
 
     s = stats(_dataset(args))
     if args.json:
@@ -105,9 +104,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from extract.gazetteer import default
     from extract.pipeline import Extractor
-    from extract.reader import read_sources
-
-    from .evaluate import SCOPE, evaluate, overall, read_gold
+    from kg.evaluate.entities import SCOPE, evaluate, overall, read_gold
+    from kg.inputs.files import read_sources
 
     if not args.gold.is_file():
         raise InputError(f"{args.gold}: no such gold file")
@@ -132,9 +130,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def _eval_relations(args: argparse.Namespace, doc) -> int:
     from extract.gazetteer import default
     from extract.relations import find_relations
-
-    from .evaluate import overall
-    from .evaluate_relations import read_relation_gold, score_relations
+    from kg.evaluate.entities import overall
+    from kg.evaluate.relations import read_relation_gold, score_relations
 
     gold_path = args.gold if args.gold != DEFAULT_GOLD else DEFAULT_RELATION_GOLD
     if not gold_path.is_file():
@@ -151,8 +148,8 @@ def _eval_relations(args: argparse.Namespace, doc) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .export import as_csv, as_jsonl, export_rows
-    from .serialize import export_format, serialize
+    from kg.export.graph import export_format, serialize
+    from kg.export.tables import as_csv, as_jsonl, export_rows
 
     fmt = export_format(args.kind, args.format)
     if args.kind == "graph":
@@ -168,7 +165,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from .query import parse_param, render, resolve, run
+    from kg.sparql.query import parse_param, render, resolve, run
 
     query = resolve(args.query)
     params = dict(parse_param(p) for p in args.param)
@@ -177,7 +174,7 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_why(args: argparse.Namespace) -> int:
-    from .why import evidence, render, resolve_entity, resolve_predicate
+    from kg.inspect.why import evidence, render, resolve_entity, resolve_predicate
 
     ds = _dataset(args)
     s, o = resolve_entity(ds, args.subject), resolve_entity(ds, args.object)
@@ -191,8 +188,8 @@ def cmd_why(args: argparse.Namespace) -> int:
 
 
 def cmd_claims(args: argparse.Namespace) -> int:
-    from . import claims
-    from .export import as_csv, as_jsonl
+    from kg.export.tables import as_csv, as_jsonl
+    from kg.inspect import claims
 
     ds = _dataset(args)
     rows = claims.recompute(ds)
@@ -208,7 +205,7 @@ def cmd_claims(args: argparse.Namespace) -> int:
 
 
 def cmd_plot(args: argparse.Namespace) -> int:
-    from . import plots
+    from kg.analysis import plots
 
     font = plots.cjk_font()  # before the graph is read: no CJK font, no work
     ds = _dataset(args)
@@ -232,7 +229,8 @@ _ARITY = {"centrality": 0, "communities": 0, "bridges": 0, "path": 2, "ego": 1, 
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    from . import analysis, network
+    from kg.analysis import measures as analysis
+    from kg.analysis import network
 
     want = _ARITY[args.what]
     if len(args.terms) != want:
@@ -284,7 +282,7 @@ def _view_arg(value: str) -> str:
 
 
 def cmd_viz(args: argparse.Namespace) -> int:
-    from .views import query_graph, render_view
+    from kg.analysis.views import query_graph, render_view
 
     if args.view.startswith("query:"):
         qfile = Path(args.view.removeprefix("query:"))
@@ -302,7 +300,7 @@ def cmd_viz(args: argparse.Namespace) -> int:
         title = f"{qfile.name} ({args.graph.name})"
     else:
         try:
-            from . import network  # the projections (kg/network.py)
+            from kg import network  # the projections (kg/network.py
         except ImportError:
             raise InputError(f"--view {args.view}: kg/network.py (the projections) is not "
                              "installed; use --view query:FILE") from None
@@ -317,8 +315,8 @@ def cmd_viz(args: argparse.Namespace) -> int:
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    from .load import load
-    from .stores import parse_spec
+    from kg.store.load import load
+    from kg.store.stores import parse_spec
 
     if args.store is None and not os.environ.get("KG_STORE"):
         raise InputError("kg load needs --store oxigraph:PATH or --store sparql:URL")
@@ -336,13 +334,12 @@ def cmd_link(args: argparse.Namespace) -> int:
     from decimal import Decimal
 
     from extract.gazetteer import default
-
-    from . import link
-    from .bounded import max_answer_bytes
-    from .link_match import Index
-    from .load import replace_graph
-    from .query import as_table
-    from .stores import parse_spec
+    from kg.link import link
+    from kg.link.match import Index
+    from kg.sparql.query import as_table
+    from kg.store.http import max_answer_bytes
+    from kg.store.load import replace_graph
+    from kg.store.stores import parse_spec
 
     name = link.check_name(args.name) if args.name else None
     if args.review:
@@ -379,8 +376,8 @@ def cmd_link(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .serve import Settings, serve
-    from .stores import parse_spec
+    from kg.serve.server import Settings, serve
+    from kg.store.stores import parse_spec
 
     settings = Settings(args.host, args.port, args.timeout, args.max_rows, args.allow_update,
                         frozenset(args.allow_service), args.client_timeout, args.max_connections,
@@ -390,8 +387,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def _store(args: argparse.Namespace):
     """The store the command reads (kg/stores.py): --store, $KG_STORE, or the --graph file."""
-    from .bounded import max_answer_bytes
-    from .stores import DEFAULT_MAX_ANSWER, open_store, parse_spec
+    from kg.store.http import max_answer_bytes
+    from kg.store.stores import DEFAULT_MAX_ANSWER, open_store, parse_spec
 
     limit = max_answer_bytes(args.max_answer_mb) if "max_answer_mb" in args else DEFAULT_MAX_ANSWER
     return open_store(parse_spec(args.store, args.graph), args.timeout, limit, wait=_wait(args))
@@ -408,7 +405,7 @@ def _dataset(args: argparse.Namespace):
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
-    from .ontology_docs import site_files, write_site
+    from kg.export.ontology_docs import site_files, write_site
 
     paths = write_site(site_files(), args.out)
     print(f"wrote {args.out}/: {', '.join(p.name for p in paths)}")
@@ -416,7 +413,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    from .atomic import write_text_atomic
+    from kg.store.atomic import write_text_atomic
 
     write_text_atomic(path, text)
 
@@ -436,7 +433,7 @@ def _score_table(title: str, scores: list) -> None:
 
 
 def _add_max_answer(p: argparse.ArgumentParser, what: str) -> None:
-    from .bounded import DEFAULT_MAX_ANSWER_MB
+    from kg.store.http import DEFAULT_MAX_ANSWER_MB
 
     p.add_argument("--max-answer-mb", type=float, default=float(DEFAULT_MAX_ANSWER_MB),
                    metavar="MB", help=f"{what}; a larger one is refused (default "

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import BNode
 
-from kg.stores import StoreSpec, open_store
+from kg.store.stores import StoreSpec, open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 # bench/ is scripts, not an installed package: load the module from its file.

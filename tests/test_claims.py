@@ -364,8 +364,8 @@ def test_the_recomputed_value_lies_in_its_rounding_interval(values, d, kind):
                          if DEV_CORPUS.is_dir() else [])
 def test_other_genres_give_sensible_claims_or_none(extractor, name):
     from extract.claim_check import cells_from_tables
-    from extract.reader import read_sources
     from extract.tables import find_tables
+    from kg.inputs.files import read_sources
 
     source = read_sources([DEV_CORPUS / name])[0]
     doc = extractor.extract(source.doc, source.text, str(source.path))

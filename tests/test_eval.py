@@ -6,7 +6,7 @@ from pathlib import Path
 
 from conftest import ARTICLE
 
-from kg.evaluate import SCOPE, evaluate, name_key, overall, read_gold
+from kg.evaluate.entities import SCOPE, evaluate, name_key, overall, read_gold
 
 GOLD = Path(__file__).parent / "gold" / "lu-li-2025.entities.tsv"
 

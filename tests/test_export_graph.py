@@ -16,7 +16,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
 import kgdata
-from kg.serialize import CONTEXT_IRI, local_context, parse_jsonld, union_graph
+from kg.export.graph import CONTEXT_IRI, local_context, parse_jsonld, union_graph
 from kg.vocab import PKG
 
 GRAPH = "https://w3id.org/policy-kg/id/graph/"
@@ -273,7 +273,7 @@ def test_docs_publish_the_ontology_and_the_context_beside_the_page(docs):
 
 
 def test_strip_remote_removes_what_a_browser_would_fetch():
-    from kg.ontology_docs import strip_remote
+    from kg.export.ontology_docs import strip_remote
 
     page = ('<head><script src="https://cdn.example.org/x.js"></script>'
             '<link rel="stylesheet" href="//fonts.example.org/css">'

@@ -20,7 +20,7 @@ def test_wheel_contains_the_data_and_runs_without_the_source_tree(tmp_path):
                      "kgdata/ontology/reference/provinces.csv",
                      "kgdata/ontology/reference/cities.csv", "kgdata/ontology/shapes/entities.ttl",
                      "kgdata/corpus/lu-li-2025-regional-coordination.zh.txt",
-                     "extract/patterns/shapes.tsv", "extract/patterns/common_chars.txt",
+                     "extract/patterns/shapes.tsv", "kg/inputs/common_chars.txt",
                      "kg/cli.py"):
         assert required in names, required
     target = tmp_path / "site"

@@ -12,9 +12,11 @@ import pytest
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import DCTERMS, GEO, RDF, SKOS
 
-from extract.reader import InputError
-from kg import analysis, iris, network
+from kg import iris
+from kg.analysis import measures as analysis
+from kg.analysis import network
 from kg.cli import main
+from kg.inputs.files import InputError
 from kg.vocab import OA, PKG
 
 A, B, C, D = (iris.entity(f"province/{n}0000") for n in (65, 31, 32, 33))
@@ -250,7 +252,7 @@ def test_path_from_xinjiang_to_the_yangtze_delta(built, capsys):
     assert code == 0 and err == ""
     rows = list(csv.DictReader(out.splitlines()))
     assert rows[0]["label_zh"] == "新疆维吾尔自治区" and rows[-1]["label_zh"] == "长三角城市群"
-    from kg.store import load_dataset
+    from kg.store.files import load_dataset
 
     g = network.linkage_graph(load_dataset(built))
     iris_ = [r["iri"] for r in rows]
@@ -259,7 +261,7 @@ def test_path_from_xinjiang_to_the_yangtze_delta(built, capsys):
 
 
 def test_article_exports_keep_their_counts(built, tmp_path, capsys):
-    from kg.store import load_dataset
+    from kg.store.files import load_dataset
 
     ds = load_dataset(built)
     for name in network.NETWORKS:

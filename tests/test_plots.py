@@ -14,8 +14,9 @@ from matplotlib import font_manager
 from matplotlib.image import imread
 from rdflib import RDF
 
-from kg import cli, plots
-from kg.store import load_dataset
+from kg import cli
+from kg.analysis import plots
+from kg.store.files import load_dataset
 from kg.vocab import PKG
 
 REGIONS = ["东部地区", "中部地区", "西部地区", "东北地区"]

@@ -16,9 +16,9 @@ from other_graph import bind_other_graph
 from rdflib import Dataset, URIRef
 from servers import start_oxigraph
 
-from kg.load import load
-from kg.queries import catalogue, header
-from kg.stores import GraphStore, StoreSpec, open_store
+from kg.sparql.catalogue import catalogue, header
+from kg.store.load import load
+from kg.store.stores import GraphStore, StoreSpec, open_store
 
 CASES = Path(__file__).parent / "queries"
 QUERIES = catalogue()
@@ -28,9 +28,9 @@ QUERIES = catalogue()
 def graphs(extractor, gaz) -> dict[str, Dataset]:
     from extract.tables import find_tables
     from kg import iris
-    from kg.build import assemble
-    from kg.reference import reference_graph
-    from kg.relation_graph import partition_graph
+    from kg.build.reference import reference_graph
+    from kg.build.relations import partition_graph
+    from kg.build.run import assemble
 
     # as `kg build` writes it: the reference facts in their own named graph
     reference = Dataset(default_union=True)

@@ -14,9 +14,9 @@ from conftest import ARTICLE
 from rdflib import Literal, URIRef
 from rdflib.namespace import SKOS
 
-from kg.build import assemble
-from kg.query import parse_param, width
-from kg.validate import run_checks
+from kg.build.run import assemble
+from kg.build.validate import run_checks
+from kg.sparql.query import parse_param, width
 from kg.vocab import OA, PKG
 
 

@@ -12,9 +12,9 @@ from rdflib import Dataset
 from rdflib.namespace import RDF
 
 from extract.relations import find_relations
-from kg.build import assemble
-from kg.evaluate import overall
-from kg.evaluate_relations import read_relation_gold, score_relations
+from kg.build.run import assemble
+from kg.evaluate.entities import overall
+from kg.evaluate.relations import read_relation_gold, score_relations
 from kg.vocab import PKG
 
 GOLD = Path(__file__).parent / "gold" / "lu-li-2025.relations.tsv"
@@ -108,7 +108,7 @@ def test_the_article_conflict_with_the_reference_is_kept_and_marked(extractor, g
     fact = ds.value(marked[0], PKG.contradicts)
     assert ds.value(fact, RDF.object) == central
     # without its mark, the check query reports it
-    from kg.queries import catalogue
+    from kg.sparql.catalogue import catalogue
     check = catalogue()["checks/unmarked-reference-conflict-violation"].read_text(encoding="utf-8")
     assert list(ds.query(check)) == []
     for g in ds.graphs():

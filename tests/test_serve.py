@@ -24,7 +24,7 @@ import pytest
 from rdflib import Graph
 from servers import start_kg_serve, start_oxigraph
 
-from kg.queries import catalogue
+from kg.sparql.catalogue import catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
 GDP = catalogue()["answers/gdp-share-change"].read_text(encoding="utf-8")
@@ -156,7 +156,7 @@ def test_ask(server):
 
 
 def test_construct_as_turtle_and_json_ld(server, article_graph):
-    from kg.stores import open_store, parse_spec
+    from kg.store.stores import open_store, parse_spec
 
     want = set(open_store(parse_spec("memory", article_graph)).query(CONSTRUCT).graph)
     assert len(want) > 100

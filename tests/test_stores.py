@@ -11,8 +11,8 @@ import pytest
 from rdflib import Literal, URIRef
 from servers import free_port, start_oxigraph
 
-from kg.query import prepare_inline
-from kg.stores import StoreSpec, open_store, parse_spec
+from kg.sparql.query import prepare_inline
+from kg.store.stores import StoreSpec, open_store, parse_spec
 from kg.vocab import PKG
 
 
@@ -224,7 +224,7 @@ def test_a_server_that_never_answers_times_out(kg_command):
 def test_update_chunks_keep_blank_nodes_together():
     from rdflib import BNode, Graph
 
-    from kg.load import _chunks
+    from kg.store.load import _chunks
 
     g = Graph()
     ex = "http://example.org/"

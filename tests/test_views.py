@@ -16,7 +16,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from kg.views import render_view, view_data
+from kg.analysis.views import render_view, view_data
 
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -231,7 +231,7 @@ def _cli(args, capsys):
 def test_query_graph_projection(tmp_path):
     from rdflib import Dataset
 
-    from kg.views import query_graph
+    from kg.analysis.views import query_graph
 
     ds = Dataset()
     ds.parse(data=TRIG, format="trig")
@@ -314,8 +314,8 @@ def test_large_graph_layouts_without_scipy():
                                       ("comentions", "comention_graph")])
 def test_cli_viz_views_of_the_article(article_build, tmp_path, capsys, view, fn):
     """The named views draw kg.network's projections of the built article, node for node."""
-    from kg import network
-    from kg.store import load_dataset
+    from kg.analysis import network
+    from kg.store.files import load_dataset
 
     result, build = article_build
     assert result.returncode == 0, result.stderr
@@ -333,8 +333,8 @@ def test_cli_viz_views_of_the_article(article_build, tmp_path, capsys, view, fn)
 def test_the_article_linkage_map_in_chromium(driver, article_build, tmp_path, capsys):
     """The real linkage network, laid out by coordinates, loads without console errors and
     draws every node of the projection."""
-    from kg import network
-    from kg.store import load_dataset
+    from kg.analysis import network
+    from kg.store.files import load_dataset
 
     _, build = article_build
     graph, page = build / "graph.trig", tmp_path / "map.html"

@@ -1,5 +1,5 @@
-"""Writes extract/patterns/common_chars.txt: the characters that make up nearly all Chinese
-text, simplified and traditional, for telling a right decoding from mojibake (extract/encoding.py).
+"""Writes kg/inputs/common_chars.txt: the characters that make up nearly all Chinese
+text, simplified and traditional, for telling a right decoding from mojibake (kg/inputs/encoding.py).
 
     python tools/make_common_chars.py [--coverage 0.995]
 
@@ -21,7 +21,7 @@ import jieba
 import opencc
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "extract" / "patterns" / "common_chars.txt"
+OUT = ROOT / "kg" / "inputs" / "common_chars.txt"
 VARIANTS = ("s2t", "s2tw", "s2hk")  # plus the simplified original
 PER_LINE = 50
 

@@ -70,6 +70,6 @@ def test_query_csv_and_tsv_neutralise_formula_cells(kg_command, hostile_graph):
     ("-12.5%", "-12.5%"), ("西部地区", "西部地区"), ("", ""), (-0.28, -0.28),
 ])
 def test_neutralise(cell, safe):
-    from kg.spreadsheet import neutralise
+    from kg.export.spreadsheet import neutralise
 
     assert neutralise(cell) == safe

@@ -21,8 +21,8 @@ import pytest
 from fault_servers import DripServer, HugeAnswerServer
 from servers import OxigraphServer, start_oxigraph
 
-from kg.bounded import Deadline
-from kg.relay import ServiceRelay
+from kg.store.http import Deadline
+from kg.store.relay import ServiceRelay
 
 ROOT = Path(__file__).resolve().parents[2]
 UNLINKABLE = ROOT / "tests" / "data" / "unlinkable-graph.ttl"

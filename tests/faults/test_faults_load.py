@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from servers import start_kg_serve
 
-from kg.stores import StoreSpec, open_store
+from kg.store.stores import StoreSpec, open_store
 
 ROOT = Path(__file__).resolve().parents[2]
 COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
@@ -286,7 +286,7 @@ def test_a_reader_during_a_load_waits_for_the_new_graphs(kg_command, graphs, tem
 
 
 def test_a_reader_is_refused_while_a_writer_holds_the_store(kg_command, template, tmp_path):
-    from kg.store_lock import lock_store
+    from kg.store.lock import lock_store
 
     store = copy_store(template, tmp_path / "store")
     held = lock_store(store, exclusive=True, wait=0, purpose="test")

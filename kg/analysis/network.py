@@ -1,0 +1,331 @@
+"""The RDF graph projected into networkx graphs (pure functions, no printing).
+
+Three projections, all with one attribute contract (shared with the views):
+
+- every node: `label_zh`, `label_en` ("" when unknown), `cls` (local class name, e.g.
+  "Province"), `lat`, `lon` (floats from `geo:hasGeometry/geo:asWKT "POINT(lon lat)"`, else None);
+- every edge: `predicate` (local name), `source` ("reference" | "text"), `evidence` (a sentence,
+  or None), `weight` (int).
+
+`linkage_graph` links places through the corridors that connect them; `corridor_graph` keeps the
+corridors as nodes; `recommendation_graph` links recommendations to the entities they target;
+`comention_graph` links entities named in the same sentence. Triples are read with rdflib's
+triple patterns rather than SPARQL (no join order to get wrong; see docs/queries.md).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from functools import lru_cache
+from itertools import combinations
+from pathlib import Path
+
+import networkx as nx
+from rdflib import Dataset, Literal, URIRef
+from rdflib.namespace import DCTERMS, GEO, RDF, RDFS, SKOS
+
+from kg.vocab import OA, PKG
+
+REFERENCE_GRAPH_SUFFIX = "/graph/reference"
+NETWORKS = ("linkages", "recommendations", "comentions")
+COMENTION_WINDOW = 100  # characters, when the document text cannot be read
+_POINT = re.compile(r"POINT\s*\(\s*([-+0-9.eE]+)\s+([-+0-9.eE]+)\s*\)")
+# A sentence ends after 。！？；!? (with closing quotes) or at a blank line. Single line breaks
+# do not end one: the article's lines are wrapped mid-sentence (see extract/sentences.py, which
+# splits the normalised text instead).
+_SENTENCE_END = re.compile(r"[。！？；!?;][”’」』)）\"]*|\n\s*\n")
+
+
+@lru_cache(maxsize=1)
+def place_classes() -> frozenset[URIRef]:
+    """pkg:Place and its subclasses, from the shipped ontology (transitively)."""
+    from kg.build.ontology import ontology_graph
+
+    g = ontology_graph()
+    return frozenset(g.transitive_subjects(RDFS.subClassOf, PKG.Place))
+
+
+def local_name(iri: URIRef) -> str:
+    s = str(iri)
+    return s.rsplit("#", 1)[-1] if "#" in s else s.rsplit("/", 1)[-1]
+
+
+def _is_reference(graph_id) -> bool:
+    return str(graph_id).endswith(REFERENCE_GRAPH_SUFFIX)
+
+
+def _union(ds: Dataset) -> Dataset:
+    ds.default_union = True
+    return ds
+
+
+def _label(ds: Dataset, node: URIRef, lang: str) -> str:
+    for o in ds.objects(node, SKOS.prefLabel):
+        if isinstance(o, Literal) and o.language == lang:
+            return str(o)
+    return ""
+
+
+def _coords(ds: Dataset, node: URIRef) -> tuple[float | None, float | None]:
+    for geom in ds.objects(node, GEO.hasGeometry):
+        for wkt in ds.objects(geom, GEO.asWKT):
+            m = _POINT.search(str(wkt))
+            if m:
+                return float(m.group(2)), float(m.group(1))  # WKT is lon lat
+    return None, None
+
+
+def _cls(ds: Dataset, node: URIRef) -> str:
+    types = sorted(str(t) for t in ds.objects(node, RDF.type) if str(t).startswith(str(PKG)))
+    return local_name(URIRef(types[0])) if types else ""
+
+
+def node_attrs(ds: Dataset, node: URIRef) -> dict:
+    lat, lon = _coords(ds, node)
+    return {"label_zh": _label(ds, node, "zh") or local_name(node),
+            "label_en": _label(ds, node, "en"), "cls": _cls(ds, node), "lat": lat, "lon": lon}
+
+
+def _is_place(ds: Dataset, node) -> bool:
+    places = place_classes()
+    return isinstance(node, URIRef) and any(t in places for t in ds.objects(node, RDF.type))
+
+
+def _quote_sentence(ds: Dataset, target) -> str | None:
+    """prefix + exact + suffix of the target's quote selector (the sentence), or None."""
+    for sel in ds.objects(target, OA.hasSelector):
+        exact = ds.value(sel, OA.exact)
+        if exact is not None:
+            return f"{ds.value(sel, OA.prefix) or ''}{exact}{ds.value(sel, OA.suffix) or ''}"
+    return None
+
+
+def _start(ds: Dataset, target) -> int:
+    for sel in ds.objects(target, OA.hasSelector):
+        start = ds.value(sel, OA.start)
+        if start is not None:
+            return int(start)
+    return -1
+
+
+def assertion_sentence(ds: Dataset, s: URIRef, p: URIRef, o: URIRef) -> str | None:
+    """The sentence of the first (in text order) pkg:Assertion of the triple, or None."""
+    found = []
+    for a in ds.subjects(RDF.subject, s):  # start from the bound subject (docs/queries.md)
+        if ds.value(a, RDF.predicate) == p and ds.value(a, RDF.object) == o:
+            target = ds.value(a, OA.hasTarget)
+            if target is not None:
+                found.append((_start(ds, target), str(a), target))
+    for _, _, target in sorted(found):
+        sentence = _quote_sentence(ds, target)
+        if sentence:
+            return sentence
+    return None
+
+
+def _connects(ds: Dataset) -> dict[URIRef, dict[URIRef, dict]]:
+    """corridor → place → {"source", "evidence"} for every pkg:connects triple to a place."""
+    out: dict[URIRef, dict[URIRef, dict]] = defaultdict(dict)
+    for c, _, x, g in ds.quads((None, PKG.connects, None, None)):
+        if not _is_place(ds, x):
+            continue
+        link = out[c].setdefault(x, {"reference": False, "text": False})
+        link["reference" if _is_reference(g) else "text"] = True
+    for c, links in out.items():
+        for x, link in links.items():
+            link["source"] = "reference" if link.pop("reference") else "text"
+            link["evidence"] = (assertion_sentence(ds, c, PKG.connects, x)
+                                if link.pop("text") else None)
+    return out
+
+
+MEMBERSHIP = (PKG.memberOf, PKG.partOf)
+
+
+def linkage_graph(ds: Dataset, membership: bool = True) -> nx.MultiGraph:
+    """Places linked through the corridors that connect them (and, by default, membership).
+
+    For every corridor that `pkg:connects` two or more places, one edge between each pair of
+    them, keyed by the corridor IRI, with `via` (the IRI), `via_label` (its zh label),
+    `predicate="connects"`. `source` is "reference" when both connects triples are in
+    graph/reference, else "text"; `evidence` is the sentence of a text statement (the
+    pkg:Assertion's quote prefix + exact + suffix), None for reference edges.
+
+    With `membership`, a `pkg:memberOf` or `pkg:partOf` triple from a place a corridor links to
+    a place containing it is an edge too (key and `predicate` "memberOf"/"partOf", `via` and
+    `via_label` None, `source` and `evidence` as above): 长三角城市群 is linked through its
+    member provinces, which the corridors reach. The containers' other members are not added.
+    """
+    ds = _union(ds)
+    g = nx.MultiGraph(name="linkages")
+    for c, links in sorted(_connects(ds).items()):
+        if len(links) < 2:
+            continue
+        via_label = _label(ds, c, "zh") or local_name(c)
+        for x in links:
+            if x not in g:
+                g.add_node(str(x), **node_attrs(ds, x))
+        for a, b in combinations(sorted(links), 2):
+            la, lb = links[a], links[b]
+            text = [link for link in (la, lb) if link["source"] == "text"]
+            evidence = next((link["evidence"] for link in (la, lb) if link["evidence"]), None)
+            g.add_edge(str(a), str(b), key=str(c), via=str(c), via_label=via_label,
+                       predicate="connects", source="text" if text else "reference",
+                       evidence=evidence, weight=1)
+    if membership:
+        _add_membership(ds, g)
+    return g
+
+
+def _add_membership(ds: Dataset, g: nx.MultiGraph) -> None:
+    linked = set(g)
+    found: dict[tuple[URIRef, URIRef, URIRef], set[str]] = defaultdict(set)
+    for p in MEMBERSHIP:
+        for s, _, o, graph in ds.quads((None, p, None, None)):
+            if str(s) in linked and s != o and _is_place(ds, o):
+                found[(s, p, o)].add("reference" if _is_reference(graph) else "text")
+    for (s, p, o), sources in sorted(found.items()):
+        for x in (s, o):
+            if str(x) not in g:
+                g.add_node(str(x), **node_attrs(ds, x))
+        source = "reference" if "reference" in sources else "text"
+        evidence = assertion_sentence(ds, s, p, o) if "text" in sources else None
+        g.add_edge(str(s), str(o), key=local_name(p), via=None, via_label=None,
+                   predicate=local_name(p), source=source, evidence=evidence, weight=1)
+
+
+def corridor_graph(ds: Dataset) -> nx.Graph:
+    """Bipartite corridor (bipartite=0) — place (bipartite=1); one edge per pkg:connects triple.
+
+    `source` is "reference" when graph/reference states it (a text may state it too; then
+    `evidence` holds the text's sentence), else "text".
+    """
+    ds = _union(ds)
+    g = nx.Graph(name="corridors")
+    for c, links in sorted(_connects(ds).items()):
+        g.add_node(str(c), **node_attrs(ds, c), bipartite=0)
+        for x, link in sorted(links.items()):
+            if x not in g:
+                g.add_node(str(x), **node_attrs(ds, x), bipartite=1)
+            g.add_edge(str(c), str(x), predicate="connects", weight=1, **link)
+    return g
+
+
+def recommendation_graph(ds: Dataset) -> nx.Graph:
+    """Bipartite pkg:PolicyRecommendation (bipartite=0) — entity (bipartite=1) via pkg:targets.
+
+    A recommendation's `label_zh` is its section number and title ("五.(一).4 不断强化…"), its
+    `cls` "PolicyRecommendation", its `lat`/`lon` None. Edges: `predicate="targets"`,
+    `source="text"`, `evidence` the recommendation's title, `weight=1`.
+    """
+    ds = _union(ds)
+    g = nx.Graph(name="recommendations")
+    for r in sorted(ds.subjects(RDF.type, PKG.PolicyRecommendation)):
+        section = str(ds.value(r, PKG.sectionNumber) or "")
+        title = str(ds.value(r, DCTERMS.title) or "")
+        g.add_node(str(r), label_zh=f"{section} {title}".strip(), label_en="",
+                   cls="PolicyRecommendation", lat=None, lon=None, bipartite=0,
+                   section=section, title=title)
+        for e in sorted(ds.objects(r, PKG.targets)):
+            if str(e) not in g:
+                g.add_node(str(e), **node_attrs(ds, e), bipartite=1)
+            g.add_edge(str(r), str(e), predicate="targets", source="text",
+                       evidence=title or None, weight=1)
+    return g
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of an original (not normalised) text: ends at 。！？；!? or a blank line."""
+    spans, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        spans.append((start, m.end()))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def _document_text(source: str, roots: tuple[Path, ...]) -> str | None:
+    from kg.inputs.files import InputError, decode
+
+    path = Path(source)
+    for candidate in [path, *(root / path for root in roots)]:
+        if candidate.is_file():
+            try:
+                return decode(candidate, candidate.read_bytes())[0]
+            except (OSError, InputError):
+                return None
+    return None
+
+
+def _mentions(ds: Dataset) -> dict[URIRef, list[tuple[int, int, URIRef]]]:
+    """document → [(start, end, entity)] of its linked mentions."""
+    out: dict[URIRef, list[tuple[int, int, URIRef]]] = defaultdict(list)
+    for m in ds.subjects(RDF.type, PKG.Mention):
+        body = ds.value(m, OA.hasBody)
+        target = ds.value(m, OA.hasTarget)
+        if body is None or target is None:
+            continue
+        doc = ds.value(target, OA.hasSource)
+        for sel in ds.objects(target, OA.hasSelector):
+            start, end = ds.value(sel, OA.start), ds.value(sel, OA.end)
+            if start is not None and end is not None:
+                out[doc].append((int(start), int(end), body))
+                break
+    return out
+
+
+def comention_graph(ds: Dataset, roots: tuple[Path, ...] | None = None) -> nx.Graph:
+    """Entities named in the same sentence; `weight` = the number of such sentences.
+
+    Sentences are not in the graph, so the document's text is read again from its
+    `dcterms:source` path (as given, else relative to each of `roots`, by default the current
+    folder) and split at 。！？；!? and blank lines; each mention falls in the sentence holding
+    its start offset. When the text
+    cannot be read, each pair of mentions whose starts lie within 100 characters
+    (COMENTION_WINDOW) counts once instead of a sentence, and the edge's evidence is None;
+    the graph attribute `fallback_documents` lists such documents. Edges: `predicate="comention"`,
+    `source="text"`, `evidence` = the first shared sentence, `sentences` = the count.
+    """
+    ds = _union(ds)
+    roots = (Path.cwd(),) if roots is None else roots
+    g = nx.Graph(name="comentions", fallback_documents=[])
+    pairs: dict[tuple[str, str], dict] = {}
+    for doc, mentions in sorted(_mentions(ds).items()):
+        mentions.sort()
+        source = ds.value(doc, DCTERMS.source)
+        text = _document_text(str(source), roots) if source is not None else None
+        groups: list[tuple[str | None, set[URIRef]]] = []
+        if text is not None:
+            spans = split_sentences(text)
+            i = 0
+            by_span: dict[int, set[URIRef]] = defaultdict(set)
+            for start, _, body in mentions:
+                while i < len(spans) - 1 and start >= spans[i][1]:
+                    i += 1
+                by_span[i].add(body)
+            groups = [(" ".join(text[spans[i][0]:spans[i][1]].split()), bodies)
+                      for i, bodies in sorted(by_span.items())]
+        else:
+            g.graph["fallback_documents"].append(str(doc))
+            for k, (start, _, body) in enumerate(mentions):
+                groups.extend((None, {body, other}) for s, _, other in mentions[k + 1:]
+                              if s - start <= COMENTION_WINDOW)
+        for sentence, bodies in groups:
+            for a, b in combinations(sorted(str(x) for x in bodies), 2):
+                edge = pairs.setdefault((a, b), {"weight": 0, "evidence": sentence})
+                edge["weight"] += 1
+    for (a, b), edge in sorted(pairs.items()):
+        for n in (a, b):
+            if n not in g:
+                g.add_node(n, **node_attrs(ds, URIRef(n)))
+        g.add_edge(a, b, predicate="comention", source="text", evidence=edge["evidence"],
+                   weight=edge["weight"], sentences=edge["weight"])
+    return g
+
+
+def network(ds: Dataset, name: str) -> nx.Graph:
+    """The projection named `name` (one of NETWORKS)."""
+    return {"linkages": linkage_graph, "recommendations": recommendation_graph,
+            "comentions": comention_graph}[name](ds)

@@ -1,0 +1,80 @@
+"""A document's named graph: its metadata, and each mention as a Web Annotation with evidence."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, XSD
+
+from extract.records import ExtractedDocument, Mention
+from kg import iris
+from kg.vocab import OA, PKG
+
+
+def _issued(date: str) -> Literal:
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+        return Literal(date, datatype=XSD.date)
+    return Literal(date, datatype=XSD.gYear)
+
+
+def confidence(value: float) -> Literal:
+    return Literal(Decimal(f"{value:.2f}"), datatype=XSD.decimal)
+
+
+def add_target(g: Graph, node: URIRef, doc_iri: URIRef, start: int, end: int,
+               exact: str, prefix: str = "", suffix: str = "") -> URIRef:
+    """Points `node` at the span start..end of the document: the evidence of a mention, and of
+    a table cell read as an observation. The target and selectors are named after `node`.
+    `prefix` and `suffix` (oa:prefix, oa:suffix) complete the quote to its sentence."""
+    target = URIRef(f"{node}/target")
+    position = URIRef(f"{node}/position")
+    quote = URIRef(f"{node}/quote")
+    g.add((node, OA.hasTarget, target))
+    g.add((target, RDF.type, OA.SpecificResource))
+    g.add((target, OA.hasSource, doc_iri))
+    g.add((target, OA.hasSelector, position))
+    g.add((target, OA.hasSelector, quote))
+    g.add((position, RDF.type, OA.TextPositionSelector))
+    g.add((position, OA.start, Literal(start, datatype=XSD.nonNegativeInteger)))
+    g.add((position, OA.end, Literal(end, datatype=XSD.nonNegativeInteger)))
+    g.add((quote, RDF.type, OA.TextQuoteSelector))
+    g.add((quote, OA.exact, Literal(exact)))
+    if prefix:
+        g.add((quote, OA.prefix, Literal(prefix)))
+    if suffix:
+        g.add((quote, OA.suffix, Literal(suffix)))
+    return target
+
+
+def add_mention(g: Graph, doc_iri: URIRef, m: Mention) -> URIRef:
+    node = iris.mention(m.doc, m.start, m.end)
+    g.add((node, RDF.type, PKG.Mention))
+    g.add((node, OA.hasBody, iris.entity(m.iri)))
+    add_target(g, node, doc_iri, m.start, m.end, m.text)
+    g.add((node, PKG.rule, Literal(m.rule)))
+    g.add((node, PKG.confidence, confidence(m.confidence)))
+    return node
+
+
+def document_graph(doc: ExtractedDocument, g: Graph) -> Graph:
+    """Adds the document's triples to `g` (its named graph). Unlinked mentions stay out of the
+    graph: they have no entity to annotate; the build report lists them."""
+    node = iris.document(doc.doc)
+    g.add((node, RDF.type, PKG.Document))
+    g.add((node, DCTERMS.source, Literal(doc.path)))
+    # A title is required; when the text states none, the file name stands in (no language tag).
+    title = Literal(doc.meta.title, lang="zh") if doc.meta.title else Literal(Path(doc.path).stem)
+    g.add((node, DCTERMS.title, title))
+    for author in doc.meta.authors:
+        g.add((node, DCTERMS.creator, Literal(author, lang="zh")))
+    if doc.meta.date:
+        g.add((node, DCTERMS.issued, _issued(doc.meta.date)))
+    for m in doc.mentions:
+        if m.iri is None:
+            continue
+        add_mention(g, node, m)
+        g.add((node, PKG.mentions, iris.entity(m.iri)))
+    return g

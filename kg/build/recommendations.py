@@ -1,0 +1,80 @@
+"""A document's policy recommendations (extract/recommendations.py) in its named graph: one
+pkg:PolicyRecommendation per group, item or sub-point, one pkg:Action per verb + object, each
+with the same evidence (document, offsets, exact text) as a mention."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF
+
+from extract.recommendations import Action, Recommendation
+from extract.records import Mention
+from kg import iris
+from kg.build.evidence import add_target
+from kg.vocab import PKG
+
+
+def add_action(g: Graph, doc_iri: URIRef, node: URIRef, text: str, a: Action) -> None:
+    g.add((node, RDF.type, PKG.Action))
+    g.add((node, PKG.verb, Literal(a.verb, lang="zh")))
+    g.add((node, PKG.actionObject, Literal(a.object, lang="zh")))
+    g.add((node, PKG.strength, Literal(a.strength)))
+    add_target(g, node, doc_iri, a.start, a.end, text[a.start:a.end])
+
+
+def own_targets(r: Recommendation, children: Sequence[Recommendation],
+                mentions: Sequence[Mention], starts: Sequence[int] | None = None) -> list[str]:
+    """The entity refs of the linked mentions inside `r` but inside none of its `children`
+    (which carry their own), each once, in text order. `mentions` are sorted by start, and
+    `starts` are their starts (computed when not given): the mentions inside `r` are found by
+    bisection, not by a scan of the document's mentions per recommendation."""
+    starts = [m.start for m in mentions] if starts is None else starts
+    inside = mentions[bisect_left(starts, r.start):bisect_left(starts, r.end)]
+    out: dict[str, None] = {}
+    for m in inside:
+        if m.iri is None or m.end > r.end:
+            continue
+        if any(c.start <= m.start and m.end <= c.end for c in children):
+            continue
+        out.setdefault(m.iri)
+    return list(out)
+
+
+def recommendation_graph(doc_key: str, text: str, recommendations: Sequence[Recommendation],
+                         mentions: Iterable[Mention], g: Graph) -> Graph:
+    """Adds the recommendations of the document `doc_key` (read from `text` by
+    find_recommendations) to `g`, the document's named graph. Recommendations are numbered from
+    1 in text order, their actions from 1 in text order, so that identifiers stay stable while
+    the text does. `mentions` are the document's; the unlinked ones are skipped."""
+    doc_iri = iris.document(doc_key)
+    mentions = sorted(mentions, key=lambda m: (m.start, m.end))
+    starts = [m.start for m in mentions]
+    children_of: dict[str, list[Recommendation]] = {}
+    for r in recommendations:
+        if r.parent is not None:
+            children_of.setdefault(r.parent, []).append(r)
+    nodes = {r.id: iris.recommendation(doc_key, n)
+             for n, r in enumerate(recommendations, start=1)}
+    for n, r in enumerate(recommendations, start=1):
+        node = nodes[r.id]
+        g.add((node, RDF.type, PKG.PolicyRecommendation))
+        g.add((node, PKG.sectionNumber, Literal(r.number)))
+        g.add((node, PKG.level, Literal(r.level)))
+        if r.title:
+            g.add((node, DCTERMS.title, Literal(r.title, lang="zh")))
+        if r.parent is not None:
+            g.add((node, PKG.parent, nodes[r.parent]))
+        if r.strength is not None:
+            g.add((node, PKG.strength, Literal(r.strength)))
+        g.add((node, DCTERMS.isPartOf, doc_iri))
+        add_target(g, node, doc_iri, r.start, r.end, text[r.start:r.end])
+        for i, a in enumerate(r.actions, start=1):
+            action = iris.action(doc_key, n, i)
+            g.add((node, PKG.hasAction, action))
+            add_action(g, doc_iri, action, text, a)
+        for ref in own_targets(r, children_of.get(r.id, []), mentions, starts):
+            g.add((node, PKG.targets, iris.entity(ref)))
+    return g

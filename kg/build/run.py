@@ -1,0 +1,237 @@
+"""`kg build`: texts in, a validated graph, the mentions and a report out."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from rdflib import Dataset
+
+from extract import gazetteer as gazetteer_module
+from extract.pipeline import Extractor
+from extract.recommendations import Recommendation, find_recommendations
+from extract.records import ExtractedDocument
+from extract.relations import Relation, find_relations
+from extract.tables import Table, find_tables
+from kg import iris
+from kg.build.claims import Claims, claim_graph, claim_report, document_claims
+from kg.build.evidence import document_graph
+from kg.build.ontology import ontology_graph
+from kg.build.outdir import STAGING_PREFIX, check_out_dir, locked_out_dir
+from kg.build.recommendations import recommendation_graph
+from kg.build.reference import reference_graph
+from kg.build.relations import conflict_rows, partition_graph, relation_graph
+from kg.build.statistics import statistics_graph
+from kg.build.validate import ValidationResult, union_graph, validate_graph
+from kg.inputs.encoding import TRADITIONAL
+from kg.inputs.files import SourceText, read_sources
+from kg.progress import Progress
+from kg.store.qnames import use_flat_namespaces
+
+OUTPUTS = ("graph.trig", "mentions.jsonl", "report.json")
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    out_dir: Path
+    documents: tuple[ExtractedDocument, ...]
+    validation: ValidationResult
+    report: dict
+
+
+def new_dataset() -> Dataset:
+    ds = use_flat_namespaces(Dataset())  # writing TriG in time linear in the graph (qnames.py)
+    for prefix, ns in (("pkg", "https://w3id.org/policy-kg/ont#"), ("pkgid", iris.id_base()),
+                       ("oa", "http://www.w3.org/ns/oa#"), ("wd", "http://www.wikidata.org/entity/"),
+                       ("geo", "http://www.opengis.net/ont/geosparql#")):
+        ds.bind(prefix, ns)
+    return ds
+
+
+def assemble(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazetteer,
+             tables: dict[str, list[Table]] | None = None,
+             recommendations: dict[str, list[Recommendation]] | None = None,
+             relations: dict[str, list[Relation]] | None = None,
+             claims: dict[str, Claims] | None = None) -> Dataset:
+    """The dataset of all named graphs. `tables`, `recommendations`, `relations` and `claims` map a
+    document key to what was read from its text; when not given they are read here."""
+    ds = new_dataset()
+    onto = ds.graph(iris.graph("ontology"))
+    for triple in ontology_graph():
+        onto.add(triple)
+    reference = ds.graph(iris.graph("reference"))
+    reference_graph(gaz, reference)
+    partition_graph(reference)
+    for doc in documents:
+        g = ds.graph(iris.graph(f"doc/{doc.doc}"))
+        document_graph(doc, g)
+        doc_tables = tables[doc.doc] if tables is not None else find_tables(doc.text)
+        statistics_graph(doc.doc, doc.text, doc_tables, g)
+        recs = (recommendations[doc.doc] if recommendations is not None
+                else find_recommendations(doc.text))
+        recommendation_graph(doc.doc, doc.text, recs, doc.mentions, g)
+        rels = (relations[doc.doc] if relations is not None
+                else find_relations(doc.text, doc.mentions, doc.sentences, gaz))
+        relation_graph(doc.doc, doc.text, rels, gaz, g)
+        claim_graph(doc.doc, *(claims[doc.doc] if claims is not None
+                               else document_claims(doc, doc_tables)), g)
+    return ds
+
+
+def mention_rows(documents: list[ExtractedDocument]) -> list[dict]:
+    rows = []
+    for doc in documents:
+        for m in doc.mentions:
+            rows.append({"doc": m.doc, "start": m.start, "end": m.end, "text": m.text,
+                         "type": m.type, "iri": str(iris.entity(m.iri)) if m.iri else None,
+                         "rule": m.rule})
+    return rows
+
+
+def table_warnings(documents: list[ExtractedDocument],
+                   tables: dict[str, list[Table]]) -> list[str]:
+    """The tables' warnings, each prefixed with its document's path like the other warnings."""
+    return [f"{doc.path}: {w}" for doc in documents
+            for t in tables.get(doc.doc, []) for w in t.warnings]
+
+
+def make_report(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazetteer,
+                validation: ValidationResult, warnings: list[str],
+                tables: dict[str, list[Table]] | None = None,
+                recommendations: dict[str, list[Recommendation]] | None = None,
+                relations: dict[str, list[Relation]] | None = None) -> dict:
+    entities: dict[str, set[str]] = {}
+    mentions_per_class: Counter[str] = Counter()
+    per_doc = {}
+    unlinked = []
+    for doc in documents:
+        linked = {m.iri for m in doc.mentions if m.iri}
+        per_doc[doc.doc] = {"path": doc.path, "title": doc.meta.title,
+                            "authors": list(doc.meta.authors), "date": doc.meta.date,
+                            "characters": len(doc.text), "sentences": len(doc.sentences),
+                            "mentions": len(doc.mentions), "entities": len(linked)}
+        for m in doc.mentions:
+            mentions_per_class[m.type] += 1
+            if m.iri:
+                entities.setdefault(m.type, set()).add(m.iri)
+            else:
+                unlinked.append({"doc": m.doc, "start": m.start, "end": m.end, "text": m.text,
+                                 "type": m.type, "rule": m.rule})
+        if not doc.mentions:
+            warnings.append(f"{doc.path}: no entity was recognised in this document")
+    return {
+        "documents": per_doc,
+        "entities_per_class": {k: len(v) for k, v in sorted(entities.items())},
+        "mentions_per_class": dict(sorted(mentions_per_class.items())),
+        "observations_per_document": {doc.doc: sum(len(t.observations)
+                                                   for t in (tables or {}).get(doc.doc, []))
+                                      for doc in documents},
+        "recommendations_per_document": {doc.doc: len((recommendations or {}).get(doc.doc, []))
+                                         for doc in documents},
+        "relations_per_document": {doc.doc: dict(sorted(Counter(
+            r.predicate for r in (relations or {}).get(doc.doc, [])).items()))
+            for doc in documents},
+        "conflicts_with_reference": {doc.doc: conflict_rows((relations or {}).get(doc.doc, []),
+                                                            gaz) for doc in documents},
+        "unlinked": unlinked,
+        "warnings": warnings,
+        "validation": {"conforms": validation.conforms,
+                       "violations": [asdict(v) for v in validation.violations]},
+        "reference_entities": len(gaz.entries),
+    }
+
+
+def build(inputs: list[Path], out_dir: Path, extractor: Extractor | None = None,
+          progress: Progress | None = None) -> BuildResult:
+    """Reads, extracts, assembles, validates and writes; raises InputError on bad input before
+    anything is written. `out_dir` is checked before the inputs are read."""
+    check_out_dir(out_dir)
+    return build_sources(read_sources(inputs), out_dir, extractor, progress)
+
+
+def build_sources(sources: list[SourceText], out_dir: Path, extractor: Extractor | None = None,
+                  progress: Progress | None = None) -> BuildResult:
+    """The build of texts already read. `out_dir` is locked from here until the three outputs,
+    staged in it, are renamed into place together."""
+    progress = progress or Progress(enabled=False)
+    with locked_out_dir(out_dir):
+        try:
+            return _build_locked(sources, out_dir, extractor or Extractor(), progress)
+        finally:
+            progress.close()
+
+
+def _build_locked(sources: list[SourceText], out_dir: Path, extractor: Extractor,
+                  progress: Progress) -> BuildResult:
+    gaz = gazetteer_module.default()
+    warnings = [encoding_warning(s) for s in sources if s.encoding != "utf-8"]
+    documents = extract_all(sources, extractor, progress)
+    # Tables are read from the whole original text, as the mentions are: offsets match.
+    tables = per_document(progress, "tables", sources, lambda s: find_tables(s.text))
+    warnings += table_warnings(documents, tables)
+    recommendations = per_document(progress, "recommendations", sources,
+                                   lambda s: find_recommendations(s.text))
+    relations = per_document(progress, "relations", documents, lambda d: find_relations(
+        d.text, d.mentions, d.sentences, gaz))
+    claims = per_document(progress, "numeric claims", documents,
+                          lambda d: document_claims(d, tables[d.doc]))
+    progress.step("assembling the graph")
+    ds = assemble(documents, gaz, tables, recommendations, relations, claims)
+    progress.step("validating the graph against the shapes")
+    validation = validate_graph(union_graph(ds))
+    report = make_report(documents, gaz, validation, warnings, tables, recommendations,
+                         relations)
+    report.update(claim_report(claims))
+    progress.step("writing the outputs")
+    write_outputs(out_dir, ds, mention_rows(documents), report)
+    return BuildResult(out_dir, tuple(documents), validation, report)
+
+
+def encoding_warning(source: SourceText) -> str:
+    note = (" (traditional Chinese: names the gazetteer has only in simplified characters are "
+            "not found)" if source.encoding in TRADITIONAL else "")
+    return f"{source.path}: decoded as {source.encoding}{note}"
+
+
+def extract_all(sources: list[SourceText], extractor: Extractor,
+                progress: Progress) -> list[ExtractedDocument]:
+    progress.start(len(sources), sum(len(s.text) for s in sources))
+    documents = []
+    for number, s in enumerate(sources, 1):
+        progress.document_started(number)
+        documents.append(extractor.extract(s.doc, s.text, str(s.path),
+                                           on_chunk=progress.chars_done))
+    return documents
+
+
+def per_document(progress: Progress, what: str, items: list, read: Callable) -> dict:
+    """`read(item)` for each source or extracted document, by document key."""
+    out = {}
+    for number, item in enumerate(items, 1):
+        progress.step(what, number)
+        out[item.doc] = read(item)
+    return out
+
+
+def write_outputs(out_dir: Path, ds: Dataset, mentions: list[dict], report: dict) -> None:
+    """Stages the outputs in a folder of `out_dir` and renames them into place; the caller holds
+    the folder's lock (kg/outdir.py), and a build killed here leaves the staging folder for the
+    next build to remove."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
+    try:
+        ds.serialize(destination=staging / "graph.trig", format="trig", encoding="utf-8")
+        with (staging / "mentions.jsonl").open("w", encoding="utf-8", newline="\n") as f:
+            for row in mentions:
+                f.write(json.dumps(row, ensure_ascii=False) + "\n")
+        (staging / "report.json").write_text(
+            json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        for name in OUTPUTS:
+            (staging / name).replace(out_dir / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

@@ -1,0 +1,128 @@
+"""Reading input texts: the checks that turn bad input into one clear message."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.inputs.encoding import EncodingRefused, decode_chinese
+
+TEXT_SUFFIXES = (".txt",)  # in a folder; a file named on the command line may be anything
+
+
+class InputError(ValueError):
+    """Bad input: the message is one line a user can act on."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceText:
+    doc: str
+    path: Path
+    text: str
+    encoding: str
+
+
+def _kind(mode: int) -> str | None:
+    """What a file that is neither a regular file nor a folder is, for the message."""
+    kinds = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+    return next((name for test, name in kinds if test(mode)), None)
+
+
+def _not_regular(p: Path, mode: int) -> InputError:
+    return InputError(f"{p}: {_kind(mode) or 'not a regular file'}; only regular files are read")
+
+
+def collect(inputs: list[Path]) -> list[Path]:
+    """The text files named or contained (one level deep, sorted) in `inputs`. Only regular
+    files are read (symbolic links to them too): a FIFO or a device named here would block the
+    build or never end, so it is refused before anything is read; in a folder it is skipped."""
+    files: list[Path] = []
+    for p in inputs:
+        try:
+            mode = p.stat().st_mode  # follows symbolic links
+        except FileNotFoundError:
+            raise InputError(f"{p}: no such file or directory") from None
+        except OSError as e:
+            raise InputError(f"{p}: cannot read ({e.strerror})") from None
+        if stat.S_ISDIR(mode):
+            files.extend(_folder_texts(p))
+        elif stat.S_ISREG(mode):
+            files.append(p)
+        else:
+            raise _not_regular(p, mode)
+    return files
+
+
+def _folder_texts(folder: Path) -> list[Path]:
+    try:
+        found = sorted(f for f in folder.iterdir() if f.is_file() and f.suffix in TEXT_SUFFIXES)
+    except OSError as e:
+        raise InputError(f"{folder}: cannot read the directory ({e.strerror})") from None
+    if not found:
+        raise InputError(f"{folder}: the directory has no text files (*.txt)")
+    return found
+
+
+def read_regular(path: Path) -> bytes:
+    """The bytes of a regular file. Opened without blocking and checked on the open file: a
+    FIFO put in place after `collect` looked is refused, not waited on."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as e:
+        raise InputError(f"{path}: cannot read ({e.strerror})") from None
+    with open(fd, "rb") as f:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise _not_regular(path, mode)
+        try:
+            return f.read()
+        except OSError as e:
+            raise InputError(f"{path}: cannot read ({e.strerror})") from None
+
+
+def decode(path: Path, data: bytes) -> tuple[str, str]:
+    """The text and its encoding: by its byte order mark (UTF-8, UTF-16, UTF-32), else the one
+    of UTF-8, GB18030 and Big5-HKSCS that reads as Chinese (kg/inputs/encoding.py); a file that
+    reads as Chinese in none of them is refused, naming what was tried."""
+    if not data.strip():
+        raise InputError(f"{path}: the file is empty")
+    try:
+        decoded = decode_chinese(data)
+    except EncodingRefused as e:
+        raise InputError(f"{path}: {e}") from None
+    return decoded.text, decoded.encoding
+
+
+def doc_key(path: Path) -> str:
+    """A stable ASCII key from the file name (never raw Chinese in an IRI)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", path.name.lower()).strip("-")
+    slug = re.sub(r"-(txt|md)$", "", slug)
+    if not re.search(r"[a-z]", slug) or not path.stem.isascii():
+        digest = hashlib.sha1(path.name.encode("utf-8")).hexdigest()[:10]
+        slug = f"{slug}-{digest}" if slug else f"doc-{digest}"
+    return slug
+
+
+def read_sources(inputs: list[Path]) -> list[SourceText]:
+    out: list[SourceText] = []
+    seen: dict[str, Path] = {}
+    read: set[Path] = set()
+    for path in collect(inputs):
+        # A file named twice (itself and inside its folder) is read once, under its first name.
+        if path.resolve() in read:
+            continue
+        read.add(path.resolve())
+        text, encoding = decode(path, read_regular(path))
+        if not text.strip():
+            raise InputError(f"{path}: the file has no text")
+        key = doc_key(path)
+        if key in seen:
+            raise InputError(f"{path}: same document key {key!r} as {seen[key]}; rename one")
+        seen[key] = path
+        out.append(SourceText(key, path, text, encoding))
+    return out

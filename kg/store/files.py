@@ -1,0 +1,30 @@
+"""Reading a built graph back (the in-process store)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rdflib import Dataset
+
+from kg.inputs.files import InputError
+
+FORMATS = {".trig": "trig", ".nq": "nquads", ".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld"}
+
+
+def load_dataset(path: Path) -> Dataset:
+    if not path.is_file():
+        raise InputError(f"{path}: no such graph file (run `kg build` first)")
+    fmt = FORMATS.get(path.suffix)
+    if fmt is None:
+        raise InputError(f"{path}: unknown graph format (expected one of {', '.join(FORMATS)})")
+    ds = Dataset()
+    try:
+        if fmt == "json-ld":  # a `kg export graph` JSON-LD names its context by an IRI: not fetched
+            from kg.export.graph import parse_jsonld
+
+            ds = parse_jsonld(path.read_text(encoding="utf-8"))
+        else:
+            ds.parse(path, format=fmt)
+    except Exception as e:  # rdflib raises many parser-specific types
+        raise InputError(f"{path}: cannot parse as {fmt}: {str(e).splitlines()[0]}") from None
+    return ds
