@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import DataError
 from .gazetteer import PATTERNS, Gazetteer, read_tsv
 
 RUN_RULE = "abbrev-run/v1"
@@ -46,13 +47,13 @@ def load_rules(gaz: Gazetteer, patterns: Path = PATTERNS) -> RunRules:
     for run, refs in named.items():
         unknown = [r for r in refs if r not in gaz.entries]
         if len(refs) != len(run) or unknown:
-            raise ValueError(f"named_runs.tsv: {run} has a bad ref list {refs}")
+            raise DataError(f"named_runs.tsv: {run} has a bad ref list {refs}")
     directions = []
     for suffix, mapping in read_tsv(patterns / "direction_runs.tsv"):
         regions = dict(pair.split("=", 1) for pair in mapping.split(";"))
         for ref in regions.values():
             if ref not in gaz.entries:
-                raise ValueError(f"direction_runs.tsv: unknown ref {ref}")
+                raise DataError(f"direction_runs.tsv: unknown ref {ref}")
         allowed = re.escape("".join(regions))
         directions.append((re.compile(f"([{allowed}]{{2,{len(regions)}}}){re.escape(suffix)}"),
                            regions))

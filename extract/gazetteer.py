@@ -15,13 +15,14 @@ from pathlib import Path
 
 import kgdata
 
+from .errors import DataError
 from .normalize import DASH, translate_chars
 from .records import Entry
 
 PATTERNS = Path(__file__).resolve().parent / "patterns"
 
 
-class GazetteerError(ValueError):
+class GazetteerError(DataError):
     """A reference table is malformed: the message names the file and the row."""
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .errors import DataError
 from .gazetteer import PATTERNS, read_tsv
 from .normalize import normalise
 
@@ -97,11 +98,11 @@ def load_rules(patterns: Path = PATTERNS) -> Rules:
         elif kind == "stop":
             stops.append(row[1])
         else:
-            raise ValueError(f"recommendation_markers.tsv: unknown row kind {kind!r}")
+            raise DataError(f"recommendation_markers.tsv: unknown row kind {kind!r}")
     verbs = {}
     for verb, strength in read_tsv(patterns / "action_verbs.tsv"):
         if strength not in STRENGTHS:
-            raise ValueError(f"action_verbs.tsv: unknown strength {strength!r} of {verb}")
+            raise DataError(f"action_verbs.tsv: unknown strength {strength!r} of {verb}")
         verbs[verb] = strength
     return Rules(tuple(markers), orders, tuple(keywords), tuple(stops), verbs)
 

@@ -16,7 +16,7 @@ from kg import iris
 from kg.analysis import measures as analysis
 from kg.analysis import network
 from kg.cli import main
-from kg.inputs.files import InputError
+from kg.errors import InputError
 from kg.vocab import OA, PKG
 
 A, B, C, D = (iris.entity(f"province/{n}0000") for n in (65, 31, 32, 33))

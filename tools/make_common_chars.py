@@ -1,5 +1,6 @@
 """Writes kg/inputs/common_chars.txt: the characters that make up nearly all Chinese
-text, simplified and traditional, for telling a right decoding from mojibake (kg/inputs/encoding.py).
+text, simplified and traditional, for telling a right decoding from mojibake
+(kg/inputs/encoding.py).
 
     python tools/make_common_chars.py [--coverage 0.995]
 

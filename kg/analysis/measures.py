@@ -13,8 +13,8 @@ import networkx as nx
 from networkx.algorithms import community as nx_community
 from rdflib import Dataset
 
+from kg.errors import InputError
 from kg.export.spreadsheet import csv_text
-from kg.inputs.files import InputError
 from kg.sparql.query import width
 from kg.store.atomic import write_atomic, write_text_atomic
 

@@ -247,7 +247,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 
 def _document_text(source: str, roots: tuple[Path, ...]) -> str | None:
-    from kg.inputs.files import InputError, decode
+    from kg.errors import InputError
+    from kg.inputs.files import decode
 
     path = Path(source)
     for candidate in [path, *(root / path for root in roots)]:

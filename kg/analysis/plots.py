@@ -38,7 +38,7 @@ from matplotlib.ticker import MaxNLocator
 from rdflib import RDF, RDFS, Dataset, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from kg.inputs.files import InputError
+from kg.errors import InputError
 from kg.store.atomic import write_atomic
 from kg.vocab import OA, PKG
 

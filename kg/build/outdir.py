@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from kg.inputs.files import InputError
+from kg.errors import InputError
 
 LOCK_NAME = ".kg-build.lock"  # stays in the folder: deleting a lock file lets two builds in
 STAGING_PREFIX = ".build-"  # the outputs are written here, then renamed into the folder

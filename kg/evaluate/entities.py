@@ -16,7 +16,7 @@ from pathlib import Path
 from extract.gazetteer import Gazetteer
 from extract.normalize import DASH, translate_chars
 from extract.records import ExtractedDocument
-from kg.inputs.files import InputError
+from kg.errors import InputError
 
 FAMILY_ROOTS = ("MacroRegion", "Province", "City", "Country", "WorldRegion", "CityCluster",
                 "EconomicBelt", "Corridor", "Platform", "Organization", "Agreement", "Industry",

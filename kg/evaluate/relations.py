@@ -13,8 +13,8 @@ from pathlib import Path
 
 from extract.gazetteer import Gazetteer
 from extract.relations import SYMMETRIC, Relation
+from kg.errors import InputError
 from kg.evaluate.entities import Score, name_key
-from kg.inputs.files import InputError
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.plugins.serializers.jsonld import from_rdf
 
 import kgdata
-from kg.inputs.files import InputError
+from kg.errors import InputError
 from kg.vocab import ONT_IRI
 
 CONTEXT_IRI = ONT_IRI.removesuffix("ont#") + "context.jsonld"

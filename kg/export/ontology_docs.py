@@ -16,7 +16,7 @@ import types
 from pathlib import Path
 
 import kgdata
-from kg.inputs.files import InputError
+from kg.errors import InputError
 
 SITE_FILES = ("policy.ttl", "context.jsonld")
 # Tags that make a browser fetch from another host: scripts, stylesheets, icons, images, frames.

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from kg.errors import EncodingRefused
+
 HERE = Path(__file__).resolve().parent
 # A byte order mark decides the encoding (UTF-32's before UTF-16's: FF FE 00 00 starts both).
 BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -43,10 +45,6 @@ MIN_FREQUENT = 0.5  # real texts: >= 0.85 over a whole file, >= 0.57 over 50; wr
 SAMPLE = 1 << 22  # characters scored at most (spread over the text): a 100 MB file scores fast
 SAMPLE_PIECES = 64
 BINARY_PROBE = 8192  # bytes looked at for a NUL, which no text in a candidate encoding has
-
-
-class EncodingRefused(ValueError):
-    """The bytes read as Chinese in no encoding tried; the message says what was tried."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,13 +9,10 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.inputs.encoding import EncodingRefused, decode_chinese
+from kg.errors import EncodingRefused, InputError
+from kg.inputs.encoding import decode_chinese
 
 TEXT_SUFFIXES = (".txt",)  # in a folder; a file named on the command line may be anything
-
-
-class InputError(ValueError):
-    """Bad input: the message is one line a user can act on."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from rdflib.namespace import RDFS, SKOS
 
 import kgdata
 from kg import iris
-from kg.inputs.files import InputError
+from kg.errors import InputError
 from kg.vocab import PKG
 
 QUERY = "answers/evidence-of-triple.rq"

@@ -26,7 +26,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Prologue
 from rdflib.query import Result
 
-from kg.inputs.files import InputError
+from kg.errors import InputError
 from kg.serve.negotiate import GRAPHS, RESULTS, Format, choose
 from kg.sparql.query import as_tsv
 from kg.sparql.shape import shape_problem

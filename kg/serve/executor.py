@@ -33,11 +33,11 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from kg.inputs.files import InputError
+from kg.errors import InputError, StoreError
 from kg.serve.answer import Answer, Request, answer, text_answer
 from kg.store import swap as store_swap
 from kg.store.lock import StoreLock, lock_store
-from kg.store.stores import GraphStore, MemoryStore, StoreError, StoreSpec, open_store
+from kg.store.stores import GraphStore, MemoryStore, StoreSpec, open_store
 
 BACKSTOP = 5.0  # a child outliving its deadline by this much kills itself (SIGALRM)
 # rdflib's parser and engine recurse per nested or chained part: at Python's default 1,000 a

@@ -22,7 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs
 
-from kg.inputs.files import InputError
+from kg.errors import InputError
 from kg.serve.answer import Answer, Request, text_answer
 from kg.serve.connection import ConnectionSlots, DeadlineReader, framing_problem
 from kg.serve.executor import Executor

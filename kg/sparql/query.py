@@ -18,8 +18,8 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.query import Result
 
 from kg import iris
+from kg.errors import InputError
 from kg.export.spreadsheet import csv_text, neutralise
-from kg.inputs.files import InputError
 from kg.sparql.catalogue import catalogue
 from kg.vocab import ONT_IRI
 

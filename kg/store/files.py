@@ -6,7 +6,7 @@ from pathlib import Path
 
 from rdflib import Dataset
 
-from kg.inputs.files import InputError
+from kg.errors import InputError
 
 FORMATS = {".trig": "trig", ".nq": "nquads", ".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld"}
 

@@ -21,7 +21,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from urllib.error import HTTPError
 
-from kg.inputs.files import InputError
+from kg.errors import AnswerTooLarge, FetchError, InputError, NoAnswerInTime
 
 MB = 1024 * 1024
 DEFAULT_MAX_ANSWER_MB = 64  # docs/linking.md; `--max-answer-mb` raises it
@@ -45,18 +45,6 @@ class Limits:
     deadline: Deadline | None = None  # None: each socket wait has the per-request timeout
     max_bytes: int | None = None  # None: any size
     same_origin: bool = False  # refuse a redirect to another scheme, host or port
-
-
-class FetchError(InputError):
-    """No usable answer: one line, exit 2 (kg/cli.py)."""
-
-
-class NoAnswerInTime(FetchError):
-    """The deadline passed before the whole answer arrived."""
-
-
-class AnswerTooLarge(FetchError):
-    """The answer is over the size limit."""
 
 
 class Refused(Exception):

@@ -21,11 +21,11 @@ from urllib.error import HTTPError, URLError
 
 from rdflib import BNode, Graph, URIRef
 
-from kg.inputs.files import InputError
+from kg.errors import InputError, StoreError
 from kg.store.atomic import write_atomic
 from kg.store.files import FORMATS, load_dataset
 from kg.store.lock import lock_store
-from kg.store.stores import DEFAULT_TIMEOUT, PASSWORD_ENV, USER_ENV, StoreError, StoreSpec
+from kg.store.stores import DEFAULT_TIMEOUT, PASSWORD_ENV, USER_ENV, StoreSpec
 from kg.store.swap import rewrite
 
 

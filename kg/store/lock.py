@@ -21,15 +21,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.inputs.files import InputError
+from kg.errors import InputError, StoreBusy
 
 LOCK_SUFFIX = ".kg-lock"
 POLL = 0.05  # seconds between tries while waiting for the lock
 MAX_COMMAND = 120  # characters of a holder's command line shown in the error
-
-
-class StoreBusy(InputError):
-    """Another process reads or writes the store: a clear message, exit code 2."""
 
 
 class StoreLock:

@@ -19,9 +19,9 @@ import threading
 import urllib.parse
 import urllib.request
 
-from kg.inputs.files import InputError
+from kg.errors import FetchError, InputError
 from kg.store import http as bounded
-from kg.store.http import Deadline, FetchError, Limits
+from kg.store.http import Deadline, Limits
 
 # a SERVICE IRI, or a SERVICE named otherwise; comments, other IRIs and strings are matched
 # only to be skipped

@@ -27,7 +27,7 @@ from rdflib.plugins.stores.memory import Memory
 from rdflib.query import Result
 from rdflib.term import Node
 
-from kg.inputs.files import InputError
+from kg.errors import InputError, StoreError
 from kg.iris import id_base
 from kg.sparql.query import prepare, prepare_inline
 from kg.store import http as bounded
@@ -40,10 +40,6 @@ KINDS = ("memory", "oxigraph", "sparql")
 DEFAULT_TIMEOUT = 60.0  # seconds for any remote call; one deadline for a query with SERVICE
 DEFAULT_MAX_ANSWER = bounded.DEFAULT_MAX_ANSWER_MB * MB  # bytes of one SERVICE answer
 USER_ENV, PASSWORD_ENV, STORE_ENV = "KG_SPARQL_USER", "KG_SPARQL_PASSWORD", "KG_STORE"
-
-
-class StoreError(InputError):
-    """A store cannot be opened or reached, or refused a request: a clear message, exit 2."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,17 +32,13 @@ from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import TypeVar
 
-from kg.inputs.files import InputError
+from kg.errors import InputError, StoreWriteError
 
 STAGING, OLD = ".kg-staging", ".kg-old"  # distinct names: a user's own "store.old" is never touched
 _AT_FDCWD, _RENAME_EXCHANGE = -100, 2  # <fcntl.h>, <linux/fs.h>
 _NO_EXCHANGE = {errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP}  # kernel or file system lacks it
 
 T = TypeVar("T")
-
-
-class StoreWriteError(InputError):
-    """The store cannot be opened for writing: a clear message, exit code 2."""
 
 
 def sibling(store: Path, suffix: str) -> Path:

@@ -60,6 +60,7 @@ def test_texts_with_almost_nothing_build(kg_command, tmp_path, text):
 def test_an_internal_error_is_one_line_naming_the_log(tmp_path, monkeypatch, capsys):
     """The last resort for a bug: forced here by a command that fails the way a bug does."""
     from kg import cli
+    from kg.errors import EXIT_INTERNAL
 
     def broken(args):
         raise ValueError("zip() argument 2 is longer than argument 1")
@@ -75,7 +76,7 @@ def test_an_internal_error_is_one_line_naming_the_log(tmp_path, monkeypatch, cap
     monkeypatch.setenv(cli.LOG_DIR_ENV, str(tmp_path))
     code = cli.main(["stats"])
     err = capsys.readouterr().err
-    assert code == cli.EXIT_INTERNAL == 3
+    assert code == EXIT_INTERNAL == 3
     assert err.count("\n") == 1 and "Traceback" not in err
     assert err.startswith("kg: internal error: ValueError: zip() argument 2 is longer")
     logs = list(tmp_path.glob("kg-error-*.log"))

@@ -130,7 +130,8 @@ def test_text_that_reads_as_chinese_in_no_encoding_is_refused(kg_command, tmp_pa
 
 def test_encodings_tell_right_from_mojibake_on_short_texts():
     """Short texts are where a guess goes wrong: each reads in its own encoding only."""
-    from kg.inputs.encoding import EncodingRefused, decode_chinese
+    from kg.errors import EncodingRefused
+    from kg.inputs.encoding import decode_chinese
 
     opencc = pytest.importorskip("opencc", reason="opencc (the dev extra) makes the text")
     simplified = "支持广西、云南建设沿边开放平台"

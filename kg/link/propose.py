@@ -24,10 +24,10 @@ from rdflib.query import Result
 
 import kgdata
 from kg import iris
-from kg.inputs.files import InputError
+from kg.errors import InputError, StoreError
 from kg.link.match import Candidate, Index, Match, match_all
 from kg.store.http import Deadline, Limits
-from kg.store.stores import SparqlStore, StoreError, StoreSpec
+from kg.store.stores import SparqlStore, StoreSpec
 from kg.vocab import PKG
 
 LINK_QUERIES = "link"

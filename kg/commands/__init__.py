@@ -1,0 +1,1 @@
+"""One module per `kg` command: `add(subparsers)` registers it, `run(args)` runs it."""

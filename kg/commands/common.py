@@ -1,0 +1,60 @@
+"""What the commands share: the store options, the default paths, atomic output."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from kg.errors import InputError
+
+DEFAULT_OUT = Path("build")
+DEFAULT_GRAPH = DEFAULT_OUT / "graph.trig"
+
+
+def open_graph_store(args: argparse.Namespace):
+    """The store the command reads (kg/store/): --store, $KG_STORE, or the --graph file."""
+    from kg.store.http import max_answer_bytes
+    from kg.store.stores import DEFAULT_MAX_ANSWER, open_store, parse_spec
+
+    limit = max_answer_bytes(args.max_answer_mb) if "max_answer_mb" in args else DEFAULT_MAX_ANSWER
+    return open_store(parse_spec(args.store, args.graph), args.timeout, limit,
+                      wait=wait_seconds(args))
+
+
+def wait_seconds(args: argparse.Namespace) -> float:
+    if args.wait < 0:
+        raise InputError(f"--wait {args.wait:g}: expected 0 or more seconds")
+    return args.wait
+
+
+def dataset(args: argparse.Namespace):
+    return open_graph_store(args).dataset()
+
+
+def write_atomic(path: Path, text: str) -> None:
+    from kg.store.atomic import write_text_atomic
+
+    write_text_atomic(path, text)
+
+
+def add_max_answer(p: argparse.ArgumentParser, what: str) -> None:
+    from kg.store.http import DEFAULT_MAX_ANSWER_MB
+
+    p.add_argument("--max-answer-mb", type=float, default=float(DEFAULT_MAX_ANSWER_MB),
+                   metavar="MB", help=f"{what}; a larger one is refused (default "
+                                      f"{DEFAULT_MAX_ANSWER_MB})")
+
+
+def add_store_args(p: argparse.ArgumentParser,
+                    timeout_help: str = "seconds to wait for a remote store (default 60)",
+                    timeout: float = 60.0) -> None:
+    p.add_argument("--graph", type=Path, default=DEFAULT_GRAPH,
+                   help="the built graph file (default: build/graph.trig)")
+    p.add_argument("--store", metavar="STORE",
+                   help="where the graph is: memory (the --graph file, default), oxigraph:PATH "
+                        "or sparql:URL; default $KG_STORE")
+    p.add_argument("--timeout", type=float, default=timeout, help=timeout_help)
+    p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                   help="oxigraph: wait up to this long for a store another kg process is "
+                        "using (being written; to write: being read) instead of stopping at "
+                        "once (default 0)")

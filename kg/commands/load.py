@@ -1,0 +1,38 @@
+"""`kg load`: a built graph into a store."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from kg.commands.common import (
+    add_store_args,
+    wait_seconds,
+)
+from kg.errors import EXIT_OK, InputError
+
+
+def add(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("load", help="put a built graph into a store (named graphs kept)")
+    add_store_args(p)
+    p.add_argument("--graph-store", metavar="URL",
+                    help="sparql: the server's Graph Store Protocol URL (default: …/store "
+                         "beside an Oxigraph-style …/query)")
+    p.add_argument("--update", metavar="URL", help="sparql: load by SPARQL Update here instead")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from kg.store.load import load
+    from kg.store.stores import parse_spec
+
+    if args.store is None and not os.environ.get("KG_STORE"):
+        raise InputError("kg load needs --store oxigraph:PATH or --store sparql:URL")
+    spec = parse_spec(args.store, args.graph)
+    loaded = load(spec, args.graph, graph_store=args.graph_store, update=args.update,
+                  timeout=args.timeout, wait=wait_seconds(args))
+    for g in loaded:
+        print(f"  {g.graph}  {g.triples} triples")
+    print(f"loaded {sum(g.triples for g in loaded)} triples in {len(loaded)} named graphs "
+          f"from {args.graph} into {spec}")
+    return EXIT_OK
