@@ -1,7 +1,7 @@
 """Load test of `kg serve`: `python bench/serve_load.py [--clients 16] [--requests 40]
 [--store oxigraph:PATH]`.
 
-1. Computes the answer of each query of the mix in-process (kg/stores.py, the same store).
+1. Computes the answer of each query of the mix in-process (kg/store/, the same store).
 2. Starts the real `kg serve` on the store (loopback, a free port).
 3. Runs CLIENTS threads; each sends REQUESTS queries (the mix in turn, from a different
    starting point per client) over its own keep-alive connection, POSTed as forms, asking for
@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kg.sparql.catalogue import catalogue  # noqa: E402
-from kg.store.stores import open_store, parse_spec  # noqa: E402
+from kg.store.registry import open_store, parse_spec  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 # Catalogue queries without parameters (a VALUES default makes some slow in rdflib when run as

@@ -36,8 +36,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from kg.store.base import StoreSpec
 from kg.store.load import load
-from kg.store.stores import StoreSpec
 
 FORMATS = {".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS}
 

@@ -40,7 +40,8 @@ sys.path.insert(0, str(ROOT))  # tests.servers, bench.synth when run as a script
 from bench.synth import synthesise  # noqa: E402
 from kg.iris import parse as parse_iri  # noqa: E402
 from kg.sparql.catalogue import catalogue  # noqa: E402
-from kg.store.stores import StoreSpec, open_store  # noqa: E402
+from kg.store.base import StoreSpec  # noqa: E402
+from kg.store.registry import open_store  # noqa: E402
 from kg.vocab import ONT_IRI  # noqa: E402
 
 ARTICLE_GRAPH = ROOT / "build" / "graph.trig"
@@ -187,7 +188,7 @@ def worker(store: str, graph: Path, folder: Path, timeout: float, repeat: int,
 
         shutil.rmtree(folder, ignore_errors=True)
         t = time.perf_counter()
-        # kg load goes through an rdflib parse of the file (kg/load.py), which would make this
+        # kg load goes through an rdflib parse of the file (kg/store/load.py), which would make this
         # rdflib's load time again and does not fit in memory at 1000x: bulk load instead.
         st = ox.Store(str(folder))
         st.bulk_load(path=str(graph), format=ox.RdfFormat.N_QUADS)

@@ -1,6 +1,6 @@
 """How fast the HTML views build and open: `python bench/view_load.py [--sizes 1000 10000]`.
 
-For each size, a synthetic graph with the attribute contract of kg/views.py (~2 edges per
+For each size, a synthetic graph with the attribute contract of kg/analysis/views.py (~2 edges per
 node, mixed classes, half the nodes with coordinates) is
 
 (a) rendered to HTML by `render_view` (layout included), and, for 1,000 nodes, by pyvis's

@@ -36,6 +36,7 @@ from kg.errors import (
     EXIT_OK,
     KgError,
     UsageError,
+    first_line,
 )
 
 # In the order `kg --help` lists them.
@@ -94,7 +95,7 @@ def _internal_error(e: BaseException) -> int:
     import tempfile
     import traceback
 
-    what = f"{type(e).__name__}: {_first_line(e)}"
+    what = f"{type(e).__name__}: {first_line(e)}"
     try:
         fd, log = tempfile.mkstemp(prefix="kg-error-", suffix=".log",
                                    dir=os.environ.get(LOG_DIR_ENV) or None)
@@ -107,10 +108,6 @@ def _internal_error(e: BaseException) -> int:
     print(f"kg: internal error: {what} ({where}; please report it)", file=sys.stderr)
     return EXIT_INTERNAL
 
-
-def _first_line(e: BaseException) -> str:
-    lines = str(e).strip().splitlines()
-    return lines[0] if lines else "(no message)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -56,3 +56,9 @@ class NoAnswerInTime(FetchError):
 
 class AnswerTooLarge(FetchError):
     """The answer is over the size limit."""
+
+
+def first_line(e: object) -> str:
+    """The first line of an error's message: what a one-line report shows of it."""
+    text = str(e).strip()
+    return text.splitlines()[0] if text else type(e).__name__

@@ -13,7 +13,8 @@ import pyoxigraph as ox
 import pytest
 from rdflib import BNode
 
-from kg.store.stores import StoreSpec, open_store
+from kg.store.base import StoreSpec
+from kg.store.registry import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 # bench/ is scripts, not an installed package: load the module from its file.

@@ -31,7 +31,7 @@ def test_build_exits_0_and_reports_a_valid_graph(built):
     result, out = built
     assert result.returncode == 0, result.stderr
     assert "conforms" in result.stdout
-    # the three outputs, and the lock file that kept other builds out (it stays: kg/outdir.py)
+    # the three outputs, and the lock file that kept other builds out (it stays: kg/build/outdir.py)
     assert sorted(p.name for p in out.iterdir()) == [".kg-build.lock", "graph.trig",
                                                       "mentions.jsonl", "report.json"]
 

@@ -1,5 +1,5 @@
 """Numeric claims: extraction (extract/claims.py), checking (extract/claim_check.py), the graph
-(kg/claim_graph.py), `kg claims` and `kg export claims` (kg/claims.py)."""
+(kg/build/claims.py), `kg claims` and `kg export claims` (kg/inspect/claims.py)."""
 
 from __future__ import annotations
 

@@ -22,7 +22,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, SKOS
 from servers import free_port, start_oxigraph
 
-from kg.sparql.query import prepare, prepare_inline
+from kg.sparql.params import prepare, prepare_inline
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "ontology" / "reference"

@@ -1,5 +1,5 @@
-"""kg/network.py projections, kg/analysis.py measures and `kg analyze`, on a hand-made dataset
-(answers derived by hand) and on the article's graph."""
+"""kg/analysis/network.py projections, kg/analysis/measures.py measures and `kg analyze`, on a
+hand-made dataset (answers derived by hand) and on the article's graph."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""kg/qnames.py: the TriG written with the flat namespace manager is rdflib's, byte for byte."""
+"""kg/store/qnames.py: the TriG written with the flat namespace manager is rdflib's, byte for
+byte."""
 
 from __future__ import annotations
 

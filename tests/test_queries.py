@@ -1,6 +1,6 @@
 """One collector for the query catalogue: every `.rq` file has a case with its data and the exact
 expected rows (tests/queries/<kind>--<name>.json); a query without a case fails. Each case runs
-on every store (kg/stores.py): rdflib in process, embedded Oxigraph, and a real Oxigraph server
+on every store (kg/store/): rdflib in process, embedded Oxigraph, and a real Oxigraph server
 through the SPARQL protocol, and must give the same rows on each."""
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from rdflib import Dataset, URIRef
 from servers import start_oxigraph
 
 from kg.sparql.catalogue import catalogue, header
+from kg.store.base import GraphStore, StoreSpec
 from kg.store.load import load
-from kg.store.stores import GraphStore, StoreSpec, open_store
+from kg.store.registry import open_store
 
 CASES = Path(__file__).parent / "queries"
 QUERIES = catalogue()

@@ -16,7 +16,8 @@ from rdflib.namespace import SKOS
 
 from kg.build.run import assemble
 from kg.build.validate import run_checks
-from kg.sparql.query import parse_param, width
+from kg.sparql.params import parse_param
+from kg.sparql.results import width
 from kg.vocab import OA, PKG
 
 

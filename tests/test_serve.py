@@ -1,5 +1,5 @@
-"""`kg serve` (kg/serve.py): the real command as a subprocess on a free loopback port, asked
-over real HTTP; answers checked against the rows the in-process store gives (kg/stores.py)."""
+"""`kg serve` (kg/serve/server.py): the real command as a subprocess on a free loopback port, asked
+over real HTTP; answers checked against the rows the in-process store gives (kg/store/)."""
 
 from __future__ import annotations
 
@@ -156,7 +156,7 @@ def test_ask(server):
 
 
 def test_construct_as_turtle_and_json_ld(server, article_graph):
-    from kg.store.stores import open_store, parse_spec
+    from kg.store.registry import open_store, parse_spec
 
     want = set(open_store(parse_spec("memory", article_graph)).query(CONSTRUCT).graph)
     assert len(want) > 100

@@ -11,8 +11,9 @@ import pytest
 from rdflib import Literal, URIRef
 from servers import free_port, start_oxigraph
 
-from kg.sparql.query import prepare_inline
-from kg.store.stores import StoreSpec, open_store, parse_spec
+from kg.sparql.params import prepare_inline
+from kg.store.base import StoreSpec
+from kg.store.registry import open_store, parse_spec
 from kg.vocab import PKG
 
 

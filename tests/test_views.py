@@ -1,4 +1,4 @@
-"""The HTML views (kg/views.py), checked in a real headless Chromium.
+"""The HTML views (kg/analysis/views.py), checked in a real headless Chromium.
 
 The browser tests are skipped only when /usr/bin/chromium (or chromedriver, or selenium) is
 absent; CI installs them. Each browser test saves a screenshot under tests/artifacts/ (ignored

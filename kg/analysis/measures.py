@@ -1,4 +1,4 @@
-"""Measures on the networks of kg/network.py, as rows with zh and en labels (no printing).
+"""Measures on the networks of kg/analysis/network.py, as rows with zh and en labels (no printing).
 
 Each function returns `(columns, rows)`, rows being dicts, ready for `table` or kg/export's CSV.
 A multigraph is first collapsed to a simple graph whose edge `weight` is the number of parallel
@@ -15,7 +15,7 @@ from rdflib import Dataset
 
 from kg.errors import InputError
 from kg.export.spreadsheet import csv_text
-from kg.sparql.query import width
+from kg.sparql.results import width
 from kg.store.atomic import write_atomic, write_text_atomic
 
 EXPORT_FORMATS = ("graphml", "gexf", "csv")

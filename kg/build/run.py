@@ -220,8 +220,8 @@ def per_document(progress: Progress, what: str, items: list, read: Callable) -> 
 
 def write_outputs(out_dir: Path, ds: Dataset, mentions: list[dict], report: dict) -> None:
     """Stages the outputs in a folder of `out_dir` and renames them into place; the caller holds
-    the folder's lock (kg/outdir.py), and a build killed here leaves the staging folder for the
-    next build to remove."""
+    the folder's lock (kg/build/outdir.py), and a build killed here leaves the staging folder
+    for the next build to remove."""
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
     try:

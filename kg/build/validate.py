@@ -67,7 +67,7 @@ def run_checks(ds: Dataset) -> list[CheckResult]:
 
 def union_graph(ds: Dataset) -> Graph:
     """All named graphs (and the default graph) merged: shapes apply across graphs. Its
-    namespace manager keeps pySHACL's messages linear in the graph (kg/qnames.py)."""
+    namespace manager keeps pySHACL's messages linear in the graph (kg/store/qnames.py)."""
     g = use_flat_namespaces(Graph())
     for s, p, o, _ in ds.quads((None, None, None, None)):
         g.add((s, p, o))

@@ -13,8 +13,9 @@ DEFAULT_GRAPH = DEFAULT_OUT / "graph.trig"
 
 def open_graph_store(args: argparse.Namespace):
     """The store the command reads (kg/store/): --store, $KG_STORE, or the --graph file."""
+    from kg.store.base import DEFAULT_MAX_ANSWER
     from kg.store.http import max_answer_bytes
-    from kg.store.stores import DEFAULT_MAX_ANSWER, open_store, parse_spec
+    from kg.store.registry import open_store, parse_spec
 
     limit = max_answer_bytes(args.max_answer_mb) if "max_answer_mb" in args else DEFAULT_MAX_ANSWER
     return open_store(parse_spec(args.store, args.graph), args.timeout, limit,

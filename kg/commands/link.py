@@ -39,10 +39,10 @@ def run(args: argparse.Namespace) -> int:
     from extract.gazetteer import default
     from kg.link import propose as link
     from kg.link.match import Index
-    from kg.sparql.query import as_table
+    from kg.sparql.results import as_table
     from kg.store.http import max_answer_bytes
     from kg.store.load import replace_graph
-    from kg.store.stores import parse_spec
+    from kg.store.registry import parse_spec
 
     name = link.check_name(args.name) if args.name else None
     if args.review:

@@ -24,7 +24,7 @@ def add(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from kg.store.load import load
-    from kg.store.stores import parse_spec
+    from kg.store.registry import parse_spec
 
     if args.store is None and not os.environ.get("KG_STORE"):
         raise InputError("kg load needs --store oxigraph:PATH or --store sparql:URL")

@@ -27,7 +27,9 @@ def add(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kg.sparql.query import parse_param, render, resolve, run
+    from kg.sparql.catalogue import resolve, run
+    from kg.sparql.params import parse_param
+    from kg.sparql.results import render
 
     query = resolve(args.query)
     params = dict(parse_param(p) for p in args.param)

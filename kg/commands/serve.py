@@ -33,7 +33,7 @@ def add(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from kg.serve.server import Settings, serve
-    from kg.store.stores import parse_spec
+    from kg.store.registry import parse_spec
 
     settings = Settings(args.host, args.port, args.timeout, args.max_rows, args.allow_update,
                         frozenset(args.allow_service), args.client_timeout, args.max_connections,

@@ -48,9 +48,9 @@ def run(args: argparse.Namespace) -> int:
         title = f"{qfile.name} ({args.graph.name})"
     else:
         try:
-            from kg import network  # the projections (kg/network.py
+            from kg import network  # the projections (kg/analysis/network.py
         except ImportError:
-            raise InputError(f"--view {args.view}: kg/network.py (the projections) is not "
+            raise InputError(f"--view {args.view}: kg/analysis/network.py (the projections) is not "
                              "installed; use --view query:FILE") from None
         ds = dataset(args)
         g = getattr(network, _PROJECTIONS[args.view])(ds)

@@ -1,9 +1,9 @@
 """`kg link`: propose links from our entities to another policy graph's, for a person to review.
 
-The other graph is any SPARQL endpoint, asked through SPARQLWrapper and read by kg/bounded.py:
+The other graph is any SPARQL endpoint, asked through SPARQLWrapper and read by kg/store/http.py:
 every request to it ends by one deadline, an answer over the size limit is refused as it
 arrives, and no request goes to any other host (a redirect elsewhere is refused). Its entities
-are matched to ours (kg/link_match.py) and the links written as a named graph
+are matched to ours (kg/link/match.py) and the links written as a named graph
 `…/graph/links/<name>`: the triples `ours skos:exactMatch theirs` and one reified `pkg:Link` per
 triple (docs/linking.md). Nothing is written until the endpoint has answered in full, and
 nothing at all when no entity links.
@@ -26,8 +26,9 @@ import kgdata
 from kg import iris
 from kg.errors import InputError, StoreError
 from kg.link.match import Candidate, Index, Match, match_all
+from kg.store.base import StoreSpec
 from kg.store.http import Deadline, Limits
-from kg.store.stores import SparqlStore, StoreSpec
+from kg.store.remote import SparqlStore
 from kg.vocab import PKG
 
 LINK_QUERIES = "link"

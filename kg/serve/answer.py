@@ -1,8 +1,8 @@
 """One SPARQL request answered against a store: checked, run, cut to the row limit and written
-in the negotiated format. kg/serve_exec.py calls `answer` in a child process per request, so
+in the negotiated format. kg/serve/executor.py calls `answer` in a child process per request, so
 nothing here needs to watch the clock.
 
-Checks, before anything runs: the text nests no deeper than kg/query_shape.py allows (rdflib
+Checks, before anything runs: the text nests no deeper than kg/sparql/shape.py allows (rdflib
 recurses per level); it parses (rdflib's SPARQL 1.1 parser, whatever the store); every prefix
 is declared; no SERVICE outside the allow-list (a client must not make the server call any
 URL); no FROM, FROM NAMED, USING or LOAD (the dataset is the served graph, and rdflib would
@@ -26,11 +26,13 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Prologue
 from rdflib.query import Result
 
-from kg.errors import InputError
+from kg.errors import InputError, first_line
 from kg.serve.negotiate import GRAPHS, RESULTS, Format, choose
-from kg.sparql.query import as_tsv
+from kg.sparql.results import as_tsv
 from kg.sparql.shape import shape_problem
-from kg.store.stores import GraphStore, MemoryStore, OxigraphStore
+from kg.store.base import GraphStore
+from kg.store.memory import MemoryStore
+from kg.store.oxigraph import OxigraphStore
 
 # Belt and braces beside the FROM/USING check: rdflib would otherwise fetch those IRIs.
 rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
@@ -79,12 +81,12 @@ def answer(store: GraphStore, req: Request) -> Answer:
         return text_answer(e.status, str(e))
     except InputError as e:
         return text_answer(400, str(e))
-    except RecursionError:  # past kg/query_shape.py's limits, e.g. a long flat triple block
+    except RecursionError:  # past kg/sparql/shape.py's limits, e.g. a long flat triple block
         return text_answer(400, "the query is too large for the SPARQL engine: rdflib recurses "
                                 "once per nested or chained part (group, OPTIONAL, UNION, triple "
                                 "pattern); split it")
     except Exception as e:  # an engine's own failure: one line for the client, no traceback
-        return text_answer(500, f"the query failed: {type(e).__name__}: {_first_line(e)}")
+        return text_answer(500, f"the query failed: {type(e).__name__}: {first_line(e)}")
 
 
 def _refuse_deep(text: str) -> None:
@@ -176,7 +178,7 @@ def _oxigraph_update(store: OxigraphStore, text: str) -> Answer:
     try:
         writable.update(text)
     except SyntaxError as e:
-        raise Refused(400, f"not valid SPARQL Update: {_first_line(e)}") from None
+        raise Refused(400, f"not valid SPARQL Update: {first_line(e)}") from None
     writable.flush()
     delta = len(writable) - before
     return text_answer(200, f"update applied: {delta:+d} quads in {store.spec}")
@@ -265,7 +267,3 @@ def _show(term: Any, prologue: Prologue | None = None) -> str:
         return term.name
     return term.n3() if hasattr(term, "n3") else str(term)
 
-
-def _first_line(e: object) -> str:
-    text = str(e).strip()
-    return text.splitlines()[0] if text else type(e).__name__

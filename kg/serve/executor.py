@@ -3,7 +3,7 @@
 Python threads cannot be killed, and rdflib's engine is pure Python: a runaway query in a thread
 would burn a core until it finished. So the server process forks a child per request
 (`os.fork` is ~10 ms: the loaded graph is shared copy-on-write, `gc.freeze` keeps the collector
-from touching its pages). The child answers (kg/serve_answer.py), writes the pickled answer into
+from touching its pages). The child answers (kg/serve/answer.py), writes the pickled answer into
 a pipe and exits; the server thread reads the pipe until the deadline and, past it, kills the
 child with SIGKILL. The CPU is free at once, and other requests are served meanwhile.
 
@@ -15,7 +15,7 @@ Oxigraph (RocksDB) is never opened in the server process: each child opens the s
 itself (~20 ms), so no RocksDB thread or lock is ever copied across a fork. Updates to it open
 the store read-write in their child, while no query child holds it open (Oxigraph forbids
 read-only handles while another process writes). The server process holds the store's lock
-(kg/store_lock.py) from start to exit, shared, or exclusive with --allow-update, so no other kg
+(kg/store/lock.py) from start to exit, shared, or exclusive with --allow-update, so no other kg
 process writes the store while it serves it (nor reads it while it may write); the children
 inherit it.
 """
@@ -36,13 +36,15 @@ from pathlib import Path
 from kg.errors import InputError, StoreError
 from kg.serve.answer import Answer, Request, answer, text_answer
 from kg.store import swap as store_swap
+from kg.store.base import GraphStore, StoreSpec
 from kg.store.lock import StoreLock, lock_store
-from kg.store.stores import GraphStore, MemoryStore, StoreSpec, open_store
+from kg.store.memory import MemoryStore
+from kg.store.registry import open_store
 
 BACKSTOP = 5.0  # a child outliving its deadline by this much kills itself (SIGALRM)
 # rdflib's parser and engine recurse per nested or chained part: at Python's default 1,000 a
 # block of about 80 triple patterns or 38 nested groups fails. The child raises it (its stack
-# is its handler thread's, sized in serve.py); kg/query_shape.py keeps texts well inside it.
+# is its handler thread's, sized in serve.py); kg/sparql/shape.py keeps texts well inside it.
 CHILD_RECURSION_LIMIT = 10_000
 
 

@@ -1,9 +1,9 @@
 """`kg serve`: a SPARQL 1.1 Protocol endpoint at /sparql and a query page (Yasgui) at /.
 
 HTTP, routing and the protocol's parameters live here; what runs a request (a child process
-per request, with a time limit) is kg/serve_exec.py, what answers it is kg/serve_answer.py, the
+per request, with a time limit) is kg/serve/executor.py, what answers it is kg/serve/answer.py, the
 limits on connections (time to send a request, how many hold a thread) and on ambiguous headers
-are kg/serve_conn.py. Design, status codes and measurements: docs/serve.md.
+are kg/serve/connection.py. Design, status codes and measurements: docs/serve.md.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from kg.errors import InputError
 from kg.serve.answer import Answer, Request, text_answer
 from kg.serve.connection import ConnectionSlots, DeadlineReader, framing_problem
 from kg.serve.executor import Executor
-from kg.store.stores import StoreSpec
+from kg.store.base import StoreSpec
 
 STATIC = Path(__file__).parent / "static"
 EXAMPLE = "answers/gdp-share-change"

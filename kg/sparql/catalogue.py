@@ -1,12 +1,20 @@
-"""The query catalogue: SPARQL files shipped in `queries/` (answers and checks)."""
+"""The query catalogue: SPARQL files shipped in `queries/` (answers and checks), and what `kg
+query` is given: a catalogue name, a `.rq` file or inline SPARQL."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
+from rdflib import Literal, URIRef
+from rdflib.query import Result
+
 import kgdata
+from kg.errors import InputError
 
 KINDS = ("answers", "checks")
+_SPARQL = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
 
 def catalogue() -> dict[str, Path]:
@@ -24,3 +32,31 @@ def header(path: Path) -> list[str]:
             break
         lines.append(line.lstrip("# ").rstrip())
     return lines
+
+
+@dataclass(frozen=True, slots=True)
+class QueryText:
+    text: str
+    origin: str  # the file, the catalogue name, or "inline"
+
+
+def resolve(query: str) -> QueryText:
+    """QUERY is a `.rq` file, a catalogue name (`answers/x`, `checks/x` or just `x`), or SPARQL."""
+    path = Path(query)
+    if query.endswith(".rq"):
+        if not path.is_file():
+            raise InputError(f"{query}: no such query file")
+        return QueryText(path.read_text(encoding="utf-8"), str(path))
+    names = catalogue()
+    for name in (query, f"answers/{query}", f"checks/{query}"):
+        if name in names:
+            return QueryText(names[name].read_text(encoding="utf-8"), name)
+    if _SPARQL.search(query):
+        return QueryText(query, "inline")
+    raise InputError(f"{query!r}: not a .rq file, a catalogue name or SPARQL "
+                     f"(catalogue: {', '.join(sorted(names))})")
+
+
+def run(store, query: QueryText, params: dict[str, URIRef | Literal]) -> Result:
+    """Run on any store (kg/store/): rdflib, Oxigraph or a SPARQL server."""
+    return store.query(query.text, params, query.origin)

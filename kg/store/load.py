@@ -3,8 +3,8 @@
 Loading replaces each named graph the file holds and leaves the store's other graphs alone, so
 loading the same build twice gives the same store (blank nodes are not duplicated). An Oxigraph
 store is written all or nothing, whatever moment the load fails or is killed: on a copy that
-then takes the store's place (kg/store_swap.py), under the store's exclusive lock, so that no
-kg process reads it meanwhile (kg/store_lock.py). A server gets one Graph Store Protocol PUT per
+then takes the store's place (kg/store/swap.py), under the store's exclusive lock, so that no
+kg process reads it meanwhile (kg/store/lock.py). A server gets one Graph Store Protocol PUT per
 graph, or SPARQL Update requests (DROP, then INSERT DATA in chunks that keep blank nodes
 together): a failure leaves the earlier graphs in place.
 """
@@ -23,9 +23,9 @@ from rdflib import BNode, Graph, URIRef
 
 from kg.errors import InputError, StoreError
 from kg.store.atomic import write_atomic
+from kg.store.base import DEFAULT_TIMEOUT, PASSWORD_ENV, USER_ENV, StoreSpec
 from kg.store.files import FORMATS, load_dataset
 from kg.store.lock import lock_store
-from kg.store.stores import DEFAULT_TIMEOUT, PASSWORD_ENV, USER_ENV, StoreSpec
 from kg.store.swap import rewrite
 
 
@@ -91,7 +91,7 @@ def _load_oxigraph_file(path: Path, graph_file: Path, wait: float) -> list[Loade
     """TriG or N-Quads straight into Oxigraph, without rdflib: a graph of tens of millions of
     quads loads in minutes and in little memory (docs/stores-bench.md). The file is read twice:
     once for the names of its graphs (and its errors, before the store is touched), then by the
-    bulk loader, into a copy of the store that replaces it whole (kg/store_swap.py)."""
+    bulk loader, into a copy of the store that replaces it whole (kg/store/swap.py)."""
     import pyoxigraph as ox
 
     if not graph_file.is_file():

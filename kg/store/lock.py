@@ -6,7 +6,7 @@ another process writes is undefined behaviour: a `kg serve` reading during a `kg
 500 and saw half-loaded counts. So every kg process that opens an Oxigraph store holds an
 `flock` on `PATH.kg-lock`, beside the store's folder: shared to read (any number of readers at
 once), exclusive to write (`kg load`, `kg link`, `kg serve --allow-update`). The lock file is
-beside the folder, not in it, because a load swaps the folder for a new one (kg/store_swap.py).
+beside the folder, not in it, because a load swaps the folder for a new one (kg/store/swap.py).
 
 The kernel drops a process's flocks when it dies, however it dies, so a killed `kg` never leaves
 a store locked. A process that cannot have the lock at once tries again every POLL seconds for

@@ -6,7 +6,7 @@ HTTP client from its caller: rdflib calls urllib's process-wide `urlopen`, pyoxi
 client. Changing either would change them for the whole process. So each query with SERVICE
 gets a relay of its own, a loopback HTTP server that lives as long as the query: every
 `SERVICE <iri>` of the text becomes `SERVICE <http://127.0.0.1:PORT/N>`, and the relay sends
-the engine's request on to the IRI through kg/bounded.py. It answers with the whole answer, or
+the engine's request on to the IRI through kg/store/http.py. It answers with the whole answer, or
 with 502 once the deadline or the size limit is passed, and keeps the first failure so that the
 store can say in one line what went wrong.
 """

@@ -18,7 +18,7 @@ call (not Linux, or a file system without it), 3 is two renames, `PATH` to `PATH
 copy to `PATH`; killed between them, `PATH` is missing, and `recover` (run by every opener,
 under the store's lock) renames `PATH.kg-old` back: the old store.
 
-Callers hold the store's exclusive lock (kg/store_lock.py), so no reader has the folder open
+Callers hold the store's exclusive lock (kg/store/lock.py), so no reader has the folder open
 while it is swapped.
 """
 

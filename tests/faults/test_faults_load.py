@@ -24,7 +24,8 @@ from pathlib import Path
 import pytest
 from servers import start_kg_serve
 
-from kg.store.stores import StoreSpec, open_store
+from kg.store.base import StoreSpec
+from kg.store.registry import open_store
 
 ROOT = Path(__file__).resolve().parents[2]
 COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"

@@ -28,7 +28,7 @@ SAYS = "SELECT ?o WHERE { ?s <http://example.org/says> ?o } ORDER BY ?o"
 SAYS_ROWS = [["hello"], ["world"]]
 CLIENT_TIMEOUT = 2  # seconds, for the server that times requests out
 MAX_CONNECTIONS = 4  # for the server that is flooded with half-open connections
-MAX_DEPTH = 64  # kg/query_shape.py, as documented
+MAX_DEPTH = 64  # kg/sparql/shape.py, as documented
 SERVER_THREADS = 2  # besides connection handlers: the main thread and the accept loop
 
 
