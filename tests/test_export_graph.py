@@ -16,7 +16,9 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
 import kgdata
-from kg.export.graph import CONTEXT_IRI, local_context, parse_jsonld, union_graph
+from kg.export.graph import union_graph
+from kg.ontology import CONTEXT_IRI, local_context
+from kg.store.files import parse_jsonld
 from kg.vocab import PKG
 
 GRAPH = "https://w3id.org/policy-kg/id/graph/"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rdflib import RDF
 from rdflib.namespace import OWL, QB
 
-from kg.build.ontology import ontology_graph
+from kg.ontology import ontology_graph
 from kg.vocab import ONT_IRI, PKG
 
 

@@ -40,7 +40,7 @@ _SENTENCE_END = re.compile(r"[。！？；!?;][”’」』)）\"]*|\n\s*\n")
 @lru_cache(maxsize=1)
 def place_classes() -> frozenset[URIRef]:
     """pkg:Place and its subclasses, from the shipped ontology (transitively)."""
-    from kg.build.ontology import ontology_graph
+    from kg.ontology import ontology_graph
 
     g = ontology_graph()
     return frozenset(g.transitive_subjects(RDFS.subClassOf, PKG.Place))

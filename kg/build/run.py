@@ -21,7 +21,6 @@ from extract.tables import Table, find_tables
 from kg import iris
 from kg.build.claims import Claims, claim_graph, claim_report, document_claims
 from kg.build.evidence import document_graph
-from kg.build.ontology import ontology_graph
 from kg.build.outdir import STAGING_PREFIX, check_out_dir, locked_out_dir
 from kg.build.recommendations import recommendation_graph
 from kg.build.reference import reference_graph
@@ -30,6 +29,7 @@ from kg.build.statistics import statistics_graph
 from kg.build.validate import ValidationResult, union_graph, validate_graph
 from kg.inputs.encoding import TRADITIONAL
 from kg.inputs.files import SourceText, read_sources
+from kg.ontology import ontology_graph
 from kg.progress import Progress
 from kg.store.qnames import use_flat_namespaces
 

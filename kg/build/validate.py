@@ -9,7 +9,7 @@ from pyshacl import validate as shacl_validate
 from rdflib import Dataset, Graph
 from rdflib.namespace import SH, SKOS
 
-from kg.build.ontology import shapes_graph
+from kg.ontology import shapes_graph
 from kg.store.qnames import use_flat_namespaces
 
 MAX_LISTED = 20

@@ -1,0 +1,1 @@
+"""Scoring extraction against the gold annotation in tests/gold/ (`kg eval`)."""

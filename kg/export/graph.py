@@ -9,17 +9,13 @@ its IRI, CONTEXT_IRI; the local copy is read, nothing is fetched.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
-from pathlib import Path
 
 from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.plugins.serializers.jsonld import from_rdf
 
-import kgdata
 from kg.errors import InputError
-from kg.vocab import ONT_IRI
+from kg.ontology import CONTEXT_IRI, local_context
 
-CONTEXT_IRI = ONT_IRI.removesuffix("ont#") + "context.jsonld"
 GRAPH_FORMATS = ("trig", "nquads", "turtle", "jsonld")
 TABLE_FORMATS = ("jsonl", "csv")
 _RDFLIB = {"trig": "trig", "nquads": "nquads", "turtle": "turtle"}
@@ -33,16 +29,6 @@ def export_format(kind: str, fmt: str | None) -> str:
     if fmt not in allowed:
         raise InputError(f"--format {fmt}: export {kind} writes {', '.join(allowed)}")
     return fmt
-
-
-def context_path() -> Path:
-    return kgdata.ontology_dir() / "context.jsonld"
-
-
-@lru_cache(maxsize=1)
-def local_context() -> dict:
-    """The value of "@context" in the published context document."""
-    return json.loads(context_path().read_text(encoding="utf-8"))["@context"]
 
 
 def prefixes(context: dict) -> dict[str, str]:
@@ -122,13 +108,3 @@ def _stable_value(value: object) -> object:
     if isinstance(value, dict) and "@list" not in value:
         return {k: _stable_value(v) for k, v in sorted(value.items())}
     return value
-
-
-def parse_jsonld(text: str) -> Dataset:
-    """Read an export back with the local context in place of its IRI (which is not fetched)."""
-    doc = json.loads(text)
-    if doc.get("@context") == CONTEXT_IRI:
-        doc["@context"] = local_context()
-    ds = Dataset()
-    ds.parse(data=json.dumps(doc, ensure_ascii=False), format="json-ld")
-    return ds

@@ -1,0 +1,1 @@
+"""Reading input documents: which files, their encoding, their text and document keys."""

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from rdflib import Dataset
 
 from kg.errors import InputError
+from kg.ontology import CONTEXT_IRI, local_context
 
 FORMATS = {".trig": "trig", ".nq": "nquads", ".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld"}
 
@@ -20,11 +22,19 @@ def load_dataset(path: Path) -> Dataset:
     ds = Dataset()
     try:
         if fmt == "json-ld":  # a `kg export graph` JSON-LD names its context by an IRI: not fetched
-            from kg.export.graph import parse_jsonld
-
             ds = parse_jsonld(path.read_text(encoding="utf-8"))
         else:
             ds.parse(path, format=fmt)
     except Exception as e:  # rdflib raises many parser-specific types
         raise InputError(f"{path}: cannot parse as {fmt}: {str(e).splitlines()[0]}") from None
+    return ds
+
+
+def parse_jsonld(text: str) -> Dataset:
+    """Read an export back with the local context in place of its IRI (which is not fetched)."""
+    doc = json.loads(text)
+    if doc.get("@context") == CONTEXT_IRI:
+        doc["@context"] = local_context()
+    ds = Dataset()
+    ds.parse(data=json.dumps(doc, ensure_ascii=False), format="json-ld")
     return ds
