@@ -47,11 +47,8 @@ def run(args: argparse.Namespace) -> int:
             raise InputError(f"{qfile}: {e}") from None
         title = f"{qfile.name} ({args.graph.name})"
     else:
-        try:
-            from kg import network  # the projections (kg/analysis/network.py
-        except ImportError:
-            raise InputError(f"--view {args.view}: kg/analysis/network.py (the projections) is not "
-                             "installed; use --view query:FILE") from None
+        from kg.analysis import network
+
         ds = dataset(args)
         g = getattr(network, _PROJECTIONS[args.view])(ds)
         title = f"{args.view} ({args.graph.name})"
