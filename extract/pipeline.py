@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 from spacy.language import Language
 
+from . import gazetteer
 from .components import build_nlp
 from .metadata import document_meta
 from .normalize import MIN_PROSE_LINE, is_cjk
+from .resolve import ordinary_short_names, resolve
 from .records import ExtractedDocument, Mention
 from .sections import body_end
 
@@ -91,6 +94,8 @@ class Extractor:
         self.chunk_size = chunk_size
         # The bulk path reads the records; it does not need Docs re-cut at every name.
         self.nlp = nlp or build_nlp(reference_dir, cut_doc=False)
+        self.gaz = gazetteer.load(Path(reference_dir)) if reference_dir else gazetteer.default()
+        self.ordinary = ordinary_short_names(self.gaz)
 
     def extract(self, doc_id: str, text: str, path: str = "",
                 on_chunk: Callable[[int], object] | None = None) -> ExtractedDocument:
@@ -116,5 +121,6 @@ class Extractor:
                 on_chunk(len(piece))
         if on_chunk is not None and body < len(text):
             on_chunk(len(text) - body)  # the bibliography, not read: done all the same
+        mentions = resolve(mentions, text, self.gaz, self.ordinary)
         return ExtractedDocument(doc_id, path, text, document_meta(text), tuple(mentions),
                                  tuple(sentences))

@@ -27,6 +27,9 @@ PlaceWord = Callable[[str], int]
 # a full name -> (entity refs, class) when the gazetteer knows it
 Lookup = Callable[[str], tuple[tuple[str, ...], str] | None]
 ELLIPSIS_RULE = "ellipsis/v1"
+# An item of a list that shares the last item's suffix is read as that kind of name before any
+# place of the same spelling: 贵南 in 渝昆、贵南、隆黄铁路 is a railway, not 贵南县.
+ELLIPSIS_PRIORITY = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,5 +132,5 @@ def ellipsis_candidates(text: str, found: Sequence[Candidate], run_pattern: re.P
                 refs, cls = (), c.cls
             else:
                 break
-            yield Candidate(item_start, pos - 1, refs, cls, ELLIPSIS_RULE, SHAPE_PRIORITY)
+            yield Candidate(item_start, pos - 1, refs, cls, ELLIPSIS_RULE, ELLIPSIS_PRIORITY)
             pos = item_start

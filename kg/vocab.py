@@ -21,6 +21,8 @@ class PKG(DefinedNamespace):
     Action: URIRef
     Assertion: URIRef
     Agreement: URIRef
+    Airport: URIRef
+    AreaCompound: URIRef
     BorderEconomicCooperationZone: URIRef
     BorderOpeningPilotZone: URIRef
     BorderTradeZone: URIRef
@@ -30,6 +32,7 @@ class PKG(DefinedNamespace):
     ComprehensiveNationalScienceCenter: URIRef
     Corridor: URIRef
     Country: URIRef
+    County: URIRef
     CrossBorderEcommerceZone: URIRef
     CrossBorderEconomicCooperationZone: URIRef
     DevelopmentAxis: URIRef
@@ -70,6 +73,7 @@ class PKG(DefinedNamespace):
     SpecialCustomsSupervisionArea: URIRef
     StrategicRegion: URIRef
     Strategy: URIRef
+    Town: URIRef
     Waterway: URIRef
     WorldRegion: URIRef
     # properties

@@ -102,7 +102,7 @@ def jionlp_places() -> list[Located]:
         text = z.read("china_location.txt").decode("utf-8")
     out = []
     codes = ["", "", ""]
-    for line in text.split("\n"):
+    for line in text.splitlines():
         if not line.strip():
             continue
         level = len(line) - len(line.lstrip("\t"))

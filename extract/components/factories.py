@@ -283,8 +283,8 @@ class Linker:
 
 
 _LIST_GLUE = frozenset("、和与及")
-_PLACE_CLASSES = frozenset({"Province", "City", "ProvincialSubRegion", "CityCluster",
-                            "MetropolitanArea", "StrategicRegion", "Country"})
+_PLACE_CLASSES = frozenset({"Province", "City", "County", "Town", "ProvincialSubRegion",
+                            "CityCluster", "MetropolitanArea", "StrategicRegion", "Country"})
 
 
 def _in_place_context(chosen: list[Candidate], i: int, text: str) -> bool:
