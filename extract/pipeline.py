@@ -12,8 +12,8 @@ from . import gazetteer
 from .components import build_nlp
 from .metadata import document_meta
 from .normalize import MIN_PROSE_LINE, is_cjk
-from .resolve import ordinary_short_names, resolve
 from .records import ExtractedDocument, Mention
+from .resolve import ordinary_short_names, resolve
 from .sections import body_end
 
 CHUNK = 4000  # characters per spaCy Doc: long enough to amortise the per-Doc cost

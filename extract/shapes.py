@@ -17,13 +17,27 @@ from .normalize import is_cjk
 from .records import Candidate
 
 SHAPE_PRIORITY = 2
+# The text before a suffix read for a jieba place-name word as its anchor: 6 characters hold 98 %
+# of the 17,700 place names (tag ns) of jieba's dictionary.
+PLACE_WORD_MAX = 6
+# The text before a suffix read for a free proper name (汉江国家实验室, 燕矶长江大桥).
+FREE_NAME_MAX = 12
 # A platform or cluster takes its name from a province, a city or a cluster (赣州都市圈,
 # 京津冀科技创新走廊); a country name before a platform word is generic (中国综合性国家科学中心).
-ANCHOR_CLASSES = frozenset({"Province", "City", "CityCluster", "StrategicRegion"})
+ANCHOR_CLASSES = frozenset({"Province", "City", "County", "Town", "CityCluster",
+                            "StrategicRegion"})
+# Places a platform of a city is named after: a city, or a county-level place (霍尔果斯口岸).
+CITY_CLASSES = frozenset({"City", "County", "Town"})
 CONNECTORS = ("至", "—", "一")
+# Words for divisions and parts of lines, never the abbreviation of a line's end (县通高速).
+DIVISION_WORDS = frozenset("省市县区镇乡村段线")
+# Where a free name (anchor `name`) may begin: no name runs across these.
+NAME_STOPS = frozenset("，。；：、！？（）()“”\"《》〈〉 \n\t的和与及或等")
 
 # length of the place-name word (by jieba's dictionary tags) that ends a string, or 0
 PlaceWord = Callable[[str], int]
+# where the proper name that ends text[:at] begins (jieba's part-of-speech tags), or None
+FreeName = Callable[[str, int, int], int | None]
 # a full name -> (entity refs, class) when the gazetteer knows it
 Lookup = Callable[[str], tuple[tuple[str, ...], str] | None]
 ELLIPSIS_RULE = "ellipsis/v1"
@@ -58,9 +72,26 @@ def load_rules(patterns: Path = PATTERNS) -> ShapeRules:
     return ShapeRules(rules, re.compile(alternatives), lengths)
 
 
+@dataclass(frozen=True, slots=True)
+class Anchors:
+    """What a suffix may be anchored on in one chunk: the known places ending at each offset,
+    every name's end, the abbreviation runs, and jieba's word and name readers."""
+
+    text: str
+    places_ending: dict[int, list[Candidate]]
+    names_ending: set[int]
+    run_pattern: re.Pattern[str]
+    place_word: PlaceWord
+    free_name: FreeName | None
+    ordinary_word: Callable[[str], bool]
+    base: int
+
+
 def shape_candidates(text: str, found: Sequence[Candidate], run_pattern: re.Pattern[str],
                      rules: ShapeRules, place_word: PlaceWord,
-                     base: int = 0) -> Iterable[Candidate]:
+                     base: int = 0, free_name: FreeName | None = None,
+                     ordinary_word: Callable[[str], bool] = lambda w: True
+                     ) -> Iterable[Candidate]:
     """Shape candidates in `text` (a chunk starting at `base`), anchored on `found` candidates."""
     places_ending: dict[int, list[Candidate]] = {}
     names_ending: set[int] = set()
@@ -68,42 +99,76 @@ def shape_candidates(text: str, found: Sequence[Candidate], run_pattern: re.Patt
         names_ending.add(c.end - base)
         if c.cls in ANCHOR_CLASSES:
             places_ending.setdefault(c.end - base, []).append(c)
+    anchors = Anchors(text, places_ending, names_ending, run_pattern, place_word, free_name,
+                      ordinary_word, base)
     for m in rules.pattern.finditer(text):
         rule = rules.rules[m.group()]
-        start = _anchor_start(text, m.start(), rule, places_ending, names_ending, run_pattern,
-                              place_word, base)
+        start = _anchor_start(m.start(), rule, anchors)
         if start is not None and start < m.start():
             yield Candidate(base + start, base + m.end(), (), rule.cls,
                             f"shape/{rule.suffix}/v1", SHAPE_PRIORITY)
 
 
-def _anchor_start(text: str, at: int, rule: ShapeRule, places_ending: dict[int, list[Candidate]],
-                  names_ending: set[int], run_pattern: re.Pattern[str], place_word: PlaceWord,
-                  base: int) -> int | None:
-    places = places_ending.get(at, [])
-    if "pair" in rule.anchors and places:
-        first = min(p.start for p in places) - base
-        if first > 0 and text[first - 1] in CONNECTORS:
-            before = places_ending.get(first - 1, [])
-            if before:
-                return min(p.start for p in before) - base
+def _pair_start(at: int, a: Anchors) -> int | None:
+    """place 至 place, each a known place or a jieba place word: 南宁至深圳, 珲春至防川."""
+    text = a.text
+    places = a.places_ending.get(at, [])
+    first = min(p.start for p in places) - a.base if places else at - a.place_word(
+        text[max(0, at - PLACE_WORD_MAX):at])
+    if first >= at or first <= 0 or text[first - 1] not in CONNECTORS:
+        return None
+    before = a.places_ending.get(first - 1, [])
+    if before:
+        return min(p.start for p in before) - a.base
+    n = a.place_word(text[max(0, first - 1 - PLACE_WORD_MAX):first - 1])
+    return first - 1 - n if n else None
+
+
+def _abbreviation_pair_start(at: int, a: Anchors) -> int | None:
+    """Two characters that are no word of their own before a line's suffix name its two ends by
+    abbreviation (荆荆高铁, 汉宜高速, 沈白高铁): no run of abbreviations needed."""
+    start = at - 2
+    pair = a.text[start:at]
+    if start < 0 or len(pair) != 2 or not all(is_cjk(ch) for ch in pair):
+        return None
+    if any(ch in NAME_STOPS or ch in DIVISION_WORDS for ch in pair) or a.ordinary_word(pair):
+        return None
+    # 分别是高速铁路: the first character ends a word that begins before it.
+    if start > 0 and a.ordinary_word(a.text[start - 1:start + 1]):
+        return None
+    return start
+
+
+def _anchor_start(at: int, rule: ShapeRule, a: Anchors) -> int | None:
+    text, base = a.text, a.base
+    places = a.places_ending.get(at, [])
+    if "pair" in rule.anchors:
+        start = _pair_start(at, a)
+        if start is not None:
+            return start
     if "place" in rule.anchors and places:
         return min(p.start for p in places) - base
-    cities = [p for p in places if p.cls == "City"]
+    cities = [p for p in places if p.cls in CITY_CLASSES]
     if "city" in rule.anchors and cities:
         return min(p.start for p in cities) - base
     if "run" in rule.anchors:
-        lo = max(0, at - 8)
-        for m in run_pattern.finditer(text, lo, at):
+        lo = max(0, at - 8)  # no run is longer
+        for m in a.run_pattern.finditer(text, lo, at):
             if m.end() == at:
                 return m.start()
     # A jieba place-name token is an anchor only where no known name ends (东北地区 is a region,
     # not the name of a medical centre).
-    if ("word" in rule.anchors and at not in names_ending and at > 0
+    if ("word" in rule.anchors and at not in a.names_ending and at > 0
             and is_cjk(text[at - 1])):
-        n = place_word(text[max(0, at - 6):at])
+        n = a.place_word(text[max(0, at - PLACE_WORD_MAX):at])
         if n:
             return at - n
+    if "name" in rule.anchors and a.free_name is not None and at > 0:
+        start = a.free_name(text, at, max(0, at - FREE_NAME_MAX))
+        if start is not None:
+            return start
+    if "abbr2" in rule.anchors:
+        return _abbreviation_pair_start(at, a)
     return None
 
 

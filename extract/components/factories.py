@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
-from .. import abbreviations, boundaries, gazetteer, linking, matching, shapes
+from .. import abbreviations, boundaries, gazetteer, linking, matching, resolve, shapes
 from ..normalize import normalise
 from ..records import Candidate
 from ..sentences import split_sentences
@@ -164,7 +164,8 @@ class ShapeRules:
         text = _text(doc)
         found = doc.user_data["pkg_candidates"]
         found.extend(list(shapes.shape_candidates(text, found, self.run_pattern, self.rules,
-                                                  _place_word_ending)))
+                                                  _place_word_ending, free_name=_free_name_start,
+                                                  ordinary_word=_ordinary_word)))
         found.extend(list(shapes.ellipsis_candidates(text, found, self.run_pattern, self.rules,
                                                      self._lookup)))
         return doc
@@ -179,6 +180,54 @@ def _place_word_ending(text: str) -> int:
         if tags.get(word) == "ns" and word not in common:
             return n
     return 0
+
+
+# jieba's tags of proper names and codes: a free name needs a place name (汉江/ns 国家 实验室)
+# or a code (G331); its tags of persons' names and other proper nouns (nr, nz, j) fall on
+# ordinary words too often (智慧/nr, 深化/j, 俄文/nz).
+_PROPER_TAGS = frozenset({"ns", "eng"})
+# tags of words that may stand inside a name (nouns and proper nouns, verbal nouns,
+# distinguishing words, idioms, numbers): 城乡融合发展试验区, 海洋经济发展示范区.
+_NAME_PART_TAGS = _PROPER_TAGS | frozenset({"n", "nr", "nrt", "nrfg", "nz", "j", "nt", "vn", "b",
+                                            "l", "m", "an", "ng"})
+# A name does not begin with a verbal noun (建设, 发展) or a number.
+_NO_NAME_START = frozenset({"vn", "m"})
+
+
+def _free_name_start(text: str, at: int, lo: int) -> int | None:
+    """Where the proper name that ends at `at` begins: the words before it, read back while they
+    may stand in a name (jieba's part-of-speech tags, within the clause), holding at least one
+    proper name that is not 中国 (中国特色, 美丽中国 are phrases). None when there is none."""
+    window_start = lo
+    for i in range(at - 1, lo - 1, -1):
+        if text[i] in shapes.NAME_STOPS:
+            window_start = i + 1
+            break
+    window = text[window_start:at]
+    if len(window) < 2:
+        return None
+    tokens = [(w, t) for w, t in jieba.posseg.dt.cut(window)]
+    start = at
+    parts: list[tuple[str, str]] = []
+    for word, tag in reversed(tokens):
+        if tag not in _NAME_PART_TAGS:
+            break
+        parts.insert(0, (word, tag))
+        start -= len(word)
+    while parts and parts[0][1] in _NO_NAME_START:
+        start += len(parts.pop(0)[0])
+    proper = any(t in _PROPER_TAGS and w not in _NOT_PROPER and w not in _common_nouns()
+                 for w, t in parts)
+    return start if proper and start < at else None
+
+
+_NOT_PROPER = frozenset({"中国", "全国", "国家", "全省", "我省", "我国"})
+
+
+def _ordinary_word(word: str) -> bool:
+    """A word of jieba's dictionary that is not a name (发展, 推进)."""
+    tag = _word_tags().get(word)
+    return tag is not None and tag not in resolve.NAME_TAGS
 
 
 @lru_cache(maxsize=1)
