@@ -26,6 +26,7 @@ from .records import Mention
 HOME_SHARE = 0.4  # of the province-level places of the document (a province, its cities, …)
 TITLE_CHARS = 40  # the title line is read for the document's own province
 _LIST_GLUE = frozenset("、和与及")
+_LOCAL = frozenset({"City", "County", "Town"})
 
 
 # jieba's tags of proper names: a short name of a county tagged so is a name, not a word.
@@ -37,8 +38,9 @@ def ordinary_short_names(gaz: Gazetteer) -> frozenset[str]:
     word of jieba's dictionary tagged as a common word, not as a name."""
     jieba.initialize()
     tags = jieba.posseg.dt.word_tag_tab
-    return frozenset(alias for entry in gaz.entries.values() if entry.cls == "County"
-                     for alias in entry.aliases if tags.get(alias, "ns") not in NAME_TAGS)
+    return frozenset(name for entry in gaz.entries.values() if entry.cls == "County"
+                     for name in (entry.label_zh, *entry.aliases)
+                     if tags.get(name, "ns") not in NAME_TAGS)
 
 
 def province_of(ref: str, gaz: Gazetteer) -> str | None:
@@ -69,10 +71,11 @@ def home_provinces(mentions: Sequence[Mention], text: str, gaz: Gazetteer) -> fr
     return frozenset(p for p, n in counts.items() if total and n / total >= HOME_SHARE)
 
 
-def is_short_name(m: Mention, gaz: Gazetteer) -> bool:
-    """A county written by its short name (钟祥 for 钟祥市), not its full name."""
+def is_short_name(m: Mention, gaz: Gazetteer, ordinary_words: frozenset[str]) -> bool:
+    """A county written by its short name (钟祥 for 钟祥市), or by a full name that is an
+    ordinary word (城区, 郊区)."""
     return bool(m.iri) and gaz.entries[m.iri].cls == "County" and (
-        written(m.text) != written(gaz.entries[m.iri].label_zh))
+        written(m.text) != written(gaz.entries[m.iri].label_zh) or m.text in ordinary_words)
 
 
 def _placed_by_text(i: int, mentions: Sequence[Mention], text: str, gaz: Gazetteer,
@@ -88,7 +91,9 @@ def _placed_by_text(i: int, mentions: Sequence[Mention], text: str, gaz: Gazette
         gap = text[other.end:m.start] if j < i else text[m.end:other.start]
         if j < i and gap == "" and other.iri in parents:
             return True
-        if len(gap) == 1 and gap in _LIST_GLUE:
+        # a list of places of the same level: not a county's short name among clusters
+        # (成渝、长江中游、中原、山东半岛 lists clusters)
+        if len(gap) == 1 and gap in _LIST_GLUE and gaz.entries[other.iri].cls in _LOCAL:
             return True
     return False
 
@@ -99,7 +104,7 @@ def resolve(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
     `ordinary_words` are the short names that are also ordinary words."""
     ordered = sorted(mentions, key=lambda m: m.start)
     home = home_provinces(ordered, text, gaz)
-    shorts = [is_short_name(m, gaz) for m in ordered]
+    shorts = [is_short_name(m, gaz, ordinary_words) for m in ordered]
     kept = [not s or (province_of(m.iri, gaz) in home and m.text not in ordinary_words)
             for m, s in zip(ordered, shorts, strict=True)]
     # A list of short names may hang on one placed name: repeat until nothing changes.
