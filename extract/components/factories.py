@@ -155,6 +155,7 @@ class ShapeRules:
         self.rules = shapes.load_rules()
         self.run_pattern = _run_rules(reference_dir).pattern
         self.gaz = _gazetteer(reference_dir)
+        self.ordinary = resolve.ordinary_short_names(self.gaz)
 
     def _lookup(self, name: str) -> tuple[tuple[str, ...], str] | None:
         refs = tuple(self.gaz.surfaces.get(name, ()))
@@ -163,7 +164,11 @@ class ShapeRules:
     def __call__(self, doc: Doc) -> Doc:
         text = _text(doc)
         found = doc.user_data["pkg_candidates"]
-        found.extend(list(shapes.shape_candidates(text, found, self.run_pattern, self.rules,
+        # A county's short name that is an ordinary word (富裕, 合作) anchors no name:
+        # 共同富裕示范区, 国际合作产业园.
+        anchors = [c for c in found if not (c.cls == "County"
+                                            and text[c.start:c.end] in self.ordinary)]
+        found.extend(list(shapes.shape_candidates(text, anchors, self.run_pattern, self.rules,
                                                   _place_word_ending, free_name=_free_name_start,
                                                   ordinary_word=_ordinary_word)))
         found.extend(list(shapes.ellipsis_candidates(text, found, self.run_pattern, self.rules,
@@ -190,8 +195,6 @@ _PROPER_TAGS = frozenset({"ns", "eng"})
 # distinguishing words, idioms, numbers): 城乡融合发展试验区, 海洋经济发展示范区.
 _NAME_PART_TAGS = _PROPER_TAGS | frozenset({"n", "nr", "nrt", "nrfg", "nz", "j", "nt", "vn", "b",
                                             "l", "m", "an", "ng"})
-# A name does not begin with a verbal noun (建设, 发展) or a number.
-_NO_NAME_START = frozenset({"vn", "m"})
 
 
 def _free_name_start(text: str, at: int, lo: int) -> int | None:
@@ -214,11 +217,14 @@ def _free_name_start(text: str, at: int, lo: int) -> int | None:
             break
         parts.insert(0, (word, tag))
         start -= len(word)
-    while parts and parts[0][1] in _NO_NAME_START:
+    # The name begins at its first proper word: 高质量建设格尔木盐湖绿色产业园 is 格尔木….
+    while parts and not _proper(*parts[0]):
         start += len(parts.pop(0)[0])
-    proper = any(t in _PROPER_TAGS and w not in _NOT_PROPER and w not in _common_nouns()
-                 for w, t in parts)
-    return start if proper and start < at else None
+    return start if parts and start < at else None
+
+
+def _proper(word: str, tag: str) -> bool:
+    return tag in _PROPER_TAGS and word not in _NOT_PROPER and word not in _common_nouns()
 
 
 _NOT_PROPER = frozenset({"中国", "全国", "国家", "全省", "我省", "我国"})
