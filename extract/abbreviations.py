@@ -8,7 +8,7 @@ boundary check) and, for two characters, when a place context follows or precede
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from .errors import DataError
 from .gazetteer import PATTERNS, Gazetteer, read_tsv
 
 RUN_RULE = "abbrev-run/v1"
+COMPOUND_RULE = "city-compound/v1"
 NAMED_RUN_RULE = "abbrev-named-run/v1"
 DIRECTION_RUN_RULE = "direction-run/v1"
 RUN_PRIORITY = 1
@@ -38,6 +39,9 @@ class RunRules:
     precede: tuple[str, ...]
     named: dict[str, tuple[str, ...]]
     directions: tuple[tuple[re.Pattern[str], dict[str, str]], ...]
+    # province ref -> character -> the cities and counties it may abbreviate, best first
+    local: dict[str, dict[str, tuple[str, ...]]]
+    known: frozenset[str]  # every gazetteer name: a compound holds none (武汉襄阳 is a list)
 
 
 def load_rules(gaz: Gazetteer, patterns: Path = PATTERNS) -> RunRules:
@@ -65,7 +69,30 @@ def load_rules(gaz: Gazetteer, patterns: Path = PATTERNS) -> RunRules:
         precede=tuple(r[1] for r in contexts if r[0] == "precede"),
         named=named,
         directions=tuple(directions),
+        local=_local_abbreviations(gaz),
+        known=frozenset(s for s in gaz.surfaces if len(s) >= 2),
     )
+
+
+# The tiers of what one character of a compound of cities abbreviates, best first: a city
+# whose short name begins with it (鄂 → 鄂州), a city whose two-character short name ends with
+# it (汉 → 武汉), a county whose short name begins with it (万 → 万州).
+def _local_abbreviations(gaz: Gazetteer) -> dict[str, dict[str, tuple[str, ...]]]:
+    tiers: dict[str, dict[str, list[list[str]]]] = {}
+    for ref, entry in gaz.entries.items():
+        if entry.cls not in ("City", "County"):
+            continue
+        province = next((v for p, v in entry.facts if p == "partOf"), "")
+        if province.startswith("city/"):
+            province = next((v for p, v in gaz.entries[province].facts if p == "partOf"), "")
+        short = min((entry.label_zh, *entry.aliases), key=len)
+        by_char = tiers.setdefault(province, {})
+        first = 0 if entry.cls == "City" else 2
+        by_char.setdefault(short[0], [[], [], []])[first].append(ref)
+        if entry.cls == "City" and len(short) == 2:
+            by_char.setdefault(short[1], [[], [], []])[1].append(ref)
+    return {p: {ch: tuple(r for tier in t for r in sorted(tier)) for ch, t in chars.items()}
+            for p, chars in tiers.items()}
 
 
 def _refs_of(run: str, rules: RunRules) -> tuple[str, ...] | None:
@@ -95,9 +122,95 @@ def find_runs(text: str, rules: RunRules, base: int = 0) -> Iterable[Run]:
             if len(set(refs)) == len(refs):
                 yield Run(base + m.start(), base + m.end(), refs, DIRECTION_RUN_RULE)
     for m in rules.pattern.finditer(text):
-        refs = _refs_of(m.group(), rules)
-        if refs is None or len(set(refs)) != len(refs):
-            continue
-        if len(refs) == 2 and not _has_context(text, m.start(), m.end(), rules):
-            continue
-        yield Run(base + m.start(), base + m.end(), refs, RUN_RULE)
+        for start, end in _homogeneous(m.start(), m.end(), text, rules):
+            refs = _refs_of(text[start:end], rules)
+            if refs is None or len(set(refs)) != len(refs):
+                continue
+            if len(refs) == 2 and not _has_context(text, start, end, rules):
+                continue
+            yield Run(base + start, base + end, refs, RUN_RULE)
+
+
+def _homogeneous(start: int, end: int, text: str, rules: RunRules) -> list[tuple[int, int]]:
+    """A match split where it turns from provinces' abbreviations to foreign ones: 鄂湘赣中三角
+    holds the run 鄂湘赣 (中 abbreviates China)."""
+    if _refs_of(text[start:end], rules) is not None:
+        return [(start, end)]
+    spans = []
+    a = start
+    for i in range(start + 1, end + 1):
+        if i == end or (text[i] in rules.province) != (text[a] in rules.province):
+            if i - a >= 2:
+                spans.append((a, i))
+            a = i
+    return spans
+
+
+MIN_COMPOUND, MAX_COMPOUND = 3, 5  # characters of a compound of cities (宜荆荆, 汉孝随襄十)
+# A compound of four or more characters that resolves in one province is believed without
+# context (绥哈大齐生物制造集群); a shorter one needs a context word after it or quotes around it.
+BARE_COMPOUND = 4
+_CJK_RUN = re.compile("[\u4e00-\u9fff]{%d,}" % MIN_COMPOUND)  # noqa: UP031
+
+
+def resolve_compound(chars: str, rules: RunRules,
+                     cities_only: bool = False) -> tuple[str, ...] | None:
+    """The cities (or counties) a compound names, one per character, all in one province: the
+    best-tier reading in exactly one province, else None (no reading, or two provinces read it
+    equally well)."""
+    readings = []
+    for province, by_char in rules.local.items():
+        members: list[str] = []
+        cost = 0
+        for ch in chars:
+            options = [r for r in by_char.get(ch, ()) if r not in members
+                       and (not cities_only or r.startswith("city/"))]
+            if not options:
+                break
+            members.append(options[0])
+            cost += list(by_char[ch]).index(options[0])
+        else:
+            readings.append((cost, province, tuple(members)))
+    if not readings:
+        return None
+    readings.sort()
+    if len(readings) > 1 and readings[1][0] == readings[0][0]:
+        return None
+    return readings[0][2]
+
+
+def find_city_compounds(text: str, rules: RunRules, quoted: Callable[[int, int], bool],
+                        is_word: Callable[[str], bool], base: int = 0) -> Iterable[Run]:
+    """宜荆荆, 汉孝随襄十, 绥哈大齐: one character per city of one province. Believed when it is
+    quoted or followed by a context word, or when it is long (`BARE_COMPOUND`) and begins after
+    punctuation; never when it holds a known name or is a word of the dictionary."""
+    for m in _CJK_RUN.finditer(text):
+        spans = [(m.start(), e) for e in range(m.start() + BARE_COMPOUND,
+                                                min(m.end(), m.start() + MAX_COMPOUND) + 1)]
+        for end in range(m.start() + MIN_COMPOUND, m.end() + 1):
+            if _has_context(text, end, end, rules) or any(
+                    quoted(end - n, end) for n in range(MIN_COMPOUND, MAX_COMPOUND + 1)):
+                spans += [(end - n, end) for n in range(MIN_COMPOUND, MAX_COMPOUND + 1)
+                          if end - n >= m.start()]
+        found = None
+        for start, end in sorted(set(spans), key=lambda se: (se[0] - se[1], se[0])):
+            if found is not None and start < found[1] and found[0] < end:
+                continue
+            refs = _compound(text, start, end, rules, quoted, is_word)
+            if refs is not None:
+                found = (start, end)
+                yield Run(base + start, base + end, refs, COMPOUND_RULE)
+
+
+def _compound(text: str, start: int, end: int, rules: RunRules,
+              quoted: Callable[[int, int], bool], is_word: Callable[[str], bool]
+              ) -> tuple[str, ...] | None:
+    chars = text[start:end]
+    context = quoted(start, end) or _has_context(text, start, end, rules)
+    if not context and len(chars) < BARE_COMPOUND:
+        return None
+    parts = [chars[i:j] for i in range(len(chars)) for j in range(i + 2, len(chars) + 1)]
+    # 武汉襄阳 is a list of names, 五大安全 words
+    if any(p in rules.known or is_word(p) for p in parts):
+        return None
+    return resolve_compound(chars, rules, cities_only=not context)

@@ -112,11 +112,11 @@ class Extractor:
             for s, e in doc.user_data["pkg_sentences"]:
                 cs, ce = to_chunk(s, e)
                 sentences.append((base + cs, base + ce))
-            for s, e, cls, ref, rule, confidence in doc.user_data["pkg_mentions"]:
+            for s, e, cls, ref, rule, confidence, members in doc.user_data["pkg_mentions"]:
                 cs, ce = to_chunk(s, e)
                 o_start, o_end = base + cs, base + ce
                 mentions.append(Mention(doc_id, o_start, o_end, text[o_start:o_end], cls, ref,
-                                        rule, confidence))
+                                        rule, confidence, members=members))
             if on_chunk is not None:
                 on_chunk(len(piece))
         if on_chunk is not None and body < len(text):

@@ -43,6 +43,9 @@ class Mention:
     iri: str | None  # `kind/key`; None when unlinked
     rule: str
     confidence: float = 1.0
+    # An open-world name (iri None) may say more of its entity than its text: the places a
+    # compound is made of (川渝 → province/510000, province/500000).
+    members: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,6 +55,7 @@ class ChunkTokenizer:
         doc = _doc_cut_at(self.vocab_for_new_doc(), text, {0, len(text)})
         doc.user_data["pkg_text"] = text  # Doc.text is rebuilt from tokens on every access
         doc.user_data["pkg_offsets"] = norm.offsets
+        doc.user_data["pkg_original"] = original  # quotes, which normalisation deletes
         return doc
 
 
@@ -141,8 +142,24 @@ class AbbreviationRuns:
         self.rules = _run_rules(reference_dir)
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.user_data["pkg_runs"] = list(abbreviations.find_runs(_text(doc), self.rules))
+        text = _text(doc)
+        runs = list(abbreviations.find_runs(text, self.rules))
+        runs += abbreviations.find_city_compounds(text, self.rules, lambda s, e: _quoted(doc, s, e),
+                                                  _ordinary_word)
+        doc.user_data["pkg_runs"] = runs
         return doc
+
+
+_OPEN_QUOTES = frozenset("“\"「『")
+_CLOSE_QUOTES = frozenset("”\"」』")
+
+
+def _quoted(doc: Doc, start: int, end: int) -> bool:
+    """Are the normalised characters start..end quoted in the original text (“宜荆荆”)?"""
+    original = doc.user_data["pkg_original"]
+    o_start, o_end = doc.user_data["pkg_offsets"].span_to_original(start, end)
+    return (o_start > 0 and original[o_start - 1] in _OPEN_QUOTES
+            and o_end < len(original) and original[o_end] in _CLOSE_QUOTES)
 
 
 @Language.factory("policy_kg_abbreviations_v1", default_config={"reference_dir": ""})
@@ -267,6 +284,8 @@ class BoundaryCheck:
     def _keep(self, doc: Doc, c: Candidate) -> bool:
         if c.end - c.start > boundaries.MAX_CHECKED and c.cls != "run":  # runs: always
             return True
+        if c.rule == abbreviations.COMPOUND_RULE:  # its own checks are stricter (汉孝随襄十万亿级)
+            return True
         lo, hi = _sentence_bounds(doc, c.start)
         return boundaries.is_word(_text(doc), c.start, c.end, self.dt.FREQ, self._segment,
                                   self.compound, lo, hi)
@@ -305,20 +324,23 @@ class Linker:
     def __call__(self, doc: Doc) -> Doc:
         text = _text(doc)
         chosen = doc.user_data["pkg_chosen"]
-        mentions: list[tuple[int, int, str, str | None, str, float]] = []
+        # (start, end, class, ref, rule, confidence, members of a compound)
+        mentions: list[tuple[int, int, str, str | None, str, float, tuple[str, ...]]] = []
         for i, c in enumerate(chosen):
-            if c.cls == "run":
+            if c.cls == "run" and _is_compound(c):
+                mentions.append((c.start, c.end, "AreaCompound", None, c.rule, 0.8, c.refs))
+            elif c.cls == "run":
                 for k, ref in enumerate(c.refs):
                     mentions.append((c.start + k, c.start + k + 1, self.gaz.entries[ref].cls,
-                                     ref, c.rule, 0.9))
+                                     ref, c.rule, 0.9, ()))
             elif not c.refs:
-                mentions.append((c.start, c.end, c.cls, None, c.rule, 0.6))
+                mentions.append((c.start, c.end, c.cls, None, c.rule, 0.6, ()))
             elif _direction_of_a_place(chosen, i, text, self.gaz):
                 continue
             elif text[c.start:c.end] not in self.weak or _in_place_context(chosen, i, text):
                 ref, confidence = linking.choose_ref(c.refs, self.gaz)
                 mentions.append((c.start, c.end, self.gaz.entries[ref].cls, ref, c.rule,
-                                 confidence))
+                                 confidence, ()))
         doc.user_data["pkg_mentions"] = mentions
         if not self.cut_doc:
             return doc
@@ -333,8 +355,17 @@ class Linker:
         index = _token_starts(out)
         index[len(text)] = len(out)
         out.ents = [Span(out, index[s], index[e], label=t, kb_id=ref or "")
-                    for s, e, t, ref, _, _ in mentions]
+                    for s, e, t, ref, *_ in mentions]
         return out
+
+
+def _is_compound(c: Candidate) -> bool:
+    """A run of provinces' abbreviations (川渝, 鄂湘赣) or of cities' (宜荆荆, 北上广深) names
+    one area made of them; a run of foreign places (美欧日韩) or directions (东中西部) stays
+    a list of its places."""
+    return c.rule in (abbreviations.RUN_RULE, abbreviations.NAMED_RUN_RULE,
+                      abbreviations.COMPOUND_RULE) and not any(
+        r.startswith(("country/", "world-region/", "organization/")) for r in c.refs)
 
 
 _LIST_GLUE = frozenset("、和与及")

@@ -80,10 +80,13 @@ def predicted_entities(doc: ExtractedDocument, group: Callable[[str], str],
         key = (group(m.type), m.iri or name_key(m.text))
         names = out.setdefault(key, set())
         names.add(name_key(m.text))
-        if m.iri:
-            entry = gaz.entries[m.iri]
-            names.add(name_key(entry.label_zh))
-            names.update(name_key(a) for a in entry.aliases)
+        # A compound (川渝) names each of its members too.
+        for ref in (m.iri, *m.members) if m.iri else m.members:
+            entry = gaz.entries[ref]
+            member_names = out.setdefault((group(entry.cls), ref), set()) if ref != m.iri else names
+            member_names.add(name_key(m.text))
+            member_names.add(name_key(entry.label_zh))
+            member_names.update(name_key(a) for a in entry.aliases)
     return out
 
 
