@@ -249,7 +249,8 @@ def _sub_regions(g: Gazetteer) -> Iterable[Entry]:
 
 
 # Municipalities (京西, 津南, 沪东 are districts), Hong Kong, Macao, Taiwan (台北 is a city).
-_NO_SUB_REGIONS = frozenset({"11", "12", "31", "50", "71", "81", "82"})
+# Chongqing keeps its sub-regions (渝东北, 渝西): its districts 渝中, 渝北 are names already.
+_NO_SUB_REGIONS = frozenset({"11", "12", "31", "71", "81", "82"})
 
 
 def _macro_keys() -> dict[str, str]:
@@ -282,6 +283,7 @@ def load(ref_dir: Path | None = None) -> Gazetteer:
         g.add(entry)
     for entry in list(_sub_regions(g)):
         g.add(entry)
+    _add_clipped_names(g)
     for ref, entry in g.entries.items():
         for ch in entry.abbr:
             if entry.cls == "Province":
@@ -290,6 +292,16 @@ def load(ref_dir: Path | None = None) -> Gazetteer:
                 g.foreign_abbr.setdefault(ch, ref)
     _check_references(g)
     return g
+
+
+def _add_clipped_names(g: Gazetteer) -> None:
+    """龙江 for 黑龙江 (patterns/clipped_names.tsv): another surface of the province."""
+    for name, ref in read_tsv(PATTERNS / "clipped_names.tsv"):
+        if ref not in g.entries:
+            raise GazetteerError(f"clipped_names.tsv: {name}: unknown ref {ref}")
+        for variant in spellings(name):
+            if ref not in g.surfaces[variant]:
+                g.surfaces[variant].insert(0, ref)
 
 
 def _check_references(g: Gazetteer) -> None:

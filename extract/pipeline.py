@@ -121,6 +121,6 @@ class Extractor:
                 on_chunk(len(piece))
         if on_chunk is not None and body < len(text):
             on_chunk(len(text) - body)  # the bibliography, not read: done all the same
-        mentions = resolve(mentions, text, self.gaz, self.ordinary)
+        mentions = resolve(mentions, text, self.gaz, self.ordinary, doc_id)
         return ExtractedDocument(doc_id, path, text, document_meta(text), tuple(mentions),
                                  tuple(sentences))

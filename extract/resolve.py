@@ -14,13 +14,15 @@ against the whole text:
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import jieba.posseg
 
-from .gazetteer import Gazetteer, written
+from .gazetteer import PATTERNS, Gazetteer, read_tsv, written
 from .records import Mention
 
 HOME_SHARE = 0.4  # of the province-level places of the document (a province, its cities, …)
@@ -99,11 +101,23 @@ def _placed_by_text(i: int, mentions: Sequence[Mention], text: str, gaz: Gazette
 
 
 def resolve(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
-            ordinary_words: frozenset[str]) -> list[Mention]:
-    """The document's mentions with the short names of counties judged (module docstring).
-    `ordinary_words` are the short names that are also ordinary words."""
+            ordinary_words: frozenset[str], doc: str = "") -> list[Mention]:
+    """The document's mentions, judged over the whole document (module docstring).
+    `ordinary_words` are the short names of counties that are also ordinary words."""
+    words = document_words()
+    kept = [m for m in mentions if not inside_phrase(m, text, words.phrases)
+            and not in_organisation(m, text, gaz, words)]
+    home = home_provinces(kept, text, gaz)
+    kept = judge_short_names(kept, text, gaz, ordinary_words, home)
+    added = [replace(m, doc=doc) for m in (*title_places(kept, text, gaz),
+                                           *own_zone(kept, text, gaz, home),
+                                           *abbreviations_after_verbs(kept, text, gaz, words))]
+    return sorted([*kept, *added], key=lambda m: m.start)
+
+
+def judge_short_names(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
+                      ordinary_words: frozenset[str], home: frozenset[str]) -> list[Mention]:
     ordered = sorted(mentions, key=lambda m: m.start)
-    home = home_provinces(ordered, text, gaz)
     shorts = [is_short_name(m, gaz, ordinary_words) for m in ordered]
     kept = [not s or (province_of(m.iri, gaz) in home and m.text not in ordinary_words)
             for m, s in zip(ordered, shorts, strict=True)]
@@ -116,3 +130,106 @@ def resolve(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
                 kept[i] = changed = True
     return [replace(m, confidence=min(m.confidence, 0.9)) if s else m
             for m, s, k in zip(ordered, shorts, kept, strict=True) if k]
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentWords:
+    phrases: tuple[str, ...]  # fixed phrases (中国特色社会主义)
+    organisation: re.Pattern[str]  # an organisation's head after a place (证券交易所)
+    verbs: frozenset[str]  # characters before a province's abbreviation (驻鄂)
+
+
+@lru_cache(maxsize=1)
+def document_words() -> DocumentWords:
+    phrases = tuple(sorted((r[0] for r in read_tsv(PATTERNS / "fixed_phrases.tsv")), key=len,
+                           reverse=True))
+    heads = sorted((r[0] for r in read_tsv(PATTERNS / "organisation_heads.tsv")), key=len,
+                   reverse=True)
+    organisation = re.compile(r"[省市县区]?(?:第[一二三四五六七八九十百]+届)?(?:"
+                              + "|".join(map(re.escape, heads)) + ")")
+    verbs = frozenset(r[0] for r in read_tsv(PATTERNS / "abbreviation_verbs.tsv"))
+    return DocumentWords(phrases, organisation, verbs)
+
+
+def inside_phrase(m: Mention, text: str, phrases: Sequence[str]) -> bool:
+    """中国 in 中国特色社会主义: a place inside a fixed phrase is no mention."""
+    lo = max(0, m.start - max(map(len, phrases), default=0))
+    window = text[lo:m.end + max(map(len, phrases), default=0)]
+    for phrase in phrases:
+        at = window.find(phrase)
+        while at != -1:
+            if lo + at <= m.start and m.end <= lo + at + len(phrase) and phrase != m.text:
+                return True
+            at = window.find(phrase, at + 1)
+    return False
+
+
+_PLACE_LIKE = frozenset({"Province", "City", "County", "Town", "Country", "AreaCompound"})
+
+
+def in_organisation(m: Mention, text: str, gaz: Gazetteer, words: DocumentWords) -> bool:
+    """北京 in 北京证券交易所, 湖北省 in 湖北省人民政府: a place that begins an organisation's
+    name is no mention."""
+    cls = gaz.entries[m.iri].cls if m.iri else m.type
+    return cls in _PLACE_LIKE and words.organisation.match(text, m.end) is not None
+
+
+def _covered(mentions: Sequence[Mention], start: int, end: int) -> bool:
+    return any(m.start < end and start < m.end for m in mentions)
+
+
+def title_places(mentions: Sequence[Mention], text: str, gaz: Gazetteer) -> Iterable[Mention]:
+    """The province a report's title names (2025年湖北省政府工作报告): jieba reads 湖北省政府 as
+    one word, so the boundary check drops it, but the title names the province."""
+    title_end = text.find("\n")
+    title = text[:title_end if title_end >= 0 else min(len(text), TITLE_CHARS)]
+    if "政府工作报告" not in title:
+        return
+    for n in range(min(len(title), 8), 1, -1):
+        for start in range(len(title) - n + 1):
+            refs = [r for r in gaz.surfaces.get(title[start:start + n], ())
+                    if gaz.entries[r].cls == "Province"]
+            if refs and not _covered(mentions, start, start + n):
+                yield Mention("", start, start + n, title[start:start + n], "Province", refs[0],
+                              "title/v1", 0.9)
+                return
+
+
+_FTZ_WORDS = re.compile(r"自由贸易试验区|自贸试验区|自贸区")
+# Before a bare 自贸试验区, these make it a kind, not the province's own zone (全国自贸试验区).
+_KIND_BEFORE = ("全国", "各", "国家", "多个", "个", "其他", "省级")
+
+
+def own_zone(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
+             home: frozenset[str]) -> Iterable[Mention]:
+    """A bare 自贸试验区 in a province's report is its own free trade zone (the gold
+    guidelines): linked when the document has one home province and the tables its zone."""
+    if len(home) != 1:
+        return
+    province = next(iter(home))
+    zones = [ref for ref, e in gaz.entries.items() if e.cls == "FreeTradeZone"
+             and ("locatedIn", province) in e.facts]
+    if len(zones) != 1:
+        return
+    for m in _FTZ_WORDS.finditer(text):
+        if _covered(mentions, m.start(), m.end()):
+            continue
+        before = text[max(0, m.start() - 2):m.start()]
+        if any(before.endswith(k) for k in _KIND_BEFORE):
+            continue
+        yield Mention("", m.start(), m.end(), m.group(), "FreeTradeZone", zones[0],
+                      "own-zone/v1", 0.8)
+
+
+def abbreviations_after_verbs(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
+                              words: DocumentWords) -> Iterable[Mention]:
+    """驻鄂, 留吉: a province's one-character abbreviation after 驻/留/来/赴 names it, when the
+    character after it does not join it into a word (it is not itself an abbreviation)."""
+    abbrs = re.escape("".join(sorted(gaz.province_abbr)))
+    verbs = re.escape("".join(sorted(words.verbs)))
+    if not abbrs or not verbs:
+        return
+    for m in re.finditer(f"(?<=[{verbs}])[{abbrs}](?![{abbrs}])", text):
+        if not _covered(mentions, m.start() - 1, m.end()):
+            yield Mention("", m.start(), m.end(), m.group(), "Province",
+                          gaz.province_abbr[m.group()], "abbrev-after-verb/v1", 0.8)
