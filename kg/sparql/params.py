@@ -9,7 +9,6 @@ exactly as written."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -84,17 +83,18 @@ def prepare(text: str, params: dict[str, Term]) -> tuple[str, dict[str, Term]]:
     a given parameter replaces it, and a default is bound like a parameter too, because rdflib
     joins a VALUES block only after the rest of the pattern has run (docs/queries.md)."""
     tokens = tokenize(text)
+    positions = code(tokens)
     bindings = dict(params)
     dropped: list[ValuesBlock] = []
-    for block in values_blocks(tokens):
+    for block in values_blocks(tokens, positions):
         if block.name in params:
             dropped.append(block)
         elif block.default is not None:
             bindings[block.name] = block.default
             dropped.append(block)
         # several values, or a form we do not read: SPARQL's own business
-    tokens = _replace_blocks(tokens, {b: [] for b in dropped})
-    return join(_bind_services(tokens, bindings)), bindings
+    tokens = _bind_services(tokens, bindings, positions)  # before the blocks go: one for one
+    return join(_replace_blocks(tokens, {b: [] for b in dropped})), bindings
 
 
 def bind_services(text: str, terms: dict[str, Term]) -> str:
@@ -103,9 +103,10 @@ def bind_services(text: str, terms: dict[str, Term]) -> str:
     return join(_bind_services(tokenize(text), terms))
 
 
-def _bind_services(tokens: list[Token], terms: dict[str, Term]) -> list[Token]:
+def _bind_services(tokens: list[Token], terms: dict[str, Term],
+                   positions: list[int] | None = None) -> list[Token]:
     out = list(tokens)
-    for at in service_targets(tokens):
+    for at in service_targets(tokens, positions):
         name = tokens[at].var
         if name is None:
             continue
@@ -116,10 +117,10 @@ def _bind_services(tokens: list[Token], terms: dict[str, Term]) -> list[Token]:
     return out
 
 
-def service_targets(tokens: list[Token]) -> list[int]:
+def service_targets(tokens: list[Token], positions: list[int] | None = None) -> list[int]:
     """The token index of what each `SERVICE [SILENT]` names: an IRI, a prefixed name or a
-    variable."""
-    positions = code(tokens)
+    variable. `positions`: `code(tokens)`, if the caller has it."""
+    positions = code(tokens) if positions is None else positions
     targets = []
     for k, i in enumerate(positions):
         if tokens[i].is_word("SERVICE"):
@@ -136,9 +137,9 @@ def uses_service(text: str) -> bool:
     return has_keyword(text, "SERVICE")
 
 
-def values_blocks(tokens: list[Token]) -> list[ValuesBlock]:
+def values_blocks(tokens: list[Token], positions: list[int] | None = None) -> list[ValuesBlock]:
     """Every `VALUES ?name { … }` of one variable, wherever it stands."""
-    positions = code(tokens)
+    positions = code(tokens) if positions is None else positions
     blocks = []
     for k, i in enumerate(positions[:-2]):
         name, brace = tokens[positions[k + 1]].var, tokens[positions[k + 2]]
@@ -188,22 +189,25 @@ def prepare_inline(text: str, params: dict[str, Term]) -> str:
       IRIs in place; docs/stores-bench.md). This is what rdflib's bindings do (`prepare`);
     - otherwise it stays a VALUES block: the default's own, or one at the start of the group."""
     tokens = tokenize(text)
-    blocks = values_blocks(tokens)
+    positions = code(tokens)  # the same after the services are bound: one token for one
+    blocks = values_blocks(tokens, positions)
     defaults = {b.name: b.default for b in blocks if b.default is not None}
-    tokens = _bind_services(tokens, {**defaults, **params})
+    tokens = _bind_services(tokens, {**defaults, **params}, positions)
     rest = dict(params)
     valued: dict[ValuesBlock, Term] = {}  # the blocks that hold one value, and that value
     for block in blocks:
         term = rest.pop(block.name) if block.name in rest else block.default
         if term is not None:  # else several values: SPARQL's own business
             valued[block] = term
-    group = where_group(tokens)
+    group = where_group(tokens, positions)
+    in_blocks = {i for b in valued for i in range(b.first, b.last + 1)}
+    outside_blocks = [i for i in positions if i not in in_blocks]
     written: dict[str, Term] = {}
     for name, term in {**{b.name: t for b, t in valued.items()}, **rest}.items():
-        if group is not None and _substitutable(tokens, group, name, set(valued)):
+        if group is not None and _substitutable(tokens, outside_blocks, group, name):
             written[name] = term
     tokens = [Token(t.kind, _n3(written[t.var])) if t.var in written and _inside(i, group)
-              and not _in_blocks(i, valued) else t for i, t in enumerate(tokens)]
+              and i not in in_blocks else t for i, t in enumerate(tokens)]
     tokens = _replace_blocks(tokens, {
         b: [] if b.name in written else [Token(PUNCT, f"VALUES ?{b.name} {{ {_n3(t)} }}")]
         for b, t in valued.items()})
@@ -218,10 +222,11 @@ def prepare_inline(text: str, params: dict[str, Term]) -> str:
     return f"{join(tokens[:opening])}\n  {block}\n{join(tokens[opening:])}"
 
 
-def where_group(tokens: list[Token]) -> tuple[int, int] | None:
+def where_group(tokens: list[Token], positions: list[int] | None = None
+                ) -> tuple[int, int] | None:
     """The token indexes of the braces of the query's WHERE group (the keyword WHERE is
     optional after SELECT, ASK and DESCRIBE; a CONSTRUCT template comes before it)."""
-    positions = code(tokens)
+    positions = code(tokens) if positions is None else positions
     for k, i in enumerate(positions):
         token = tokens[i]
         if token.is_word("WHERE") and k + 1 < len(positions) and \
@@ -238,13 +243,13 @@ def where_group(tokens: list[Token]) -> tuple[int, int] | None:
     return None
 
 
-def _substitutable(tokens: list[Token], group: tuple[int, int], name: str,
-                   blocks: set[ValuesBlock]) -> bool:
+def _substitutable(tokens: list[Token], positions: list[int], group: tuple[int, int],
+                   name: str) -> bool:
     """Writing a constant in a variable's place keeps the query's meaning only where the
     variable is a plain term of the WHERE group: not projected (by name or by SELECT *),
     assigned (AS, VALUES other than its own one-term block), in BOUND (which takes a variable
-    only), used in a subquery or in the solution modifiers after the group."""
-    positions = [i for i in code(tokens) if not _in_blocks(i, blocks)]
+    only), used in a subquery or in the solution modifiers after the group. `positions`: the
+    tokens that count, less the one-term VALUES blocks that hold the parameters."""
     for k, i in enumerate(positions):
         token = tokens[i]
         before = tokens[positions[k - 1]] if k else None
@@ -280,10 +285,6 @@ def _values_vars(tokens: list[Token], positions: list[int], at: int) -> set[str]
 
 def _inside(i: int, group: tuple[int, int] | None) -> bool:
     return group is not None and group[0] < i < group[1]
-
-
-def _in_blocks(i: int, blocks: Iterable[ValuesBlock]) -> bool:
-    return any(b.first <= i <= b.last for b in blocks)
 
 
 def _replace_blocks(tokens: list[Token], replacements: dict[ValuesBlock, list[Token]]

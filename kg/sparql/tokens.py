@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 WS, COMMENT, IRI, PNAME, BNODE, VAR, STRING, LANGTAG, NUMBER, WORD, PUNCT, OTHER = (
     "ws", "comment", "iri", "pname", "bnode", "var", "string", "langtag", "number", "word",
@@ -55,8 +55,7 @@ _LEXER = re.compile("|".join(f"(?P<t{i}>{pattern})" for i, (_, pattern) in enume
 _KINDS = {f"t{i}": kind for i, (kind, _) in enumerate(_TERMINALS)}
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):  # a NamedTuple: a query has hundreds, made in a tight loop
     kind: str
     text: str
 
@@ -74,7 +73,8 @@ class Token:
 
 
 def tokenize(text: str) -> list[Token]:
-    return [Token(_KINDS[m.lastgroup], m.group()) for m in _LEXER.finditer(text)]  # type: ignore[index]
+    kinds = _KINDS
+    return [Token(kinds[m.lastgroup], m.group()) for m in _LEXER.finditer(text)]  # type: ignore[index]
 
 
 def join(tokens: Iterable[Token]) -> str:
@@ -83,7 +83,7 @@ def join(tokens: Iterable[Token]) -> str:
 
 def code(tokens: Sequence[Token]) -> list[int]:
     """The positions of the tokens that count: not white space, not comments."""
-    return [i for i, t in enumerate(tokens) if t.kind not in (WS, COMMENT)]
+    return [i for i, (kind, _) in enumerate(tokens) if kind != WS and kind != COMMENT]
 
 
 def closing(tokens: Sequence[Token], positions: Sequence[int], at: int) -> int:
