@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from matplotlib import font_manager
 from matplotlib.image import imread
-from rdflib import RDF
+from rdflib import RDF, RDFS
 
 from kg import cli
 from kg.analysis import plots
@@ -103,7 +103,7 @@ def test_target_matrix_cells_are_the_targets_triples_on_places(ds):
     m = plots.target_matrix(ds)
     marked = {(m.row_iris[i], m.col_iris[j]) for i, row in enumerate(m.values)
               for j, v in enumerate(row) if v}
-    places = plots._place_classes(ds)
+    places = set(ds.transitive_subjects(RDFS.subClassOf, PKG.Place))  # the graph's ontology
     stated = {(r, t) for r, t in ds.subject_objects(PKG.targets)
               if any(c in places for c in ds.objects(t, RDF.type))}
     assert marked == stated

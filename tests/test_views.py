@@ -231,7 +231,7 @@ def _cli(args, capsys):
 def test_query_graph_projection(tmp_path):
     from rdflib import Dataset
 
-    from kg.analysis.views import query_graph
+    from kg.analysis.network import query_graph
 
     ds = Dataset()
     ds.parse(data=TRIG, format="trig")
