@@ -4,6 +4,7 @@ import goes the wrong way, before the layering erodes one convenient import at a
 from __future__ import annotations
 
 import ast
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -50,7 +51,8 @@ def modules() -> dict[str, Path]:
     return out
 
 
-def imports(name: str, path: Path) -> set[str]:
+@cache  # each module is asked about by many tests; parse it once
+def imports(name: str, path: Path) -> frozenset[str]:
     """Every module `name` imports, absolute, at any depth of the file (lazy imports count)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
@@ -65,7 +67,7 @@ def imports(name: str, path: Path) -> set[str]:
                 base = ".".join(parts[:len(parts) - node.level + 1] + ([base] if base else []))
             found.add(base)
             found |= {f"{base}.{a.name}" for a in node.names}
-    return found
+    return frozenset(found)
 
 
 ALL = modules()
@@ -104,7 +106,8 @@ def test_each_outside_library_has_one_home(library):
     assert not strays, f"{sorted(strays)} import {library}, whose home is {HOMES[library]}"
 
 
-def top_level_names(path: Path) -> set[str]:
+@cache
+def top_level_names(path: Path) -> frozenset[str]:
     """The names a module defines or imports at its top level (what `from it import x` finds)."""
     names = set()
     for node in ast.parse(path.read_text(encoding="utf-8")).body:
@@ -118,7 +121,7 @@ def top_level_names(path: Path) -> set[str]:
             names.add(node.target.id)
         elif isinstance(node, ast.Import | ast.ImportFrom):
             names |= {(a.asname or a.name).split(".")[0] for a in node.names}
-    return names
+    return frozenset(names)
 
 
 @pytest.mark.parametrize("name", sorted(ALL))

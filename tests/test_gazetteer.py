@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 
-from conftest import ROOT
+from conftest import ROOT, shared_input
 
 from extract.gazetteer import spellings
 
@@ -25,7 +25,7 @@ def test_all_reference_divisions_and_lists_are_loaded(gaz):
 
 
 def test_the_shared_tables_are_carried_verbatim():
-    shared = ROOT.parent / "shared" / "reference"
+    shared = shared_input("reference")
     for name in ("provinces.csv", "cities.csv", "city_clusters.csv", "free_trade_zones.csv",
                  "national_new_areas.csv"):
         assert (REF / name).read_bytes() == (shared / name).read_bytes(), name
@@ -63,5 +63,5 @@ def test_abbreviations_are_unique_per_kind(gaz):
 
 def test_the_corpus_is_the_shared_article_verbatim():
     name = "lu-li-2025-regional-coordination.zh.txt"
-    shared = ROOT.parent / "shared" / "corpus" / name
+    shared = shared_input("corpus", name)
     assert (ROOT / "corpus" / name).read_bytes() == shared.read_bytes()

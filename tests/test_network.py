@@ -247,6 +247,7 @@ def _run(capsys, *argv):
     return code, captured.out, captured.err
 
 
+@pytest.mark.slow
 def test_path_from_xinjiang_to_the_yangtze_delta(built, capsys):
     code, out, err = _run(capsys, "path", "新疆", "长三角", "--graph", str(built),
                           "--format", "csv")
@@ -261,6 +262,7 @@ def test_path_from_xinjiang_to_the_yangtze_delta(built, capsys):
     assert len(rows) - 1 == nx.shortest_path_length(g, iris_[0], iris_[-1])
 
 
+@pytest.mark.slow
 def test_article_exports_keep_their_counts(built, tmp_path, capsys):
     from kg.store.files import load_dataset
 
@@ -285,6 +287,7 @@ def test_article_exports_keep_their_counts(built, tmp_path, capsys):
                                            "evidence", "weight"]
 
 
+@pytest.mark.slow
 def test_article_measures_answer(built, capsys):
     code, out, _ = _run(capsys, "centrality", "--top", "3", "--graph", str(built))
     assert code == 0 and len(out.splitlines()) == 4
@@ -295,6 +298,7 @@ def test_article_measures_answer(built, capsys):
     assert {"上海市", "江苏省", "浙江省"} <= {r["label_zh"] for r in rows}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("argv, message", [
     (["path", "新疆", "火星"], "火星"),
     (["path", "新疆"], "takes 2"),

@@ -75,6 +75,7 @@ def case_of(name: str) -> Path:
     return CASES / f"{name.replace('/', '--')}.json"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("store", STORES)
 @pytest.mark.parametrize("name", sorted(QUERIES))
 def test_query_gives_its_expected_rows(name, store, stores, request):
