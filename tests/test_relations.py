@@ -153,7 +153,7 @@ def test_kg_why_accepts_refs_and_english_labels_and_reports_reference_facts(kg_c
                                                                            article_graph):
     r = why(kg_command, article_graph, "province/140000", "pkg:partOf", "Central Region")
     assert r.returncode == 0, r.stderr
-    assert "reference fact" in r.stdout and "provinces.csv" in r.stdout
+    assert "reference fact (graph/reference): ontology/reference/provinces.csv" in r.stdout
     # a symmetric predicate answers in either direction
     r = why(kg_command, article_graph, "东部地区", "comparedWith", "西部地区")
     assert r.returncode == 0 and "relation/comparison/v1" in r.stdout
