@@ -158,13 +158,8 @@ def elsewhere(extractor, gaz, tmp_path_factory):
     return store
 
 
-def _data_of(name: str) -> str:
-    return json.loads(case_of(name).read_text(encoding="utf-8"))["data"]
-
-
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=() if _data_of(n) == "reference" else pytest.mark.slow)
-    for n in sorted(QUERIES) if case_of(n).is_file()])
+@pytest.mark.slow  # builds the reference graph and the article again (over 5 s)
+@pytest.mark.parametrize("name", [n for n in sorted(QUERIES) if case_of(n).is_file()])
 def test_query_gives_the_same_rows_under_another_id_base(name, elsewhere, monkeypatch, request):
     """POLICY_KG_ID_BASE changes every identifier; no catalogue query may depend on the
     default one (docs/model.md). The case's rows, with their IRIs rebased, on the memory store."""
