@@ -291,7 +291,7 @@ def test_cli_viz_bad_input(tmp_path, capsys, args, message):
 
 
 def test_large_graph_layouts_without_scipy():
-    """From 500 nodes the layout is kg.views' own numpy one (networkx would need scipy)."""
+    """From 500 nodes the layout is views.py's own numpy one (networkx would need scipy)."""
     g = nx.MultiGraph()
     for i in range(600):
         g.add_node(i, label_zh=f"节点{i}", label_en="", cls="City",
@@ -313,7 +313,7 @@ def test_large_graph_layouts_without_scipy():
                                       ("recommendations", "recommendation_graph"),
                                       ("comentions", "comention_graph")])
 def test_cli_viz_views_of_the_article(article_build, tmp_path, capsys, view, fn):
-    """The named views draw kg.network's projections of the built article, node for node."""
+    """The named views draw network.py's projections of the built article, node for node."""
     from kg.analysis import network
     from kg.store.files import load_dataset
 
