@@ -6,6 +6,8 @@ import pytest
 from conftest import ARTICLE
 from rdflib import Dataset
 
+pytestmark = pytest.mark.slow  # every test reads the article's assembled graph (about 4 s)
+
 PREFIXES = """
 PREFIX pkg: <https://w3id.org/policy-kg/ont#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
