@@ -40,7 +40,7 @@ class Mention:
     end: int
     text: str
     type: str
-    iri: str | None  # `kind/key`; None when unlinked
+    ref: str | None  # the gazetteer entity, `kind/key`; None when unlinked
     rule: str
     confidence: float = 1.0
 

@@ -170,12 +170,12 @@ class _Sentence:
 
     def emit(self, s: Mention, p: str, o: Mention, rule: str, confidence: float,
              extra: Iterable[int] = ()) -> None:
-        if s.iri == o.iri or s.iri is None or o.iri is None:
+        if s.ref == o.ref or s.ref is None or o.ref is None:
             return
         if p in SYMMETRIC and s.start > o.start:
             s, o = o, s
         points = [s.start, s.end, o.start, o.end, *extra]
-        self.out.append(Relation(s.iri, p, o.iri, min(points), max(points), self.start,
+        self.out.append(Relation(s.ref, p, o.ref, min(points), max(points), self.start,
                                  self.end, f"relation/{rule}/{RULE_VERSION}", confidence))
 
 
@@ -397,7 +397,7 @@ def _shared_predicates(sent: _Sentence) -> None:
         tail = after[after.find(_squash(g.members[-1].text)) + len(_squash(g.members[-1].text)):]
         if not _distributes(tail):
             continue
-        members = list({m.iri: m for m in g.members}.values())
+        members = list({m.ref: m for m in g.members}.values())
         if _compares_first(sent, g):
             members = members[1:]
         for i, x in enumerate(members):
@@ -433,7 +433,7 @@ def _names_inside(sent: _Sentence) -> None:
         starts = [0] + [i + 1 for i, ch in enumerate(name) if ch in _NAME_OPENERS]
         for at in starts:
             ref = _place_at(name, at, gaz, weak, _INSIDE[fam])
-            if ref is not None and ref != m.iri:
+            if ref is not None and ref != m.ref:
                 place = Mention(m.doc, m.start, m.end, m.text, "", ref, "")
                 sent.emit(m, "locatedIn" if fam == "Platform" else "connects", place,
                           "name-place", 0.9)
@@ -458,7 +458,7 @@ def find_relations(text: str, mentions: Sequence[Mention], sentences: Sequence[t
                    gaz: Gazetteer) -> list[Relation]:
     """Relations stated by each sentence; one per (subject, predicate, object, sentence), the
     most confident rule's, in text order."""
-    linked = sorted((m for m in mentions if m.iri), key=lambda m: (m.start, m.end))
+    linked = sorted((m for m in mentions if m.ref), key=lambda m: (m.start, m.end))
     linked = _without_qualifiers(text, linked, gaz)
     out: list[Relation] = []
     i = 0

@@ -52,7 +52,7 @@ def add_target(g: Graph, node: URIRef, doc_iri: URIRef, start: int, end: int,
 def add_mention(g: Graph, doc_iri: URIRef, m: Mention) -> URIRef:
     node = iris.mention(m.doc, m.start, m.end)
     g.add((node, RDF.type, PKG.Mention))
-    g.add((node, OA.hasBody, iris.entity(m.iri)))
+    g.add((node, OA.hasBody, iris.entity(m.ref)))
     add_target(g, node, doc_iri, m.start, m.end, m.text)
     g.add((node, PKG.rule, Literal(m.rule)))
     g.add((node, PKG.confidence, confidence(m.confidence)))
@@ -73,8 +73,8 @@ def document_graph(doc: ExtractedDocument, g: Graph) -> Graph:
     if doc.meta.date:
         g.add((node, DCTERMS.issued, _issued(doc.meta.date)))
     for m in doc.mentions:
-        if m.iri is None:
+        if m.ref is None:
             continue
         add_mention(g, node, m)
-        g.add((node, PKG.mentions, iris.entity(m.iri)))
+        g.add((node, PKG.mentions, iris.entity(m.ref)))
     return g

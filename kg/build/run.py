@@ -87,8 +87,9 @@ def mention_rows(documents: list[ExtractedDocument]) -> list[dict]:
     rows = []
     for doc in documents:
         for m in doc.mentions:
+            # the column keeps its name `iri`: it holds the entity's full IRI
             rows.append({"doc": m.doc, "start": m.start, "end": m.end, "text": m.text,
-                         "type": m.type, "iri": str(iris.entity(m.iri)) if m.iri else None,
+                         "type": m.type, "iri": str(iris.entity(m.ref)) if m.ref else None,
                          "rule": m.rule})
     return rows
 
@@ -110,15 +111,15 @@ def make_report(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazett
     per_doc = {}
     unlinked = []
     for doc in documents:
-        linked = {m.iri for m in doc.mentions if m.iri}
+        linked = {m.ref for m in doc.mentions if m.ref}
         per_doc[doc.doc] = {"path": doc.path, "title": doc.meta.title,
                             "authors": list(doc.meta.authors), "date": doc.meta.date,
                             "characters": len(doc.text), "sentences": len(doc.sentences),
                             "mentions": len(doc.mentions), "entities": len(linked)}
         for m in doc.mentions:
             mentions_per_class[m.type] += 1
-            if m.iri:
-                entities.setdefault(m.type, set()).add(m.iri)
+            if m.ref:
+                entities.setdefault(m.type, set()).add(m.ref)
             else:
                 unlinked.append({"doc": m.doc, "start": m.start, "end": m.end, "text": m.text,
                                  "type": m.type, "rule": m.rule})

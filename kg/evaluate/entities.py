@@ -77,11 +77,11 @@ def predicted_entities(doc: ExtractedDocument, group: Callable[[str], str],
     """(group, identity) -> names; identity is the entity ref, or the surface when unlinked."""
     out: dict[tuple[str, str], set[str]] = {}
     for m in doc.mentions:
-        key = (group(m.type), m.iri or name_key(m.text))
+        key = (group(m.type), m.ref or name_key(m.text))
         names = out.setdefault(key, set())
         names.add(name_key(m.text))
-        if m.iri:
-            entry = gaz.entries[m.iri]
+        if m.ref:
+            entry = gaz.entries[m.ref]
             names.add(name_key(entry.label_zh))
             names.update(name_key(a) for a in entry.aliases)
     return out
