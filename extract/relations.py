@@ -95,9 +95,14 @@ def _squash(s: str) -> str:
     return "".join(s.split())
 
 
+# The class families, the one list of them: a mention's family is the nearest ancestor of its
+# class in this list. The relation rules group mentions by family, and `kg eval` scores by it.
+# CityCluster covers metropolitan areas and strategic regions; ProvincialSubRegion (皖北) is a
+# family of its own, because a sub-region stands in lists of provinces and cities as their
+# equal; Place holds the places of no other family (法兰西岛大区).
 FAMILIES = ("MacroRegion", "Province", "City", "ProvincialSubRegion", "CityCluster",
-            "EconomicBelt", "Country", "WorldRegion", "Corridor", "Platform", "Organization",
-            "Agreement", "Industry", "Strategy")
+            "EconomicBelt", "Country", "WorldRegion", "Place", "Corridor", "Platform",
+            "Organization", "Agreement", "Industry", "Strategy")
 PLACE_FAMILIES = frozenset({"MacroRegion", "Province", "City", "ProvincialSubRegion",
                             "CityCluster", "EconomicBelt", "Country", "WorldRegion"})
 # what a province or city can be part of in the text's own words
@@ -106,9 +111,10 @@ _MEMBER_FAMILIES = frozenset({"Province", "City", "ProvincialSubRegion", "CityCl
 
 
 def family(cls: str, gaz: Gazetteer) -> str:
-    """The class's nearest ancestor in FAMILIES (CityCluster covers metropolitan areas)."""
+    """The class's nearest ancestor in FAMILIES; a class below none of them (or outside the
+    ontology) is a family of its own."""
     lineage = gaz.lineage(cls) if cls in gaz.class_parent else [cls]
-    return next((c for c in lineage if c in FAMILIES), lineage[-1])
+    return next((c for c in lineage if c in FAMILIES), cls)
 
 
 def _clause_ids(text: str, start: int, end: int) -> list[int]:
