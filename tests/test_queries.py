@@ -27,7 +27,6 @@ QUERIES = catalogue()
 
 @pytest.fixture(scope="module")
 def graphs(extractor, gaz) -> dict[str, Dataset]:
-    from extract.tables import find_tables
     from kg import iris
     from kg.build.reference import reference_graph
     from kg.build.relations import partition_graph
@@ -37,7 +36,7 @@ def graphs(extractor, gaz) -> dict[str, Dataset]:
     reference = Dataset(default_union=True)
     partition_graph(reference_graph(gaz, reference.graph(iris.graph("reference"))))
     doc = extractor.extract("lu-li", ARTICLE.read_text(encoding="utf-8"), str(ARTICLE))
-    article = assemble([doc], gaz, {"lu-li": find_tables(doc.text)})
+    article = assemble([doc], gaz)
     article.default_union = True
     return {"reference": reference, "article": article}
 

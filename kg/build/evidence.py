@@ -59,9 +59,10 @@ def add_mention(g: Graph, doc_iri: URIRef, m: Mention) -> URIRef:
     return node
 
 
-def document_graph(doc: ExtractedDocument, g: Graph) -> Graph:
-    """Adds the document's triples to `g` (its named graph). Unlinked mentions stay out of the
-    graph: they have no entity to annotate; the build report lists them."""
+def mention_graph(doc: ExtractedDocument, g: Graph) -> Graph:
+    """Adds the document's metadata and its mentions to `g` (its named graph). Unlinked
+    mentions stay out of the graph: they have no entity to annotate; the build report lists
+    them."""
     node = iris.document(doc.doc)
     g.add((node, RDF.type, PKG.Document))
     g.add((node, DCTERMS.source, Literal(doc.path)))
