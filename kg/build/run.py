@@ -32,7 +32,8 @@ OUTPUTS = ("graph.trig", "mentions.jsonl", "report.json")
 
 @dataclass(frozen=True, slots=True)
 class BuildResult:
-    out_dir: Path
+    """What a build wrote, for its caller: the records, the validation and the report."""
+
     documents: tuple[ExtractedDocument, ...]
     validation: ValidationResult
     report: dict
@@ -153,7 +154,7 @@ def _build_locked(sources: list[SourceText], out_dir: Path, extractor: Extractor
     report = make_report(documents, extractor.gaz, validation, warnings)
     progress.step("writing the outputs")
     write_outputs(out_dir, ds, mention_rows(documents), report)
-    return BuildResult(out_dir, tuple(documents), validation, report)
+    return BuildResult(tuple(documents), validation, report)
 
 
 def encoding_warning(source: SourceText) -> str:
