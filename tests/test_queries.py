@@ -39,11 +39,10 @@ def reference_data(gaz) -> Dataset:
 
 def article_data(extractor, gaz) -> Dataset:
     """The article's graph (with its tables), assembled in process."""
-    from extract.tables import find_tables
     from kg.build.run import assemble
 
     doc = extractor.extract("lu-li", ARTICLE.read_text(encoding="utf-8"), str(ARTICLE))
-    article = assemble([doc], gaz, {"lu-li": find_tables(doc.text)})
+    article = assemble([doc], gaz)
     article.default_union = True
     return article
 

@@ -86,7 +86,7 @@ def test_every_relation_keeps_its_evidence(extractor, gaz):
         assert r.rule.startswith("relation/") and r.rule.endswith("/v1")
         assert 0 < r.confidence <= 1
         # the evidence span covers a mention of each end (one name holds both for name-place)
-        inside = {m.iri for m in doc.mentions if r.start <= m.start and m.end <= r.end}
+        inside = {m.ref for m in doc.mentions if r.start <= m.start and m.end <= r.end}
         if r.rule.startswith("relation/name-place"):
             assert r.subject in inside, r
         else:

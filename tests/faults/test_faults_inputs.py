@@ -341,7 +341,7 @@ def test_a_one_line_text_builds_with_progress_on_a_terminal(kg_command, tmp_path
     assert terminal.endswith("\r\x1b[K")  # the status line is erased at the end
     expected = extractor.extract("one-line", text).mentions
     assert [(r["start"], r["end"], r["iri"] is not None) for r in mention_rows(tmp_path / "out")
-            ] == [(m.start, m.end, m.iri is not None) for m in expected]
+            ] == [(m.start, m.end, m.ref is not None) for m in expected]
 
 
 def test_progress_draws_each_new_step_at_once_and_a_running_one_at_most_twice_a_second():
