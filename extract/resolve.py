@@ -16,11 +16,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-
-import jieba.posseg
 
 from .gazetteer import PATTERNS, Gazetteer, read_tsv, written
 from .records import Mention
@@ -35,11 +33,10 @@ _LOCAL = frozenset({"City", "County", "Town"})
 NAME_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "j"})
 
 
-def ordinary_short_names(gaz: Gazetteer) -> frozenset[str]:
+def ordinary_short_names(gaz: Gazetteer, tags: Mapping[str, str]) -> frozenset[str]:
     """Short names of counties that are also ordinary words (合作, 通道, 振兴, 东方, 新建): a
-    word of jieba's dictionary tagged as a common word, not as a name."""
-    jieba.initialize()
-    tags = jieba.posseg.dt.word_tag_tab
+    word of the dictionary `tags` (word -> part-of-speech tag: jieba's) tagged as a common word,
+    not as a name."""
     return frozenset(name for entry in gaz.entries.values() if entry.cls == "County"
                      for name in (entry.label_zh, *entry.aliases)
                      if tags.get(name, "ns") not in NAME_TAGS)
@@ -64,11 +61,11 @@ def province_of(ref: str, gaz: Gazetteer) -> str | None:
 def home_provinces(mentions: Sequence[Mention], text: str, gaz: Gazetteer) -> frozenset[str]:
     title_end = text.find("\n")
     title_end = TITLE_CHARS if title_end < 0 else min(title_end, TITLE_CHARS)
-    in_title = {m.iri for m in mentions if m.end <= title_end and m.iri
-                and gaz.entries[m.iri].cls == "Province"}
+    in_title = {m.ref for m in mentions if m.end <= title_end and m.ref
+                and gaz.entries[m.ref].cls == "Province"}
     if in_title:
         return frozenset(in_title)
-    counts = Counter(p for m in mentions if m.iri for p in [province_of(m.iri, gaz)] if p)
+    counts = Counter(p for m in mentions if m.ref for p in [province_of(m.ref, gaz)] if p)
     total = sum(counts.values())
     return frozenset(p for p, n in counts.items() if total and n / total >= HOME_SHARE)
 
@@ -76,26 +73,26 @@ def home_provinces(mentions: Sequence[Mention], text: str, gaz: Gazetteer) -> fr
 def is_short_name(m: Mention, gaz: Gazetteer, ordinary_words: frozenset[str]) -> bool:
     """A county written by its short name (钟祥 for 钟祥市), or by a full name that is an
     ordinary word (城区, 郊区)."""
-    return bool(m.iri) and gaz.entries[m.iri].cls == "County" and (
-        written(m.text) != written(gaz.entries[m.iri].label_zh) or m.text in ordinary_words)
+    return bool(m.ref) and gaz.entries[m.ref].cls == "County" and (
+        written(m.text) != written(gaz.entries[m.ref].label_zh) or m.text in ordinary_words)
 
 
 def _placed_by_text(i: int, mentions: Sequence[Mention], text: str, gaz: Gazetteer,
                     kept: Sequence[bool]) -> bool:
     """After its own city or province (荆州松滋, 湖北仙桃), or listed beside a kept place."""
     m = mentions[i]
-    parents = {v for p, v in gaz.entries[m.iri].facts if p == "partOf"}
-    parents |= {province_of(m.iri, gaz)}
+    parents = {v for p, v in gaz.entries[m.ref].facts if p == "partOf"}
+    parents |= {province_of(m.ref, gaz)}
     for j in (i - 1, i + 1):
-        if not 0 <= j < len(mentions) or not mentions[j].iri or not kept[j]:
+        if not 0 <= j < len(mentions) or not mentions[j].ref or not kept[j]:
             continue
         other = mentions[j]
         gap = text[other.end:m.start] if j < i else text[m.end:other.start]
-        if j < i and gap == "" and other.iri in parents:
+        if j < i and gap == "" and other.ref in parents:
             return True
         # a list of places of the same level: not a county's short name among clusters
         # (成渝、长江中游、中原、山东半岛 lists clusters)
-        if len(gap) == 1 and gap in _LIST_GLUE and gaz.entries[other.iri].cls in _LOCAL:
+        if len(gap) == 1 and gap in _LIST_GLUE and gaz.entries[other.ref].cls in _LOCAL:
             return True
     return False
 
@@ -119,7 +116,7 @@ def judge_short_names(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
                       ordinary_words: frozenset[str], home: frozenset[str]) -> list[Mention]:
     ordered = sorted(mentions, key=lambda m: m.start)
     shorts = [is_short_name(m, gaz, ordinary_words) for m in ordered]
-    kept = [not s or (province_of(m.iri, gaz) in home and m.text not in ordinary_words)
+    kept = [not s or (province_of(m.ref, gaz) in home and m.text not in ordinary_words)
             for m, s in zip(ordered, shorts, strict=True)]
     # A list of short names may hang on one placed name: repeat until nothing changes.
     changed = True
@@ -170,7 +167,7 @@ _PLACE_LIKE = frozenset({"Province", "City", "County", "Town", "Country", "AreaC
 def in_organisation(m: Mention, text: str, gaz: Gazetteer, words: DocumentWords) -> bool:
     """北京 in 北京证券交易所, 湖北省 in 湖北省人民政府: a place that begins an organisation's
     name is no mention."""
-    cls = gaz.entries[m.iri].cls if m.iri else m.type
+    cls = gaz.entries[m.ref].cls if m.ref else m.type
     return cls in _PLACE_LIKE and words.organisation.match(text, m.end) is not None
 
 

@@ -12,13 +12,15 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .abbreviations import MAX_RUN
 from .gazetteer import PATTERNS
 from .normalize import is_cjk
 from .records import Candidate
 
-SHAPE_PRIORITY = 2
+SHAPE_PRIORITY = 2  # an overlap of equal length: below a gazetteer name, above a run
 # The text before a suffix read for a jieba place-name word as its anchor: 6 characters hold 98 %
-# of the 17,700 place names (tag ns) of jieba's dictionary.
+# of the 17,700 place names (tag ns) of jieba's dictionary; the longer ones are full official
+# names, not the short names a shape is built on.
 PLACE_WORD_MAX = 6
 # The text before a suffix read for a free proper name (汉江国家实验室, 燕矶长江大桥).
 FREE_NAME_MAX = 12
@@ -152,7 +154,7 @@ def _anchor_start(at: int, rule: ShapeRule, a: Anchors) -> int | None:
     if "city" in rule.anchors and cities:
         return min(p.start for p in cities) - base
     if "run" in rule.anchors:
-        lo = max(0, at - 8)  # no run is longer
+        lo = max(0, at - MAX_RUN)  # no run is longer
         for m in a.run_pattern.finditer(text, lo, at):
             if m.end() == at:
                 return m.start()

@@ -16,6 +16,6 @@ normalised text (one token per chunk, made by
   entity ref); `pkg_mentions` |
 """
 
-from .factories import ChunkTokenizer, build_nlp
+from .factories import ChunkTokenizer, build_nlp, ordinary_county_names
 
-__all__ = ["ChunkTokenizer", "build_nlp"]
+__all__ = ["ChunkTokenizer", "build_nlp", "ordinary_county_names"]

@@ -21,7 +21,11 @@ from ..normalize import normalise
 from ..records import Candidate
 from ..sentences import split_sentences
 
-jieba.setLogLevel(60)  # jieba prints its dictionary loading to stderr otherwise
+# jieba configures its own logger ("jieba") when imported: DEBUG, with a handler of its own on
+# stderr, so that loading its dictionary prints four lines. Quietening it touches jieba's
+# messages only (not the root logger, nor any other library's); this process uses jieba for
+# the pipeline alone, so the setting is ours to make.
+jieba.setLogLevel(60)
 
 
 class ChunkTokenizer:
@@ -172,7 +176,7 @@ class ShapeRules:
         self.rules = shapes.load_rules()
         self.run_pattern = _run_rules(reference_dir).pattern
         self.gaz = _gazetteer(reference_dir)
-        self.ordinary = resolve.ordinary_short_names(self.gaz)
+        self.ordinary = ordinary_county_names(self.gaz)
 
     def _lookup(self, name: str) -> tuple[tuple[str, ...], str] | None:
         refs = tuple(self.gaz.surfaces.get(name, ()))
@@ -257,6 +261,11 @@ def _ordinary_word(word: str) -> bool:
 def _common_nouns() -> frozenset[str]:
     return frozenset(row[0] for row in gazetteer.read_tsv(gazetteer.PATTERNS /
                                                           "not_place_words.tsv"))
+
+
+def ordinary_county_names(gaz: gazetteer.Gazetteer) -> frozenset[str]:
+    """The short names of counties that are ordinary words, by jieba's dictionary."""
+    return resolve.ordinary_short_names(gaz, _word_tags())
 
 
 @lru_cache(maxsize=1)

@@ -16,11 +16,15 @@ from pathlib import Path
 from extract.gazetteer import Gazetteer
 from extract.normalize import DASH, translate_chars
 from extract.records import ExtractedDocument
+from extract.relations import family
 from kg.errors import InputError
 
-FAMILY_ROOTS = ("MacroRegion", "Province", "City", "Country", "WorldRegion", "CityCluster",
-                "EconomicBelt", "Corridor", "Platform", "Organization", "Agreement", "Industry",
-                "Strategy", "Place")
+# The score table keeps the groups the gold was annotated in: ProvincialSubRegion came into the
+# ontology after the annotation (tests/gold/lu-li-2025.entities.tsv says so in its notes), which
+# counted the seven sub-regions (皖北, 鲁西南 …) among the places, so they are scored in the Place
+# row. The relation rules need them apart (extract/relations.py, FAMILIES). County-level divisions
+# came later still: the gold counts the one it names (瑞丽市, a county-level city) among the cities.
+SCORED_AS = {"ProvincialSubRegion": "Place", "County": "City"}
 SCOPE = ("MacroRegion", "Province", "City", "Country", "CityCluster", "EconomicBelt",
          "Corridor", "Platform")  # the families the quality bar (≥ 0.95) is about
 
@@ -67,9 +71,10 @@ def read_gold(path: Path) -> list[GoldEntity]:
             f"{path}: not a gold table (class, label_zh, surface_forms): {e}") from None
 
 
-def family(cls: str, gaz: Gazetteer) -> str:
-    lineage = gaz.lineage(cls) if cls in gaz.class_parent else [cls]
-    return next((c for c in lineage if c in FAMILY_ROOTS), cls)
+def scored_family(cls: str, gaz: Gazetteer) -> str:
+    """The row of the score table a class is scored in: its family, merged as SCORED_AS says."""
+    fam = family(cls, gaz)
+    return SCORED_AS.get(cls, SCORED_AS.get(fam, fam))
 
 
 def predicted_entities(doc: ExtractedDocument, group: Callable[[str], str],
@@ -77,13 +82,14 @@ def predicted_entities(doc: ExtractedDocument, group: Callable[[str], str],
     """(group, identity) -> names; identity is the entity ref, or the surface when unlinked."""
     out: dict[tuple[str, str], set[str]] = {}
     for m in doc.mentions:
-        key = (group(m.type), m.iri or name_key(m.text))
-        names = out.setdefault(key, set())
-        names.add(name_key(m.text))
-        # A compound (川渝) names each of its members too.
-        for ref in (m.iri, *m.members) if m.iri else m.members:
+        # The gold counts a compound of abbreviations (川渝) as a run of its members, not as an
+        # entity of its own: an unlinked compound is scored through its members only.
+        if m.ref or not m.members:
+            names = out.setdefault((group(m.type), m.ref or name_key(m.text)), set())
+            names.add(name_key(m.text))
+        for ref in (m.ref, *m.members) if m.ref else m.members:
             entry = gaz.entries[ref]
-            member_names = out.setdefault((group(entry.cls), ref), set()) if ref != m.iri else names
+            member_names = out.setdefault((group(entry.cls), ref), set()) if ref != m.ref else names
             member_names.add(name_key(m.text))
             member_names.add(name_key(entry.label_zh))
             member_names.update(name_key(a) for a in entry.aliases)
@@ -95,7 +101,7 @@ def evaluate(doc: ExtractedDocument, gold: list[GoldEntity], gaz: Gazetteer,
     """Scores per class family, or per class (the most specific one) with `by_class`."""
 
     def group(cls: str) -> str:
-        return cls if by_class else family(cls, gaz)
+        return cls if by_class else scored_family(cls, gaz)
 
     predicted = predicted_entities(doc, group, gaz)
     scores = []

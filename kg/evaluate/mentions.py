@@ -141,8 +141,7 @@ def gold_type(cls: str, gaz: Gazetteer) -> str | None:
 def predicted(mentions: Iterable[Mention], gaz: Gazetteer) -> list[Predicted]:
     out = []
     for m in mentions:
-        ref = getattr(m, "ref", None) or getattr(m, "iri", None)
-        label = gaz.entries[ref].label_zh if ref in gaz.entries else None
+        label = gaz.entries[m.ref].label_zh if m.ref in gaz.entries else None
         out.append(Predicted(m.start, m.end, m.text, gold_type(m.type, gaz), label))
     return out
 
