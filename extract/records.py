@@ -57,8 +57,10 @@ class Mention:
     rule: str
     confidence: float = 1.0
     # An open-world name (ref None) may say more of its entity than its text: the places a
-    # compound is made of (川渝 → province/510000, province/500000).
+    # compound is made of (川渝 → province/510000, province/500000), and the place its own name
+    # states (昆明片区 → city/530100).
     members: tuple[str, ...] = ()
+    place: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -109,7 +109,28 @@ def resolve(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
     added = [replace(m, doc=doc) for m in (*title_places(kept, text, gaz),
                                            *own_zone(kept, text, gaz, home),
                                            *abbreviations_after_verbs(kept, text, gaz, words))]
-    return sorted([*kept, *added], key=lambda m: m.start)
+    return sorted((placed_by_name(m, gaz) for m in [*kept, *added]), key=lambda m: m.start)
+
+
+# Classes a name may open with to state where its platform or line lies (昆明片区, 霍尔果斯口岸).
+_NAMING_PLACES = frozenset({"Province", "City", "County", "Town"})
+# The families whose open-world names are placed by their first word: a platform lies in the
+# place it is named after. A line named after places joins them (a relation, not a place).
+_PLACED_FAMILIES = frozenset({"Platform"})
+
+
+def placed_by_name(m: Mention, gaz: Gazetteer) -> Mention:
+    """An open-world platform with the place its own name opens with, the longest name of a
+    province, city, county or town that ends before the name does (昆明片区 → 昆明)."""
+    if m.ref or m.members or m.type not in gaz.class_parent or not _PLACED_FAMILIES & set(
+            gaz.lineage(m.type)):
+        return m
+    name = written(m.text)
+    for n in range(len(name) - 1, 1, -1):
+        refs = [r for r in gaz.surfaces.get(name[:n], ()) if gaz.entries[r].cls in _NAMING_PLACES]
+        if refs:
+            return replace(m, place=refs[0])
+    return m
 
 
 def judge_short_names(mentions: Sequence[Mention], text: str, gaz: Gazetteer,

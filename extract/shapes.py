@@ -107,8 +107,16 @@ def shape_candidates(text: str, found: Sequence[Candidate], run_pattern: re.Patt
         rule = rules.rules[m.group()]
         start = _anchor_start(m.start(), rule, anchors)
         if start is not None and start < m.start():
+            start = _with_city_before(start, anchors)
             yield Candidate(base + start, base + m.end(), (), rule.cls,
                             f"shape/{rule.suffix}/v1", SHAPE_PRIORITY)
+
+
+def _with_city_before(start: int, a: Anchors) -> int:
+    """A name read from a place word or a proper name begins at the city written right before
+    it (宜昌 + 三峡机场, 西双版纳 + 关累港): the city is part of the facility's name."""
+    cities = [p for p in a.places_ending.get(start, []) if p.cls in CITY_CLASSES]
+    return min(p.start for p in cities) - a.base if cities else start
 
 
 def _pair_start(at: int, a: Anchors) -> int | None:

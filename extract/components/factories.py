@@ -234,7 +234,8 @@ def _free_name_start(text: str, at: int, lo: int) -> int | None:
     start = at
     parts: list[tuple[str, str]] = []
     for word, tag in reversed(tokens):
-        if tag not in _NAME_PART_TAGS:
+        # a count (2个国际机场) ends the name before it, it is no part of the name
+        if tag not in _NAME_PART_TAGS or any(ch.isdigit() for ch in word):
             break
         parts.insert(0, (word, tag))
         start -= len(word)
