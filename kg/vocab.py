@@ -93,6 +93,7 @@ class PKG(DefinedNamespace):
     endYear: URIRef
     establishedYear: URIRef
     hasAction: URIRef
+    hasMember: URIRef
     hosts: URIRef
     indicator: URIRef
     isoCode: URIRef
@@ -104,6 +105,7 @@ class PKG(DefinedNamespace):
     memberOf: URIRef
     mentions: URIRef
     observationStatus: URIRef
+    openWorld: URIRef
     parent: URIRef
     qualifier: URIRef
     partOf: URIRef

@@ -38,6 +38,7 @@ HOMES = {
     "pylode": ("kg.export.ontology_docs",),
     "spacy": ("extract",),
     "jieba": ("extract.components",),
+    "pypinyin": ("kg.iris",),
     "ahocorasick": ("extract.matching",),
 }
 

@@ -36,7 +36,7 @@ def document_graph(record: ExtractedDocument, gaz: Gazetteer, into: Graph | None
     long again as making it), else into a new graph named `document_graph_iri(record.doc)`;
     either way nothing is read from the graph."""
     g = into if into is not None else Graph(identifier=document_graph_iri(record.doc))
-    mention_graph(record, g)
+    mention_graph(record, gaz, g)
     statistics_graph(record.doc, record.text, record.tables, g)
     recommendation_graph(record.doc, record.text, record.recommendations, record.mentions, g)
     relation_graph(record.doc, record.text, record.relations, gaz, g)

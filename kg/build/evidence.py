@@ -9,8 +9,10 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
+from extract.gazetteer import Gazetteer
 from extract.records import ExtractedDocument, Mention
 from kg import iris
+from kg.build.open_world import add_open_world_entity, entity_of, is_open_world
 from kg.vocab import OA, PKG
 
 
@@ -49,20 +51,20 @@ def add_target(g: Graph, node: URIRef, doc_iri: URIRef, start: int, end: int,
     return target
 
 
-def add_mention(g: Graph, doc_iri: URIRef, m: Mention) -> URIRef:
+def add_mention(g: Graph, doc_iri: URIRef, m: Mention, body: URIRef) -> URIRef:
     node = iris.mention(m.doc, m.start, m.end)
     g.add((node, RDF.type, PKG.Mention))
-    g.add((node, OA.hasBody, iris.entity(m.ref)))
+    g.add((node, OA.hasBody, body))
     add_target(g, node, doc_iri, m.start, m.end, m.text)
     g.add((node, PKG.rule, Literal(m.rule)))
     g.add((node, PKG.confidence, confidence(m.confidence)))
     return node
 
 
-def mention_graph(doc: ExtractedDocument, g: Graph) -> Graph:
-    """Adds the document's metadata and its mentions to `g` (its named graph). Unlinked
-    mentions stay out of the graph: they have no entity to annotate; the build report lists
-    them."""
+def mention_graph(doc: ExtractedDocument, gaz: Gazetteer, g: Graph) -> Graph:
+    """Adds the document's metadata and its mentions to `g` (its named graph). A name no
+    reference entry matches is an open-world entity (kg/build/open_world.py), stated here with
+    the facts its name gives; the build report lists these names."""
     node = iris.document(doc.doc)
     g.add((node, RDF.type, PKG.Document))
     g.add((node, DCTERMS.source, Literal(doc.path)))
@@ -74,8 +76,11 @@ def mention_graph(doc: ExtractedDocument, g: Graph) -> Graph:
     if doc.meta.date:
         g.add((node, DCTERMS.issued, _issued(doc.meta.date)))
     for m in doc.mentions:
-        if m.ref is None:
+        if m.ref is None and not is_open_world(m, gaz):
             continue
-        add_mention(g, node, m)
-        g.add((node, PKG.mentions, iris.entity(m.ref)))
+        body = entity_of(m, gaz)
+        if m.ref is None:
+            add_open_world_entity(g, body, m)
+        add_mention(g, node, m, body)
+        g.add((node, PKG.mentions, body))
     return g

@@ -17,6 +17,7 @@ from extract.records import ExtractedDocument
 from kg import iris
 from kg.build.claims import claim_report
 from kg.build.document import document_graph, document_graph_iri
+from kg.build.open_world import entity_of, is_open_world
 from kg.build.outdir import STAGING_PREFIX, check_out_dir, locked_out_dir
 from kg.build.reference import reference_graph
 from kg.build.relations import conflict_rows, partition_graph
@@ -63,14 +64,17 @@ def assemble(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazetteer
     return ds
 
 
-def mention_rows(documents: list[ExtractedDocument]) -> list[dict]:
+def mention_rows(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazetteer
+                 ) -> list[dict]:
     rows = []
     for doc in documents:
         for m in doc.mentions:
-            # the column keeps its name `iri`: it holds the entity's full IRI
+            # the column keeps its name `iri`: it holds the entity's full IRI, a reference
+            # entry's or an open-world one's (`open_world` says which)
+            known = m.ref is not None or is_open_world(m, gaz)
             rows.append({"doc": m.doc, "start": m.start, "end": m.end, "text": m.text,
-                         "type": m.type, "iri": str(iris.entity(m.ref)) if m.ref else None,
-                         "rule": m.rule})
+                         "type": m.type, "iri": str(entity_of(m, gaz)) if known else None,
+                         "open_world": m.ref is None, "rule": m.rule})
     return rows
 
 
@@ -88,18 +92,21 @@ def make_report(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazett
     per_doc = {}
     unlinked = []
     for doc in documents:
-        linked = {m.ref for m in doc.mentions if m.ref}
+        linked = {entity_of(m, gaz) for m in doc.mentions
+                  if m.ref or is_open_world(m, gaz)}
         per_doc[doc.doc] = {"path": doc.path, "title": doc.meta.title,
                             "authors": list(doc.meta.authors), "date": doc.meta.date,
                             "characters": len(doc.text), "sentences": len(doc.sentences),
                             "mentions": len(doc.mentions), "entities": len(linked)}
         for m in doc.mentions:
             mentions_per_class[m.type] += 1
-            if m.ref:
-                entities.setdefault(m.type, set()).add(m.ref)
-            else:
+            if m.ref or is_open_world(m, gaz):
+                entities.setdefault(m.type, set()).add(entity_of(m, gaz))
+            if m.ref is None:
                 unlinked.append({"doc": m.doc, "start": m.start, "end": m.end, "text": m.text,
-                                 "type": m.type, "rule": m.rule})
+                                 "type": m.type, "rule": m.rule,
+                                 "iri": str(entity_of(m, gaz)) if is_open_world(m, gaz)
+                                 else None})
         if not doc.mentions:
             warnings.append(f"{doc.path}: no entity was recognised in this document")
     return {
@@ -153,7 +160,7 @@ def _build_locked(sources: list[SourceText], out_dir: Path, extractor: Extractor
     validation = validate_graph(union_graph(ds))
     report = make_report(documents, extractor.gaz, validation, warnings)
     progress.step("writing the outputs")
-    write_outputs(out_dir, ds, mention_rows(documents), report)
+    write_outputs(out_dir, ds, mention_rows(documents, extractor.gaz), report)
     return BuildResult(tuple(documents), validation, report)
 
 

@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"built {args.out}/graph.trig from {len(docs)} document(s): "
           f"{sum(d['mentions'] for d in docs.values())} mentions, "
           f"{sum(report['entities_per_class'].values())} distinct entities "
-          f"({len(report['unlinked'])} unlinked mentions)")
+          f"({len(report['unlinked'])} mentions of open-world names)")
     for cls, n in sorted(report["entities_per_class"].items(), key=lambda kv: -kv[1]):
         print(f"  {cls:<36}{n:>5}")
     for w in report["warnings"]:
