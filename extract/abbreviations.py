@@ -116,7 +116,29 @@ def _has_context(text: str, start: int, end: int, rules: RunRules) -> bool:
         start > 0 and text[start - 1] in rules.precede)
 
 
-def find_runs(text: str, rules: RunRules, base: int = 0) -> Iterable[Run]:
+# The longest word read after a run to see whether the run's last character qualifies it
+# (新时代: 新 is "new" before the noun 时代); 4 characters hold the nouns of policy prose.
+NEXT_WORD_MAX = 4
+ADJECTIVE_TAG = "a"  # jieba's tag of an adjective (新, 贵, 黑, 白, 老)
+
+
+def _trim_adjective_end(text: str, start: int, end: int,
+                        word_tag: Callable[[str], str | None]) -> int:
+    """A run's last character that is an adjective before a noun (川渝新时代: 新 before 时代)
+    qualifies the noun; it is no abbreviation of the run."""
+    if end - start <= 2 or word_tag(text[end - 1]) != ADJECTIVE_TAG:
+        return end
+    nouns = [text[end:end + n] for n in range(2, NEXT_WORD_MAX + 1) if end + n <= len(text)]
+    if any((word_tag(w) or "").startswith("n") or word_tag(w) == "vn" for w in nouns):
+        return end - 1
+    return end
+
+
+def find_runs(text: str, rules: RunRules, base: int = 0,
+              word_tag: Callable[[str], str | None] = lambda w: None) -> Iterable[Run]:
+    """The runs of `text`; `word_tag` gives a word's part-of-speech tag in the dictionary
+    (jieba's; None when it is no word), to end a run before an adjective that is no
+    abbreviation."""
     for name, refs in rules.named.items():
         pos = text.find(name)
         while pos >= 0:
@@ -129,12 +151,14 @@ def find_runs(text: str, rules: RunRules, base: int = 0) -> Iterable[Run]:
                 yield Run(base + m.start(), base + m.end(), refs, DIRECTION_RUN_RULE)
     for m in rules.pattern.finditer(text):
         for start, end in _homogeneous(m.start(), m.end(), text, rules):
-            refs = _refs_of(text[start:end], rules)
+            # a run found long and cut before its adjective (川渝|新时代) was a run by its length
+            trimmed = _trim_adjective_end(text, start, end, word_tag)
+            refs = _refs_of(text[start:trimmed], rules)
             if refs is None or len(set(refs)) != len(refs):
                 continue
-            if len(refs) == 2 and not _has_context(text, start, end, rules):
+            if len(refs) == 2 and trimmed == end and not _has_context(text, start, end, rules):
                 continue
-            yield Run(base + start, base + end, refs, RUN_RULE)
+            yield Run(base + start, base + trimmed, refs, RUN_RULE)
 
 
 def _homogeneous(start: int, end: int, text: str, rules: RunRules) -> list[tuple[int, int]]:

@@ -147,7 +147,7 @@ class AbbreviationRuns:
 
     def __call__(self, doc: Doc) -> Doc:
         text = _text(doc)
-        runs = list(abbreviations.find_runs(text, self.rules))
+        runs = list(abbreviations.find_runs(text, self.rules, word_tag=_word_tags().get))
         runs += abbreviations.find_city_compounds(text, self.rules, lambda s, e: _quoted(doc, s, e),
                                                   _ordinary_word)
         doc.user_data["pkg_runs"] = runs
