@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from bisect import bisect_right
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 import jieba
@@ -177,6 +177,13 @@ class ShapeRules:
         self.run_pattern = _run_rules(reference_dir).pattern
         self.gaz = _gazetteer(reference_dir)
         self.ordinary = ordinary_county_names(self.gaz)
+        # A known name of a division or a part of one (a conventional compound too: 巴蜀) opens
+        # a free name as a place word does: 巴蜀文化旅游走廊. A region (中西部地区机场) or an
+        # industry (新能源走廊) before a head word is generic.
+        known = frozenset(name for name, refs in self.gaz.surfaces.items()
+                          if any(self.gaz.entries[r].cls in _NAME_OPENERS for r in refs))
+        known |= frozenset(_run_rules(reference_dir).named)
+        self.free_name = partial(_free_name_start, known=known)
 
     def _lookup(self, name: str) -> tuple[tuple[str, ...], str] | None:
         refs = tuple(self.gaz.surfaces.get(name, ()))
@@ -190,7 +197,7 @@ class ShapeRules:
         anchors = [c for c in found if not (c.cls == "County"
                                             and text[c.start:c.end] in self.ordinary)]
         found.extend(list(shapes.shape_candidates(text, anchors, self.run_pattern, self.rules,
-                                                  _place_word_ending, free_name=_free_name_start,
+                                                  _place_word_ending, free_name=self.free_name,
                                                   ordinary_word=_ordinary_word)))
         found.extend(list(shapes.ellipsis_candidates(text, found, self.run_pattern, self.rules,
                                                      self._lookup)))
@@ -218,7 +225,11 @@ _NAME_PART_TAGS = _PROPER_TAGS | frozenset({"n", "nr", "nrt", "nrfg", "nz", "j",
                                             "l", "m", "an", "ng"})
 
 
-def _free_name_start(text: str, at: int, lo: int) -> int | None:
+_NAME_OPENERS = frozenset({"Province", "City", "County", "Town", "ProvincialSubRegion"})
+
+
+def _free_name_start(text: str, at: int, lo: int, known: frozenset[str] = frozenset()
+                     ) -> int | None:
     """Where the proper name that ends at `at` begins: the words before it, read back while they
     may stand in a name (jieba's part-of-speech tags, within the clause), holding at least one
     proper name that is not 中国 (中国特色, 美丽中国 are phrases). None when there is none."""
@@ -240,7 +251,7 @@ def _free_name_start(text: str, at: int, lo: int) -> int | None:
         parts.insert(0, (word, tag))
         start -= len(word)
     # The name begins at its first proper word: 高质量建设格尔木盐湖绿色产业园 is 格尔木….
-    while parts and not _proper(*parts[0]):
+    while parts and not (_proper(*parts[0]) or parts[0][0] in known):
         start += len(parts.pop(0)[0])
     return start if parts and start < at else None
 
