@@ -264,9 +264,10 @@ _NOT_PROPER = frozenset({"中国", "全国", "国家", "全省", "我省", "我�
 
 
 def _ordinary_word(word: str) -> bool:
-    """A word of jieba's dictionary that is not a name (发展, 推进)."""
+    """A word of jieba's dictionary that is not a name (发展, 推进), or a common noun jieba tags
+    as a place (高原, 城市: not_place_words.tsv)."""
     tag = _word_tags().get(word)
-    return tag is not None and tag not in resolve.NAME_TAGS
+    return (tag is not None and tag not in resolve.NAME_TAGS) or word in _common_nouns()
 
 
 @lru_cache(maxsize=1)
