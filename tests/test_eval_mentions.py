@@ -55,7 +55,8 @@ def test_a_missing_gold_folder_or_split_is_one_line_and_exit_2(kg_command):
 @pytest.mark.slow
 def test_the_dev_split_is_scored_per_document_and_as_a_whole(kg_command):
     texts = shared_input("corpus-dev", "gwr-2025")
-    done = run_eval(kg_command, "--gold-dir", "tests/gold/gwr-2025", "--texts", str(texts), "--split", "dev")
+    done = run_eval(kg_command, "--gold-dir", "tests/gold/gwr-2025", "--texts", str(texts),
+                    "--split", "dev")
     assert done.returncode == 0, done.stderr
     rows = {line.split()[0]: line.split() for line in done.stdout.splitlines() if line.strip()}
     assert {"gwr-2025-hubei", "gwr-2025-heilongjiang", "gwr-2025-jilin"} <= rows.keys()

@@ -36,7 +36,8 @@ def test_a_run_ends_before_an_adjective_of_the_noun_after_it(extractor):
 
 
 def test_a_line_named_by_two_places_is_a_line_not_their_cluster(extractor):
-    mentions = extractor.extract("t", "建设成渝中线高铁，扩容成渝高速，壮大成渝地区双城经济圈。").mentions
+    text = "建设成渝中线高铁，扩容成渝高速，壮大成渝地区双城经济圈。"
+    mentions = extractor.extract("t", text).mentions
     by_text = {m.text: m for m in mentions}
     assert by_text["成渝中线高铁"].type == "Railway" and by_text["成渝中线高铁"].ref is None
     assert by_text["成渝高速"].type == "Highway" and by_text["成渝高速"].ref is None
