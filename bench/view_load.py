@@ -30,7 +30,7 @@ import networkx as nx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kg import views  # noqa: E402
+from kg.analysis import views  # noqa: E402
 from kg.analysis.views import render_view  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"

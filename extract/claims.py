@@ -539,7 +539,7 @@ def _regions_in(v: _View, places: Sequence[Mention], place_starts: Sequence[int]
     document's places per sentence grows with the square of the document."""
     where = {o: k for k, o in enumerate(v.orig)}
     inside = places[bisect_left(place_starts, start):bisect_left(place_starts, end)]
-    return [_Region(where[m.start], where[m.end - 1] + 1, m.iri) for m in inside
+    return [_Region(where[m.start], where[m.end - 1] + 1, m.ref) for m in inside
             if m.end <= end and m.start in where and m.end - 1 in where]
 
 
@@ -567,7 +567,7 @@ def find_claims(text: str, mentions: Iterable[Mention], sentences: Iterable[tupl
     offsets (an `ExtractedDocument`'s)."""
     rules = rules or load_rules()
     places = sorted((m for m in mentions
-                     if m.iri and m.iri.split("/", 1)[0] in rules.region_kinds),
+                     if m.ref and m.ref.split("/", 1)[0] in rules.region_kinds),
                     key=lambda m: m.start)
     place_starts = [m.start for m in places]
     out: list[NumericClaim] = []

@@ -35,7 +35,11 @@ from .results import (
 )
 from .tokenizer import doc_cut_at, mark_sentences
 
-jieba.setLogLevel(60)  # jieba prints its dictionary loading to stderr otherwise
+# jieba configures its own logger ("jieba") when imported: DEBUG, with a handler of its own on
+# stderr, so that loading its dictionary prints four lines. Quietening it touches jieba's
+# messages only (not the root logger, nor any other library's); this process uses jieba for
+# the pipeline alone, so the setting is ours to make.
+jieba.setLogLevel(60)
 register_extensions()
 
 GetExamples = Callable[[], Iterable[object]] | None
