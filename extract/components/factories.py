@@ -230,6 +230,7 @@ class Linker:
     def __init__(self, name: str) -> None:
         self.name = name
         self.gaz: gazetteer.Gazetteer | None = None
+        self.weak: frozenset[str] = frozenset()
 
     def initialize(self, get_examples: GetExamples = None, *, nlp: Language | None = None,
                    reference_dir: str = "") -> None:
