@@ -348,9 +348,12 @@ def _read_clause(s: str, ci: int, cj: int, nums: Sequence[_Num], regions: Sequen
     phrase = _phrase(rest, rules)
     # where the words after the indicator phrase begin (人均GDP's 均 is not 均 "all")
     own = rest.find(phrase) + len(phrase) if phrase and phrase in rest else 0
+    # measure is read only for a clause with regions or numbers, all_same only with numbers:
+    # each is a scan of the clause per character, skipped for the many clauses that need neither
+    measure = _measure(rest, rules) if listed or nums else "plain"
+    all_same = bool(nums) and bool(_find(rest, rules, ("all",), own))
     return _Clause(ci, cj, tuple(nums), listed, separators, s[ci:listed[0].i] if listed else "",
-                   body_start, first_num, rest, phrase, _measure(rest, rules),
-                   bool(_find(rest, rules, ("all",), own)))
+                   body_start, first_num, rest, phrase, measure, all_same)
 
 
 def _after_head(clause: _Clause, times: Sequence[_Time], ctx: _Context) -> _Context:
