@@ -1,0 +1,81 @@
+"""What the name rules ask jieba's dictionary: is a word ordinary or a name, and where does a
+free name (one no table lists: 汉江国家实验室) begin. Read in the components' initialize()."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+import jieba
+import jieba.posseg
+
+from .. import gazetteer, resolve, shapes
+
+# jieba's tags of proper names and codes: a free name needs a place name (汉江/ns 国家 实验室)
+# or a code (G331); its tags of persons' names and other proper nouns (nr, nz, j) fall on
+# ordinary words too often (智慧/nr, 深化/j, 俄文/nz).
+PROPER_TAGS = frozenset({"ns", "eng"})
+# tags of words that may stand inside a name (nouns and proper nouns, verbal nouns,
+# distinguishing words, idioms, numbers): 城乡融合发展试验区, 海洋经济发展示范区.
+NAME_PART_TAGS = PROPER_TAGS | frozenset({"n", "nr", "nrt", "nrfg", "nz", "j", "nt", "vn", "b",
+                                          "l", "m", "an", "ng"})
+# words jieba tags as places that open no name: 中国特色, 美丽中国, 全省 are phrases
+NOT_PROPER = frozenset({"中国", "全国", "国家", "全省", "我省", "我国"})
+
+
+@dataclass(frozen=True)
+class Words:
+    """jieba's part-of-speech tags, and the common nouns it tags as places (not_place_words.tsv:
+    高原, 城市)."""
+
+    tags: Mapping[str, str]
+    common: frozenset[str]
+
+    def ordinary_word(self, word: str) -> bool:
+        """A word of the dictionary that is not a name (发展, 推进), or a common noun tagged as
+        a place."""
+        tag = self.tags.get(word)
+        return (tag is not None and tag not in resolve.NAME_TAGS) or word in self.common
+
+    def proper(self, word: str, tag: str) -> bool:
+        return tag in PROPER_TAGS and word not in NOT_PROPER and word not in self.common
+
+    def ordinary_county_names(self, gaz: gazetteer.Gazetteer) -> frozenset[str]:
+        """The short names of counties that are ordinary words (富裕, 合作)."""
+        return resolve.ordinary_short_names(gaz, self.tags)
+
+    def free_name_start(self, text: str, at: int, lo: int,
+                        known: frozenset[str] = frozenset()) -> int | None:
+        """Where the proper name that ends at `at` begins: the words before it, read back while
+        they may stand in a name (jieba's part-of-speech tags, within the clause), holding at
+        least one proper name or a `known` name. None when there is none."""
+        window_start = lo
+        for i in range(at - 1, lo - 1, -1):
+            if text[i] in shapes.NAME_STOPS:
+                window_start = i + 1
+                break
+        window = text[window_start:at]
+        if len(window) < 2:
+            return None
+        start = at
+        parts: list[tuple[str, str]] = []
+        for word, tag in reversed(list(jieba.posseg.dt.cut(window))):
+            # a count (2个国际机场) ends the name before it, it is no part of the name
+            if tag not in NAME_PART_TAGS or any(ch.isdigit() for ch in word):
+                break
+            parts.insert(0, (word, tag))
+            start -= len(word)
+        # The name begins at its first proper word: 高质量建设格尔木盐湖绿色产业园 is 格尔木….
+        while parts and not (self.proper(*parts[0]) or parts[0][0] in known):
+            start += len(parts.pop(0)[0])
+        return start if parts and start < at else None
+
+
+@lru_cache(maxsize=1)
+def load() -> Words:
+    """jieba's dictionary is loaded once per process, however many pipelines ask for it."""
+    jieba.dt.initialize()
+    common = frozenset(row[0] for row in gazetteer.read_tsv(gazetteer.PATTERNS /
+                                                            "not_place_words.tsv"))
+    return Words(jieba.posseg.dt.word_tag_tab, common)
