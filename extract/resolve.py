@@ -104,6 +104,8 @@ def resolve(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
     words = document_words()
     kept = [m for m in mentions if not inside_phrase(m, text, words.phrases)
             and not in_organisation(m, text, gaz, words)]
+    starts = {m.start for m in kept}
+    kept = [m for m in kept if not names_water(m, text, gaz, words, starts)]
     home = home_provinces(kept, text, gaz)
     kept = judge_short_names(kept, text, gaz, ordinary_words, home)
     added = [replace(m, doc=doc) for m in (*title_places(kept, text, gaz),
@@ -155,6 +157,8 @@ class DocumentWords:
     phrases: tuple[str, ...]  # fixed phrases (中国特色社会主义)
     organisation: re.Pattern[str]  # an organisation's head after a place (证券交易所)
     verbs: frozenset[str]  # characters before a province's abbreviation (驻鄂)
+    water_after: re.Pattern[str]  # a water word after a place's name (水库, 流域)
+    water_list: re.Pattern[str]  # the rest of a list of waters (、梁子湖等湖库)
 
 
 @lru_cache(maxsize=1)
@@ -166,7 +170,15 @@ def document_words() -> DocumentWords:
     organisation = re.compile(r"[省市县区]?(?:第[一二三四五六七八九十百]+届)?(?:"
                               + "|".join(map(re.escape, heads)) + ")")
     verbs = frozenset(r[0] for r in read_tsv(PATTERNS / "abbreviation_verbs.tsv"))
-    return DocumentWords(phrases, organisation, verbs)
+    water = list(read_tsv(PATTERNS / "water_words.tsv"))
+    after = _alternatives(w for w, where in water if "after" in where.split(","))
+    closing = _alternatives(w for w, where in water if "list" in where.split(","))
+    water_list = re.compile(r"(?:、[^、，。；：等\s]{1,8})*等(?:" + closing + ")")
+    return DocumentWords(phrases, organisation, verbs, re.compile(after), water_list)
+
+
+def _alternatives(words: Iterable[str]) -> str:
+    return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
 
 
 def inside_phrase(m: Mention, text: str, phrases: Sequence[str]) -> bool:
@@ -190,6 +202,22 @@ def in_organisation(m: Mention, text: str, gaz: Gazetteer, words: DocumentWords)
     name is no mention."""
     cls = gaz.entries[m.ref].cls if m.ref else m.type
     return cls in _PLACE_LIKE and words.organisation.match(text, m.end) is not None
+
+
+# Places named after their water: a county or a city (丹江口市, 牡丹江市), a town.
+_NAMED_AFTER_WATER = frozenset({"County", "City", "Town"})
+
+
+def names_water(m: Mention, text: str, gaz: Gazetteer, words: DocumentWords,
+                starts: frozenset[int] | set[int]) -> bool:
+    """丹江口 in 丹江口水库, 牡丹江 in 牡丹江流域, 洪湖 in 洪湖、梁子湖等湖库: a place's name
+    that names its river, lake or reservoir is no mention of the place. A name right after it
+    (湖 + 北京) keeps it a place."""
+    cls = gaz.entries[m.ref].cls if m.ref else m.type
+    if cls not in _NAMED_AFTER_WATER or m.end in starts:
+        return False
+    return (words.water_after.match(text, m.end) is not None
+            or words.water_list.match(text, m.end) is not None)
 
 
 def _covered(mentions: Sequence[Mention], start: int, end: int) -> bool:

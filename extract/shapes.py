@@ -87,22 +87,23 @@ class Anchors:
     free_name: FreeName | None
     ordinary_word: Callable[[str], bool]
     base: int
+    # the known places ending at each offset, those that anchor nothing else included: a line's
+    # ends (X至Y铁路) are places by their connector
+    line_ends_at: dict[int, list[Candidate]]
 
 
 def shape_candidates(text: str, found: Sequence[Candidate], run_pattern: re.Pattern[str],
                      rules: ShapeRules, place_word: PlaceWord,
                      base: int = 0, free_name: FreeName | None = None,
-                     ordinary_word: Callable[[str], bool] = lambda w: True
-                     ) -> Iterable[Candidate]:
-    """Shape candidates in `text` (a chunk starting at `base`), anchored on `found` candidates."""
-    places_ending: dict[int, list[Candidate]] = {}
-    names_ending: set[int] = set()
-    for c in found:
-        names_ending.add(c.end - base)
-        if c.cls in ANCHOR_CLASSES:
-            places_ending.setdefault(c.end - base, []).append(c)
+                     ordinary_word: Callable[[str], bool] = lambda w: True,
+                     line_ends: Sequence[Candidate] | None = None) -> Iterable[Candidate]:
+    """Shape candidates in `text` (a chunk starting at `base`), anchored on `found` candidates;
+    the ends of a line named X至Y may also be any of `line_ends` (default: `found`)."""
+    places_ending = _places_ending(found, base)
+    names_ending = {c.end - base for c in found}
+    line_ends_at = places_ending if line_ends is None else _places_ending(line_ends, base)
     anchors = Anchors(text, places_ending, names_ending, run_pattern, place_word, free_name,
-                      ordinary_word, base)
+                      ordinary_word, base, line_ends_at)
     for m in rules.pattern.finditer(text):
         rule = rules.rules[m.group()]
         start = _anchor_start(m.start(), rule, anchors)
@@ -110,6 +111,14 @@ def shape_candidates(text: str, found: Sequence[Candidate], run_pattern: re.Patt
             start = _with_city_before(start, anchors)
             yield Candidate(base + start, base + m.end(), (), rule.cls,
                             f"shape/{rule.suffix}/v1", SHAPE_PRIORITY)
+
+
+def _places_ending(found: Iterable[Candidate], base: int) -> dict[int, list[Candidate]]:
+    ending: dict[int, list[Candidate]] = {}
+    for c in found:
+        if c.cls in ANCHOR_CLASSES:
+            ending.setdefault(c.end - base, []).append(c)
+    return ending
 
 
 def _with_city_before(start: int, a: Anchors) -> int:
@@ -122,12 +131,12 @@ def _with_city_before(start: int, a: Anchors) -> int:
 def _pair_start(at: int, a: Anchors) -> int | None:
     """place 至 place, each a known place or a jieba place word: 南宁至深圳, 珲春至防川."""
     text = a.text
-    places = a.places_ending.get(at, [])
+    places = a.line_ends_at.get(at, [])
     first = min(p.start for p in places) - a.base if places else at - a.place_word(
         text[max(0, at - PLACE_WORD_MAX):at])
     if first >= at or first <= 0 or text[first - 1] not in CONNECTORS:
         return None
-    before = a.places_ending.get(first - 1, [])
+    before = a.line_ends_at.get(first - 1, [])
     if before:
         return min(p.start for p in before) - a.base
     n = a.place_word(text[max(0, first - 1 - PLACE_WORD_MAX):first - 1])

@@ -47,3 +47,34 @@ def test_a_line_named_by_two_places_is_a_line_not_their_cluster(extractor):
 def test_the_longer_name_wins(extractor):
     names = found(extractor, "共建巴蜀文化旅游走廊。")
     assert [t for t, _ in names] == ["巴蜀文化旅游走廊"]
+
+
+@pytest.mark.parametrize("text, place", [
+    ("丹江口水库水质保持在Ⅱ类以上。", "丹江口"),   # a county-level city named after its reservoir
+    ("抵御牡丹江流域有记录以来最大洪水。", "牡丹江"),  # a city named after its river
+    ("高邮湖水质持续改善。", "高邮"),
+])
+def test_a_place_name_followed_by_a_water_word_names_the_water(extractor, text, place):
+    assert place not in [t for t, _ in found(extractor, text)]
+
+
+def test_the_items_of_a_list_of_lakes_are_lakes(extractor):
+    names = found(extractor, "开展丹江口水库、洪湖、梁子湖、斧头湖等湖库水环境治理。")
+    assert names == []
+    # the same names in a list of places are places
+    places = [t for t, _ in found(extractor, "支持洪湖市、赤壁市等地发展。")]
+    assert places == ["洪湖市", "赤壁市"]
+
+
+def test_the_bare_three_north_is_the_project_not_a_region(extractor):
+    assert found(extractor, "完成“三北”等重大生态工程营造林建设任务。") == []
+    assert ("三北地区", "macro-region/three-north") in found(extractor, "三北地区生态脆弱。")
+
+
+def test_a_county_name_that_is_an_ordinary_word_opens_no_free_name(extractor):
+    assert "合作示范区" not in [t for t, _ in found(extractor, "打造中俄文旅交流合作示范区。")]
+
+
+def test_a_line_joins_two_places_even_where_one_is_an_ordinary_word(extractor):
+    names = extractor.extract("t", "开工建设富裕至加格达奇铁路扩能改造等项目。").mentions
+    assert [(m.text, m.type) for m in names] == [("富裕至加格达奇铁路", "Railway")]

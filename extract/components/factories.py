@@ -162,9 +162,11 @@ class ShapeRules:
         self.ordinary = self.words.ordinary_county_names(self.gaz)
         # A known name of a division or a part of one (a conventional compound too: 巴蜀) opens
         # a free name as a place word does: 巴蜀文化旅游走廊. A region (中西部地区机场) or an
-        # industry (新能源走廊) before a head word is generic.
+        # industry (新能源走廊) before a head word is generic, and so is a county's short name
+        # that is an ordinary word (交流合作示范区).
         known = frozenset(name for name, refs in self.gaz.surfaces.items()
-                          if any(self.gaz.entries[r].cls in _NAME_OPENERS for r in refs))
+                          if any(self.gaz.entries[r].cls in _NAME_OPENERS for r in refs)
+                          and name not in self.ordinary)
         self.free_name = partial(self.words.free_name_start, known=known | set(run_rules.named))
 
     def _lookup(self, name: str) -> tuple[tuple[str, ...], str] | None:
@@ -185,11 +187,13 @@ class ShapeRules:
         known = doc._.get(CANDIDATES)
         # A county's short name that is an ordinary word (富裕, 合作) anchors no name:
         # 共同富裕示范区, 国际合作产业园.
+        # Between 至 and a line's head word it names a place all the same (富裕至加格达奇铁路).
         anchors = [c for c in known if not (c.cls == "County"
                                             and text[c.start:c.end] in self.ordinary)]
         shaped = tuple(shapes.shape_candidates(text, anchors, self.run_pattern, self.rules,
                                                self._place_word_ending, free_name=self.free_name,
-                                               ordinary_word=self.words.ordinary_word))
+                                               ordinary_word=self.words.ordinary_word,
+                                               line_ends=known))
         shared = tuple(shapes.ellipsis_candidates(text, known + shaped, self.run_pattern,
                                                   self.rules, self._lookup))
         doc._.set(SHAPE_CANDIDATES, shaped + shared)
