@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from .abbreviations import COMPOUND_RULE
 from .gazetteer import PATTERNS, Gazetteer, read_tsv, written
 from .records import Mention
 
@@ -107,6 +108,7 @@ def resolve(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
     starts = {m.start for m in kept}
     kept = [m for m in kept if not names_water(m, text, gaz, words, starts)]
     home = home_provinces(kept, text, gaz)
+    kept = [m for m in kept if not foreign_compound(m, gaz, home)]
     kept = judge_short_names(kept, text, gaz, ordinary_words, home)
     added = [replace(m, doc=doc) for m in (*title_places(kept, text, gaz),
                                            *own_zone(kept, text, gaz, home),
@@ -133,6 +135,14 @@ def placed_by_name(m: Mention, gaz: Gazetteer) -> Mention:
         if refs:
             return replace(m, place=refs[0])
     return m
+
+
+def foreign_compound(m: Mention, gaz: Gazetteer, home: frozenset[str]) -> bool:
+    """A run of characters read as one province's cities (宜荆荆) names an area of the report's
+    own province: read as another province's (“普拉桑” 台风, “三高四新” 战略) it is a slogan or a
+    name, not a compound. Kept when the report has no home province."""
+    return (m.rule == COMPOUND_RULE and bool(home)
+            and any(province_of(r, gaz) not in home for r in m.members))
 
 
 def judge_short_names(mentions: Sequence[Mention], text: str, gaz: Gazetteer,

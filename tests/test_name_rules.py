@@ -78,3 +78,20 @@ def test_a_county_name_that_is_an_ordinary_word_opens_no_free_name(extractor):
 def test_a_line_joins_two_places_even_where_one_is_an_ordinary_word(extractor):
     names = extractor.extract("t", "开工建设富裕至加格达奇铁路扩能改造等项目。").mentions
     assert [(m.text, m.type) for m in names] == [("富裕至加格达奇铁路", "Railway")]
+
+
+@pytest.mark.parametrize("text", ["浙江省成功应对“贝碧嘉”“普拉桑”等台风侵袭。",
+                                  "湖南省坚定实施“三高四新”美好蓝图。"])
+def test_a_compound_of_cities_is_of_the_reports_own_province(extractor, text):
+    assert not [m for m in extractor.extract("t", text).mentions if m.type == "AreaCompound"]
+
+
+def test_the_reports_own_compound_of_cities_stays(extractor):
+    names = extractor.extract("t", "湖北省加快“宜荆荆”都市圈发展。").mentions
+    assert [(m.text, len(m.members)) for m in names if m.type == "AreaCompound"] == [("宜荆荆", 3)]
+
+
+def test_a_place_glued_to_compatriots_is_a_mention(extractor):
+    # jieba's dictionary has 台湾同胞 as one word: the place is still named
+    names = extractor.extract("t", "向港澳同胞、台湾同胞、广大侨胞表示感谢。").mentions
+    assert [(m.text, m.type) for m in names] == [("港澳", "AreaCompound"), ("台湾", "Province")]
