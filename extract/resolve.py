@@ -79,11 +79,15 @@ def is_short_name(m: Mention, gaz: Gazetteer, ordinary_words: frozenset[str]) ->
 
 
 def _placed_by_text(i: int, mentions: Sequence[Mention], text: str, gaz: Gazetteer,
-                    kept: Sequence[bool]) -> bool:
-    """After its own city or province (荆州松滋, 湖北仙桃), or listed beside a kept place."""
+                    kept: Sequence[bool], ordinary: bool) -> bool:
+    """After its own city or province (荆州松滋, 湖北仙桃), or listed beside a kept place of
+    its province. A short name that is an ordinary word (振兴) not after its province alone:
+    辽宁振兴 is Liaoning's revival."""
     m = mentions[i]
+    province = province_of(m.ref, gaz)
     parents = {v for p, v in gaz.entries[m.ref].facts if p == "partOf"}
-    parents |= {province_of(m.ref, gaz)}
+    if not ordinary:
+        parents |= {province}
     for j in (i - 1, i + 1):
         if not 0 <= j < len(mentions) or not mentions[j].ref or not kept[j]:
             continue
@@ -91,9 +95,12 @@ def _placed_by_text(i: int, mentions: Sequence[Mention], text: str, gaz: Gazette
         gap = text[other.end:m.start] if j < i else text[m.end:other.start]
         if j < i and gap == "" and other.ref in parents:
             return True
-        # a list of places of the same level: not a county's short name among clusters
-        # (成渝、长江中游、中原、山东半岛 lists clusters)
-        if len(gap) == 1 and gap in _LIST_GLUE and gaz.entries[other.ref].cls in _LOCAL:
+        # a list of places of the same level and province: not a county's short name among
+        # clusters (成渝、长江中游、中原、山东半岛 lists clusters), nor another province's
+        # county among a province's (兴城古城、盖州古城: 古城 is Lijiang's)
+        if (len(gap) == 1 and gap in _LIST_GLUE
+                and gaz.entries[other.ref].cls in _LOCAL
+                and province_of(other.ref, gaz) == province):
             return True
     return False
 
@@ -156,7 +163,8 @@ def judge_short_names(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
     while changed:
         changed = False
         for i, s in enumerate(shorts):
-            if s and not kept[i] and _placed_by_text(i, ordered, text, gaz, kept):
+            if s and not kept[i] and _placed_by_text(i, ordered, text, gaz, kept,
+                                                     ordered[i].text in ordinary_words):
                 kept[i] = changed = True
     return [replace(m, confidence=min(m.confidence, 0.9)) if s else m
             for m, s, k in zip(ordered, shorts, kept, strict=True) if k]

@@ -95,3 +95,14 @@ def test_a_place_glued_to_compatriots_is_a_mention(extractor):
     # jieba's dictionary has 台湾同胞 as one word: the place is still named
     names = extractor.extract("t", "向港澳同胞、台湾同胞、广大侨胞表示感谢。").mentions
     assert [(m.text, m.type) for m in names] == [("港澳", "AreaCompound"), ("台湾", "Province")]
+
+
+@pytest.mark.parametrize("text, word", [
+    ("辽宁省政府工作报告\n向为辽宁振兴发展作出贡献的同志致以敬意。", "振兴"),  # 振兴区: Dandong's
+    ("山东省政府工作报告\n建设聊城至京沪二通道、滨州港。", "通道"),  # 通道县: Hunan's
+    ("江西省政府工作报告\n乡村振兴扎实推进，新建和改造提升高标准农田。", "新建"),  # 新建区
+    ("辽宁省政府工作报告\n辽宁保护沈阳故宫、兴城古城、盖州古城。", "古城"),  # 古城区: Yunnan's
+])
+def test_a_short_name_is_placed_by_its_city_or_a_list_of_its_provinces_places(extractor, text,
+                                                                               word):
+    assert word not in [t for t, _ in found(extractor, text)]

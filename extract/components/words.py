@@ -3,6 +3,7 @@ free name (one no table lists: 汉江国家实验室) begin. Read in the compone
 
 from __future__ import annotations
 
+from collections import ChainMap
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -42,8 +43,10 @@ class Words:
         return tag in PROPER_TAGS and word not in NOT_PROPER and word not in self.common
 
     def ordinary_county_names(self, gaz: gazetteer.Gazetteer) -> frozenset[str]:
-        """The short names of counties that are ordinary words (富裕, 合作)."""
-        return resolve.ordinary_short_names(gaz, self.tags)
+        """The short names of counties that are ordinary words (富裕, 合作), or common nouns
+        jieba tags as places (新建: not_place_words.tsv)."""
+        return resolve.ordinary_short_names(
+            gaz, ChainMap(dict.fromkeys(self.common, "n"), self.tags))
 
     def free_name_start(self, text: str, at: int, lo: int,
                         known: frozenset[str] = frozenset()) -> int | None:
