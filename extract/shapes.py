@@ -43,6 +43,7 @@ FreeName = Callable[[str, int, int], int | None]
 # a full name -> (entity refs, class) when the gazetteer knows it
 Lookup = Callable[[str], tuple[tuple[str, ...], str] | None]
 ELLIPSIS_RULE = "ellipsis/v1"
+ROAD_CODE_RULE = "road-code/v1"
 # An item of a list that shares the last item's suffix is read as that kind of name before any
 # place of the same spelling: 贵南 in 渝昆、贵南、隆黄铁路 is a railway, not 贵南县.
 ELLIPSIS_PRIORITY = 4
@@ -60,6 +61,26 @@ class ShapeRules:
     rules: dict[str, ShapeRule]
     pattern: re.Pattern[str]
     lengths: tuple[int, ...]  # of the suffixes, longest first
+
+
+def load_road_codes(patterns: Path = PATTERNS) -> re.Pattern[str]:
+    """The pattern of a road code (`patterns/road_codes.tsv`): group `digits`, group `word`."""
+    rows: dict[str, list[str]] = {}
+    for line in (patterns / "road_codes.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            kind, value = line.split("\t")
+            rows.setdefault(kind, []).append(value)
+    prefixes = "".join(map(re.escape, rows["prefix"]))
+    words = "|".join(map(re.escape, sorted(rows["road_word"], key=len, reverse=True)))
+    min_bare = int(rows["min_bare_digits"][0])
+    return re.compile(rf"(?<![A-Za-z0-9])[{prefixes}](?P<digits>\d{{1,4}})(?![0-9A-Za-z.．])"
+                      rf"(?:(?P<word>{words})|(?<=\d{{{min_bare}}}))")
+
+
+def road_code_candidates(text: str, pattern: re.Pattern[str]) -> Iterable[Candidate]:
+    """G331, S27公路: a road's code names the road (a Highway)."""
+    for m in pattern.finditer(text):
+        yield Candidate(m.start(), m.end(), (), "Highway", ROAD_CODE_RULE, SHAPE_PRIORITY)
 
 
 def load_rules(patterns: Path = PATTERNS) -> ShapeRules:

@@ -106,3 +106,12 @@ def test_a_place_glued_to_compatriots_is_a_mention(extractor):
 def test_a_short_name_is_placed_by_its_city_or_a_list_of_its_provinces_places(extractor, text,
                                                                                word):
     assert word not in [t for t, _ in found(extractor, text)]
+
+
+def test_a_road_code_names_a_highway(extractor):
+    text = ("推进G331及一批道路工程，加快S27公路建设，实现G1京哈高速扩容，"
+            "办好G20峰会成果，发展5G网络。")
+    names = extractor.extract("t", text).mentions
+    roads = [(m.text, m.type) for m in names if m.type == "Highway"]
+    # a bare code of one or two digits is no road (G20峰会); one before a name leaves it
+    assert roads == [("G331", "Highway"), ("S27公路", "Highway"), ("京哈高速", "Highway")]

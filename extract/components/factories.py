@@ -138,8 +138,9 @@ def make_abbreviations(nlp: Language, name: str) -> AbbreviationRuns:
 
 
 class ShapeRules:
-    """Names the gazetteer lacks: an anchor and a type suffix (赣州都市圈), and the earlier items
-    of a list that share the last one's suffix (川藏、新藏、滇藏铁路)."""
+    """Names the gazetteer lacks: an anchor and a type suffix (赣州都市圈), the earlier items of
+    a list that share the last one's suffix (川藏、新藏、滇藏铁路), and roads by their code
+    (G331)."""
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -147,6 +148,7 @@ class ShapeRules:
         self.run_pattern: re.Pattern[str] | None = None
         self.gaz: gazetteer.Gazetteer | None = None
         self.place_words: frozenset[str] = frozenset()
+        self.road_codes: re.Pattern[str] | None = None
         self.words: words.Words | None = None
         self.ordinary: frozenset[str] = frozenset()
         self.free_name: Callable[[str, int, int], int | None] | None = None
@@ -155,6 +157,7 @@ class ShapeRules:
                    reference_dir: str = "") -> None:
         self.gaz = read_gazetteer(reference_dir)
         self.rules = shapes.load_rules()
+        self.road_codes = shapes.load_road_codes()
         run_rules = abbreviations.load_rules(self.gaz)
         self.run_pattern = run_rules.pattern
         self.place_words = _place_words()
@@ -196,7 +199,8 @@ class ShapeRules:
                                                line_ends=known))
         shared = tuple(shapes.ellipsis_candidates(text, known + shaped, self.run_pattern,
                                                   self.rules, self._lookup))
-        doc._.set(SHAPE_CANDIDATES, shaped + shared)
+        coded = tuple(shapes.road_code_candidates(text, self.road_codes))
+        doc._.set(SHAPE_CANDIDATES, shaped + shared + coded)
         return doc
 
 
