@@ -178,8 +178,10 @@ def _homogeneous(start: int, end: int, text: str, rules: RunRules) -> list[tuple
 
 MIN_COMPOUND, MAX_COMPOUND = 3, 5  # characters of a compound of cities (宜荆荆, 汉孝随襄十)
 # A compound of four or more characters that resolves in one province is believed without
-# context (绥哈大齐生物制造集群); a shorter one needs a context word after it or quotes around it.
+# context (绥哈大齐生物制造集群) where it begins a clause or a list item (after 和, 、); a shorter
+# one needs a context word after it or quotes around it.
 BARE_COMPOUND = 4
+ITEM_GLUE = frozenset("、和与及")
 _CJK_RUN = re.compile("[\u4e00-\u9fff]{%d,}" % MIN_COMPOUND)  # noqa: UP031
 
 
@@ -215,8 +217,10 @@ def find_city_compounds(text: str, rules: RunRules, quoted: Callable[[int, int],
     quoted or followed by a context word, or when it is long (`BARE_COMPOUND`) and begins after
     punctuation; never when it holds a known name or is a word of the dictionary."""
     for m in _CJK_RUN.finditer(text):
-        spans = [(m.start(), e) for e in range(m.start() + BARE_COMPOUND,
-                                                min(m.end(), m.start() + MAX_COMPOUND) + 1)]
+        item_starts = [m.start()] + [i + 1 for i in range(m.start(), m.end())
+                                     if text[i] in ITEM_GLUE]
+        spans = [(s, e) for s in item_starts
+                 for e in range(s + BARE_COMPOUND, min(m.end(), s + MAX_COMPOUND) + 1)]
         for end in range(m.start() + MIN_COMPOUND, m.end() + 1):
             if _has_context(text, end, end, rules) or any(
                     quoted(end - n, end) for n in range(MIN_COMPOUND, MAX_COMPOUND + 1)):

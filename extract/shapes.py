@@ -111,20 +111,25 @@ class Anchors:
     # the known places ending at each offset, those that anchor nothing else included: a line's
     # ends (X至Y铁路) are places by their connector
     line_ends_at: dict[int, list[Candidate]]
+    # where a compound of cities' characters (哈大齐) that ends at an offset begins: a run anchor
+    compound_start: dict[int, int]
 
 
 def shape_candidates(text: str, found: Sequence[Candidate], run_pattern: re.Pattern[str],
                      rules: ShapeRules, place_word: PlaceWord,
                      base: int = 0, free_name: FreeName | None = None,
                      ordinary_word: Callable[[str], bool] = lambda w: True,
-                     line_ends: Sequence[Candidate] | None = None) -> Iterable[Candidate]:
+                     line_ends: Sequence[Candidate] | None = None,
+                     compounds: Iterable[tuple[int, int]] = ()) -> Iterable[Candidate]:
     """Shape candidates in `text` (a chunk starting at `base`), anchored on `found` candidates;
-    the ends of a line named X至Y may also be any of `line_ends` (default: `found`)."""
+    the ends of a line named X至Y may also be any of `line_ends` (default: `found`), and a run
+    anchor any of the `compounds` (start, end) of cities' characters."""
     places_ending = _places_ending(found, base)
     names_ending = {c.end - base for c in found}
     line_ends_at = places_ending if line_ends is None else _places_ending(line_ends, base)
     anchors = Anchors(text, places_ending, names_ending, run_pattern, place_word, free_name,
-                      ordinary_word, base, line_ends_at)
+                      ordinary_word, base, line_ends_at,
+                      {end - base: start - base for start, end in compounds})
     for m in rules.pattern.finditer(text):
         rule = rules.rules[m.group()]
         start = _anchor_start(m.start(), rule, anchors)
@@ -191,6 +196,8 @@ def _anchor_start(at: int, rule: ShapeRule, a: Anchors) -> int | None:
     cities = [p for p in places if p.cls in CITY_CLASSES]
     if "city" in rule.anchors and cities:
         return min(p.start for p in cities) - base
+    if "run" in rule.anchors and at in a.compound_start:
+        return a.compound_start[at]
     if "run" in rule.anchors:
         lo = max(0, at - MAX_RUN)  # no run is longer
         for m in a.run_pattern.finditer(text, lo, at):

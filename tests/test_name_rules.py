@@ -115,3 +115,10 @@ def test_a_road_code_names_a_highway(extractor):
     roads = [(m.text, m.type) for m in names if m.type == "Highway"]
     # a bare code of one or two digits is no road (G20峰会); one before a name leaves it
     assert roads == [("G331", "Highway"), ("S27公路", "Highway"), ("京哈高速", "Highway")]
+
+
+def test_a_compound_of_cities_after_a_conjunction_or_before_a_zone(extractor):
+    text = "黑龙江省发挥哈大齐自创区作用，建设哈尔滨航空和绥哈大齐生物制造集群。"
+    names = [(m.text, m.type) for m in extractor.extract("t", text).mentions]
+    assert ("哈大齐自创区", "Platform") in names
+    assert ("绥哈大齐", "AreaCompound") in names

@@ -188,6 +188,9 @@ class ShapeRules:
             raise NotInitialized(self.name)
         text = doc._.get(TEXT)
         known = doc._.get(CANDIDATES)
+        # a compound of cities' characters anchors a zone as a run does (哈大齐自创区)
+        compounds = [(r.start, r.end) for r in doc._.get(RUNS)
+                     if r.rule == abbreviations.COMPOUND_RULE]
         # A county's short name that is an ordinary word (富裕, 合作) anchors no name:
         # 共同富裕示范区, 国际合作产业园.
         # Between 至 and a line's head word it names a place all the same (富裕至加格达奇铁路).
@@ -196,7 +199,7 @@ class ShapeRules:
         shaped = tuple(shapes.shape_candidates(text, anchors, self.run_pattern, self.rules,
                                                self._place_word_ending, free_name=self.free_name,
                                                ordinary_word=self.words.ordinary_word,
-                                               line_ends=known))
+                                               line_ends=known, compounds=compounds))
         shared = tuple(shapes.ellipsis_candidates(text, known + shaped, self.run_pattern,
                                                   self.rules, self._lookup))
         coded = tuple(shapes.road_code_candidates(text, self.road_codes))
@@ -215,7 +218,7 @@ def _place_words() -> frozenset[str]:
     return frozenset(w for w, tag in tags.items() if tag == "ns" and w not in common)
 
 
-@Language.factory("policy_kg_shapes_v1", requires=[doc_attr(CANDIDATES)],
+@Language.factory("policy_kg_shapes_v1", requires=[doc_attr(CANDIDATES), doc_attr(RUNS)],
                   assigns=[doc_attr(SHAPE_CANDIDATES)])
 def make_shapes(nlp: Language, name: str) -> ShapeRules:
     return ShapeRules(name)
