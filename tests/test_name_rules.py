@@ -122,3 +122,14 @@ def test_a_compound_of_cities_after_a_conjunction_or_before_a_zone(extractor):
     names = [(m.text, m.type) for m in extractor.extract("t", text).mentions]
     assert ("哈大齐自创区", "Platform") in names
     assert ("绥哈大齐", "AreaCompound") in names
+
+
+@pytest.mark.parametrize("text, place", [
+    ("推进湖南博物院建设。", "湖南"),
+    ("推动安徽高等研究院实体化运行。", "安徽"),
+    ("举办北京马拉松等精品赛事。", "北京"),
+    ("深圳理工大学开学。", "深圳"),
+    ("组建贵州农商联合银行。", "贵州"),
+])
+def test_a_place_opening_an_institutions_or_events_name_is_no_mention(extractor, text, place):
+    assert place not in [t for t, _ in found(extractor, text)]
