@@ -113,6 +113,7 @@ class Anchors:
     line_ends_at: dict[int, list[Candidate]]
     # where a compound of cities' characters (哈大齐) that ends at an offset begins: a run anchor
     compound_start: dict[int, int]
+    port_name: FreeName | None
 
 
 def shape_candidates(text: str, found: Sequence[Candidate], run_pattern: re.Pattern[str],
@@ -120,7 +121,8 @@ def shape_candidates(text: str, found: Sequence[Candidate], run_pattern: re.Patt
                      base: int = 0, free_name: FreeName | None = None,
                      ordinary_word: Callable[[str], bool] = lambda w: True,
                      line_ends: Sequence[Candidate] | None = None,
-                     compounds: Iterable[tuple[int, int]] = ()) -> Iterable[Candidate]:
+                     compounds: Iterable[tuple[int, int]] = (),
+                     port_name: FreeName | None = None) -> Iterable[Candidate]:
     """Shape candidates in `text` (a chunk starting at `base`), anchored on `found` candidates;
     the ends of a line named X至Y may also be any of `line_ends` (default: `found`), and a run
     anchor any of the `compounds` (start, end) of cities' characters."""
@@ -129,7 +131,7 @@ def shape_candidates(text: str, found: Sequence[Candidate], run_pattern: re.Patt
     line_ends_at = places_ending if line_ends is None else _places_ending(line_ends, base)
     anchors = Anchors(text, places_ending, names_ending, run_pattern, place_word, free_name,
                       ordinary_word, base, line_ends_at,
-                      {end - base: start - base for start, end in compounds})
+                      {end - base: start - base for start, end in compounds}, port_name)
     for m in rules.pattern.finditer(text):
         rule = rules.rules[m.group()]
         start = _anchor_start(m.start(), rule, anchors)
@@ -212,6 +214,10 @@ def _anchor_start(at: int, rule: ShapeRule, a: Anchors) -> int | None:
             return at - n
     if "name" in rule.anchors and a.free_name is not None and at > 0:
         start = a.free_name(text, at, max(0, at - FREE_NAME_MAX))
+        if start is not None:
+            return start
+    if "port" in rule.anchors and a.port_name is not None and at > 0:
+        start = a.port_name(text, at, max(0, at - FREE_NAME_MAX))
         if start is not None:
             return start
     if "abbr2" in rule.anchors:

@@ -133,3 +133,16 @@ def test_a_compound_of_cities_after_a_conjunction_or_before_a_zone(extractor):
 ])
 def test_a_place_opening_an_institutions_or_events_name_is_no_mention(extractor, text, place):
     assert place not in [t for t, _ in found(extractor, text)]
+
+
+def test_a_port_of_entry_is_named_by_the_nouns_before_it(extractor):
+    text = ("黑瞎子岛公路口岸开工建设，提升经吉隆口岸至尼泊尔的通道，建成新皇岗口岸。"
+            "加快智慧口岸建设，扩能改造边境口岸基础设施，优化实施口岸签证。")
+    names = [(m.text, m.type) for m in extractor.extract("t", text).mentions
+             if m.type == "Port"]
+    assert names == [("黑瞎子岛公路口岸", "Port"), ("吉隆口岸", "Port"), ("皇岗口岸", "Port")]
+
+
+def test_a_frequent_noun_before_a_port_of_entry_is_generic(extractor):
+    names = extractor.extract("t", "将机场纳入过境免签人员入出境口岸。").mentions
+    assert [m.text for m in names if m.type == "Port"] == []

@@ -152,6 +152,7 @@ class ShapeRules:
         self.words: words.Words | None = None
         self.ordinary: frozenset[str] = frozenset()
         self.free_name: Callable[[str, int, int], int | None] | None = None
+        self.port_name: Callable[[str, int, int], int | None] | None = None
 
     def initialize(self, get_examples: GetExamples = None, *, nlp: Language | None = None,
                    reference_dir: str = "") -> None:
@@ -171,6 +172,9 @@ class ShapeRules:
                           if any(self.gaz.entries[r].cls in _NAME_OPENERS for r in refs)
                           and name not in self.ordinary)
         self.free_name = partial(self.words.free_name_start, known=known | set(run_rules.named))
+        port_kinds = frozenset(row[0] for row in gazetteer.read_tsv(gazetteer.PATTERNS /
+                                                                    "port_words.tsv"))
+        self.port_name = partial(self.words.port_name_start, kinds=port_kinds)
 
     def _lookup(self, name: str) -> tuple[tuple[str, ...], str] | None:
         refs = tuple(self.gaz.surfaces.get(name, ()))
@@ -199,7 +203,8 @@ class ShapeRules:
         shaped = tuple(shapes.shape_candidates(text, anchors, self.run_pattern, self.rules,
                                                self._place_word_ending, free_name=self.free_name,
                                                ordinary_word=self.words.ordinary_word,
-                                               line_ends=known, compounds=compounds))
+                                               line_ends=known, compounds=compounds,
+                                               port_name=self.port_name))
         shared = tuple(shapes.ellipsis_candidates(text, known + shaped, self.run_pattern,
                                                   self.rules, self._lookup))
         coded = tuple(shapes.road_code_candidates(text, self.road_codes))
