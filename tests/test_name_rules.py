@@ -146,3 +146,13 @@ def test_a_port_of_entry_is_named_by_the_nouns_before_it(extractor):
 def test_a_frequent_noun_before_a_port_of_entry_is_generic(extractor):
     names = extractor.extract("t", "将机场纳入过境免签人员入出境口岸。").mentions
     assert [m.text for m in names if m.type == "Port"] == []
+
+
+def test_technology_innovation_centres_and_air_hubs_are_named_by_their_place(extractor):
+    text = ("建设长江中游技术创新中心，办好京津冀国家技术创新中心，"
+            "推动哈尔滨国际航空枢纽建设，积极创建国家技术创新中心。")
+    names = [(m.text, m.type) for m in extractor.extract("t", text).mentions]
+    assert ("长江中游技术创新中心", "Platform") in names
+    assert ("京津冀国家技术创新中心", "Platform") in names
+    assert ("哈尔滨国际航空枢纽", "Platform") in names
+    assert not [t for t, _ in names if t.startswith("国家技术")]
