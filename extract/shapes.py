@@ -24,10 +24,11 @@ SHAPE_PRIORITY = 2  # an overlap of equal length: below a gazetteer name, above 
 PLACE_WORD_MAX = 6
 # The text before a suffix read for a free proper name (汉江国家实验室, 燕矶长江大桥).
 FREE_NAME_MAX = 12
-# A platform or cluster takes its name from a province, a city or a cluster (赣州都市圈,
-# 京津冀科技创新走廊); a country name before a platform word is generic (中国综合性国家科学中心).
-ANCHOR_CLASSES = frozenset({"Province", "City", "County", "Town", "CityCluster",
-                            "StrategicRegion"})
+# A platform or cluster takes its name from a province, a city, a province's sub-region or a
+# cluster (赣州都市圈, 吉西南承接产业转移示范区, 京津冀科技创新走廊); a country name before a
+# platform word is generic (中国综合性国家科学中心).
+ANCHOR_CLASSES = frozenset({"Province", "City", "County", "Town", "ProvincialSubRegion",
+                            "CityCluster", "StrategicRegion"})
 # Places a platform of a city is named after: a city, or a county-level place (霍尔果斯口岸).
 CITY_CLASSES = frozenset({"City", "County", "Town"})
 CONNECTORS = ("至", "—", "一")

@@ -156,3 +156,9 @@ def test_technology_innovation_centres_and_air_hubs_are_named_by_their_place(ext
     assert ("京津冀国家技术创新中心", "Platform") in names
     assert ("哈尔滨国际航空枢纽", "Platform") in names
     assert not [t for t, _ in names if t.startswith("国家技术")]
+
+
+def test_a_provinces_sub_region_anchors_a_zone(extractor):
+    names = extractor.extract("t", "吉林省发挥好吉西南承接产业转移示范区功能。").mentions
+    assert ("吉西南承接产业转移示范区", "IndustrialTransferDemonstrationZone") in [
+        (m.text, m.type) for m in names]
