@@ -162,3 +162,17 @@ def test_a_provinces_sub_region_anchors_a_zone(extractor):
     names = extractor.extract("t", "吉林省发挥好吉西南承接产业转移示范区功能。").mentions
     assert ("吉西南承接产业转移示范区", "IndustrialTransferDemonstrationZone") in [
         (m.text, m.type) for m in names]
+
+
+def test_a_quoted_nickname_opens_a_platforms_name(extractor):
+    text = "持续推进“冰雪丝路”创新先导区建设，推进创新先导区建设。"
+    names = extractor.extract("t", text).mentions
+    platforms = [m.text for m in names if m.type == "Platform"]
+    assert len(platforms) == 1 and platforms[0].startswith("冰雪丝路")
+    assert platforms[0].endswith("创新先导区")
+
+
+@pytest.mark.parametrize("text", ["建设“一带一路”联合实验室。", "深化“1+11”转型综改示范区建设。"])
+def test_a_slogan_or_a_known_name_in_quotes_is_no_nickname(extractor, text):
+    names = extractor.extract("t", text).mentions
+    assert not [m for m in names if m.type in ("Platform", "NationalKeyLaboratory")]

@@ -9,7 +9,7 @@ with the settings of `[initialize.components.<name>]` in `pipeline.cfg`. What ea
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from functools import partial
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .. import abbreviations, boundaries, gazetteer, linking, matching, shapes
+from ..normalize import is_cjk
 from ..records import Candidate
 from ..sentences import split_sentences
 from . import words
@@ -132,6 +133,37 @@ def _quoted(doc: Doc, start: int, end: int) -> bool:
             and o_end < len(original) and original[o_end] in _CLOSE_QUOTES)
 
 
+# The most characters between a quoted nickname's closing quote and the head word of the
+# platform it names (“冰雪丝路”创新先导区: 2).
+QUOTE_TO_HEAD_MAX = 4
+
+
+def _quoted_name_start(doc: Doc, text: str, at: int, lo: int,
+                       known: Container[str]) -> int | None:
+    """Where a platform's name that opens with a quoted nickname begins (“冰雪丝路”创新先导区):
+    the nickname's first character, when its closing quote is at most `QUOTE_TO_HEAD_MAX`
+    characters before the head word at `at`, within the clause. A slogan with digits or signs
+    (“1+11”, “机器人+”) or a name the tables know as something else (“一带一路”联合实验室: a
+    kind of laboratory of the strategy) is no nickname."""
+    original = doc._.get(ORIGINAL)
+    to_original = doc._.get(OFFSETS).to_original
+    if at >= len(text):
+        return None
+    o_at = to_original(at)
+    for p in range(at - 1, lo - 1, -1):
+        if text[p] in shapes.NAME_STOPS:
+            return None
+        o_p = to_original(p)
+        if o_p > 0 and original[o_p - 1] in _OPEN_QUOTES:
+            closes = [i for i in range(o_p, o_at) if original[i] in _CLOSE_QUOTES]
+            nickname = original[o_p:closes[0]] if closes else ""
+            if (nickname and o_at - closes[-1] - 1 <= QUOTE_TO_HEAD_MAX
+                    and all(is_cjk(ch) for ch in nickname) and nickname not in known):
+                return p
+            return None
+    return None
+
+
 @Language.factory("policy_kg_abbreviations_v1", requires=[], assigns=[doc_attr(RUNS)])
 def make_abbreviations(nlp: Language, name: str) -> AbbreviationRuns:
     return AbbreviationRuns(name)
@@ -180,6 +212,12 @@ class ShapeRules:
         refs = tuple(self.gaz.surfaces.get(name, ()))
         return (refs, self.gaz.entries[refs[0]].cls) if refs else None
 
+    def _free_name(self, doc: Doc, text: str, at: int, lo: int) -> int | None:
+        """A free proper name (汉江国家实验室), else a quoted nickname (“冰雪丝路”创新先导区)."""
+        start = self.free_name(text, at, lo)
+        return start if start is not None else _quoted_name_start(doc, text, at, lo,
+                                                                  self.gaz.surfaces)
+
     def _place_word_ending(self, text: str) -> int:
         """Length of the longest place word (jieba's `ns` tag) that ends `text`, or 0."""
         for n in range(min(len(text), 6), 1, -1):
@@ -201,7 +239,8 @@ class ShapeRules:
         anchors = [c for c in known if not (c.cls == "County"
                                             and text[c.start:c.end] in self.ordinary)]
         shaped = tuple(shapes.shape_candidates(text, anchors, self.run_pattern, self.rules,
-                                               self._place_word_ending, free_name=self.free_name,
+                                               self._place_word_ending,
+                                               free_name=partial(self._free_name, doc),
                                                ordinary_word=self.words.ordinary_word,
                                                line_ends=known, compounds=compounds,
                                                port_name=self.port_name))
