@@ -176,3 +176,13 @@ def test_a_quoted_nickname_opens_a_platforms_name(extractor):
 def test_a_slogan_or_a_known_name_in_quotes_is_no_nickname(extractor, text):
     names = extractor.extract("t", text).mentions
     assert not [m for m in names if m.type in ("Platform", "NationalKeyLaboratory")]
+
+
+@pytest.mark.parametrize("line", ["智慧高速", "普通公路"])
+def test_a_frequent_word_before_a_lines_head_is_no_pair_of_abbreviations(extractor, line):
+    names = extractor.extract("t", f"推进{line}建设。").mentions
+    assert line not in [m.text for m in names]
+
+
+def test_the_letters_of_a_code_are_no_name(extractor):
+    assert [m.text for m in extractor.extract("t", "加快6G实验室建设。").mentions] == []

@@ -23,6 +23,9 @@ NAME_PART_TAGS = PROPER_TAGS | frozenset({"n", "nr", "nrt", "nrfg", "nz", "j", "
                                           "l", "m", "an", "ng"})
 # tags of the words that may make a port of entry's name (nouns and proper nouns): 黑瞎子/nr 岛/n
 PORT_NAME_TAGS = frozenset({"n", "nr", "ns", "nz", "nrt", "nrfg", "ng", "j", "eng"})
+# A word jieba's dictionary counts this often is a word, whatever its tag says (智慧/nr 1,581,
+# 普通/nz 6,768), not two abbreviations (京广 267, 包银 273) nor a rare name.
+FREQUENT_WORD = 1000
 # A port's name opens with a word jieba's dictionary counts fewer times than this: a frequent
 # noun before 口岸 is generic (人员 19,810, 货物 1,482), a rare one a name (皇岗 270, 樟木 47).
 PORT_NAME_MAX_FREQ = 1000
@@ -40,10 +43,11 @@ class Words:
     freq: Mapping[str, int]
 
     def ordinary_word(self, word: str) -> bool:
-        """A word of the dictionary that is not a name (发展, 推进), or a common noun tagged as
-        a place."""
+        """A word of the dictionary that is not a name (发展, 推进), a common noun tagged as a
+        place, or a frequent word tagged as another kind of name (智慧/nr, 普通/nz)."""
         tag = self.tags.get(word)
-        return (tag is not None and tag not in resolve.NAME_TAGS) or word in self.common
+        return ((tag is not None and tag not in resolve.NAME_TAGS) or word in self.common
+                or (tag != "ns" and self.freq.get(word, 0) >= FREQUENT_WORD))
 
     def proper(self, word: str, tag: str) -> bool:
         return tag in PROPER_TAGS and word not in NOT_PROPER and word not in self.common
@@ -78,6 +82,9 @@ class Words:
         # The name begins at its first proper word: 高质量建设格尔木盐湖绿色产业园 is 格尔木….
         while parts and not (self.proper(*parts[0]) or parts[0][0] in known):
             start += len(parts.pop(0)[0])
+        # a code's letters after its digits (6G实验室) are no name of their own
+        if start > 0 and text[start - 1].isascii() and text[start - 1].isalnum():
+            return None
         return start if parts and start < at else None
 
 
