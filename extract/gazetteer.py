@@ -238,6 +238,7 @@ def _sub_regions(g: Gazetteer) -> Iterable[Entry]:
     directions = [r[1:4] for r in rows if r[0] == "direction"]
     excluded = {r[1] for r in rows if r[0] == "exclude"}
     skipped = {r[1] for r in rows if r[0] == "skip"}
+    yield from _direction_first_sub_regions(g, rows, directions)
     for ref, province in list(g.entries.items()):
         adcode = dict(province.facts).get("adcode", "")
         if province.cls != "Province" or adcode[:2] in _NO_SUB_REGIONS:
@@ -253,6 +254,26 @@ def _sub_regions(g: Gazetteer) -> Iterable[Entry]:
                         f"{province.label_en} ({english})",
                         (*names[1:], *(n + "地区" for n in names)),
                         (), (("partOf", ref),), "generated: province abbreviation + direction")
+
+
+def _direction_first_sub_regions(g: Gazetteer, rows: list[list[str]],
+                                 directions: list[list[str]]) -> Iterable[Entry]:
+    """南疆, 北疆: a direction before a character that names a province's parts
+    (`direction_first` rows of `patterns/directions.tsv`)."""
+    by_direction = {d: (key, english) for d, key, english in directions}
+    for row in rows:
+        if row[0] != "direction_first" or row[2] not in g.entries:
+            continue
+        char, ref, wanted = row[1], row[2], row[3].split(",")
+        province = g.entries[ref]
+        adcode = dict(province.facts).get("adcode", "")
+        for direction in wanted:
+            key, english = by_direction[direction]
+            name = direction + char
+            if name not in g.surfaces:
+                yield Entry(f"sub-region/{adcode}-{key}", "ProvincialSubRegion", name,
+                            f"{province.label_en} ({english})", (name + "地区",), (),
+                            (("partOf", ref),), "generated: direction + a province's character")
 
 
 # Municipalities (京西, 津南, 沪东 are districts), Hong Kong, Macao, Taiwan (台北 is a city).

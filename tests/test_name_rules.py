@@ -191,3 +191,9 @@ def test_the_letters_of_a_code_are_no_name(extractor):
 def test_a_place_in_an_events_name_is_a_mention(extractor):
     # the gold guidelines keep places inside event names (巴黎奥运会)
     assert "北京" in [t for t, _ in found(extractor, "举办北京马拉松等精品赛事。")]
+
+
+def test_xinjiangs_parts_are_named_direction_first(extractor):
+    names = found(extractor, "推动南疆、北疆和东疆协调发展。")
+    assert names == [("南疆", "sub-region/650000-nan"), ("北疆", "sub-region/650000-bei"),
+                     ("东疆", "sub-region/650000-dong")]
