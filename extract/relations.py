@@ -37,7 +37,7 @@ from .gazetteer import PATTERNS, Gazetteer, read_tsv, weak_names
 from .records import Mention
 
 RULE_VERSION = "v1"
-SYMMETRIC = frozenset({"comparedWith", "listedWith"})
+SYMMETRIC = frozenset({"comparedWith", "listedWith", "cooperatesWith"})
 _CLAUSE_END = frozenset("，,；;。：:！!？?")
 _CHAIN = frozenset({"、", "和", "及", "以及"})  # 与 in "依托中欧班列与欧洲" means "with", not "and"
 # characters (without whitespace) a place may stand before the corridor it is linked to: a verb

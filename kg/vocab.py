@@ -74,6 +74,7 @@ class PKG(DefinedNamespace):
     WorldRegion: URIRef
     # properties
     abbreviation: URIRef
+    about: URIRef
     actionObject: URIRef
     adcode: URIRef
     alternative: URIRef
@@ -86,6 +87,7 @@ class PKG(DefinedNamespace):
     confidence: URIRef
     connects: URIRef
     contradicts: URIRef
+    cooperatesWith: URIRef
     endYear: URIRef
     establishedYear: URIRef
     hasAction: URIRef
