@@ -56,8 +56,7 @@ _MAX_GAP = 12  # characters (without whitespace) a rule may look across inside a
 # room for the spaces and line breaks a PDF leaves inside a sentence.
 _PROJECT_REACH = 10
 _PROJECT_TEXT = _PROJECT_REACH + 2
-# Characters between a list and the region it belongs to: 等 (LIST 等西部地区省份), 有5个(
-# (西部地区有5个(贵州…)), and a few more.
+# Characters between a region and the bracket that opens its members: 有5个( (西部地区有5个(贵州…)).
 _MAX_MEMBER_GAP = 6
 # The text before a list read for a rely marker (依托, 借助: 2 characters), with 2 characters of
 # room for a PDF's spaces.
@@ -70,6 +69,17 @@ _FRAME_LEAD = 3
 # How far after a frame's last known name its 为支撑 may stand: names the gazetteer does not know
 # may come between (以武汉都市圈、某某都市圈为支撑).
 _FRAME_REACH = 30
+# The text before a list read for the partner marker 与 of "与 LIST 合作": 与 and one character
+# of room for a PDF's space.
+_PARTNER_LEAD = 2
+# How far after a list its cooperation word may stand (等地区对接合作: 5 characters before 合作),
+# read from at most _COOP_REACH characters of the clause.
+_MAX_COOP_GAP = 6
+_COOP_REACH = 12
+# The text before a list read for a join verb (主动融入, 深度融入共建: 6 characters).
+_JOIN_LEAD = 6
+# Characters between a corridor and the bracket that opens its ends (中泰铁路一期(: 3).
+_MAX_BRACKET_LEAD = 4
 # The longest surface tried for a place named inside a platform's or corridor's own name: the
 # short forms names are built from (南宁国际铁路港, 中国—中亚…) are 2–4 characters; 6 reaches
 # 内蒙古自治区.
@@ -188,8 +198,9 @@ class _Sentence:
     """One sentence's linked mentions, clauses and groups, and the rules' shared helpers."""
 
     def __init__(self, text: str, span: tuple[int, int], ms: Sequence[Mention],
-                 gaz: Gazetteer) -> None:
+                 gaz: Gazetteer, home: Mention | None = None) -> None:
         self.text = text
+        self.home = home  # the document's own place: the subject a clause may leave unwritten
         self.start, self.end = span
         ids = _clause_ids(text, self.start, self.end)
         self.clause_of = {m: ids[m.start - self.start] for m in ms}
@@ -284,10 +295,10 @@ def _members(sent: _Sentence) -> None:
             continue
         between = sent.gap(a.end, b.start)
         region, members = None, None
+        # "LIST 等 REGION": the region follows 等 at once; "哈尔滨、广州等城市至中西部地区"
+        # links the cities to the region, it does not put them in it
         if (a.family in _MEMBER_FAMILIES and b.family in _REGION_FAMILIES
-                and len(b.members) == 1 and any(between.startswith(w) for w in
-                                                words()["member_before"])
-                and len(between) <= _MAX_MEMBER_GAP):
+                and len(b.members) == 1 and between in words()["member_before"]):
             region, members = b, a
         elif a.family in _REGION_FAMILIES and len(a.members) == 1 and b.family in (
                 _MEMBER_FAMILIES):
@@ -440,6 +451,15 @@ def _shared_predicates(sent: _Sentence) -> None:
 
 
 _LISTED = PLACE_FAMILIES | {"Corridor", "Platform"}  # lists of industries are not relations
+# who may cooperate: places and platforms (洋浦港与阿布扎比港合作), not industries
+_COOPERATING = PLACE_FAMILIES | {"Platform", "Place"}
+# what a place joins (融入, 对接): a region, belt, corridor or strategy, not a province or city
+_JOINED = frozenset({"MacroRegion", "CityCluster", "EconomicBelt", "Corridor", "Strategy",
+                     "WorldRegion"})
+# what a strategy is about: the region its name starts with
+_ABOUT = frozenset({"MacroRegion", "Province", "City", "ProvincialSubRegion", "CityCluster",
+                    "EconomicBelt"})
+_DASHES = frozenset({"—", "–", "-", "一", "至", "、", "－"})
 _QUALIFIED = PLACE_FAMILIES - {"Country", "WorldRegion"}
 
 
@@ -484,14 +504,150 @@ def _place_at(name: str, at: int, gaz: Gazetteer, weak: frozenset[str],
     return None
 
 
+def _cooperations(sent: _Sentence) -> None:
+    """A与B合作, 与B、C对接合作 (the document's own place cooperates), 延安、榆林协同发展: the
+    entities of a list followed closely by a cooperation word (合作, 协作, 对口合作 …)."""
+    for i, g in enumerate(sent.groups):
+        if g.family not in _COOPERATING or not _cooperation_follows(sent, g):
+            continue
+        first_gap = sent.gap(g.members[0].end, g.members[1].start) if len(g.members) > 1 else ""
+        if first_gap in words()["partner_marker"]:
+            # A与B、C合作: A with each of the others
+            for other in g.members[1:]:
+                sent.emit(g.members[0], "cooperatesWith", other, "cooperation", 0.8)
+            continue
+        lead = sent.gap(max(sent.start, g.start - _PARTNER_LEAD), g.start)
+        if any(lead.endswith(w) for w in words()["partner_marker"]):
+            subject = _partner_subject(sent, i)
+            for other in g.members:
+                if subject is not None:
+                    sent.emit(subject, "cooperatesWith", other, "cooperation", 0.7,
+                              (g.start - 1,))
+            continue
+        for x, y in itertools.combinations(g.members, 2):
+            sent.emit(x, "cooperatesWith", y, "cooperation", 0.7)
+
+
+def _cooperation_follows(sent: _Sentence, g: _Group) -> bool:
+    """Does a cooperation word follow the list within its clause, after at most a short verb
+    and a category word (等地区对接合作: 6)?"""
+    end = g.end
+    while end < sent.end and sent.text[end] not in _CLAUSE_END and end - g.end < _COOP_REACH:
+        end += 1
+    tail = sent.gap(g.end, end)
+    at = min((tail.find(w) for w in words()["cooperate_word"] if w in tail), default=-1)
+    return 0 <= at <= _MAX_COOP_GAP
+
+
+def _partner_subject(sent: _Sentence, i: int) -> Mention | None:
+    """The subject of "(SUBJECT)与 LIST 合作": the one entity just before 与 in the clause, else
+    the document's own place (深化与京津冀…对接合作 in a province's report)."""
+    g = sent.groups[i]
+    prev = sent.groups[i - 1] if i > 0 else None
+    if (prev is not None and prev.clause == g.clause and len(prev.members) == 1
+            and prev.family in _COOPERATING
+            and len(sent.gap(prev.end, g.start)) <= _MAX_RELY_SUBJECT_GAP + 1):
+        return prev.members[0]
+    earlier = [x for x in sent.groups[:i] if x.clause == g.clause and x.family in PLACE_FAMILIES]
+    return sent.home if not earlier else None
+
+
+def _joins(sent: _Sentence) -> None:
+    """主动融入长江经济带, 对接京津冀: the place just before the verb, else the document's own
+    place, connects the regions, belts, corridors and strategies after it."""
+    for i, g in enumerate(sent.groups):
+        if g.family not in _JOINED:
+            continue
+        lead = sent.gap(max(sent.start, g.start - _JOIN_LEAD), g.start)
+        if not any(lead.endswith(w) for w in words()["join_verb"]):
+            continue
+        earlier = [x for x in sent.groups[:i] if x.clause == g.clause]
+        prev = earlier[-1] if earlier else None
+        if prev is not None and prev.family in PLACE_FAMILIES and len(
+                sent.gap(prev.end, g.start)) <= _JOIN_LEAD:
+            subjects = list(prev.members)
+        elif not any(x.family in PLACE_FAMILIES for x in earlier) and sent.home is not None:
+            subjects = [sent.home]
+        else:
+            continue
+        for s in subjects:
+            for o in g.members:
+                sent.emit(s, "connects", o, "joins", 0.7, (g.start - 1,))
+
+
+def _qualified_places(sent: _Sentence) -> None:
+    """安徽合肥: a place written right before a smaller place of its own (as the reference data
+    has it) states that the smaller one is part of it; "四川重庆" states nothing."""
+    ms = sorted(sent.fams, key=lambda m: m.start)
+    for outer, inner in itertools.pairwise(ms):
+        if sent.gap(outer.end, inner.start) or inner.ref not in sent.gaz.entries:
+            continue
+        if ("partOf", outer.ref) in sent.gaz.entries[inner.ref].facts:
+            sent.emit(inner, "partOf", outer, "qualified-place", 0.9)
+
+
+def _strategy_regions(sent: _Sentence) -> None:
+    """长三角一体化发展, 中部地区崛起: a strategy is about the region its own name starts with."""
+    for m, fam in sent.fams.items():
+        if fam != "Strategy":
+            continue
+        entry = sent.gaz.entries.get(m.ref or "")
+        for name in (_squash(m.text), *((entry.label_zh,) if entry else ())):
+            ref = _place_at(name, 0, sent.gaz, weak_names(), _ABOUT)
+            if ref is not None:
+                place = Mention(m.doc, m.start, m.end, m.text, "", ref, "")
+                sent.emit(m, "about", place, "strategy-region", 0.9)
+                break
+
+
+def _bracketed_ends(sent: _Sentence) -> None:
+    """中泰铁路一期(曼谷—呵呖): the places in brackets just after a corridor are what it joins."""
+    for i, g in enumerate(sent.groups):
+        if g.family != "Corridor" or i + 1 >= len(sent.groups):
+            continue
+        nxt = sent.groups[i + 1]
+        lead = sent.gap(g.end, nxt.start)
+        if nxt.family not in PLACE_FAMILIES or not lead or lead[-1] not in "(（" or len(
+                lead) > _MAX_BRACKET_LEAD:
+            continue
+        ends = [nxt]
+        k = i + 1
+        while (k + 1 < len(sent.groups) and sent.groups[k + 1].family in PLACE_FAMILIES
+               and sent.gap(sent.groups[k].end, sent.groups[k + 1].start) in _DASHES):
+            k += 1
+            ends.append(sent.groups[k])
+        if sent.gap(ends[-1].end, ends[-1].end + 1) not in (")", "）"):
+            continue
+        for c in g.members:
+            for e in ends:
+                for p in e.members:
+                    sent.emit(c, "connects", p, "bracketed-ends", 0.8)
+
+
 RULES = (_names_inside, _corridors, _projects, _platforms, _members, _relies, _comparisons,
-         _shared_predicates)
+         _shared_predicates, _cooperations, _joins, _qualified_places, _strategy_regions,
+         _bracketed_ends)
+
+
+def home_place(text: str, title: str | None, mentions: Sequence[Mention],
+               gaz: Gazetteer) -> Mention | None:
+    """The place a document speaks for (湖北 in 2025年湖北省政府工作报告): the one province or
+    city its title names. A report's clauses leave it unwritten (主动融入长江经济带)."""
+    if not title:
+        return None
+    at = text.find(title)
+    if at == -1:
+        return None
+    named = {m.ref: m for m in mentions if m.ref and at <= m.start and m.end <= at + len(title)
+             and family(m.type, gaz) in ("Province", "City")}
+    return next(iter(named.values())) if len(named) == 1 else None
 
 
 def find_relations(text: str, mentions: Sequence[Mention], sentences: Sequence[tuple[int, int]],
-                   gaz: Gazetteer) -> list[Relation]:
+                   gaz: Gazetteer, home: Mention | None = None) -> list[Relation]:
     """Relations stated by each sentence; one per (subject, predicate, object, sentence), the
-    most confident rule's, in text order."""
+    most confident rule's, in text order. `home` is the place the document speaks for
+    (`home_place`), the subject of clauses that leave it unwritten."""
     linked = sorted((m for m in mentions if m.ref), key=lambda m: (m.start, m.end))
     linked = _without_qualifiers(text, linked, gaz)
     out: list[Relation] = []
@@ -505,7 +661,7 @@ def find_relations(text: str, mentions: Sequence[Mention], sentences: Sequence[t
         ms = linked[i:j]
         if not ms:
             continue
-        sent = _Sentence(text, span, ms, gaz)
+        sent = _Sentence(text, span, ms, gaz, home)
         for rule in RULES:
             rule(sent)
         best: dict[tuple[str, str, str], Relation] = {}

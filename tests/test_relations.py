@@ -69,6 +69,22 @@ def triples(extractor, gaz, text: str) -> set[tuple[str, str, str]]:
      {("西藏自治区", "listedWith", "青海省")}),
     # names in different clauses are not related
     ("中老铁路加快建设，泰国经济增长较快。", set(), {("中老铁路", "connects", "泰国")}),
+    # a list before 等 is a member of the region only when the region follows 等 at once: these
+    # cities are linked to the region, not part of it (the railway study of issue 12)
+    ("开通哈尔滨、广州、营口等城市至中西部地区的班列。", set(),
+     {("哈尔滨市", "partOf", "中西部地区"), ("营口市", "partOf", "中西部地区")}),
+    ("哈尔滨、广州、营口等地与中西部地区联系紧密。", set(),
+     {("哈尔滨市", "partOf", "中西部地区"), ("广州市", "partOf", "中西部地区")}),
+    # cooperation: A与B合作, a list that cooperates, and 对口合作
+    ("东部地区与中部地区加强合作。", {("东部地区", "cooperatesWith", "中部地区")}, set()),
+    ("深化黑龙江与广东对口合作。", {("黑龙江省", "cooperatesWith", "广东省")}, set()),
+    ("推动延安、榆林协同发展。", {("延安市", "cooperatesWith", "榆林市")}, set()),
+    ("与湖南省开展科技交流。", set(), {("湖南省", "cooperatesWith", "湖南省")}),
+    # a province qualifies its city: 安徽合肥
+    ("安徽合肥建成综合性国家科学中心。", {("合肥市", "partOf", "安徽省")}, set()),
+    ("四川重庆两地合作。", set(), {("重庆市", "partOf", "四川省")}),
+    # a strategy about the region its name starts with
+    ("推动长三角一体化发展。", {("长三角一体化发展", "about", "长三角城市群")}, set()),
 ])
 def test_rules_on_unseen_sentences(extractor, gaz, text, expected, absent):
     found = triples(extractor, gaz, text)
@@ -124,7 +140,10 @@ def test_relations_score_against_the_independent_gold(extractor, gaz):
     doc = extractor.extract("lu-li", ARTICLE.read_text(encoding="utf-8"))
     relations = find_relations(doc.text, doc.mentions, doc.sentences, gaz)
     scores = {s.family: s for s in score_relations(relations, read_relation_gold(GOLD), gaz)}
-    assert scores["partOf"].precision == 1.0 and scores["partOf"].recall == 1.0
+    # the gold annotates partOf of a member in its macro-region only (its README); the one
+    # partOf beyond it is 安徽合肥, which the text states and the issue asks for
+    assert scores["partOf"].recall == 1.0
+    assert scores["partOf"].spurious == ("合肥市→安徽省",)
     assert scores["listedWith"].precision >= 0.95 and scores["listedWith"].recall >= 0.95
     assert scores["builtOn"].precision >= 0.85 and scores["builtOn"].recall >= 0.85
     assert scores["connects"].precision >= 0.7 and scores["connects"].recall >= 0.65
