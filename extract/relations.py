@@ -72,12 +72,13 @@ _FRAME_REACH = 30
 # The text before a list read for the partner marker 与 of "与 LIST 合作": 与 and one character
 # of room for a PDF's space.
 _PARTNER_LEAD = 2
-# How far after a list its cooperation word may stand (等地区对接合作: 5 characters before 合作),
-# read from at most _COOP_REACH characters of the clause.
-_MAX_COOP_GAP = 6
-_COOP_REACH = 12
-# The text before a list read for a join verb (主动融入, 深度融入共建: 6 characters).
-_JOIN_LEAD = 6
+# How far after a list its cooperation word may stand (等地区对接合作: 5 characters before 合作;
+# “金三角”大空间协同发展: 7), read from at most _COOP_REACH characters of the clause.
+_MAX_COOP_GAP = 8
+_COOP_REACH = 14
+# The text before a list read for a join verb and its filler (融入高质量共建“: 8 characters).
+_JOIN_LEAD = 9
+_QUOTES = "“”\"'‘’「」《》"
 # Characters between a corridor and the bracket that opens its ends (中泰铁路一期(: 3).
 _MAX_BRACKET_LEAD = 4
 # The longest surface tried for a place named inside a platform's or corridor's own name: the
@@ -218,7 +219,9 @@ class _Sentence:
             return
         if p in SYMMETRIC and s.start > o.start:
             s, o = o, s
-        points = [s.start, s.end, o.start, o.end, *extra]
+        # the document's own place, left unwritten, is no part of the evidence span
+        points = [x for m in (s, o) if m is not self.home for x in (m.start, m.end)]
+        points += extra
         self.out.append(Relation(s.ref, p, o.ref, min(points), max(points), self.start,
                                  self.end, f"relation/{rule}/{RULE_VERSION}", confidence))
 
@@ -459,6 +462,7 @@ _JOINED = frozenset({"MacroRegion", "CityCluster", "EconomicBelt", "Corridor", "
 # what a strategy is about: the region its name starts with
 _ABOUT = frozenset({"MacroRegion", "Province", "City", "ProvincialSubRegion", "CityCluster",
                     "EconomicBelt"})
+_HOME_FAMILIES = ("Province", "City")  # what a document may speak for (a province's report)
 _DASHES = frozenset({"—", "–", "-", "一", "至", "、", "－"})
 _QUALIFIED = PLACE_FAMILIES - {"Country", "WorldRegion"}
 
@@ -504,38 +508,55 @@ def _place_at(name: str, at: int, gaz: Gazetteer, weak: frozenset[str],
     return None
 
 
+# a word after a list of partners -> the relation it states between them
+_PARTNER_WORDS = (("cooperate_word", "cooperatesWith"), ("link_word", "connects"))
+
+
 def _cooperations(sent: _Sentence) -> None:
-    """A与B合作, 与B、C对接合作 (the document's own place cooperates), 延安、榆林协同发展: the
-    entities of a list followed closely by a cooperation word (合作, 协作, 对口合作 …)."""
+    """A与B合作, 与B、C对接合作 (the document's own place cooperates), 延安、榆林协同发展,
+    黑龙江—瑞士经贸合作: the entities of a list followed closely by a cooperation word (合作, 协作,
+    对口合作 …); A与B互联互通 the same way with a linking word (A connects B)."""
     for i, g in enumerate(sent.groups):
-        if g.family not in _COOPERATING or not _cooperation_follows(sent, g):
+        if g.family not in _COOPERATING:
             continue
-        first_gap = sent.gap(g.members[0].end, g.members[1].start) if len(g.members) > 1 else ""
-        if first_gap in words()["partner_marker"]:
-            # A与B、C合作: A with each of the others
-            for other in g.members[1:]:
-                sent.emit(g.members[0], "cooperatesWith", other, "cooperation", 0.8)
-            continue
-        lead = sent.gap(max(sent.start, g.start - _PARTNER_LEAD), g.start)
-        if any(lead.endswith(w) for w in words()["partner_marker"]):
-            subject = _partner_subject(sent, i)
-            for other in g.members:
-                if subject is not None:
-                    sent.emit(subject, "cooperatesWith", other, "cooperation", 0.7,
-                              (g.start - 1,))
-            continue
+        for role, predicate in _PARTNER_WORDS:
+            if _word_follows(sent, g, role):
+                _partners(sent, i, predicate)
+                break
+
+
+def _partners(sent: _Sentence, i: int, predicate: str) -> None:
+    """The list `sent.groups[i]` is followed by a word stating `predicate` between partners:
+    its first member with the others (A与B), the subject before 与 with all of them, or (for a
+    symmetric predicate) each pair."""
+    g = sent.groups[i]
+    rule = "cooperation" if predicate == "cooperatesWith" else "partner-link"
+    first_gap = sent.gap(g.members[0].end, g.members[1].start) if len(g.members) > 1 else ""
+    if first_gap in words()["partner_marker"]:
+        # A与B、C合作: A with each of the others
+        for other in g.members[1:]:
+            sent.emit(g.members[0], predicate, other, rule, 0.8)
+        return
+    lead = sent.gap(max(sent.start, g.start - _PARTNER_LEAD), g.start)
+    if any(lead.endswith(w) for w in words()["partner_marker"]):
+        subject = _partner_subject(sent, i)
+        for other in g.members:
+            if subject is not None:
+                sent.emit(subject, predicate, other, rule, 0.7, (g.start - 1,))
+        return
+    if predicate in SYMMETRIC:
         for x, y in itertools.combinations(g.members, 2):
-            sent.emit(x, "cooperatesWith", y, "cooperation", 0.7)
+            sent.emit(x, predicate, y, rule, 0.7)
 
 
-def _cooperation_follows(sent: _Sentence, g: _Group) -> bool:
-    """Does a cooperation word follow the list within its clause, after at most a short verb
-    and a category word (等地区对接合作: 6)?"""
+def _word_follows(sent: _Sentence, g: _Group, role: str) -> bool:
+    """Does a word of `role` follow the list within its clause, after at most a short verb and
+    a category word (等地区对接合作: 5; “金三角”大空间协同发展: 7)?"""
     end = g.end
     while end < sent.end and sent.text[end] not in _CLAUSE_END and end - g.end < _COOP_REACH:
         end += 1
     tail = sent.gap(g.end, end)
-    at = min((tail.find(w) for w in words()["cooperate_word"] if w in tail), default=-1)
+    at = min((tail.find(w) for w in words()[role] if w in tail), default=-1)
     return 0 <= at <= _MAX_COOP_GAP
 
 
@@ -558,8 +579,7 @@ def _joins(sent: _Sentence) -> None:
     for i, g in enumerate(sent.groups):
         if g.family not in _JOINED:
             continue
-        lead = sent.gap(max(sent.start, g.start - _JOIN_LEAD), g.start)
-        if not any(lead.endswith(w) for w in words()["join_verb"]):
+        if not _joined_by_verb(sent, g):
             continue
         earlier = [x for x in sent.groups[:i] if x.clause == g.clause]
         prev = earlier[-1] if earlier else None
@@ -573,6 +593,17 @@ def _joins(sent: _Sentence) -> None:
         for s in subjects:
             for o in g.members:
                 sent.emit(s, "connects", o, "joins", 0.7, (g.start - 1,))
+
+
+def _joined_by_verb(sent: _Sentence, g: _Group) -> bool:
+    """Does a join verb stand just before the list, with at most a filler between (深度融入高质量
+    共建“一带一路”)? Quotes do not count."""
+    lead = sent.gap(max(sent.start, g.start - _JOIN_LEAD), g.start).strip(_QUOTES)
+    for verb in words()["join_verb"]:
+        at = lead.rfind(verb)
+        if at != -1 and lead[at + len(verb):] in ("", *words()["join_filler"]):
+            return True
+    return False
 
 
 def _qualified_places(sent: _Sentence) -> None:
@@ -639,8 +670,25 @@ def home_place(text: str, title: str | None, mentions: Sequence[Mention],
     if at == -1:
         return None
     named = {m.ref: m for m in mentions if m.ref and at <= m.start and m.end <= at + len(title)
-             and family(m.type, gaz) in ("Province", "City")}
-    return next(iter(named.values())) if len(named) == 1 else None
+             and family(m.type, gaz) in _HOME_FAMILIES}
+    if named:
+        return next(iter(named.values())) if len(named) == 1 else None
+    return _named_in_title(title, at, gaz)
+
+
+def _named_in_title(title: str, at: int, gaz: Gazetteer) -> Mention | None:
+    """The one province or city whose name the title holds, where no mention was found there
+    (the recogniser may leave a title line out)."""
+    found: dict[str, Mention] = {}
+    for i in range(len(title)):
+        for n in range(min(_MAX_PLACE_IN_NAME, len(title) - i), 1, -1):
+            refs = [r for r in gaz.surfaces.get(title[i:i + n], ())
+                    if family(gaz.entries[r].cls, gaz) in _HOME_FAMILIES]
+            if len(refs) == 1:
+                found.setdefault(refs[0], Mention("", at + i, at + i + n, title[i:i + n],
+                                                  gaz.entries[refs[0]].cls, refs[0], "title"))
+                break
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def find_relations(text: str, mentions: Sequence[Mention], sentences: Sequence[tuple[int, int]],

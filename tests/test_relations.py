@@ -216,3 +216,25 @@ def test_dataset_is_reusable(extractor, gaz):
     ds: Dataset = assemble([doc], gaz)
     ds.default_union = True
     assert len(list(ds.subjects(RDF.type, PKG.Assertion))) == 1
+
+
+def test_a_report_s_own_province_is_the_subject_its_clauses_leave_unwritten(extractor, gaz):
+    text = ("2025年湖北省政府工作报告\n各位代表：\n"
+            "主动融入长江经济带，深度融入高质量共建“一带一路”。"
+            "深化与京津冀、长三角等地区对接合作。广东与广西加强合作。\n")
+    doc = extractor.extract("t", text)
+    label = {ref: e.label_zh for ref, e in gaz.entries.items()}
+    found = {(label[r.subject], r.predicate, label[r.object]) for r in doc.relations}
+    assert {("湖北省", "connects", "长江经济带"), ("湖北省", "connects", "一带一路"),
+            ("湖北省", "cooperatesWith", "京津冀城市群"),
+            ("湖北省", "cooperatesWith", "长三角城市群"),
+            ("广东省", "cooperatesWith", "广西壮族自治区")} <= found
+    # a clause that names its own subject keeps it
+    assert ("湖北省", "cooperatesWith", "广西壮族自治区") not in found
+    for r in doc.relations:  # the unwritten subject is not part of the evidence
+        assert r.sentence_start <= r.start < r.end <= r.sentence_end, r
+
+
+def test_a_text_without_a_place_in_its_title_has_no_unwritten_subject(extractor, gaz):
+    doc = extractor.extract("t", "区域协调发展研究\n主动融入长江经济带。\n")
+    assert [r for r in doc.relations if r.predicate == "connects"] == []
