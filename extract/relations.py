@@ -75,6 +75,9 @@ _PARTNER_LEAD = 2
 # How far after a list its cooperation word may stand (等地区对接合作: 5 characters before 合作;
 # “金三角”大空间协同发展: 7), read from at most _COOP_REACH characters of the clause.
 _MAX_COOP_GAP = 8
+# The text before a list read for the verb and 与 of "深化与 LIST": 3 characters and room for a
+# PDF's space.
+_PARTNER_VERB_LEAD = 4
 _COOP_REACH = 14
 # The text before a list read for a join verb and its filler (融入高质量共建“: 8 characters).
 _JOIN_LEAD = 9
@@ -570,7 +573,11 @@ def _partner_subject(sent: _Sentence, i: int) -> Mention | None:
             and len(sent.gap(prev.end, g.start)) <= _MAX_RELY_SUBJECT_GAP + 1):
         return prev.members[0]
     earlier = [x for x in sent.groups[:i] if x.clause == g.clause and x.family in PLACE_FAMILIES]
-    return sent.home if not earlier else None
+    # 深化与…: a verb before 与 leaves the subject unwritten; "促进珲春与…" names one the
+    # recogniser may have missed
+    lead = sent.gap(max(sent.start, g.start - _PARTNER_VERB_LEAD), g.start)
+    verb_before = any(lead[:-1].endswith(v) for v in words()["partner_verb"])
+    return sent.home if not earlier and verb_before else None
 
 
 def _joins(sent: _Sentence) -> None:
@@ -579,7 +586,7 @@ def _joins(sent: _Sentence) -> None:
     for i, g in enumerate(sent.groups):
         if g.family not in _JOINED:
             continue
-        if not _joined_by_verb(sent, g):
+        if not _joined_by_verb(sent, g) or _not_joined(g):
             continue
         earlier = [x for x in sent.groups[:i] if x.clause == g.clause]
         prev = earlier[-1] if earlier else None
@@ -604,6 +611,12 @@ def _joined_by_verb(sent: _Sentence, g: _Group) -> bool:
         if at != -1 and lead[at + len(verb):] in ("", *words()["join_filler"]):
             return True
     return False
+
+
+def _not_joined(g: _Group) -> bool:
+    """融入新发展格局, 融入全国统一大市场: a strategy that is no place is not joined."""
+    return g.family == "Strategy" and any(_squash(m.text).endswith(w) for m in g.members
+                                          for w in words()["not_joined_tail"])
 
 
 def _qualified_places(sent: _Sentence) -> None:
