@@ -534,8 +534,14 @@ def _partners(sent: _Sentence, i: int, predicate: str) -> None:
     symmetric predicate) each pair."""
     g = sent.groups[i]
     rule = "cooperation" if predicate == "cooperatesWith" else "partner-link"
-    first_gap = sent.gap(g.members[0].end, g.members[1].start) if len(g.members) > 1 else ""
-    if first_gap in words()["partner_marker"]:
+    gaps = [sent.gap(a.end, b.start) for a, b in itertools.pairwise(g.members)]
+    markers = [k for k, gap in enumerate(gaps) if gap in words()["partner_marker"]]
+    if len(markers) > 1:
+        # 赣州与深圳、吉安与东莞对口合作: the two names around each 与
+        for k in markers:
+            sent.emit(g.members[k], predicate, g.members[k + 1], rule, 0.8)
+        return
+    if markers == [0]:
         # A与B、C合作: A with each of the others
         for other in g.members[1:]:
             sent.emit(g.members[0], predicate, other, rule, 0.8)
@@ -547,7 +553,9 @@ def _partners(sent: _Sentence, i: int, predicate: str) -> None:
             if subject is not None:
                 sent.emit(subject, predicate, other, rule, 0.7, (g.start - 1,))
         return
-    if predicate in SYMMETRIC:
+    # 延安、榆林协同发展; a run written without separators (港澳台合作平台, 沪苏浙…结对合作帮扶)
+    # may name partners of a third, so it states nothing
+    if predicate in SYMMETRIC and all(gaps):
         for x, y in itertools.combinations(g.members, 2):
             sent.emit(x, predicate, y, rule, 0.7)
 
@@ -651,8 +659,8 @@ def _bracketed_ends(sent: _Sentence) -> None:
             continue
         nxt = sent.groups[i + 1]
         lead = sent.gap(g.end, nxt.start)
-        if nxt.family not in PLACE_FAMILIES or not lead or lead[-1] not in "(（" or len(
-                lead) > _MAX_BRACKET_LEAD:
+        if (nxt.family not in PLACE_FAMILIES or not lead or lead[-1] not in "(（"
+                or len(lead) > _MAX_BRACKET_LEAD or "、" in lead):
             continue
         ends = [nxt]
         k = i + 1

@@ -79,7 +79,11 @@ def triples(extractor, gaz, text: str) -> set[tuple[str, str, str]]:
     ("东部地区与中部地区加强合作。", {("东部地区", "cooperatesWith", "中部地区")}, set()),
     ("深化黑龙江与广东对口合作。", {("黑龙江省", "cooperatesWith", "广东省")}, set()),
     ("推动延安、榆林协同发展。", {("延安市", "cooperatesWith", "榆林市")}, set()),
-    ("与湖南省开展科技交流。", set(), {("湖南省", "cooperatesWith", "湖南省")}),
+    ("支持赣州与深圳、吉安与东莞对口合作。",
+     {("赣州市", "cooperatesWith", "深圳市"), ("吉安市", "cooperatesWith", "东莞市")},
+     {("赣州市", "cooperatesWith", "东莞市"), ("赣州市", "cooperatesWith", "吉安市")}),
+    ("推进面向港澳台合作平台建设。", set(),
+     {("香港特别行政区", "cooperatesWith", "澳门特别行政区")}),
     # a province qualifies its city: 安徽合肥
     ("安徽合肥建成综合性国家科学中心。", {("合肥市", "partOf", "安徽省")}, set()),
     ("四川重庆两地合作。", set(), {("重庆市", "partOf", "四川省")}),
