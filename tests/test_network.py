@@ -321,10 +321,11 @@ def test_cli_on_the_small_graph_warns_when_the_text_is_gone(tmp_path, capsys):
     graph = tmp_path / "small.trig"
     small(str(tmp_path / "gone.txt")).serialize(graph, format="trig")
     code, out, err = _run(capsys, "path", "甲省", "丁省", "--graph", str(graph),
-                          "--format", "csv")
+                          "--format", "csv", "--places-only", "--with-reference")
     assert code == 0 and [r["label_zh"] for r in csv.DictReader(out.splitlines())] == [
         "甲省", "丙省", "丁省"]
-    code, _, err = _run(capsys, "ego", "测试城市群", "--corridors-only", "--graph", str(graph))
+    code, _, err = _run(capsys, "ego", "测试城市群", "--corridors-only", "--places-only",
+                        "--with-reference", "--graph", str(graph))
     assert code == 2 and "not in the linkages network" in err
     code, out, err = _run(capsys, "centrality", "--network", "comentions", "--graph", str(graph))
     assert code == 0 and err.startswith("warning: ") and "100 characters" in err
@@ -363,3 +364,42 @@ def test_viz_and_analyze_find_the_texts_of_a_build_made_elsewhere(tmp_path, monk
     data = _page_data(page)
     keys = [n["key"] for n in data["nodes"]]
     assert [(keys[e["from"]], keys[e["to"]], e["ev"]) for e in data["edges"]] == analyzed
+
+
+# --- the network of what the texts say ------------------------------------------------------
+
+def test_relation_graph_holds_what_the_texts_state_with_corridors_as_nodes(ds):
+    g = network.relation_graph(ds)
+    assert [(a, b, k) for a, b, k in g.edges(keys=True)] == [(str(K2), str(D), "connects")]
+    d = g.get_edge_data(str(K2), str(D), key="connects")
+    assert d["source"] == "text" and d["evidence"] == "前文,丙省经二号通道连通丁省。"
+    assert network.text_share(g) == 1.0
+
+
+def test_reference_facts_join_only_between_entities_the_texts_name(ds):
+    doc = ds.graph(iris.graph("doc/x"))
+    _mention(doc, 0, 20, 24, K)  # the texts now name corridor K and cluster X too
+    _mention(doc, 0, 30, 35, X)
+    g = network.relation_graph(ds, network.Scope(with_reference=True))
+    edges = {(frozenset((a, b)), d["source"]) for a, b, d in g.edges(data=True)}
+    assert edges == {(frozenset((str(K), str(x))), "reference") for x in (A, B, C)} | {
+        (frozenset((str(A), str(X))), "reference"), (frozenset((str(K2), str(D))), "text")}
+    assert network.text_share(g) == 1 / 5
+
+
+def test_network_options_pick_documents_by_key_and_year(tmp_path, capsys):
+    ds = small(str(tmp_path / "x.txt"))
+    ds.graph(iris.graph("doc/x")).add((DOC, DCTERMS.issued, Literal("2025-01-16")))
+    graph = tmp_path / "small.trig"
+    ds.serialize(graph, format="trig")
+    code, out, _ = _run(capsys, "ego", "二号通道", "--graph", str(graph), "--format", "csv")
+    assert code == 0
+    assert [r["label_zh"] for r in csv.DictReader(out.splitlines())] == ["二号通道", "丁省"]
+    code, out, _ = _run(capsys, "ego", "二号通道", "--doc", "x", "--year", "2025",
+                        "--graph", str(graph), "--format", "csv")
+    assert code == 0 and len(out.splitlines()) == 3
+    code, _, err = _run(capsys, "ego", "二号通道", "--year", "2024", "--graph", str(graph))
+    assert code == 2 and "not in the linkages network" in err
+    code, _, err = _run(capsys, "ego", "二号通道", "--doc", "nope", "--graph", str(graph))
+    assert code == 2 and err.startswith("kg: error: --doc nope: no such document")
+    assert "Traceback" not in err
