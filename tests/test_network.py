@@ -250,7 +250,7 @@ def _run(capsys, *argv):
 @pytest.mark.slow
 def test_path_from_xinjiang_to_the_yangtze_delta(built, capsys):
     code, out, err = _run(capsys, "path", "新疆", "长三角", "--graph", str(built),
-                          "--format", "csv")
+                          "--format", "csv", "--places-only", "--with-reference")
     assert code == 0 and err == ""
     rows = list(csv.DictReader(out.splitlines()))
     assert rows[0]["label_zh"] == "新疆维吾尔自治区" and rows[-1]["label_zh"] == "长三角城市群"
@@ -292,10 +292,16 @@ def test_article_measures_answer(built, capsys):
     code, out, _ = _run(capsys, "centrality", "--top", "3", "--graph", str(built))
     assert code == 0 and len(out.splitlines()) == 4
     assert out.splitlines()[0].split()[:3] == ["label_zh", "label_en", "cls"]
-    code, out, _ = _run(capsys, "ego", "长三角", "--graph", str(built), "--format", "csv")
+    code, out, _ = _run(capsys, "ego", "长三角", "--graph", str(built), "--format", "csv",
+                        "--places-only", "--with-reference")
     rows = list(csv.DictReader(out.splitlines()))
     assert rows[0]["label_zh"] == "长三角城市群" and rows[0]["distance"] == "0"
     assert {"上海市", "江苏省", "浙江省"} <= {r["label_zh"] for r in rows}
+    # by default the network holds what the text states, a corridor as a node of its own
+    code, out, _ = _run(capsys, "ego", "中老铁路", "--graph", str(built), "--format", "csv")
+    rows = list(csv.DictReader(out.splitlines()))
+    assert code == 0 and rows[0]["label_zh"] == "中老铁路"
+    assert len(rows) > 1 and {r["distance"] for r in rows} == {"0", "1"}
 
 
 @pytest.mark.slow
@@ -376,15 +382,19 @@ def test_relation_graph_holds_what_the_texts_state_with_corridors_as_nodes(ds):
     assert network.text_share(g) == 1.0
 
 
-def test_reference_facts_join_only_between_entities_the_texts_name(ds):
+def test_reference_facts_join_only_between_entities_the_texts_tie(ds):
     doc = ds.graph(iris.graph("doc/x"))
-    _mention(doc, 0, 20, 24, K)  # the texts now name corridor K and cluster X too
-    _mention(doc, 0, 30, 35, X)
+    doc.add((K, PKG.connects, A))  # the texts now tie K, 甲 and 乙 too
+    doc.add((A, PKG.cooperatesWith, B))
+    assert network.relation_graph(ds).number_of_edges() == 3
     g = network.relation_graph(ds, network.Scope(with_reference=True))
     edges = {(frozenset((a, b)), d["source"]) for a, b, d in g.edges(data=True)}
-    assert edges == {(frozenset((str(K), str(x))), "reference") for x in (A, B, C)} | {
-        (frozenset((str(A), str(X))), "reference"), (frozenset((str(K2), str(D))), "text")}
-    assert network.text_share(g) == 1 / 5
+    # K–丙 and 甲–X are reference facts about entities no text ties: left out; K–乙 is added,
+    # and K–甲, which the reference states too, counts as the text's
+    assert edges == {(frozenset((str(K2), str(D))), "text"), (frozenset((str(K), str(A))), "text"),
+                     (frozenset((str(A), str(B))), "text"),
+                     (frozenset((str(K), str(B))), "reference")}
+    assert network.text_share(g) == 3 / 4
 
 
 def test_network_options_pick_documents_by_key_and_year(tmp_path, capsys):

@@ -206,19 +206,19 @@ def relation_graph(ds: Dataset, scope: Scope = TEXTS) -> nx.MultiGraph:
     `source` ("text" when a chosen document states it, else "reference"), `evidence` (the
     sentence of the first text statement, None for reference edges), `weight` (the number of
     chosen documents that state it; 1 for reference edges), `via`/`via_label` None. Reference
-    facts (with `scope.with_reference`) are read only between entities the chosen documents
-    name, so that they add context to what the texts say rather than the whole reference data.
+    facts (with `scope.with_reference`) are read only between entities the texts already tie
+    (the nodes of the text-stated network): they add context to what the texts say (武汉 is in
+    湖北, both of which a text links), not the reference data's own network.
     """
     ds = _union(ds)
-    named = _named_entities(ds, scope)
     found: dict[tuple[URIRef, str, URIRef], set[str]] = defaultdict(set)
     for name in LINKAGES:
         for s, _, o, graph in ds.quads((None, PKG[name], None, None)):
-            if s == o or not scope.reads(graph) or not isinstance(o, URIRef):
-                continue
-            if _is_reference(graph) and not (s in named and o in named):
-                continue
-            found[(s, name, o)].add(str(graph))
+            if s != o and isinstance(o, URIRef) and scope.reads(graph):
+                found[(s, name, o)].add(str(graph))
+    tied = {x for (s, _, o), graphs in found.items() if not all(map(_is_reference, graphs))
+            for x in (s, o)}
+    found = {k: v for k, v in found.items() if k[0] in tied and k[2] in tied}
     g = nx.MultiGraph(name="linkages")
     for (s, name, o), graphs in sorted(found.items()):
         for x in (s, o):
@@ -230,18 +230,6 @@ def relation_graph(ds: Dataset, scope: Scope = TEXTS) -> nx.MultiGraph:
                    source="text" if texts else "reference", evidence=evidence,
                    weight=len(texts) or 1)
     return g
-
-
-def _named_entities(ds: Dataset, scope: Scope) -> set[URIRef]:
-    """The entities the chosen documents' mentions name."""
-    out: set[URIRef] = set()
-    for m, _, _, graph in ds.quads((None, RDF.type, PKG.Mention, None)):
-        if not _is_reference(graph) and (scope.documents is None
-                                         or str(graph) in scope.documents):
-            body = ds.value(m, OA.hasBody)
-            if isinstance(body, URIRef):
-                out.add(body)
-    return out
 
 
 def text_share(g: nx.Graph) -> float:
