@@ -225,6 +225,8 @@ def relation_graph(ds: Dataset, scope: Scope = TEXTS) -> nx.MultiGraph:
             if str(x) not in g:
                 g.add_node(str(x), **node_attrs(ds, x))
         texts = [x for x in graphs if not _is_reference(x)]
+        if not texts and g.has_edge(str(s), str(o), key=name):
+            continue  # the text states it the other way round (o p s); that edge stays
         evidence = assertion_sentence(ds, s, PKG[name], o) if texts else None
         g.add_edge(str(s), str(o), key=name, predicate=name, via=None, via_label=None,
                    source="text" if texts else "reference", evidence=evidence,
