@@ -10,6 +10,7 @@ from spacy.language import Language
 
 from . import gazetteer
 from .claim_check import cells_from_tables, check_claims
+from .claim_text import check_in_text
 from .claims import find_claims
 from .components import build_nlp
 from .metadata import document_meta
@@ -156,9 +157,13 @@ class Extractor:
 
 def checked_claims(text: str, found: Entities, tables: Sequence[Table]
                    ) -> tuple[CheckedClaim, ...]:
-    """The numeric claims of the text, each checked against the document's own tables."""
+    """The numeric claims of the text, each checked against the document's own tables, or
+    against the other figures of its sentence (extract/claim_text.py)."""
     claims = find_claims(text, found.mentions, found.sentences)
     checks = check_claims(claims, cells_from_tables(tables))
+    # what no table checks, the figures of its own sentence may (part / whole)
+    regions = [(m.start, m.ref) for m in found.mentions if m.ref is not None]
+    checks = check_in_text(text, claims, checks, regions)
     return tuple(CheckedClaim(c, check) for c, check in zip(claims, checks, strict=True))
 
 
