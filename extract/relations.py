@@ -45,8 +45,12 @@ _CHAIN = frozenset({"、", "和", "及", "以及"})  # 与 in "依托中欧班�
 _MAX_FORWARD = 6
 _NAME_OPENERS = frozenset("(（至—–-到一")  # 一: the OCR dash (中国一中亚一西亚经济走廊)
 # a platform is in a province or city of its name; a corridor may name countries it links
-_INSIDE = {"Platform": frozenset({"Province", "City"}),
-           "Corridor": frozenset({"Province", "City", "Country", "WorldRegion"})}
+# a platform is in a province or city of its name; a corridor may name countries it links; a
+# metropolitan area or circle has its cities as members (武汉都市圈); "Place" holds the places
+# of no other family (counties, foreign cities) where the recogniser knows them
+_INSIDE = {"Platform": frozenset({"Province", "City", "Place"}),
+           "Corridor": frozenset({"Province", "City", "Country", "WorldRegion", "Place"}),
+           "CityCluster": frozenset({"City"})}
 # characters between two compared places: the verb and a short indicator before it
 # (西部地区人均收入仍低于东部地区: 7)
 _MAX_COMPARE_GAP = 10
@@ -483,19 +487,24 @@ def _without_qualifiers(text: str, ms: list[Mention], gaz: Gazetteer) -> list[Me
 
 
 def _names_inside(sent: _Sentence) -> None:
-    """南宁国际铁路港, 中柬(北海)产业园, 贺州至连山高速: a province or city named at the start of a
-    platform's or corridor's own name, or after (, 至, —, is where it is or what it links."""
+    """南宁国际铁路港, 中柬(北海)产业园, 贺州至连山高速, 兰州—西宁城市群: a place named at the start
+    of a platform's, corridor's or city cluster's own name, or after (, 至, —, is where it is,
+    what it links, or a member."""
     gaz = sent.gaz
     weak = weak_names()
     for m, fam in sent.fams.items():
-        if fam not in ("Platform", "Corridor"):
+        if fam not in _INSIDE:
             continue
         name = _squash(m.text)
         starts = [0] + [i + 1 for i, ch in enumerate(name) if ch in _NAME_OPENERS]
         for at in starts:
             ref = _place_at(name, at, gaz, weak, _INSIDE[fam])
-            if ref is not None and ref != m.ref:
-                place = Mention(m.doc, m.start, m.end, m.text, "", ref, "")
+            if ref is None or ref == m.ref:
+                continue
+            place = Mention(m.doc, m.start, m.end, m.text, "", ref, "")
+            if fam == "CityCluster":
+                sent.emit(place, "memberOf", m, "name-place", 0.9)
+            else:
                 sent.emit(m, "locatedIn" if fam == "Platform" else "connects", place,
                           "name-place", 0.9)
 

@@ -87,6 +87,10 @@ def triples(extractor, gaz, text: str) -> set[tuple[str, str, str]]:
     # a province qualifies its city: 安徽合肥
     ("安徽合肥建成综合性国家科学中心。", {("合肥市", "partOf", "安徽省")}, set()),
     ("四川重庆两地合作。", set(), {("重庆市", "partOf", "四川省")}),
+    # the cities a metropolitan area or cluster is named after are its members
+    ("推进武汉都市圈和兰州—西宁城市群建设。",
+     {("武汉市", "memberOf", "武汉都市圈"), ("兰州市", "memberOf", "兰州—西宁城市群"),
+      ("西宁市", "memberOf", "兰州—西宁城市群")}, set()),
     # a strategy about the region its name starts with
     ("推动长三角一体化发展。", {("长三角一体化发展", "about", "长三角城市群")}, set()),
 ])
@@ -107,8 +111,8 @@ def test_every_relation_keeps_its_evidence(extractor, gaz):
         assert 0 < r.confidence <= 1
         # the evidence span covers a mention of each end (one name holds both for name-place)
         inside = {m.ref for m in doc.mentions if r.start <= m.start and m.end <= r.end}
-        if r.rule.startswith("relation/name-place"):
-            assert r.subject in inside, r
+        if r.rule.startswith("relation/name-place"):  # the named entity; the other is in it
+            assert {r.subject, r.object} & inside, r
         else:
             assert {r.subject, r.object} <= inside, r
 
@@ -151,8 +155,14 @@ def test_relations_score_against_the_independent_gold(extractor, gaz):
     assert scores["listedWith"].precision >= 0.95 and scores["listedWith"].recall >= 0.95
     assert scores["builtOn"].precision >= 0.85 and scores["builtOn"].recall >= 0.85
     assert scores["connects"].precision >= 0.7 and scores["connects"].recall >= 0.65
-    p, r = overall(list(scores.values()), tuple(scores))
+    # over the predicates the gold annotates (its README: not memberOf, cooperatesWith, about)
+    annotated = tuple(name for name, s in scores.items() if s.gold)
+    p, r = overall(list(scores.values()), annotated)
     assert p >= 0.84 and r >= 0.78
+    structural = [scores[name] for name in ("partOf", "memberOf", "locatedIn", "connects")
+                  if name in scores]
+    found = sum(s.matched_gold for s in structural)
+    assert found / sum(s.gold for s in structural) >= 0.6
 
 
 def why(kg_command, graph: Path, *terms: str) -> subprocess.CompletedProcess:

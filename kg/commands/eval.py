@@ -75,8 +75,10 @@ def _eval_relations(args: argparse.Namespace, doc: ExtractedDocument) -> int:
     gaz = default()
     scores = score_relations(doc.relations, read_relation_gold(gold_path), gaz)
     _score_table("predicate", scores)
-    p, r = overall(scores, tuple(s.family for s in scores))
-    print(f"{'all':<36}{'':>12}{p:>11.3f}{r:>8.3f}")
+    # a predicate the gold does not annotate (memberOf, cooperatesWith, about on the article)
+    # cannot be scored: its predictions are listed above, not counted here
+    p, r = overall(scores, tuple(s.family for s in scores if s.gold))
+    print(f"{'all (the predicates the gold annotates)':<48}{p:>11.3f}{r:>8.3f}")
     if args.verbose:
         _misses(scores)
     return EXIT_OK
