@@ -576,6 +576,8 @@ def _word_follows(sent: _Sentence, g: _Group, role: str) -> bool:
     while end < sent.end and sent.text[end] not in _CLAUSE_END and end - g.end < _COOP_REACH:
         end += 1
     tail = sent.gap(g.end, end)
+    for blocked in words()["not_partner_word"]:  # 中法生态城、中德产业园等合作平台
+        tail = tail.replace(blocked, "#" * len(blocked))
     at = min((tail.find(w) for w in words()[role] if w in tail), default=-1)
     return 0 <= at <= _MAX_COOP_GAP
 
@@ -603,7 +605,7 @@ def _joins(sent: _Sentence) -> None:
     for i, g in enumerate(sent.groups):
         if g.family not in _JOINED:
             continue
-        if not _joined_by_verb(sent, g) or _not_joined(g):
+        if not _joined_by_verb(sent, g) or _not_joined(sent, g):
             continue
         earlier = [x for x in sent.groups[:i] if x.clause == g.clause]
         prev = earlier[-1] if earlier else None
@@ -630,10 +632,14 @@ def _joined_by_verb(sent: _Sentence, g: _Group) -> bool:
     return False
 
 
-def _not_joined(g: _Group) -> bool:
-    """融入新发展格局, 融入全国统一大市场: a strategy that is no place is not joined."""
-    return g.family == "Strategy" and any(_squash(m.text).endswith(w) for m in g.members
-                                          for w in words()["not_joined_tail"])
+def _not_joined(sent: _Sentence, g: _Group) -> bool:
+    """融入新发展格局 (or its other name 双循环), 融入全国统一大市场: a strategy that is no place
+    is not joined."""
+    if g.family != "Strategy":
+        return False
+    names = [_squash(m.text) for m in g.members]
+    names += [e.label_zh for m in g.members if (e := sent.gaz.entries.get(m.ref or ""))]
+    return any(n.endswith(w) for n in names for w in words()["not_joined_tail"])
 
 
 def _qualified_places(sent: _Sentence) -> None:
