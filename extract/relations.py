@@ -88,6 +88,9 @@ _JOIN_LEAD = 9
 _QUOTES = "“”\"'‘’「」《》"
 # Characters between a corridor and the bracket that opens its ends (中泰铁路一期(: 3).
 _MAX_BRACKET_LEAD = 4
+# The shortest corridor name a service's name may start with (中欧班列's 中欧 is no corridor;
+# 西部陆海新通道: 7).
+_MIN_CORRIDOR_NAME = 3
 # The longest surface tried for a place named inside a platform's or corridor's own name: the
 # short forms names are built from (南宁国际铁路港, 中国—中亚…) are 2–4 characters; 6 reaches
 # 内蒙古自治区.
@@ -667,6 +670,43 @@ def _strategy_regions(sent: _Sentence) -> None:
                 break
 
 
+def _services(sent: _Sentence) -> None:
+    """西部陆海新通道海铁联运班列, 西部陆海新通道的班列: a service (a freight-train service …) is
+    about the corridor its own name starts with, or that stands right before it."""
+    ms = sorted(sent.fams, key=lambda m: m.start)
+    for i, m in enumerate(ms):
+        if not _is_service(m, sent.gaz):
+            continue
+        entry = sent.gaz.entries.get(m.ref or "")
+        for name in (_squash(m.text), *((entry.label_zh,) if entry else ())):
+            ref = _corridor_at_start(name, m.ref, sent.gaz)
+            if ref is not None:
+                corridor = Mention(m.doc, m.start, m.end, m.text, "", ref, "")
+                sent.emit(m, "about", corridor, "service-corridor", 0.9)
+                break
+        prev = ms[i - 1] if i else None
+        if (prev is not None and sent.fams[prev] == "Corridor" and not _is_service(prev, sent.gaz)
+                and sent.gap(prev.end, m.start) in ("", "的")):
+            sent.emit(m, "about", prev, "service-corridor", 0.8)
+
+
+def _is_service(m: Mention, gaz: Gazetteer) -> bool:
+    lineage = gaz.lineage(m.type) if m.type in gaz.class_parent else [m.type]
+    return any(c in words()["service_class"] for c in lineage)
+
+
+def _corridor_at_start(name: str, own: str | None, gaz: Gazetteer) -> str | None:
+    """The one corridor (not a service) whose name starts `name` and is shorter than it."""
+    for n in range(len(name) - 1, _MIN_CORRIDOR_NAME - 1, -1):
+        refs = {r for r in gaz.surfaces.get(name[:n], ()) if r != own
+                and family(gaz.entries[r].cls, gaz) == "Corridor"
+                and not any(c in words()["service_class"]
+                            for c in gaz.lineage(gaz.entries[r].cls))}
+        if len(refs) == 1:
+            return refs.pop()
+    return None
+
+
 def _bracketed_ends(sent: _Sentence) -> None:
     """中泰铁路一期(曼谷—呵呖): the places in brackets just after a corridor are what it joins."""
     for i, g in enumerate(sent.groups):
@@ -693,7 +733,7 @@ def _bracketed_ends(sent: _Sentence) -> None:
 
 RULES = (_names_inside, _corridors, _projects, _platforms, _members, _relies, _comparisons,
          _shared_predicates, _cooperations, _joins, _qualified_places, _strategy_regions,
-         _bracketed_ends)
+         _services, _bracketed_ends)
 
 
 def home_place(text: str, title: str | None, mentions: Sequence[Mention],

@@ -93,6 +93,10 @@ def triples(extractor, gaz, text: str) -> set[tuple[str, str, str]]:
     ("推进武汉都市圈和兰州—西宁城市群建设。",
      {("武汉市", "memberOf", "武汉都市圈"), ("兰州市", "memberOf", "兰州—西宁城市群"),
       ("西宁市", "memberOf", "兰州—西宁城市群")}, set()),
+    # a service of its corridor
+    ("推进西部陆海新通道海铁联运班列常态化运行。",
+     {("西部陆海新通道海铁联运班列", "about", "西部陆海新通道")}, set()),
+    ("中欧班列开行量增长。", set(), {("中欧班列", "about", "中欧班列")}),
     # a strategy about the region its name starts with
     ("推动长三角一体化发展。", {("长三角一体化发展", "about", "长三角城市群")}, set()),
 ])
