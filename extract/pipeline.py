@@ -139,15 +139,15 @@ class Extractor:
         pieces = list(chunks(text[:body], self.chunk_size))
         docs = self.nlp.pipe(piece for piece, _ in pieces)
         for doc, (piece, base) in zip(docs, pieces, strict=True):
-            to_chunk = doc.user_data["pkg_offsets"].span_to_original
-            for s, e in doc.user_data["pkg_sentences"]:
+            to_chunk = doc._.pkg_offsets.span_to_original
+            for s, e in doc._.pkg_sentences.spans():
                 cs, ce = to_chunk(s, e)
                 sentences.append((base + cs, base + ce))
-            for s, e, cls, ref, rule, confidence in doc.user_data["pkg_mentions"]:
-                cs, ce = to_chunk(s, e)
+            for name in doc._.pkg_mentions:
+                cs, ce = to_chunk(name.start, name.end)
                 o_start, o_end = base + cs, base + ce
-                mentions.append(Mention(doc_id, o_start, o_end, text[o_start:o_end], cls, ref,
-                                        rule, confidence))
+                mentions.append(Mention(doc_id, o_start, o_end, text[o_start:o_end], name.cls,
+                                        name.ref, name.rule, name.confidence))
             if on_chunk is not None:
                 on_chunk(len(piece))
         if on_chunk is not None and body < len(text):
