@@ -78,6 +78,7 @@ class PKG(DefinedNamespace):
     WorldRegion: URIRef
     # properties
     abbreviation: URIRef
+    about: URIRef
     actionObject: URIRef
     adcode: URIRef
     alternative: URIRef
@@ -91,6 +92,7 @@ class PKG(DefinedNamespace):
     confidence: URIRef
     connects: URIRef
     contradicts: URIRef
+    cooperatesWith: URIRef
     endYear: URIRef
     establishedYear: URIRef
     hasAction: URIRef

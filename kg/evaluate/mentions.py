@@ -141,7 +141,8 @@ def gold_type(cls: str, gaz: Gazetteer) -> str | None:
 def predicted(mentions: Iterable[Mention], gaz: Gazetteer) -> list[Predicted]:
     out = []
     for m in mentions:
-        label = gaz.entries[m.ref].label_zh if m.ref in gaz.entries else None
+        ref = getattr(m, "ref", None) or getattr(m, "iri", None)
+        label = gaz.entries[ref].label_zh if ref in gaz.entries else None
         out.append(Predicted(m.start, m.end, m.text, gold_type(m.type, gaz), label))
     return out
 
@@ -150,7 +151,7 @@ def _overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
     return a_start < b_end and b_start < a_end
 
 
-def _pairs(preds: Sequence[Predicted], golds: Sequence[GoldMention]
+def pairs(preds: Sequence[Predicted], golds: Sequence[GoldMention]
            ) -> list[tuple[int, int]]:
     """One-to-one pairs (prediction, gold) by overlap, the largest overlap first."""
     candidates = []
@@ -184,7 +185,7 @@ def score_document(preds: Sequence[Predicted], gold: Sequence[GoldMention]) -> C
             c.right += 1
         else:
             c.spurious.append(f"{p.text} ({p.type}, {p.start})")
-    for i, j in _pairs(covered_pred, covered_gold):
+    for i, j in pairs(covered_pred, covered_gold):
         p, g = covered_pred[i], covered_gold[j]
         if p.type == g.type:
             c.typed += 1
@@ -238,18 +239,24 @@ def score_folder(gold_dir: Path, texts_dir: Path, extract, gaz: Gazetteer,
     path)` and scored."""
     scores = []
     for doc, part, path in gold_documents(gold_dir, split):
-        text_path = texts_dir / f"{doc}.txt"
-        try:
-            text = text_path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise InputError(f"{text_path}: no such text for the gold {path.name} "
-                             "(--texts names the folder of the texts)") from None
+        text = read_gold_text(texts_dir, doc, path)
         gold = read_mention_gold(path)
-        _check_offsets(path, gold, text)
-        result = extract(doc, text, str(text_path))
+        result = extract(doc, text, str(texts_dir / f"{doc}.txt"))
         scores.append(DocumentScore(doc, part, score_document(predicted(result.mentions, gaz),
                                                               gold)))
     return scores
+
+
+def read_gold_text(texts_dir: Path, doc: str, gold_path: Path) -> str:
+    """The text `texts_dir/<doc>.txt` the gold file was written for, its offsets checked."""
+    text_path = texts_dir / f"{doc}.txt"
+    try:
+        text = text_path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{text_path}: no such text for the gold {gold_path.name} "
+                         "(--texts names the folder of the texts)") from None
+    _check_offsets(gold_path, read_mention_gold(gold_path), text)
+    return text
 
 
 def _check_offsets(path: Path, gold: Sequence[GoldMention], text: str) -> None:
