@@ -69,3 +69,19 @@ def test_open_world_iris_keep_homophones_and_classes_apart():
     assert a != iris.open_world("platform", "Port", "花山港")
     assert a != iris.open_world("platform", "Platform", "华山港")
     assert str(a).startswith(iris.entity("platform/name/hua-shan-gang-"))
+
+
+def test_a_recommendation_targets_the_open_world_names_inside_it(extractor, gaz):
+    from rdflib import Dataset
+
+    from extract.recommendations import find_recommendations
+    from kg.build.recommendations import recommendation_graph
+
+    text = "五、政策建议\n（一）推进开放\n加快昆明片区建设，支持云南发展。\n"
+    record = extractor.extract("rec", text)
+    ds = Dataset()
+    g = recommendation_graph("rec", text, find_recommendations(text), record.mentions,
+                             ds.graph(iris.document("rec")), gaz)
+    targets = {str(t) for t in g.objects(None, PKG.targets)}
+    assert any("/name/" in t for t in targets)  # 昆明片区, an open-world platform
+    assert str(iris.entity("province/530000")) in targets

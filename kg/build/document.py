@@ -38,7 +38,8 @@ def document_graph(record: ExtractedDocument, gaz: Gazetteer, into: Graph | None
     g = into if into is not None else Graph(identifier=document_graph_iri(record.doc))
     mention_graph(record, gaz, g)
     statistics_graph(record.doc, record.text, record.tables, g)
-    recommendation_graph(record.doc, record.text, record.recommendations, record.mentions, g)
+    recommendation_graph(record.doc, record.text, record.recommendations, record.mentions, g,
+                         gaz)
     relation_graph(record.doc, record.text, record.relations, gaz, g)
     claim_graph(record.doc, record.claims, g)
     return g

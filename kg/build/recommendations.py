@@ -5,15 +5,17 @@ with the same evidence (document, offsets, exact text) as a mention."""
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
+from extract.gazetteer import Gazetteer
 from extract.recommendations import Action, Recommendation
 from extract.records import Mention
 from kg import iris
 from kg.build.evidence import add_target
+from kg.build.open_world import entity_of, is_open_world
 from kg.vocab import PKG
 
 
@@ -25,30 +27,44 @@ def add_action(g: Graph, doc_iri: URIRef, node: URIRef, text: str, a: Action) ->
     add_target(g, node, doc_iri, a.start, a.end, text[a.start:a.end])
 
 
+def _linked(m: Mention) -> URIRef | None:
+    return iris.entity(m.ref) if m.ref else None
+
+
 def own_targets(r: Recommendation, children: Sequence[Recommendation],
-                mentions: Sequence[Mention], starts: Sequence[int] | None = None) -> list[str]:
-    """The entity refs of the linked mentions inside `r` but inside none of its `children`
-    (which carry their own), each once, in text order. `mentions` are sorted by start, and
-    `starts` are their starts (computed when not given): the mentions inside `r` are found by
-    bisection, not by a scan of the document's mentions per recommendation."""
+                mentions: Sequence[Mention], starts: Sequence[int] | None = None,
+                entity: Callable[[Mention], URIRef | None] = _linked) -> list[URIRef]:
+    """The entities (`entity` of a mention, None for none) of the mentions inside `r` but inside
+    none of its `children` (which carry their own), each once, in text order. `mentions` are
+    sorted by start, and `starts` are their starts (computed when not given): the mentions
+    inside `r` are found by bisection, not by a scan of the document's mentions per
+    recommendation."""
     starts = [m.start for m in mentions] if starts is None else starts
     inside = mentions[bisect_left(starts, r.start):bisect_left(starts, r.end)]
-    out: dict[str, None] = {}
+    out: dict[URIRef, None] = {}
     for m in inside:
-        if m.ref is None or m.end > r.end:
+        node = entity(m)
+        if node is None or m.end > r.end:
             continue
         if any(c.start <= m.start and m.end <= c.end for c in children):
             continue
-        out.setdefault(m.ref)
+        out.setdefault(node)
     return list(out)
 
 
 def recommendation_graph(doc_key: str, text: str, recommendations: Sequence[Recommendation],
-                         mentions: Iterable[Mention], g: Graph) -> Graph:
+                         mentions: Iterable[Mention], g: Graph,
+                         gaz: Gazetteer | None = None) -> Graph:
     """Adds the recommendations of the document `doc_key` (read from `text` by
     find_recommendations) to `g`, the document's named graph. Recommendations are numbered from
     1 in text order, their actions from 1 in text order, so that identifiers stay stable while
-    the text does. `mentions` are the document's; the unlinked ones are skipped."""
+    the text does. `mentions` are the document's; each targets the entities named inside it:
+    the linked ones, and with `gaz` the open-world ones too."""
+    def entity(m: Mention) -> URIRef | None:
+        if m.ref:
+            return iris.entity(m.ref)
+        return entity_of(m, gaz) if gaz is not None and is_open_world(m, gaz) else None
+
     doc_iri = iris.document(doc_key)
     mentions = sorted(mentions, key=lambda m: (m.start, m.end))
     starts = [m.start for m in mentions]
@@ -75,6 +91,6 @@ def recommendation_graph(doc_key: str, text: str, recommendations: Sequence[Reco
             action = iris.action(doc_key, n, i)
             g.add((node, PKG.hasAction, action))
             add_action(g, doc_iri, action, text, a)
-        for ref in own_targets(r, children_of.get(r.id, []), mentions, starts):
-            g.add((node, PKG.targets, iris.entity(ref)))
+        for target in own_targets(r, children_of.get(r.id, []), mentions, starts, entity):
+            g.add((node, PKG.targets, target))
     return g
