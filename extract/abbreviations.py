@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import DataError
@@ -112,8 +113,15 @@ def _refs_of(run: str, rules: RunRules) -> tuple[str, ...] | None:
 
 
 def _has_context(text: str, start: int, end: int, rules: RunRules) -> bool:
-    return any(text.startswith(f, end) for f in rules.follow) or (
+    return _follow_pattern(rules.follow).match(text, end) is not None or (
         start > 0 and text[start - 1] in rules.precede)
+
+
+@lru_cache(maxsize=8)
+def _follow_pattern(follow: tuple[str, ...]) -> re.Pattern[str]:
+    """One match instead of a startswith per context word: the compound rule asks at every
+    position of the text."""
+    return re.compile("|".join(map(re.escape, sorted(follow, key=len, reverse=True))) or "(?!)")
 
 
 # The longest word read after a run to see whether the run's last character qualifies it
@@ -216,6 +224,7 @@ def find_city_compounds(text: str, rules: RunRules, quoted: Callable[[int, int],
     """宜荆荆, 汉孝随襄十, 绥哈大齐: one character per city of one province. Believed when it is
     quoted or followed by a context word, or when it is long (`BARE_COMPOUND`) and begins after
     punctuation; never when it holds a known name or is a word of the dictionary."""
+    usable = {ch for by_char in rules.local.values() for ch in by_char}
     for m in _CJK_RUN.finditer(text):
         item_starts = [m.start()] + [i + 1 for i in range(m.start(), m.end())
                                      if text[i] in ITEM_GLUE]
@@ -229,6 +238,8 @@ def find_city_compounds(text: str, rules: RunRules, quoted: Callable[[int, int],
         found = None
         for start, end in sorted(set(spans), key=lambda se: (se[0] - se[1], se[0])):
             if found is not None and start < found[1] and found[0] < end:
+                continue
+            if not usable.issuperset(text[start:end]):  # a character that abbreviates no city
                 continue
             refs = _compound(text, start, end, rules, quoted, is_word)
             if refs is not None:
