@@ -26,6 +26,7 @@ from kg.build.recommendations import recommendation_graph
 from kg.build.reference import reference_graph
 from kg.build.relations import conflict_rows, partition_graph, relation_graph
 from kg.build.statistics import statistics_graph
+from kg.build.texts import stage_texts, swap_texts
 from kg.build.validate import ValidationResult, union_graph, validate_graph
 from kg.inputs.encoding import TRADITIONAL
 from kg.inputs.files import SourceText, read_sources
@@ -170,6 +171,7 @@ def _build_locked(sources: list[SourceText], out_dir: Path, extractor: Extractor
                   progress: Progress) -> BuildResult:
     gaz = gazetteer_module.default()
     warnings = [encoding_warning(s) for s in sources if s.encoding != "utf-8"]
+    warnings += [w for s in sources for w in s.warnings]
     documents = extract_all(sources, extractor, progress)
     # Tables are read from the whole original text, as the mentions are: offsets match.
     tables = per_document(progress, "tables", sources, lambda s: find_tables(s.text))
@@ -188,7 +190,7 @@ def _build_locked(sources: list[SourceText], out_dir: Path, extractor: Extractor
                          relations)
     report.update(claim_report(claims))
     progress.step("writing the outputs")
-    write_outputs(out_dir, ds, mention_rows(documents), report)
+    write_outputs(out_dir, ds, mention_rows(documents), report, sources)
     return BuildResult(out_dir, tuple(documents), validation, report)
 
 
@@ -218,7 +220,8 @@ def per_document(progress: Progress, what: str, items: list, read: Callable) -> 
     return out
 
 
-def write_outputs(out_dir: Path, ds: Dataset, mentions: list[dict], report: dict) -> None:
+def write_outputs(out_dir: Path, ds: Dataset, mentions: list[dict], report: dict,
+                  sources: list[SourceText] = ()) -> None:
     """Stages the outputs in a folder of `out_dir` and renames them into place; the caller holds
     the folder's lock (kg/build/outdir.py), and a build killed here leaves the staging folder
     for the next build to remove."""
@@ -231,7 +234,9 @@ def write_outputs(out_dir: Path, ds: Dataset, mentions: list[dict], report: dict
                 f.write(json.dumps(row, ensure_ascii=False) + "\n")
         (staging / "report.json").write_text(
             json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        stage_texts(staging, list(sources))
         for name in OUTPUTS:
             (staging / name).replace(out_dir / name)
+        swap_texts(staging, out_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
