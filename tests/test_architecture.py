@@ -38,6 +38,10 @@ HOMES = {
     "spacy": ("extract",),
     "jieba": ("extract.components",),
     "ahocorasick": ("extract.matching",),
+    "pypdfium2": ("kg.inputs.pdf",),
+    "docx": ("kg.inputs.docx", "kg.inputs.numbering"),
+    "trafilatura": ("kg.inputs.html",),
+    "lxml": ("kg.inputs.html",),
 }
 
 

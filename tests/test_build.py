@@ -31,9 +31,11 @@ def test_build_exits_0_and_reports_a_valid_graph(built):
     result, out = built
     assert result.returncode == 0, result.stderr
     assert "conforms" in result.stdout
-    # the three outputs, and the lock file that kept other builds out (it stays: kg/build/outdir.py)
+    # the three outputs, the lock file that kept other builds out (it stays: kg/build/outdir.py)
+    # and the folder of extracted texts (empty: a .txt input is its own text)
     assert sorted(p.name for p in out.iterdir()) == [".kg-build.lock", "graph.trig",
-                                                      "mentions.jsonl", "report.json"]
+                                                      "mentions.jsonl", "report.json", "texts"]
+    assert not any((out / "texts").iterdir())
 
 
 def test_mentions_jsonl_points_into_the_original_text(built):

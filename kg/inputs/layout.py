@@ -34,7 +34,7 @@ class PdfLayout:
     centre_slack: float = 1.5  # a centred line's two margins differ by less than this
     long_heading: float = 0.6  # a centred line this wide (share of the column) may wrap
     row_lookback: int = 4  # a table cell's wrapped or late lines follow its row within 4 lines
-    wrap_gap: float = 0.8  # a cell's next line starts at most this far below the row's bottom
+    wrap_gap: float = 1.5  # a cell's next line starts at most this far below the row's bottom
     margin_band: float = 0.1  # share of the page height at the top and bottom for headers
     running_share: float = 0.5  # a header or footer recurs on this share of pages (2 at least)
 

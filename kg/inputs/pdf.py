@@ -25,6 +25,7 @@ from kg.inputs.layout import ReadText, join_lines
 READER = f"pdf/pypdfium2-{pdfium.version.PYPDFIUM_INFO}+layout-1"
 
 _PAGE_NUMBER = re.compile(r"^[\s—–\-－·]*(?:第\s*)?\d{1,4}\s*(?:页|/\s*\d{1,4})?[\s—–\-－·]*$")
+_NUMBERS_APART = re.compile(r"(?<=\d)\s+(?=[-+−]?\d)")
 _NO_LINE_START = "、，。：；？！）》」』】〕”’…—·"  # closing marks a line may not begin with
 _WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 
@@ -154,8 +155,23 @@ def make_line(number: int, chars: list[tuple[str, tuple[float, float, float, flo
         left = box[0] if left is None else left
         right = box[2]
     cells.append(Cell("".join(text).strip(), left, right))
+    if len(cells) > 1:  # a row: numbers a space apart are two cells (59624.5 6.22)
+        cells = [part for c in cells for part in _split_numbers(c)]
     return Line(number, cells, min(b[0] for _, b in inked), max(b[2] for _, b in inked),
                 min(b[1] for _, b in inked), max(b[3] for _, b in inked), _lead(inked), size)
+
+
+def _split_numbers(cell: Cell) -> list[Cell]:
+    parts = _NUMBERS_APART.split(cell.text)
+    if len(parts) == 1:
+        return [cell]
+    width = (cell.right - cell.left) / max(1, len(cell.text))  # the cells' edges, estimated
+    out, start = [], 0
+    for part in parts:
+        at = cell.text.index(part, start)
+        out.append(Cell(part, cell.left + at * width, cell.left + (at + len(part)) * width))
+        start = at + len(part)
+    return out
 
 
 def _lead(inked: list[tuple[str, tuple[float, float, float, float]]]) -> float:
@@ -211,9 +227,10 @@ def _same_row(a: Line, b: Line) -> bool:
 
 
 def _wraps_into(row: Line, ln: Line) -> bool:
-    """`ln` starts within a line's height below `row` and lies inside one of its cells."""
-    gap = row.bottom - ln.top
-    return -0.5 * ln.size <= gap <= LAYOUT.wrap_gap * ln.size and any(
+    """`ln` is below the row's first line, at most a line's spacing below its bottom, and
+    inside one of its cells."""
+    below_first = ln.top < row.top - 0.5 * ln.size
+    return below_first and row.bottom - ln.top <= LAYOUT.wrap_gap * ln.size and any(
         c.left - ln.size <= ln.left and ln.right <= c.right + LAYOUT.cell_gap * ln.size
         for c in row.cells)
 
