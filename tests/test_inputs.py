@@ -109,7 +109,7 @@ def test_a_printed_web_page_reads_in_order_with_its_paragraphs_whole():
 
 
 def test_a_scanned_pdf_without_a_text_layer_is_refused():
-    with pytest.raises(InputError, match="no text layer.*OCR"):
+    with pytest.raises(InputError, match=r"no text layer.*OCR"):
         read(read_pdf, "scanned.pdf")
 
 
