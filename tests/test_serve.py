@@ -182,6 +182,19 @@ def test_bad_sparql_is_400_with_the_parsers_message(server):
     assert get(server, "SELECT ?x WHERE { ?x ?y ")[0] == 400
 
 
+def test_a_failing_query_process_says_why(server):
+    """rdflib cannot slice past sys.maxsize: the child fails on valid SPARQL. The client gets
+    500 and one line; the server's stderr gets the child's traceback, which says where."""
+    status, _, body = get(server, "SELECT ?s WHERE { ?s ?p ?o } LIMIT 99999999999999999999999")
+    assert status == 500
+    assert body.decode().splitlines() == [
+        "the query failed: ValueError: Stop argument for islice() must be None or an integer: "
+        "0 <= x <= sys.maxsize."]
+    log = server.log.read_text(encoding="utf-8")  # written before the answer was sent
+    assert "kg serve: 500 the query failed: ValueError" in log
+    assert "Traceback (most recent call last)" in log and "islice" in log
+
+
 def test_protocol_misuse(server):
     assert http(server.url)[0] == 400  # no query at all
     status, _, body = get(server, GDP, **{"default-graph-uri": "urn:x"})

@@ -21,7 +21,11 @@ from ..normalize import normalise
 from ..records import Candidate
 from ..sentences import split_sentences
 
-jieba.setLogLevel(60)  # jieba prints its dictionary loading to stderr otherwise
+# jieba configures its own logger ("jieba") when imported: DEBUG, with a handler of its own on
+# stderr, so that loading its dictionary prints four lines. Quietening it touches jieba's
+# messages only (not the root logger, nor any other library's); this process uses jieba for
+# the pipeline alone, so the setting is ours to make.
+jieba.setLogLevel(60)
 
 
 class ChunkTokenizer:

@@ -436,13 +436,16 @@ def query_graph(ds: Any, sparql: str) -> nx.MultiDiGraph:
     from rdflib.namespace import GEO, RDF, SKOS
 
     from kg import iris
+    from kg.sparql.engine_errors import engine_refused
     from kg.vocab import PKG
 
     ds.default_union = True
     try:
         result = ds.query(sparql)
-    except Exception as e:  # rdflib raises pyparsing and its own errors
-        raise ValueError(f"the query does not parse: {str(e).splitlines()[0]}") from None
+    except Exception as e:  # only the engine's refusal of the query; a bug goes on as it is
+        if not engine_refused(e):
+            raise
+        raise ValueError(f"the query does not parse: {str(e).splitlines()[0]}") from e
     names = [str(v) for v in (result.vars or [])]
     if result.type != "SELECT" or not {"s", "p", "o"} <= set(names):
         raise ValueError("the query must be a SELECT returning ?s ?p ?o")

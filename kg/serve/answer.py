@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, Literal
 
-import rdflib.plugins.sparql
 from pyparsing import ParseException
 from rdflib import Dataset, Graph, URIRef
 from rdflib.plugins.sparql.algebra import translatePrologue, translateQuery
@@ -28,14 +27,12 @@ from rdflib.query import Result
 
 from kg.errors import InputError, first_line
 from kg.serve.negotiate import GRAPHS, RESULTS, Format, choose
+from kg.sparql.engine_errors import engine_refused
 from kg.sparql.results import as_tsv
 from kg.sparql.shape import shape_problem
 from kg.store.base import GraphStore
 from kg.store.memory import MemoryStore
 from kg.store.oxigraph import OxigraphStore
-
-# Belt and braces beside the FROM/USING check: rdflib would otherwise fetch those IRIs.
-rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
 
 Quad = tuple[Any, Any, Any, Any]
 TRUNCATED_HEADER = "X-SPARQL-MaxRows"  # Virtuoso's name for "cut at this many rows"
@@ -66,6 +63,8 @@ class Answer:
     # A memory-store update: the quads the server process must remove and add (in this order).
     removed: list[Quad] = field(default_factory=list)
     added: list[Quad] = field(default_factory=list)
+    # For the server's stderr, never sent: the traceback of a failed query process.
+    log: str = ""
 
 
 def text_answer(status: int, message: str) -> Answer:
@@ -85,7 +84,9 @@ def answer(store: GraphStore, req: Request) -> Answer:
         return text_answer(400, "the query is too large for the SPARQL engine: rdflib recurses "
                                 "once per nested or chained part (group, OPTIONAL, UNION, triple "
                                 "pattern); split it")
-    except Exception as e:  # an engine's own failure: one line for the client, no traceback
+    except Exception as e:  # the engine refused the query as it ran: one line for the client
+        if not engine_refused(e):
+            raise  # a bug: kg/serve/executor.py answers 500 and logs its traceback
         return text_answer(500, f"the query failed: {type(e).__name__}: {first_line(e)}")
 
 

@@ -30,10 +30,12 @@ import signal
 import sys
 import threading
 import time
+import traceback
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from kg.errors import InputError, StoreError
+from kg.errors import InputError, StoreError, first_line
 from kg.serve.answer import Answer, Request, answer, text_answer
 from kg.store import swap as store_swap
 from kg.store.base import GraphStore, StoreSpec
@@ -45,7 +47,10 @@ BACKSTOP = 5.0  # a child outliving its deadline by this much kills itself (SIGA
 # rdflib's parser and engine recurse per nested or chained part: at Python's default 1,000 a
 # block of about 80 triple patterns or 38 nested groups fails. The child raises it (its stack
 # is its handler thread's, sized in serve.py); kg/sparql/shape.py keeps texts well inside it.
+# Process-wide settings are changed only in the forked child, which runs one request with one
+# thread and exits: the server process keeps Python's and rdflib's defaults.
 CHILD_RECURSION_LIMIT = 10_000
+REPORTED = 1  # the child's exit status when it sends back why it failed (a ChildFailure)
 
 
 class Executor:
@@ -136,40 +141,88 @@ class Executor:
                                     "stopped")
         _, status = os.waitpid(pid, 0)
         self._children.discard(pid)
-        if status != 0 or not data:
-            return text_answer(500, f"the query process failed (wait status {status})")
-        result: Answer = pickle.loads(data)
-        return result
+        return _received(data, status)
 
     def _child(self, req: Request, fd: int) -> None:
+        """Answer `req` and send the answer, or why there is none, to the server. Never returns."""
         code = 0
         try:
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            signal.signal(signal.SIGINT, signal.SIG_DFL)
-            signal.alarm(int(self.timeout + BACKSTOP))  # dies even if the server is gone
-            sys.setrecursionlimit(CHILD_RECURSION_LIMIT)
-            # Only the pipe and the store's lock stay open: the listening socket, the clients'
-            # connections and other children's pipes are the server's business. The lock
-            # stays held while a child reads, even if the server dies before it.
-            _close_all_but({fd} | ({self._lock.fileno()} if self._lock else set()))
-            sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (the child exits)
-            gc.disable()  # short-lived: touching every object would copy the shared pages
+            self._settle_child(fd)
             try:
-                result = answer(self.store or open_store(self.spec, lock=False), req)
+                result: Answer | ChildFailure = answer(
+                    self.store or open_store(self.spec, lock=False), req)
             except InputError as e:  # the store cannot be opened (moved, locked by a writer)
                 result = text_answer(503, str(e))
-            payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-            view = memoryview(payload)
-            while view:
-                view = view[os.write(fd, view):]
-        except BaseException:
-            code = 1
+        except BaseException as e:  # a bug, or the child's own setup: the server logs it
+            result, code = ChildFailure.of(e), REPORTED
+        try:
+            _write_all(fd, _pickled(result))
+        except BaseException:  # the server stopped reading (it gave up on this child)
+            code = REPORTED + 1
         finally:
             os._exit(code)
+
+    def _settle_child(self, fd: int) -> None:
+        """The forked child's process-wide settings: its own signals, deadline, recursion limit,
+        descriptors and output; rdflib fetches no FROM graph (belt and braces beside the check
+        in answer.py)."""
+        import rdflib.plugins.sparql
+
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.alarm(int(self.timeout + BACKSTOP))  # dies even if the server is gone
+        sys.setrecursionlimit(CHILD_RECURSION_LIMIT)
+        rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+        # Only the pipe and the store's lock stay open: the listening socket, the clients'
+        # connections and other children's pipes are the server's business. The lock
+        # stays held while a child reads, even if the server dies before it.
+        _close_all_but({fd} | ({self._lock.fileno()} if self._lock else set()))
+        sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (the child exits)
+        gc.disable()  # short-lived: touching every object would copy the shared pages
 
     def stop_children(self) -> None:
         for pid in list(self._children):
             _kill(pid)
+
+
+@dataclass(frozen=True, slots=True)
+class ChildFailure:
+    """Why a query process failed, sent to the server in place of an answer."""
+
+    summary: str  # one line, for the client
+    traceback: str  # for the server's stderr
+
+    @classmethod
+    def of(cls, e: BaseException) -> ChildFailure:
+        return cls(f"{type(e).__name__}: {first_line(e)}",
+                   "".join(traceback.format_exception(e)))
+
+
+def _received(data: bytes, status: int) -> Answer:
+    """The child's answer; or 500 with why it failed (its traceback in `log`, which the server
+    prints), or with its wait status when it could not say (killed, or its pipe failed)."""
+    if not os.WIFEXITED(status) or os.WEXITSTATUS(status) not in (0, REPORTED) or not data:
+        how = (f"killed by signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status)
+               else f"exit status {os.waitstatus_to_exitcode(status)}")
+        return text_answer(500, f"the query process failed ({how})")
+    result: Answer | ChildFailure = pickle.loads(data)
+    if isinstance(result, ChildFailure):
+        return replace(text_answer(500, f"the query failed: {result.summary}"),
+                       log=result.traceback)
+    return result
+
+
+def _pickled(result: Answer | ChildFailure) -> bytes:
+    try:
+        return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError) as e:  # an answer that cannot go
+        return pickle.dumps(ChildFailure.of(e), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _write_all(fd: int, payload: bytes) -> None:
+    view = memoryview(payload)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def _close_all_but(keep: set[int]) -> None:

@@ -256,6 +256,8 @@ class Handler(BaseHTTPRequestHandler):
         if result.status >= 500:
             print(f"kg serve: {result.status} {result.body.decode().strip()}", file=sys.stderr,
                   flush=True)
+            if result.log:  # the traceback of a failed query process (kg/serve/executor.py)
+                print(result.log.rstrip(), file=sys.stderr, flush=True)
         self._send(result)
 
     def _update_refusal(self, method: str) -> Answer | None:
@@ -341,7 +343,6 @@ def serve(spec: StoreSpec, settings: Settings) -> int:
                          "server's own update endpoint")
     executor = Executor(spec, settings.timeout, max_children=max(4, 2 * (os.cpu_count() or 1)),
                         writes=settings.allow_update, wait=settings.wait)
-    threading.stack_size(HANDLER_STACK)  # for the threads started from here on
     try:  # bind first: a port in use fails at once, before the graph is read
         server = Server(settings, executor)
     except OSError as e:
@@ -349,6 +350,9 @@ def serve(spec: StoreSpec, settings: Settings) -> int:
             e.strerror or str(e))
         raise InputError(f"cannot listen on {settings.host}:{settings.port}: {reason} "
                          "(choose another --port, or --port 0 for a free one)") from None
+    # The stack size of new threads is the process's: set while serving, for the handler
+    # threads (started from the accept loop's thread below), and put back afterwards.
+    stack = threading.stack_size(HANDLER_STACK)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     try:
         executor.load()
@@ -362,6 +366,7 @@ def serve(spec: StoreSpec, settings: Settings) -> int:
             server.shutdown()
         server.server_close()
         executor.stop_children()
+        threading.stack_size(stack)
     return 0
 
 
@@ -370,9 +375,11 @@ def _wait_for_signal() -> None:
     import signal
 
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())  # the process's: put back
     try:
         while not stop.wait(1.0):
             pass
     except KeyboardInterrupt:
         pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)

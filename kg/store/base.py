@@ -7,7 +7,6 @@ graphs on every store (docs/stores.md). The kinds themselves are in kg/store/reg
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal as Kind
@@ -17,7 +16,8 @@ from rdflib.query import Result
 from rdflib.term import Node
 
 from kg.errors import InputError, StoreError, first_line
-from kg.sparql.params import prepare
+from kg.sparql.engine_errors import engine_refused
+from kg.sparql.params import prepare, uses_service
 from kg.store import http as bounded
 from kg.store.http import MB, Deadline
 from kg.store.relay import ServiceRelay
@@ -52,7 +52,7 @@ class GraphStore:
         text, bound = prepare(text, dict(bindings or {}))
         ds = self.dataset()
         ds.default_union = True
-        if not _SERVICE.search(text):
+        if not uses_service(text):
             return _evaluate(lambda: _run(ds, text, bound), origin, None)
         with self.relay() as relay:  # rdflib's SERVICE calls have no limits of their own
             relayed = relay.rewrite(text)
@@ -66,9 +66,6 @@ class GraphStore:
         pass
 
 
-_SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
-
-
 def _run(ds: Dataset, text: str, bound: Mapping[str, Node] | None = None) -> Result:
     result = ds.query(text, initBindings=bound)
     if result.type == "SELECT":
@@ -77,24 +74,29 @@ def _run(ds: Dataset, text: str, bound: Mapping[str, Node] | None = None) -> Res
 
 
 def _evaluate(run: Callable[[], Result], origin: str, relay: ServiceRelay | None) -> Result:
-    """`run()`, its errors said in one line: bad SPARQL, or a failed SERVICE call."""
+    """`run()`, its errors said in one line: bad SPARQL, or a failed SERVICE call. Anything else
+    is a bug (ours or an engine's) and goes on as it is, to be logged with its traceback
+    (kg/cli.py), not reported as bad SPARQL."""
     try:
         return run()
-    except Exception as e:  # each engine raises its own errors
-        raise _query_error(e, origin, relay) from None
+    except Exception as e:  # sorted by _query_error; what it does not know is raised again
+        error = _query_error(e, origin, relay)
+        if error is None or error is e:
+            raise
+        raise error from e
 
 
-def _query_error(e: Exception, origin: str, relay: ServiceRelay | None) -> InputError:
+def _query_error(e: Exception, origin: str, relay: ServiceRelay | None) -> InputError | None:
     if relay is not None and relay.failure is not None:  # the relay knows what went wrong
         return StoreError(f"{origin}: a SERVICE call failed: {relay.failure}")
     if isinstance(e, InputError):  # already one line
         return e
-    if relay is not None and isinstance(e, OSError):
+    if relay is not None and isinstance(e, OSError):  # the engine's own HTTP client
         reason = getattr(e, "reason", None) or e
         return StoreError(f"{origin}: a SERVICE call failed: {first_line(reason)}")
-    if relay is not None and isinstance(e, ValueError | KeyError):
+    if relay is not None and isinstance(e, ValueError | KeyError):  # rdflib reading the answer
         return StoreError(f"{origin}: a SERVICE endpoint gave an answer that is not SPARQL "
                           f"JSON results: {first_line(e)}")
-    return InputError(f"{origin}: not valid SPARQL: {first_line(e)}")
-
-
+    if engine_refused(e):
+        return InputError(f"{origin}: not valid SPARQL: {first_line(e)}")
+    return None

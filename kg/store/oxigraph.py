@@ -11,9 +11,9 @@ from rdflib.query import Result
 from rdflib.term import Node
 
 from kg.errors import StoreError, first_line
-from kg.sparql.params import prepare_inline
+from kg.sparql.params import prepare_inline, uses_service
 from kg.store import swap as store_swap
-from kg.store.base import _SERVICE, DEFAULT_TIMEOUT, GraphStore, StoreSpec, _evaluate, _run
+from kg.store.base import DEFAULT_TIMEOUT, GraphStore, StoreSpec, _evaluate, _run
 from kg.store.lock import lock_store
 
 
@@ -51,7 +51,7 @@ class OxigraphStore(GraphStore):
               origin: str = "query") -> Result:
         ds = self.dataset()
         text = prepare_inline(text, dict(bindings or {}))
-        if not _SERVICE.search(text):
+        if not uses_service(text):
             return _evaluate(lambda: ds.query(text), origin, None)
         with self.relay() as relay:
             relayed = relay.rewrite(text)

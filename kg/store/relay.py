@@ -14,21 +14,16 @@ store can say in one line what went wrong.
 from __future__ import annotations
 
 import http.server
-import re
 import threading
 import urllib.parse
 import urllib.request
 
 from kg.errors import FetchError, InputError
+from kg.sparql.params import service_targets
+from kg.sparql.tokens import IRI, Token, join, tokenize
 from kg.store import http as bounded
 from kg.store.http import Deadline, Limits
 
-# a SERVICE IRI, or a SERVICE named otherwise; comments, other IRIs and strings are matched
-# only to be skipped
-_TOKENS = re.compile(r"(?P<service>(?<![:\w?$])SERVICE(?P<silent>\s+SILENT)?\s*<(?P<iri>[^>\s]*)>)"
-                     r"|(?P<other>(?<![:\w?$])SERVICE(?:\s+SILENT)?\s+(?P<name>[^\s{]*))"
-                     r"|#[^\n]*|<[^>\s]*>|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'",
-                     re.IGNORECASE)
 FORWARDED_HEADERS = ("Accept", "Content-Type", "User-Agent")
 
 
@@ -56,8 +51,13 @@ class ServiceRelay:
         self._server.server_close()
 
     def rewrite(self, text: str) -> str:
-        """Each `SERVICE <iri>` names the relay instead, which sends its calls on to the IRI."""
-        return _TOKENS.sub(self._relayed, text)
+        """Each `SERVICE <iri>` names the relay instead, which sends its calls on to the IRI;
+        a SERVICE named otherwise (a prefixed name, a variable) is refused, because the engine
+        would call it past the relay. Only the IRI tokens change (kg/sparql/tokens.py)."""
+        tokens = tokenize(text)
+        for at in service_targets(tokens):
+            tokens[at] = self._relayed(tokens[at])
+        return join(tokens)
 
     def target(self, path: str) -> str | None:
         """The IRI a relay path stands for, with the engine's query string."""
@@ -72,15 +72,13 @@ class ServiceRelay:
         with self._lock:
             self.failure = self.failure or failure
 
-    def _relayed(self, m: re.Match[str]) -> str:
-        if m.group("other") is not None:  # the engine would call it past the relay
-            raise InputError(f"SERVICE {m.group('name')}: name the endpoint by its full IRI, "
+    def _relayed(self, target: Token) -> Token:
+        if target.kind != IRI:
+            raise InputError(f"SERVICE {target.text}: name the endpoint by its full IRI, "
                              "SERVICE <http://…>, so that its calls keep --timeout")
-        if m.group("service") is None:
-            return m.group(0)
-        self.services.append(m.group("iri"))
+        self.services.append(target.text[1:-1])
         port, number = self._server.server_address[1], len(self.services) - 1
-        return f"SERVICE{m.group('silent') or ''} <http://127.0.0.1:{port}/{number}>"
+        return Token(IRI, f"<http://127.0.0.1:{port}/{number}>")
 
 
 class _Forward(http.server.BaseHTTPRequestHandler):

@@ -10,15 +10,20 @@ from collections.abc import Mapping
 
 from rdflib import Dataset, Graph
 from rdflib.plugins.stores.memory import Memory
-from rdflib.query import Result
+from rdflib.query import Result, ResultException
 from rdflib.term import Node
 
 from kg.errors import InputError, StoreError, first_line
 from kg.iris import id_base
-from kg.sparql.params import prepare_inline
+from kg.sparql.params import prepare_inline, uses_service
 from kg.store import http as bounded
-from kg.store.base import _SERVICE, DEFAULT_TIMEOUT, PASSWORD_ENV, USER_ENV, GraphStore, StoreSpec
+from kg.store.base import DEFAULT_TIMEOUT, PASSWORD_ENV, USER_ENV, GraphStore, StoreSpec
 from kg.store.http import Deadline, Limits
+
+# What rdflib's JSON results reader raises on an answer that is not SPARQL JSON results: bad
+# bytes or JSON (ValueError), no head or results (ResultException), a value of the wrong type
+# (TypeError, KeyError), an unknown term type (NotImplementedError).
+_NOT_JSON_RESULTS = (ValueError, KeyError, TypeError, ResultException, NotImplementedError)
 
 
 class SparqlStore(GraphStore):
@@ -38,7 +43,7 @@ class SparqlStore(GraphStore):
               origin: str = "query") -> Result:
         text = prepare_inline(text, dict(bindings or {}))
         limits = self.limits
-        if limits.deadline is None and _SERVICE.search(text):  # the server's calls may drip
+        if limits.deadline is None and uses_service(text):  # the server's calls may drip
             limits = Limits(Deadline(self.timeout), limits.max_bytes, limits.same_origin)
         return self._remote(text, origin, limits=limits)
 
@@ -77,13 +82,17 @@ class SparqlStore(GraphStore):
         body = self._send(client, origin, limits)
         if construct:
             out = Result("CONSTRUCT")
-            out.graph = Graph().parse(data=body.decode("utf-8"), format="turtle")
+            try:
+                out.graph = Graph().parse(data=body.decode("utf-8"), format="turtle")
+            except (UnicodeDecodeError, SyntaxError) as e:  # rdflib's BadSyntax is one
+                raise StoreError(f"{self.spec}: {origin}: the server's answer is not Turtle: "
+                                 f"{first_line(e)}") from e
             return out
         try:
             return Result.parse(io.BytesIO(body), format="json")
-        except Exception as e:
+        except _NOT_JSON_RESULTS as e:
             raise StoreError(f"{self.spec}: {origin}: the server's answer is not SPARQL JSON "
-                             f"results: {first_line(e)}") from None
+                             f"results: {first_line(e)}") from e
 
     def _send(self, client, origin: str, limits: Limits) -> bytes:
         """SPARQLWrapper builds the request (method, encoding, Accept, credentials); it is sent
