@@ -35,6 +35,7 @@ class PKG(DefinedNamespace):
     DevelopmentAxis: URIRef
     DevelopmentZone: URIRef
     Document: URIRef
+    DocumentType: URIRef
     EconomicBelt: URIRef
     EconomicCorridor: URIRef
     EconomicTechDevelopmentZone: URIRef
@@ -58,6 +59,7 @@ class PKG(DefinedNamespace):
     NumericClaim: URIRef
     Organization: URIRef
     Place: URIRef
+    PlanPeriod: URIRef
     Platform: URIRef
     PolicyRecommendation: URIRef
     Port: URIRef
@@ -86,12 +88,14 @@ class PKG(DefinedNamespace):
     confidence: URIRef
     connects: URIRef
     contradicts: URIRef
+    documentNumber: URIRef
     endYear: URIRef
     establishedYear: URIRef
     hasAction: URIRef
     hosts: URIRef
     indicator: URIRef
     isoCode: URIRef
+    issuedBy: URIRef
     level: URIRef
     listedWith: URIRef
     locatedIn: URIRef
@@ -101,19 +105,24 @@ class PKG(DefinedNamespace):
     mentions: URIRef
     observationStatus: URIRef
     parent: URIRef
+    planPeriod: URIRef
     qualifier: URIRef
+    reader: URIRef
     partOf: URIRef
     refArea: URIRef
     refYear: URIRef
     rule: URIRef
     sectionNumber: URIRef
+    sourceSha256: URIRef
     startYear: URIRef
     statedIndicator: URIRef
     statedValue: URIRef
     strength: URIRef
     surfaceType: URIRef
     targets: URIRef
+    textSha256: URIRef
     unit: URIRef
     value: URIRef
     verdict: URIRef
     verb: URIRef
+    year: URIRef

@@ -21,6 +21,7 @@ from extract.tables import Table, find_tables
 from kg import iris
 from kg.build.claims import Claims, claim_graph, claim_report, document_claims
 from kg.build.evidence import document_graph
+from kg.build.keys import assign_keys
 from kg.build.outdir import STAGING_PREFIX, check_out_dir, locked_out_dir
 from kg.build.recommendations import recommendation_graph
 from kg.build.reference import reference_graph
@@ -170,6 +171,7 @@ def build_sources(sources: list[SourceText], out_dir: Path, extractor: Extractor
 def _build_locked(sources: list[SourceText], out_dir: Path, extractor: Extractor,
                   progress: Progress) -> BuildResult:
     gaz = gazetteer_module.default()
+    sources = assign_keys(sources, gaz)
     warnings = [encoding_warning(s) for s in sources if s.encoding != "utf-8"]
     warnings += [w for s in sources for w in s.warnings]
     documents = extract_all(sources, extractor, progress)
