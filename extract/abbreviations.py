@@ -18,7 +18,13 @@ from .gazetteer import PATTERNS, Gazetteer, read_tsv
 RUN_RULE = "abbrev-run/v1"
 NAMED_RUN_RULE = "abbrev-named-run/v1"
 DIRECTION_RUN_RULE = "direction-run/v1"
+# An overlap of equal length goes to a gazetteer name (3), then a shape name (2), then a run: a
+# run is only a guess that characters are abbreviations.
 RUN_PRIORITY = 1
+# The longest run of abbreviations read as a list of places. The longest in the article and
+# the 81 texts of ../shared/corpus-dev has 4 (湘鄂渝黔, 美欧日韩); 8 leaves room, and a longer
+# string of these characters is a sentence, not a list.
+MAX_RUN = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +64,8 @@ def load_rules(gaz: Gazetteer, patterns: Path = PATTERNS) -> RunRules:
         directions.append((re.compile(f"([{allowed}]{{2,{len(regions)}}}){re.escape(suffix)}"),
                            regions))
     return RunRules(
-        pattern=re.compile(f"[{re.escape(chars)}]{{2,8}}") if chars else re.compile("(?!)"),
+        pattern=(re.compile(f"[{re.escape(chars)}]{{2,{MAX_RUN}}}") if chars
+                 else re.compile("(?!)")),
         province=dict(gaz.province_abbr),
         foreign=dict(gaz.foreign_abbr),
         follow=tuple(sorted((r[1] for r in contexts if r[0] == "follow"), key=len, reverse=True)),
@@ -78,8 +85,7 @@ def _refs_of(run: str, rules: RunRules) -> tuple[str, ...] | None:
 
 
 def _has_context(text: str, start: int, end: int, rules: RunRules) -> bool:
-    after = text[end:end + 4]
-    return any(after.startswith(f) for f in rules.follow) or (
+    return any(text.startswith(f, end) for f in rules.follow) or (
         start > 0 and text[start - 1] in rules.precede)
 
 

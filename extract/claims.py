@@ -434,7 +434,7 @@ def find_claims(text: str, mentions: Iterable[Mention], sentences: Iterable[tupl
     offsets (an `ExtractedDocument`'s)."""
     rules = rules or load_rules()
     places = sorted((m for m in mentions
-                     if m.iri and m.iri.split("/", 1)[0] in rules.region_kinds),
+                     if m.ref and m.ref.split("/", 1)[0] in rules.region_kinds),
                     key=lambda m: m.start)
     place_starts = [m.start for m in places]
     out: list[NumericClaim] = []
@@ -447,7 +447,7 @@ def find_claims(text: str, mentions: Iterable[Mention], sentences: Iterable[tupl
         # the places that start in the sentence, found by bisection: a scan of all the
         # document's places per sentence grows with the square of the document
         inside = places[bisect_left(place_starts, start):bisect_left(place_starts, end)]
-        regions = [(where[m.start], where[m.end - 1] + 1, m.iri) for m in inside
+        regions = [(where[m.start], where[m.end - 1] + 1, m.ref) for m in inside
                    if m.end <= end and m.start in where and m.end - 1 in where]
         times = _times(v.s)
         nums = _numbers(v.s, rules)

@@ -20,6 +20,7 @@ from .normalize import DASH, translate_chars
 from .records import Entry
 
 PATTERNS = Path(__file__).resolve().parent / "patterns"
+REFERENCE_SOURCE = "ontology/reference"  # how provenance names the reference folder
 
 
 class GazetteerError(DataError):
@@ -95,6 +96,12 @@ def read_tsv(path: Path) -> Iterator[list[str]]:
             yield line.split("\t")
 
 
+def _source(relative: str) -> str:
+    """The provenance of an entry: the product's own file under the reference folder, named
+    from the product's root (`ontology/reference/provinces.csv`)."""
+    return f"{REFERENCE_SOURCE}/{relative}"
+
+
 def _provinces(ref_dir: Path, macro: dict[str, str]) -> Iterable[Entry]:
     for r in _rows(ref_dir / "provinces.csv"):
         facts = [("adcode", r["adcode"]), ("isoCode", r["iso_3166_2"])]
@@ -113,7 +120,7 @@ def _provinces(ref_dir: Path, macro: dict[str, str]) -> Iterable[Entry]:
         aliases = tuple(a for a in (r["short_zh"],) if a and a != r["name_zh"])
         yield Entry(f"province/{r['adcode']}", "Province", r["name_zh"], r["name_en"], aliases,
                     _split(f"{r['abbr_zh']};{r['abbr_alt_zh']}"), tuple(facts),
-                    "shared/reference/provinces.csv")
+                    _source("provinces.csv"))
 
 
 def _cities(ref_dir: Path) -> Iterable[Entry]:
@@ -133,7 +140,7 @@ def _cities(ref_dir: Path) -> Iterable[Entry]:
         if not municipality and r["short_zh_ambiguous"] != "1" and r["short_zh"] != label:
             aliases = (r["short_zh"],)
         yield Entry(f"city/{r['adcode']}", "City", label, r["name_en"], aliases, (),
-                    tuple(facts), "shared/reference/cities.csv")
+                    tuple(facts), _source("cities.csv"))
 
 
 def _keyed(ref_dir: Path) -> dict[tuple[str, str], tuple[str, tuple[str, ...]]]:
@@ -147,7 +154,7 @@ def _clusters(ref_dir: Path, keys: dict) -> Iterable[Entry]:
         facts = [("clusterTier", r["tier_zh"])]
         facts += [("member", f"province/{a}") for a in _split(r["member_province_adcodes"])]
         yield Entry(f"city-cluster/{key}", "CityCluster", r["cluster_zh"], "", aliases, (),
-                    tuple(facts), "shared/reference/city_clusters.csv")
+                    tuple(facts), _source("city_clusters.csv"))
 
 
 def _platform_table(ref_dir: Path, keys: dict, table: str, cls: str) -> Iterable[Entry]:
@@ -155,7 +162,7 @@ def _platform_table(ref_dir: Path, keys: dict, table: str, cls: str) -> Iterable
         key, aliases = keys[(table, r["name_zh"])]
         facts = [("locatedIn", f"province/{r['province_adcode']}"), ("establishedYear", r["year"])]
         yield Entry(f"platform/{key}", cls, r["name_zh"], "", aliases, (), tuple(facts),
-                    f"shared/reference/{table}.csv")
+                    _source(f"{table}.csv"))
 
 
 def _curated(ref_dir: Path, class_kind: dict[str, str]) -> Iterable[Entry]:
@@ -182,7 +189,7 @@ def _curated(ref_dir: Path, class_kind: dict[str, str]) -> Iterable[Entry]:
             yield Entry(f"{class_kind[cls]}/{r['key']}", cls, r["label_zh"],
                         r.get("label_en", ""), _split(r.get("aliases_zh")),
                         _split(r.get("abbr_zh")), tuple(facts),
-                        f"ontology/reference/entities/{path.name}: {r.get('source', '')}")
+                        f"{_source(f'entities/{path.name}')}: {r.get('source', '')}")
 
 
 def _sub_regions(g: Gazetteer) -> Iterable[Entry]:

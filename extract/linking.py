@@ -9,6 +9,10 @@ from .records import Candidate
 
 # When one name could be several entities, the kind that policy texts mean most often wins:
 # 海南 the province, not the Qinghai prefecture; 吉林 the province, not the city.
+# The confidence of an ambiguous name linked by class preference: the share of one reading, plus
+# this for the preference, so that a choice between two readings (0.8) ranks with the likely
+# readings of the relation rules (0.8) and below a certain link (1.0).
+PREFERENCE_BONUS = 0.3
 CLASS_PREFERENCE = ("Province", "MacroRegion", "Country", "CityCluster", "StrategicRegion",
                     "City", "WorldRegion")
 
@@ -43,4 +47,4 @@ def choose_ref(refs: Sequence[str], gaz: Gazetteer) -> tuple[str, float]:
         return CLASS_PREFERENCE.index(cls) if cls in CLASS_PREFERENCE else len(CLASS_PREFERENCE)
 
     best = min(refs, key=lambda r: (rank(r), r))
-    return best, round(1.0 / len(refs) + 0.3, 2)
+    return best, round(1.0 / len(refs) + PREFERENCE_BONUS, 2)

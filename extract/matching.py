@@ -10,7 +10,7 @@ from .gazetteer import Gazetteer
 from .records import Candidate
 
 GAZETTEER_RULE = "gazetteer/v1"
-GAZETTEER_PRIORITY = 3
+GAZETTEER_PRIORITY = 3  # wins an overlap of equal length: a known name beats a guessed one
 
 
 def build_automaton(gaz: Gazetteer) -> ahocorasick.Automaton:

@@ -16,7 +16,14 @@ from .records import DocumentMeta
 
 PATTERNS = Path(__file__).resolve().parent / "patterns"
 
+# The front matter: the non-blank lines read for a title, the authors' line and a date. Twelve
+# reach past a journal's header, a two-line title and an author list to the abstract.
 HEADER_LINES = 12
+# A title is 4 to 80 characters: a shorter line is a label (摘要), a longer one a paragraph.
+TITLE_LENGTH = range(4, 81)
+# The first page, where a paper prints its authors' notes (张三，男，…) and its article number;
+# further on, the same patterns are other works' authors and years in citations.
+FIRST_PAGE = 5000
 _BRACKETED = re.compile(r"^[【\[].*[】\]]$")
 _AUTHOR_BIO = re.compile(r"(?:^|[\n。:：])\s*([\u4e00-\u9fff]{2,4})[,，](?:男|女)[,，]")
 _NAME_LIST = re.compile(r"^[\u4e00-\u9fff]{2,4}(?:[，,、 ][\u4e00-\u9fff]{2,4}){1,9}$")
@@ -33,14 +40,14 @@ def _header(text: str) -> list[str]:
 
 def _title(lines: list[str]) -> str | None:
     for ln in lines:
-        if _BRACKETED.match(ln) or not 4 <= len(ln) <= 80:
+        if _BRACKETED.match(ln) or len(ln) not in TITLE_LENGTH:
             continue
         return ln
     return None
 
 
 def _authors(text: str, lines: list[str], title: str | None) -> tuple[str, ...]:
-    bios = _AUTHOR_BIO.findall(text[:5000])
+    bios = _AUTHOR_BIO.findall(text[:FIRST_PAGE])
     if bios:
         return tuple(dict.fromkeys(bios))
     if title and title in lines:
@@ -60,7 +67,7 @@ def _date(lines: list[str], text: str) -> str | None:
         if m:
             y, mo, d = m.groups()
             return f"{y}-{int(mo):02d}-{int(d):02d}"
-    head = text[:5000]
+    head = text[:FIRST_PAGE]
     for pattern in (_ARTICLE_YEAR, _CITATION_YEAR):
         m = pattern.search(head)
         if m:

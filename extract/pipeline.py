@@ -1,17 +1,24 @@
-"""Text in, records out: the whole extraction of one document."""
+"""Text in, one record out: the whole extraction of one document (`Extractor.extract`)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 
 from spacy.language import Language
 
+from . import gazetteer
+from .claim_check import cells_from_tables, check_claims
+from .claims import find_claims
 from .components import build_nlp
 from .metadata import document_meta
 from .normalize import MIN_PROSE_LINE, is_cjk
-from .records import ExtractedDocument, Mention
+from .recommendations import find_recommendations
+from .records import CheckedClaim, Entities, ExtractedDocument, Mention
+from .relations import find_relations
 from .sections import body_end
+from .tables import Table, find_tables
 
 CHUNK = 4000  # characters per spaCy Doc: long enough to amortise the per-Doc cost
 _CLOSERS = "”’」』)）\""
@@ -84,19 +91,45 @@ def chunks(text: str, size: int = CHUNK) -> Iterator[tuple[str, int]]:
 
 
 class Extractor:
-    """Holds the spaCy pipeline; `extract` is a pure function of the text."""
+    """Holds the spaCy pipeline and the gazetteer; `extract` is a pure function of the text."""
 
     def __init__(self, nlp: Language | None = None, reference_dir: str = "",
                  chunk_size: int = CHUNK) -> None:
         self.chunk_size = chunk_size
         # The bulk path reads the records; it does not need Docs re-cut at every name.
         self.nlp = nlp or build_nlp(reference_dir, cut_doc=False)
+        # the gazetteer the pipeline's components link with, for the relation rules
+        self.gaz = gazetteer.load(Path(reference_dir)) if reference_dir else gazetteer.default()
 
     def extract(self, doc_id: str, text: str, path: str = "",
-                on_chunk: Callable[[int], object] | None = None) -> ExtractedDocument:
-        """The tokenizer normalises each chunk; its offset map leads back to the chunk, and the
-        chunk's start to the original text. `on_chunk(n)` is told each chunk's length when it
-        is done (for progress output)."""
+                on_chunk: Callable[[int], object] | None = None,
+                on_step: Callable[[str], object] | None = None) -> ExtractedDocument:
+        """Everything the document says, in one pass: its metadata, the spaCy pass over the
+        body (`entities`), then the tables and recommendations of the whole text, the relations
+        between the mentions, and the numeric claims checked against the document's own tables.
+        `on_chunk(n)` is told each chunk's length as the spaCy pass goes, `on_step(what)` the
+        name of each later step as it starts (for progress output)."""
+        step = on_step or _silent
+        found = self.entities(doc_id, text, on_chunk)
+        # Tables and recommendations are read from the whole original text, as the mentions
+        # are: the offsets of all the parts match.
+        step("tables")
+        tables = tuple(find_tables(text))
+        step("recommendations")
+        recommendations = tuple(find_recommendations(text))
+        step("relations")
+        relations = tuple(find_relations(text, found.mentions, found.sentences, self.gaz))
+        step("numeric claims")
+        claims = checked_claims(text, found, tables)
+        return ExtractedDocument(
+            doc=doc_id, path=path, text=text, meta=document_meta(text, self.gaz),
+            mentions=found.mentions, sentences=found.sentences, tables=tables,
+            recommendations=recommendations, relations=relations, claims=claims)
+
+    def entities(self, doc_id: str, text: str,
+                 on_chunk: Callable[[int], object] | None = None) -> Entities:
+        """The mentions and sentences of the body. The tokenizer normalises each chunk; its
+        offset map leads back to the chunk, and the chunk's start to the original text."""
         mentions: list[Mention] = []
         sentences: list[tuple[int, int]] = []
         body = body_end(text)
@@ -116,5 +149,16 @@ class Extractor:
                 on_chunk(len(piece))
         if on_chunk is not None and body < len(text):
             on_chunk(len(text) - body)  # the bibliography, not read: done all the same
-        return ExtractedDocument(doc_id, path, text, document_meta(text), tuple(mentions),
-                                 tuple(sentences))
+        return Entities(tuple(mentions), tuple(sentences))
+
+
+def checked_claims(text: str, found: Entities, tables: Sequence[Table]
+                   ) -> tuple[CheckedClaim, ...]:
+    """The numeric claims of the text, each checked against the document's own tables."""
+    claims = find_claims(text, found.mentions, found.sentences)
+    checks = check_claims(claims, cells_from_tables(tables))
+    return tuple(CheckedClaim(c, check) for c, check in zip(claims, checks, strict=True))
+
+
+def _silent(_: str) -> None:
+    """No progress output."""

@@ -1,8 +1,21 @@
-"""The plain records the pipeline produces. Frozen: pipeline steps return new ones."""
+"""The plain records the pipeline produces. Frozen: pipeline steps return new ones.
+
+`ExtractedDocument` is the one record of everything a document says; the records of its parts
+(tables, recommendations, relations, numeric claims) are defined beside the rules that read
+them and only named here.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the modules of the parts import this one; annotations are strings here
+    from .claim_check import Check
+    from .claims import NumericClaim
+    from .recommendations import Recommendation
+    from .relations import Relation
+    from .tables import Table
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +53,7 @@ class Mention:
     end: int
     text: str
     type: str
-    iri: str | None  # `kind/key`; None when unlinked
+    ref: str | None  # the gazetteer entity, `kind/key`; None when unlinked
     rule: str
     confidence: float = 1.0
 
@@ -63,11 +76,34 @@ class DocumentMeta:
 
 
 @dataclass(frozen=True, slots=True)
+class Entities:
+    """What the spaCy pass over a document's body finds, in ORIGINAL coordinates."""
+
+    mentions: tuple[Mention, ...]
+    sentences: tuple[tuple[int, int], ...]  # (start, end) of each sentence
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedClaim:
+    """A numeric claim and its verdict against the document's own statistics tables."""
+
+    claim: NumericClaim
+    check: Check
+
+
+@dataclass(frozen=True, slots=True)
 class ExtractedDocument:
-    doc: str
+    """Everything one document says, read in one pass (`extract.pipeline.Extractor.extract`);
+    all offsets are ORIGINAL offsets into `text`. The mentions and sentences come from the
+    body (the bibliography is left out); tables and recommendations from the whole text."""
+
+    doc: str  # the document key
     path: str
     text: str
     meta: DocumentMeta
     mentions: tuple[Mention, ...]
-    sentences: tuple[tuple[int, int], ...] = field(default=())  # original coordinates
-    warnings: tuple[str, ...] = ()
+    sentences: tuple[tuple[int, int], ...]
+    tables: tuple[Table, ...]
+    recommendations: tuple[Recommendation, ...]
+    relations: tuple[Relation, ...]  # the most confident rule's, in text order
+    claims: tuple[CheckedClaim, ...]  # in text order

@@ -40,13 +40,40 @@ RULE_VERSION = "v1"
 SYMMETRIC = frozenset({"comparedWith", "listedWith"})
 _CLAUSE_END = frozenset("，,；;。：:！!？?")
 _CHAIN = frozenset({"、", "和", "及", "以及"})  # 与 in "依托中欧班列与欧洲" means "with", not "and"
-_MAX_FORWARD = 6  # … a place may stand before the corridor it is linked to
+# characters (without whitespace) a place may stand before the corridor it is linked to: a verb
+# and a little more (西部地区依托中欧班列: 2); a place further ahead is the subject of another verb
+_MAX_FORWARD = 6
 _NAME_OPENERS = frozenset("(（至—–-到一")  # 一: the OCR dash (中国一中亚一西亚经济走廊)
 # a platform is in a province or city of its name; a corridor may name countries it links
 _INSIDE = {"Platform": frozenset({"Province", "City"}),
            "Corridor": frozenset({"Province", "City", "Country", "WorldRegion"})}
+# characters between two compared places: the verb and a short indicator before it
+# (西部地区人均收入仍低于东部地区: 7)
 _MAX_COMPARE_GAP = 10
 _MAX_GAP = 12  # characters (without whitespace) a rule may look across inside a clause
+# A corridor list is the subject of a project when a project word (的建设, 开通 …) follows within
+# _PROJECT_REACH characters (等项目的建设: 6), read from at most 2 more characters of the text:
+# room for the spaces and line breaks a PDF leaves inside a sentence.
+_PROJECT_REACH = 10
+_PROJECT_TEXT = _PROJECT_REACH + 2
+# Characters between a list and the region it belongs to: 等 (LIST 等西部地区省份), 有5个(
+# (西部地区有5个(贵州…)), and a few more.
+_MAX_MEMBER_GAP = 6
+# The text before a list read for a rely marker (依托, 借助: 2 characters), with 2 characters of
+# room for a PDF's spaces.
+_RELY_REACH = 4
+# Characters between a list and the rely marker after it (沈阳依托: 0; 沈阳要依托: 1)
+_MAX_RELY_SUBJECT_GAP = 2
+# The text before a list read for the 以 that opens a "以 Y 为支撑" frame: 以 and 2 characters
+# of room for a PDF's spaces.
+_FRAME_LEAD = 3
+# How far after a frame's last known name its 为支撑 may stand: names the gazetteer does not know
+# may come between (以武汉都市圈、某某都市圈为支撑).
+_FRAME_REACH = 30
+# The longest surface tried for a place named inside a platform's or corridor's own name: the
+# short forms names are built from (南宁国际铁路港, 中国—中亚…) are 2–4 characters; 6 reaches
+# 内蒙古自治区.
+_MAX_PLACE_IN_NAME = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,9 +122,14 @@ def _squash(s: str) -> str:
     return "".join(s.split())
 
 
+# The class families, the one list of them: a mention's family is the nearest ancestor of its
+# class in this list. The relation rules group mentions by family, and `kg eval` scores by it.
+# CityCluster covers metropolitan areas and strategic regions; ProvincialSubRegion (皖北) is a
+# family of its own, because a sub-region stands in lists of provinces and cities as their
+# equal; Place holds the places of no other family (法兰西岛大区).
 FAMILIES = ("MacroRegion", "Province", "City", "ProvincialSubRegion", "CityCluster",
-            "EconomicBelt", "Country", "WorldRegion", "Corridor", "Platform", "Organization",
-            "Agreement", "Industry", "Strategy")
+            "EconomicBelt", "Country", "WorldRegion", "Place", "Corridor", "Platform",
+            "Organization", "Agreement", "Industry", "Strategy")
 PLACE_FAMILIES = frozenset({"MacroRegion", "Province", "City", "ProvincialSubRegion",
                             "CityCluster", "EconomicBelt", "Country", "WorldRegion"})
 # what a province or city can be part of in the text's own words
@@ -106,9 +138,10 @@ _MEMBER_FAMILIES = frozenset({"Province", "City", "ProvincialSubRegion", "CityCl
 
 
 def family(cls: str, gaz: Gazetteer) -> str:
-    """The class's nearest ancestor in FAMILIES (CityCluster covers metropolitan areas)."""
+    """The class's nearest ancestor in FAMILIES; a class below none of them (or outside the
+    ontology) is a family of its own."""
     lineage = gaz.lineage(cls) if cls in gaz.class_parent else [cls]
-    return next((c for c in lineage if c in FAMILIES), lineage[-1])
+    return next((c for c in lineage if c in FAMILIES), cls)
 
 
 def _clause_ids(text: str, start: int, end: int) -> list[int]:
@@ -170,12 +203,12 @@ class _Sentence:
 
     def emit(self, s: Mention, p: str, o: Mention, rule: str, confidence: float,
              extra: Iterable[int] = ()) -> None:
-        if s.iri == o.iri or s.iri is None or o.iri is None:
+        if s.ref == o.ref or s.ref is None or o.ref is None:
             return
         if p in SYMMETRIC and s.start > o.start:
             s, o = o, s
         points = [s.start, s.end, o.start, o.end, *extra]
-        self.out.append(Relation(s.iri, p, o.iri, min(points), max(points), self.start,
+        self.out.append(Relation(s.ref, p, o.ref, min(points), max(points), self.start,
                                  self.end, f"relation/{rule}/{RULE_VERSION}", confidence))
 
 
@@ -215,8 +248,8 @@ def _projects(sent: _Sentence) -> None:
     for i, g in enumerate(sent.groups):
         if g.family != "Corridor":
             continue
-        after = sent.text[g.end:min(sent.end, g.end + 12)]
-        if not any(w in _squash(after)[:10] for w in words()["project_word"]):
+        after = sent.text[g.end:min(sent.end, g.end + _PROJECT_TEXT)]
+        if not any(w in _squash(after)[:_PROJECT_REACH] for w in words()["project_word"]):
             continue
         for later in sent.groups[i + 1:]:
             if later.family in PLACE_FAMILIES and later.clause > g.clause:
@@ -254,11 +287,11 @@ def _members(sent: _Sentence) -> None:
         if (a.family in _MEMBER_FAMILIES and b.family in _REGION_FAMILIES
                 and len(b.members) == 1 and any(between.startswith(w) for w in
                                                 words()["member_before"])
-                and len(between) <= 6):
+                and len(between) <= _MAX_MEMBER_GAP):
             region, members = b, a
         elif a.family in _REGION_FAMILIES and len(a.members) == 1 and b.family in (
                 _MEMBER_FAMILIES):
-            opened = between[-1:] in ("(", "（") and len(between) <= 6
+            opened = between[-1:] in ("(", "（") and len(between) <= _MAX_MEMBER_GAP
             if between == "" or between in words()["member_after"] or opened:
                 region, members = a, b
         if region is None or members is None:
@@ -269,7 +302,7 @@ def _members(sent: _Sentence) -> None:
 
 def _relies(sent: _Sentence) -> None:
     for i, g in enumerate(sent.groups):
-        before = sent.text[max(sent.start, g.start - 4):g.start]
+        before = sent.text[max(sent.start, g.start - _RELY_REACH):g.start]
         marker = _ends_with(_squash(before), "rely_marker")
         if marker is None:
             continue
@@ -293,12 +326,13 @@ def _rely_subjects(sent: _Sentence, i: int, marker_at: int) -> list[tuple[_Group
     before = [x for x in sent.groups if x.end <= marker_at]
     prev = before[-1] if before else None
     # 沈阳依托沈阳都市圈: the list just before the marker
-    if prev is not None and prev.clause == g.clause and len(sent.gap(prev.end, marker_at)) <= 2:
+    if (prev is not None and prev.clause == g.clause
+            and len(sent.gap(prev.end, marker_at)) <= _MAX_RELY_SUBJECT_GAP):
         return [(prev, 0.8)]
     # 依托 X，以 Y、Z 为支撑: Y and Z, in the sentence after the marker
     frames = []
     for later in sent.groups[i + 1:]:
-        lead = sent.gap(max(sent.start, later.start - 3), later.start)
+        lead = sent.gap(max(sent.start, later.start - _FRAME_LEAD), later.start)
         if lead.endswith("以") and _closes_frame(sent, later.end):
             frames.append((later, 0.8))
     if frames:
@@ -316,7 +350,7 @@ def _closes_frame(sent: _Sentence, at: int) -> bool:
     """Does "为支撑" (or another support_frame) close the clause's 以 … frame after `at`? Names
     the gazetteer does not know may stand between (以武汉都市圈、某某都市圈为支撑)."""
     end = at
-    while end < sent.end and sent.text[end] not in _CLAUSE_END and end - at < 30:
+    while end < sent.end and sent.text[end] not in _CLAUSE_END and end - at < _FRAME_REACH:
         end += 1
     tail = sent.gap(at, end)
     at_wei = tail.find("为")
@@ -397,7 +431,7 @@ def _shared_predicates(sent: _Sentence) -> None:
         tail = after[after.find(_squash(g.members[-1].text)) + len(_squash(g.members[-1].text)):]
         if not _distributes(tail):
             continue
-        members = list({m.iri: m for m in g.members}.values())
+        members = list({m.ref: m for m in g.members}.values())
         if _compares_first(sent, g):
             members = members[1:]
         for i, x in enumerate(members):
@@ -433,7 +467,7 @@ def _names_inside(sent: _Sentence) -> None:
         starts = [0] + [i + 1 for i, ch in enumerate(name) if ch in _NAME_OPENERS]
         for at in starts:
             ref = _place_at(name, at, gaz, weak, _INSIDE[fam])
-            if ref is not None and ref != m.iri:
+            if ref is not None and ref != m.ref:
                 place = Mention(m.doc, m.start, m.end, m.text, "", ref, "")
                 sent.emit(m, "locatedIn" if fam == "Platform" else "connects", place,
                           "name-place", 0.9)
@@ -441,7 +475,7 @@ def _names_inside(sent: _Sentence) -> None:
 
 def _place_at(name: str, at: int, gaz: Gazetteer, weak: frozenset[str],
               families: frozenset[str]) -> str | None:
-    for n in range(min(6, len(name) - at - 1), 1, -1):  # never the whole name
+    for n in range(min(_MAX_PLACE_IN_NAME, len(name) - at - 1), 1, -1):  # never the whole name
         surface = name[at:at + n]
         refs = [r for r in gaz.surfaces.get(surface, ())
                 if family(gaz.entries[r].cls, gaz) in families]
@@ -458,7 +492,7 @@ def find_relations(text: str, mentions: Sequence[Mention], sentences: Sequence[t
                    gaz: Gazetteer) -> list[Relation]:
     """Relations stated by each sentence; one per (subject, predicate, object, sentence), the
     most confident rule's, in text order."""
-    linked = sorted((m for m in mentions if m.iri), key=lambda m: (m.start, m.end))
+    linked = sorted((m for m in mentions if m.ref), key=lambda m: (m.start, m.end))
     linked = _without_qualifiers(text, linked, gaz)
     out: list[Relation] = []
     i = 0

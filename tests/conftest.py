@@ -2,14 +2,62 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# Read-only inputs beside the repository (development texts, the reference tables as received).
+# They are not part of the product: a test that reads them asks `shared_input`, which skips it
+# with the reason where they are absent. The article is in the repository (ARTICLE).
 SHARED = ROOT.parent / "shared"
 ARTICLE = ROOT / "corpus" / "lu-li-2025-regional-coordination.zh.txt"
 DEV_CORPUS = SHARED / "corpus-dev"
+
+
+def shared_input(*parts: str) -> Path:
+    """The path of a read-only input under ../shared/; the calling test is skipped, with the
+    reason, where it is absent."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is absent: the read-only inputs of ../shared/ are not on this "
+                    "machine")
+    return path
+
+
+POLL = 0.02  # seconds between two looks at a condition: short, so a wait ends soon after it
+
+# The fast subset is `pytest -m "not slow"`. A test is marked `slow` (pyproject.toml registers
+# the marker) when it runs a real build, a server, a browser or Virtuoso, or takes over ~2 s.
+# These fixtures are such work, so a test that uses one, directly or through another fixture,
+# must be marked: collection fails otherwise, before a fast run quietly grows slow.
+SLOW_FIXTURES = frozenset({"article_build", "article_graph", "article_validation",
+                           "other_policy_graph"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    unmarked = [f"{item.nodeid} (uses {', '.join(sorted(SLOW_FIXTURES & set(item.fixturenames)))})"
+                for item in items
+                if SLOW_FIXTURES & set(getattr(item, "fixturenames", ()))
+                and item.get_closest_marker("slow") is None]
+    if unmarked:
+        raise pytest.UsageError("mark these tests @pytest.mark.slow (tests/conftest.py, "
+                                "SLOW_FIXTURES):\n  " + "\n  ".join(unmarked))
+
+
+def wait_until(condition: Callable[[], object], timeout: float, what: str):
+    """Poll `condition` until it returns something true, and return that; fail the test naming
+    `what` at the deadline. Tests wait for a state like this, never for a fixed time."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = condition()
+        if found:
+            return found
+        if time.monotonic() >= deadline:
+            pytest.fail(f"{what}: not seen within {timeout:g} s")
+        time.sleep(POLL)
 
 
 @pytest.fixture(scope="session")

@@ -49,6 +49,7 @@ def by_graph(qs: list[ox.Quad]) -> dict[str, list[ox.Quad]]:
     return out
 
 
+@pytest.mark.slow
 def test_counts_are_n_documents_plus_shared_graphs_once(article_graph, synthesised):
     source = Counter({g: len(v) for g, v in by_graph(quads(article_graph)).items()})
     doc_quads = sum(n for g, n in source.items() if g.startswith(DOC))
@@ -62,6 +63,7 @@ def test_counts_are_n_documents_plus_shared_graphs_once(article_graph, synthesis
             assert len(out[g]) == n, g  # ontology and reference exactly once
 
 
+@pytest.mark.slow
 def test_copies_are_separate_documents_that_differ(synthesised):
     out = by_graph(quads(synthesised))
     docs = sorted(g for g in out if g.startswith(DOC))
@@ -99,6 +101,7 @@ def test_no_blank_node_is_shared_between_graphs(tmp_path):
     assert max(seen.values()) == 1
 
 
+@pytest.mark.slow
 def test_a_catalogue_query_runs_on_the_copies(synthesised):
     store = open_store(StoreSpec("memory", str(synthesised)))
     text = (ROOT / "queries" / "answers" / "gdp-share-change.rq").read_text(encoding="utf-8")

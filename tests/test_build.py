@@ -9,6 +9,8 @@ import pytest
 from conftest import ARTICLE
 from rdflib import Dataset
 
+pytestmark = pytest.mark.slow  # every test here reads the real build of the article or builds
+
 EVIDENCE = """
 PREFIX pkg: <https://w3id.org/policy-kg/ont#>
 PREFIX oa: <http://www.w3.org/ns/oa#>

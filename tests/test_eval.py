@@ -40,3 +40,18 @@ def test_near_misses_of_the_gold_list_are_not_extracted(extractor):
         doc = extractor.extract("t", row["context"])
         surfaces = {m.text for m in doc.mentions}
         assert row["false_name"] not in surfaces, row
+
+
+def test_the_rules_and_the_score_table_share_one_list_of_class_families(gaz):
+    from extract.relations import FAMILIES, family
+    from kg.evaluate.entities import scored_family
+
+    classes = set(gaz.class_parent) - {"Entity"}
+    assert len(classes) > 40
+    assert all(family(cls, gaz) in FAMILIES for cls in classes)
+    assert family("MetropolitanArea", gaz) == family("StrategicRegion", gaz) == "CityCluster"
+    assert family("Railway", gaz) == scored_family("Railway", gaz) == "Corridor"
+    # the relation rules list a sub-region with provinces; the gold counted it among the places
+    assert family("ProvincialSubRegion", gaz) == "ProvincialSubRegion"
+    assert scored_family("ProvincialSubRegion", gaz) == "Place"
+    assert family("Place", gaz) == scored_family("Place", gaz) == "Place"

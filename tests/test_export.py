@@ -9,6 +9,8 @@ import subprocess
 
 import pytest
 
+pytestmark = pytest.mark.slow  # every test here reads the real build of the article
+
 
 @pytest.fixture(scope="module")
 def built(article_build):

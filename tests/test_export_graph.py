@@ -66,6 +66,7 @@ def assert_same_named_graphs(got: Dataset, original: Dataset) -> None:
         assert isomorphic(have[name], g), name
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["trig", "nquads"])
 def test_trig_and_nquads_keep_every_named_graph(exports, original, fmt):
     back = Dataset()
@@ -73,6 +74,7 @@ def test_trig_and_nquads_keep_every_named_graph(exports, original, fmt):
     assert_same_named_graphs(back, original)
 
 
+@pytest.mark.slow
 def test_trig_is_the_default_and_binds_the_project_prefixes(exports):
     text = exports["trig"].read_text(encoding="utf-8")
     assert "@prefix pkg: <https://w3id.org/policy-kg/ont#> ." in text
@@ -80,6 +82,7 @@ def test_trig_is_the_default_and_binds_the_project_prefixes(exports):
     assert "\n<https://w3id.org/policy-kg/id/graph/reference> {\n" in text
 
 
+@pytest.mark.slow
 def test_turtle_holds_the_union_of_the_named_graphs(exports, original):
     back = Graph().parse(exports["turtle"], format="turtle")
     union = union_graph(original)
@@ -101,11 +104,13 @@ def jsonld(exports) -> dict:
     return json.loads(exports["jsonld"].read_text(encoding="utf-8"))
 
 
+@pytest.mark.slow
 def test_jsonld_round_trips_with_the_local_context(exports, original):
     assert_same_named_graphs(parse_jsonld(exports["jsonld"].read_text(encoding="utf-8")),
                              original)
 
 
+@pytest.mark.slow
 def test_jsonld_names_the_published_context_and_one_object_per_graph(jsonld):
     assert CONTEXT_IRI == "https://w3id.org/policy-kg/context.jsonld"
     assert jsonld["@context"] == CONTEXT_IRI
@@ -123,6 +128,7 @@ def keys(node) -> set[str]:
     return set()
 
 
+@pytest.mark.slow
 def test_jsonld_is_compact(jsonld):
     graphs = {g["@id"]: g["@graph"] for g in jsonld["@graph"]}
     shanxi = next(n for n in graphs[str(REFERENCE)] if n["@id"] == SHANXI)
@@ -164,6 +170,7 @@ def test_the_context_file_defines_every_term_of_the_ontology():
     assert context["start"] == {"@id": "oa:start", "@type": "xsd:nonNegativeInteger"}
 
 
+@pytest.mark.slow
 def test_kg_reads_its_jsonld_export_without_fetching_the_context(kg_command, exports,
                                                                  article_graph):
     from_trig = run(kg_command, "stats", "--json", "--graph", str(article_graph))
@@ -172,6 +179,7 @@ def test_kg_reads_its_jsonld_export_without_fetching_the_context(kg_command, exp
     assert json.loads(from_jsonld.stdout) == json.loads(from_trig.stdout)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("kind", "fmt", "message"), [
     ("graph", "csv", "--format csv: export graph writes trig, nquads, turtle, jsonld"),
     ("graph", "jsonl", "--format jsonl: export graph writes trig, nquads, turtle, jsonld"),
@@ -185,6 +193,7 @@ def test_a_format_the_kind_cannot_take_is_bad_input(kg_command, article_graph, k
     assert result.stdout == ""
 
 
+@pytest.mark.slow
 def test_out_is_written_whole_or_not_at_all(kg_command, article_graph, tmp_path):
     occupied = tmp_path / "graph.nq"
     occupied.mkdir()  # the rename over it fails after the text is written beside it
@@ -235,6 +244,7 @@ def section(html: str, fragment: str) -> str:
     return html[start:html.find('class="property entity"', start + 1)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("cls", "zh", "en"), [
     ("CityCluster", "城市群", "City cluster"),
     ("Corridor", "通道", "Corridor"),
@@ -248,6 +258,7 @@ def test_docs_list_the_classes_with_their_zh_and_en_labels(docs, cls, zh, en):
     assert zh in entry and en in entry
 
 
+@pytest.mark.slow
 def test_docs_are_utf8_and_the_chinese_is_intact(docs):
     raw = (docs / "index.html").read_bytes()
     html = raw.decode("utf-8")
@@ -259,6 +270,7 @@ def test_docs_are_utf8_and_the_chinese_is_intact(docs):
     assert "&#" not in html[html.index("<body"):]
 
 
+@pytest.mark.slow
 def test_docs_fetch_nothing_from_other_hosts(docs):
     tags = _Tags()
     tags.feed((docs / "index.html").read_text(encoding="utf-8"))
@@ -268,6 +280,7 @@ def test_docs_fetch_nothing_from_other_hosts(docs):
     assert "@import" not in (docs / "index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_docs_publish_the_ontology_and_the_context_beside_the_page(docs):
     ontology = kgdata.ontology_dir()
     for name in ("policy.ttl", "context.jsonld"):
@@ -288,6 +301,7 @@ def test_strip_remote_removes_what_a_browser_would_fetch():
                                   '</body>')
 
 
+@pytest.mark.slow
 def test_docs_into_an_existing_folder_keep_its_other_files(kg_command, tmp_path):
     out = tmp_path / "site"
     out.mkdir()

@@ -9,7 +9,7 @@ def found(extractor, text: str) -> list[tuple[int, int, str, str, str | None]]:
     doc = extractor.extract("t", text)
     for m in doc.mentions:
         assert text[m.start:m.end] == m.text  # offsets point into the ORIGINAL text
-    return [(m.start, m.end, m.text, m.type, m.iri) for m in doc.mentions]
+    return [(m.start, m.end, m.text, m.type, m.ref) for m in doc.mentions]
 
 
 def refs(extractor, text: str) -> list[str | None]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 
-from conftest import ROOT
+from conftest import ROOT, shared_input
 
 from extract.gazetteer import spellings
 
@@ -25,7 +25,7 @@ def test_all_reference_divisions_and_lists_are_loaded(gaz):
 
 
 def test_the_shared_tables_are_carried_verbatim():
-    shared = ROOT.parent / "shared" / "reference"
+    shared = shared_input("reference")
     for name in ("provinces.csv", "cities.csv", "city_clusters.csv", "free_trade_zones.csv",
                  "national_new_areas.csv"):
         assert (REF / name).read_bytes() == (shared / name).read_bytes(), name
@@ -63,5 +63,20 @@ def test_abbreviations_are_unique_per_kind(gaz):
 
 def test_the_corpus_is_the_shared_article_verbatim():
     name = "lu-li-2025-regional-coordination.zh.txt"
-    shared = ROOT.parent / "shared" / "corpus" / name
+    shared = shared_input("corpus", name)
     assert (ROOT / "corpus" / name).read_bytes() == shared.read_bytes()
+
+
+def test_every_entry_names_a_file_of_the_product_as_its_source(gaz):
+    """Provenance (dcterms:source in the reference graph, `kg why`) names the file the entry
+    comes from, from the product's root: a reader can open it in any checkout or install."""
+    named = {}
+    for e in gaz.entries.values():
+        if e.source.startswith("generated: "):  # sub-regions: made from the provinces' rows
+            continue
+        path = e.source.split(": ", 1)[0]
+        named[path] = named.get(path, 0) + 1
+    missing = sorted(p for p in named if not (ROOT / p).is_file())
+    assert not missing, f"sources that are no file of the product: {missing}"
+    assert named["ontology/reference/provinces.csv"] == 34
+    assert named["ontology/reference/cities.csv"] == 337

@@ -7,7 +7,10 @@ import subprocess
 import sys
 import zipfile
 
+import pytest
 from conftest import ROOT
+
+pytestmark = pytest.mark.slow  # builds a wheel and installs it into a fresh venv
 
 
 def test_wheel_contains_the_data_and_runs_without_the_source_tree(tmp_path):

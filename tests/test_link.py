@@ -80,6 +80,7 @@ def identified_rows() -> Iterator[tuple[str, dict[str, str]]]:
             yield f"{ID}{kinds[row['class']]}/{row['key']}", row
 
 
+@pytest.mark.slow
 def test_every_qid_and_adcode_of_the_reference_csvs_is_in_the_built_graph(reference):
     rows = list(identified_rows())
     with_qid = [(iri, r["wikidata_qid"]) for iri, r in rows if r.get("wikidata_qid")]
@@ -97,6 +98,7 @@ def test_every_qid_and_adcode_of_the_reference_csvs_is_in_the_built_graph(refere
             if (URIRef(x[0]), pkg_adcode, Literal(x[1])) not in reference] == []
 
 
+@pytest.mark.slow
 def test_cities_name_their_geonames_place(reference):
     rows = [r for r in csv_rows(REFERENCE / "cities.csv") if r["geonames_id"]]
     assert len(rows) == 294
@@ -119,6 +121,7 @@ def test_service_endpoint_parameter_is_written_into_the_text():
     assert "SERVICE <http://a.example/sparql> {" in prepare_inline(text, {})
 
 
+@pytest.mark.slow
 def test_an_unbound_service_endpoint_is_bad_input(kg_command, article_graph):
     result = run(kg_command, "query", FEDERATED, "--graph", str(article_graph))
     assert result.returncode == 2
@@ -145,6 +148,7 @@ def link_set(g: Graph) -> set[tuple]:
     return out
 
 
+@pytest.mark.slow
 def test_kg_link_writes_the_expected_links_into_the_graph_file(kg_command, article_graph,
                                                                other_policy_graph, tmp_path):
     graph = tmp_path / "graph.trig"
@@ -179,6 +183,7 @@ def test_kg_link_writes_the_expected_links_into_the_graph_file(kg_command, artic
     assert "city/341300" in lines[2] and "Suzhou" in lines[2]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["oxigraph", "sparql"])
 def test_kg_link_replaces_the_named_graph_in_other_stores(kind, kg_command, article_graph,
                                                           other_policy_graph, tmp_path):
@@ -261,6 +266,7 @@ def failing_endpoints(tmp_path: Path, other, silent: str) -> dict[str, tuple[str
     }
 
 
+@pytest.mark.slow
 def test_a_failing_endpoint_is_one_line_exit_2_and_leaves_the_graph_as_it_was(
         kg_command, article_graph, other_policy_graph, silent_endpoint, tmp_path):
     graph = tmp_path / "graph.trig"
@@ -278,6 +284,7 @@ def test_a_failing_endpoint_is_one_line_exit_2_and_leaves_the_graph_as_it_was(
         assert not (tmp_path / "links.ttl").exists(), name
 
 
+@pytest.mark.slow
 def test_a_candidate_query_without_entity_is_refused(kg_command, article_graph,
                                                     other_policy_graph, tmp_path):
     graph = tmp_path / "graph.trig"
@@ -298,6 +305,7 @@ def expected_federated_rows() -> list[list[str]]:
     return case["expected"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["memory", "oxigraph", "sparql"])
 def test_the_federated_query_runs_on_every_store(kind, kg_command, article_graph,
                                                  other_policy_graph, tmp_path):
@@ -321,6 +329,7 @@ def test_the_federated_query_runs_on_every_store(kind, kg_command, article_graph
             server.stop()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["memory", "oxigraph"])
 def test_a_service_that_never_answers_times_out(kind, kg_command, article_graph,
                                                 silent_endpoint, tmp_path):

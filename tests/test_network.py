@@ -4,6 +4,7 @@ hand-made dataset (answers derived by hand) and on the article's graph."""
 from __future__ import annotations
 
 import csv
+import json
 import re
 from itertools import pairwise
 
@@ -246,6 +247,7 @@ def _run(capsys, *argv):
     return code, captured.out, captured.err
 
 
+@pytest.mark.slow
 def test_path_from_xinjiang_to_the_yangtze_delta(built, capsys):
     code, out, err = _run(capsys, "path", "新疆", "长三角", "--graph", str(built),
                           "--format", "csv")
@@ -260,12 +262,13 @@ def test_path_from_xinjiang_to_the_yangtze_delta(built, capsys):
     assert len(rows) - 1 == nx.shortest_path_length(g, iris_[0], iris_[-1])
 
 
+@pytest.mark.slow
 def test_article_exports_keep_their_counts(built, tmp_path, capsys):
     from kg.store.files import load_dataset
 
     ds = load_dataset(built)
     for name in network.NETWORKS:
-        g = network.network(ds, name)
+        g = network.project(ds, name)
         for fmt, read in (("graphml", nx.read_graphml), ("gexf", nx.read_gexf)):
             out = tmp_path / f"{name}.{fmt}"
             code, _, err = _run(capsys, "export", "--network", name, "--format", fmt,
@@ -284,6 +287,7 @@ def test_article_exports_keep_their_counts(built, tmp_path, capsys):
                                            "evidence", "weight"]
 
 
+@pytest.mark.slow
 def test_article_measures_answer(built, capsys):
     code, out, _ = _run(capsys, "centrality", "--top", "3", "--graph", str(built))
     assert code == 0 and len(out.splitlines()) == 4
@@ -294,6 +298,7 @@ def test_article_measures_answer(built, capsys):
     assert {"上海市", "江苏省", "浙江省"} <= {r["label_zh"] for r in rows}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("argv, message", [
     (["path", "新疆", "火星"], "火星"),
     (["path", "新疆"], "takes 2"),
@@ -324,3 +329,37 @@ def test_cli_on_the_small_graph_warns_when_the_text_is_gone(tmp_path, capsys):
     code, out, err = _run(capsys, "centrality", "--network", "comentions", "--graph", str(graph))
     assert code == 0 and err.startswith("warning: ") and "100 characters" in err
     assert len(out.splitlines()) == 4  # the header and 甲 乙 丙
+
+
+def _page_data(page) -> dict:
+    found = re.search(r'<script type="application/json" id="kg-data">(.*?)</script>',
+                      page.read_text(encoding="utf-8"), re.S)
+    return json.loads(found.group(1))
+
+
+def test_viz_and_analyze_find_the_texts_of_a_build_made_elsewhere(tmp_path, monkeypatch, capsys):
+    """`kg build` records a text's path as it was given, relative to where the build ran: the
+    parent of the output folder. Both commands that project co-mentions look there (one
+    dispatch, network.project), so from another folder both count sentences, not a window."""
+    project = tmp_path / "project"
+    (project / "texts").mkdir(parents=True)
+    (project / "texts" / "x.txt").write_text(TEXT, encoding="utf-8")
+    graph = project / "build" / "graph.trig"
+    graph.parent.mkdir()
+    small("texts/x.txt").serialize(graph, format="trig")
+    monkeypatch.chdir(tmp_path)  # not the folder the paths are relative to
+
+    code, _, err = _run(capsys, "export", "--network", "comentions", "--format", "csv",
+                        "--out", str(tmp_path / "c"), "--graph", str(graph))
+    assert (code, err) == (0, "")
+    with open(tmp_path / "c-edges.csv", encoding="utf-8") as f:
+        analyzed = [(r["from_id"], r["to_id"], r["evidence"]) for r in csv.DictReader(f)]
+    assert analyzed == [(str(B), str(A), "甲省和乙省合作。")]  # sorted by IRI
+
+    page = tmp_path / "comentions.html"
+    code = main(["viz", "--view", "comentions", "--graph", str(graph), "--out", str(page)])
+    captured = capsys.readouterr()
+    assert (code, captured.err) == (0, "")
+    data = _page_data(page)
+    keys = [n["key"] for n in data["nodes"]]
+    assert [(keys[e["from"]], keys[e["to"]], e["ev"]) for e in data["edges"]] == analyzed

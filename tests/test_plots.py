@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from matplotlib import font_manager
 from matplotlib.image import imread
-from rdflib import RDF
+from rdflib import RDF, RDFS
 
 from kg import cli
 from kg.analysis import plots
@@ -60,6 +60,7 @@ def pictures(built, tmp_path_factory, kg_command) -> dict[str, Path]:
 # ---------------------------------------------------------------- data
 
 
+@pytest.mark.slow
 def test_gdp_change_of_the_east(ds):
     rows = {(c.indicator, c.region): c for c in plots.indicator_changes(ds)}
     east = rows["GDP", "东部地区"]
@@ -69,6 +70,7 @@ def test_gdp_change_of_the_east(ds):
     assert east.change_pct == pytest.approx(24.03)  # 126331.9 / 525752.3 = 24.029 %
 
 
+@pytest.mark.slow
 def test_changes_cover_the_tables(ds):
     changes = plots.indicator_changes(ds)
     indicators = list(dict.fromkeys(c.indicator for c in changes))
@@ -87,6 +89,7 @@ def test_changes_cover_the_tables(ds):
     assert [c.region for c in changes if c.indicator == "GDP"] == REGIONS
 
 
+@pytest.mark.slow
 def test_target_matrix_marks_the_northeast_item(ds):
     m = plots.target_matrix(ds)
     assert len(m.rows) == len(set(ds.subjects(RDF.type, PKG.PolicyRecommendation))) == 31
@@ -99,11 +102,12 @@ def test_target_matrix_marks_the_northeast_item(ds):
     assert (m.row_iris[i], PKG.targets, m.col_iris[j]) in ds
 
 
+@pytest.mark.slow
 def test_target_matrix_cells_are_the_targets_triples_on_places(ds):
     m = plots.target_matrix(ds)
     marked = {(m.row_iris[i], m.col_iris[j]) for i, row in enumerate(m.values)
               for j, v in enumerate(row) if v}
-    places = plots._place_classes(ds)
+    places = set(ds.transitive_subjects(RDFS.subClassOf, PKG.Place))  # the graph's ontology
     stated = {(r, t) for r, t in ds.subject_objects(PKG.targets)
               if any(c in places for c in ds.objects(t, RDF.type))}
     assert marked == stated
@@ -141,6 +145,7 @@ def test_the_font_has_real_chinese_glyphs(font):
             assert x.shape != y.shape or not np.array_equal(x, y), (a, b)
 
 
+@pytest.mark.slow
 def test_no_cjk_font_is_bad_input(monkeypatch, built, tmp_path, capsys):
     latin = [f for f in font_manager.fontManager.ttflist if "DejaVu" in f.name]
     monkeypatch.setattr(font_manager.fontManager, "ttflist", latin)
@@ -153,6 +158,7 @@ def test_no_cjk_font_is_bad_input(monkeypatch, built, tmp_path, capsys):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["png", "svg"])
 def test_every_character_of_the_pictures_has_a_glyph(ds, font, fmt):
     """matplotlib warns "Glyph … missing from font(s)" for each box it draws: none may."""
@@ -173,6 +179,7 @@ def _ink(png: Path) -> np.ndarray:
     return rgb.mean(axis=2) < 0.5
 
 
+@pytest.mark.slow
 def test_pngs_have_size_and_content(pictures):
     targets, changes = imread(pictures["targets.png"]), imread(pictures["changes.png"])
     h, w = targets.shape[:2]
@@ -208,6 +215,7 @@ def test_chinese_title_is_drawn_not_tofu(font, tmp_path):
             assert not np.array_equal(singles[a], singles[b])
 
 
+@pytest.mark.slow
 def test_svgs_parse_and_keep_chinese_text(pictures, font):
     for name, expected in (("changes.svg", ["东部地区", "GDP(亿元)2020→2023",
                                             "四大板块主要指标的变化"]),
@@ -220,6 +228,7 @@ def test_svgs_parse_and_keep_chinese_text(pictures, font):
         assert font.name in pictures[name].read_text(encoding="utf-8")  # the font is named
 
 
+@pytest.mark.slow  # kg plot in a subprocess: matplotlib and the graph, over 2 s
 def test_bad_graph_is_one_line_exit_2(kg_command, tmp_path):
     run = subprocess.run([*kg_command, "plot", "targets", "--graph", str(tmp_path / "no.trig"),
                           "--out", str(tmp_path / "out")], capture_output=True, text=True)
@@ -228,6 +237,7 @@ def test_bad_graph_is_one_line_exit_2(kg_command, tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_out_naming_a_file_is_exit_2(kg_command, built, tmp_path):
     (tmp_path / "taken").write_text("not a folder")
     run = subprocess.run([*kg_command, "plot", "changes", "--graph", str(built),
@@ -237,6 +247,7 @@ def test_out_naming_a_file_is_exit_2(kg_command, built, tmp_path):
     assert "Traceback" not in run.stderr and "taken" in run.stderr
 
 
+@pytest.mark.slow
 def test_one_format_writes_one_file(kg_command, built, tmp_path):
     run = subprocess.run([*kg_command, "plot", "changes", "--graph", str(built),
                           "--out", str(tmp_path), "--format", "svg"], capture_output=True,
@@ -246,6 +257,7 @@ def test_one_format_writes_one_file(kg_command, built, tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["changes.svg"]
 
 
+@pytest.mark.slow  # kg plot in a subprocess: matplotlib and the graph, over 2 s
 @pytest.mark.parametrize(("picture", "message"), [
     ("targets", "no policy recommendation targets a place"),
     ("changes", "no indicator has values for two years")])

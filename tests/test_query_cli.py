@@ -26,6 +26,7 @@ def kg_query(kg_command, graph: Path, *args: str) -> subprocess.CompletedProcess
                           capture_output=True, text=True)
 
 
+@pytest.mark.slow
 def test_table_aligns_chinese_by_display_width(kg_command, article_graph):
     r = kg_query(kg_command, article_graph, "gdp-share-change")
     assert r.returncode == 0, r.stderr
@@ -39,6 +40,7 @@ def test_table_aligns_chinese_by_display_width(kg_command, article_graph):
     assert len(starts) == 1
 
 
+@pytest.mark.slow
 def test_standard_result_formats(kg_command, article_graph):
     r = kg_query(kg_command, article_graph, "answers/gdp-share-change", "--format", "csv")
     assert list(csv.reader(io.StringIO(r.stdout)))[1] == ["西部地区", "21.07", "21.53", "0.46"]
@@ -53,6 +55,7 @@ def test_standard_result_formats(kg_command, article_graph):
                                                          "xml:lang": "zh"}
 
 
+@pytest.mark.slow
 def test_parameters_replace_the_default(kg_command, article_graph):
     r = kg_query(kg_command, article_graph, "indicator-change", "--param", 'indicator="GDP"@zh',
                  "--format", "csv")
@@ -65,6 +68,7 @@ def test_parameters_replace_the_default(kg_command, article_graph):
     assert list(csv.reader(io.StringIO(r.stdout)))[1][0] == "reference"
 
 
+@pytest.mark.slow
 def test_inline_sparql_file_ask_and_construct(kg_command, article_graph, tmp_path):
     r = kg_query(kg_command, article_graph,
                  "ASK { ?a a <https://w3id.org/policy-kg/ont#Assertion> }")
@@ -78,6 +82,7 @@ def test_inline_sparql_file_ask_and_construct(kg_command, article_graph, tmp_pat
     assert r.returncode == 0 and "province/140000" in r.stdout and "macro-region/west" in r.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("args", "message"), [
     (("no-such-query",), "not a .rq file, a catalogue name or SPARQL"),
     (("missing.rq",), "no such query file"),
@@ -97,6 +102,7 @@ def test_param_values():
     assert parse_param("s=province/140000")[1].endswith("/id/province/140000")
 
 
+@pytest.mark.slow
 def test_checks_find_what_breaks_the_graph(extractor, gaz):
     doc = extractor.extract("lu-li", ARTICLE.read_text(encoding="utf-8"))
     ds = assemble([doc], gaz)
@@ -112,6 +118,7 @@ def test_checks_find_what_breaks_the_graph(extractor, gaz):
     assert (mention, PKG.rule, None) in ds
 
 
+@pytest.mark.slow
 def test_kg_validate_runs_the_checks(article_validation):
     r = article_validation
     assert r.returncode == 0, r.stderr

@@ -6,6 +6,8 @@ import pytest
 from conftest import ARTICLE
 from rdflib import Dataset
 
+pytestmark = pytest.mark.slow  # every test reads the article's assembled graph (about 4 s)
+
 PREFIXES = """
 PREFIX pkg: <https://w3id.org/policy-kg/ont#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
@@ -15,12 +17,11 @@ PREFIX oa: <http://www.w3.org/ns/oa#>
 
 @pytest.fixture(scope="module")
 def article(extractor, gaz) -> tuple[Dataset, str]:
-    from extract.tables import find_tables
     from kg.build.run import assemble
 
     text = ARTICLE.read_text(encoding="utf-8")
     doc = extractor.extract("lu-li", text, str(ARTICLE))
-    ds = assemble([doc], gaz, {"lu-li": find_tables(doc.text)})
+    ds = assemble([doc], gaz)
     ds.default_union = True
     return ds, doc.text
 

@@ -7,6 +7,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from conftest import ARTICLE, ROOT, shared_input
 
 from extract.recommendations import (
     STRENGTHS,
@@ -17,22 +18,19 @@ from extract.recommendations import (
     load_rules,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-ARTICLE = SHARED / "corpus" / "lu-li-2025-regional-coordination.zh.txt"
-NATIONAL = SHARED / "corpus-dev" / "04_national-gwr-2024.txt"
-GUANGXI = SHARED / "corpus-dev" / "03_guangxi-gwr-2025.txt"
+NATIONAL = ("corpus-dev", "04_national-gwr-2024.txt")  # under ../shared/ (shared_input)
+GUANGXI = ("corpus-dev", "03_guangxi-gwr-2025.txt")
 
 
-def _need(path: Path) -> str:
-    if not path.exists():
-        pytest.skip(f"{path} not available")
-    return path.read_text(encoding="utf-8")
+def _parsed(source: Path | tuple[str, ...]) -> tuple[str, tuple[Recommendation, ...]]:
+    """The text and its recommendations: ARTICLE, or a file of ../shared/ (skipped where it is
+    absent)."""
+    return _parsed_file(source if isinstance(source, Path) else shared_input(*source))
 
 
 @cache
-def _parsed(path: Path) -> tuple[str, tuple[Recommendation, ...]]:
-    text = _need(path)
+def _parsed_file(path: Path) -> tuple[str, tuple[Recommendation, ...]]:
+    text = path.read_text(encoding="utf-8")
     return text, tuple(find_recommendations(text))
 
 

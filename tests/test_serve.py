@@ -21,6 +21,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from conftest import wait_until
 from rdflib import Graph
 from servers import start_kg_serve, start_oxigraph
 
@@ -100,6 +101,7 @@ def writable(article_graph, kg_command, tmp_path_factory, oxigraph_source):
 
 # --- queries and result formats -------------------------------------------------------------
 
+@pytest.mark.slow
 def test_get_json_is_the_default(server):
     status, headers, body = get(server, GDP)
     assert status == 200
@@ -107,6 +109,7 @@ def test_get_json_is_the_default(server):
     assert json_rows(body) == GDP_ROWS
 
 
+@pytest.mark.slow
 def test_post_form_and_post_body(server):
     status, _, body = post_form(server, query=GDP)
     assert status == 200 and json_rows(body) == GDP_ROWS
@@ -114,6 +117,7 @@ def test_post_form_and_post_body(server):
     assert status == 200 and json_rows(body) == GDP_ROWS
 
 
+@pytest.mark.slow
 def test_xml_results(server):
     status, headers, body = get(server, GDP, "application/sparql-results+xml")
     assert status == 200 and headers["Content-Type"].startswith("application/sparql-results+xml")
@@ -126,6 +130,7 @@ def test_xml_results(server):
     assert lang.get("{http://www.w3.org/XML/1998/namespace}lang") == "zh"
 
 
+@pytest.mark.slow
 def test_csv_and_tsv_results(server):
     status, headers, body = get(server, GDP, "text/csv")
     assert status == 200 and headers["Content-Type"].startswith("text/csv")
@@ -141,6 +146,7 @@ def test_csv_and_tsv_results(server):
     assert [line[0] for line in lines[1:]] == [f'"{r}"@zh' for r in REGIONS]
 
 
+@pytest.mark.slow
 def test_format_parameter_and_accept_quality(server):
     status, headers, _ = get(server, GDP, format="csv")
     assert status == 200 and headers["Content-Type"].startswith("text/csv")
@@ -150,11 +156,13 @@ def test_format_parameter_and_accept_quality(server):
     assert headers["Content-Type"].startswith("application/sparql-results+json")
 
 
+@pytest.mark.slow
 def test_ask(server):
     status, _, body = get(server, "ASK { ?r a <https://w3id.org/policy-kg/ont#MacroRegion> }")
     assert status == 200 and json.loads(body)["boolean"] is True
 
 
+@pytest.mark.slow
 def test_construct_as_turtle_and_json_ld(server, article_graph):
     from kg.store.registry import open_store, parse_spec
 
@@ -168,6 +176,7 @@ def test_construct_as_turtle_and_json_ld(server, article_graph):
         assert set(got) == want, accept
 
 
+@pytest.mark.slow
 def test_unacceptable_format_is_406(server):
     status, _, body = get(server, GDP, "image/png")
     assert status == 406 and b"text/csv" in body
@@ -175,6 +184,7 @@ def test_unacceptable_format_is_406(server):
     assert status == 406 and b"text/turtle" in body
 
 
+@pytest.mark.slow
 def test_bad_sparql_is_400_with_the_parsers_message(server):
     status, _, body = get(server, "SELEC ?x WHERE { ?x ?y ?z }")
     assert status == 400
@@ -182,6 +192,7 @@ def test_bad_sparql_is_400_with_the_parsers_message(server):
     assert get(server, "SELECT ?x WHERE { ?x ?y ")[0] == 400
 
 
+@pytest.mark.slow
 def test_a_failing_query_process_says_why(server):
     """rdflib cannot slice past sys.maxsize: the child fails on valid SPARQL. The client gets
     500 and one line; the server's stderr gets the child's traceback, which says where."""
@@ -195,6 +206,7 @@ def test_a_failing_query_process_says_why(server):
     assert "Traceback (most recent call last)" in log and "islice" in log
 
 
+@pytest.mark.slow
 def test_protocol_misuse(server):
     assert http(server.url)[0] == 400  # no query at all
     status, _, body = get(server, GDP, **{"default-graph-uri": "urn:x"})
@@ -208,6 +220,7 @@ def test_protocol_misuse(server):
 
 # --- refusals ------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_update_on_a_read_only_server_is_403(server):
     for status, _, body in (
             post_form(server, update='INSERT DATA { <urn:x:a> <urn:x:b> "c" }'),
@@ -217,6 +230,7 @@ def test_update_on_a_read_only_server_is_403(server):
     assert get(server, "ASK { <urn:x:a> ?p ?o }")[2] == b'{"head": {}, "boolean": false}'
 
 
+@pytest.mark.slow
 def test_service_outside_the_allow_list_is_refused(server):
     query = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
     status, _, body = get(server, query)
@@ -226,6 +240,7 @@ def test_service_outside_the_allow_list_is_refused(server):
     assert status == 403
 
 
+@pytest.mark.slow
 def test_allowed_service_is_called(writable, oxigraph_source):
     query = (f"SELECT ?what WHERE {{ SERVICE <{oxigraph_source.query_url}> "
              "{ <urn:x:a> <urn:x:says> ?what } }")
@@ -236,6 +251,7 @@ def test_allowed_service_is_called(writable, oxigraph_source):
 
 # --- time limit, row limit ----------------------------------------------------------------
 
+@pytest.mark.slow
 def test_timeout_stops_the_query_while_others_are_served(server):
     slow: dict = {}
 
@@ -246,7 +262,7 @@ def test_timeout_stops_the_query_while_others_are_served(server):
 
     thread = threading.Thread(target=run_slow)
     thread.start()
-    time.sleep(0.5)  # the expensive query is running
+    wait_until(lambda: query_children(server), 30, "the expensive query's child process")
     status, _, body = get(server, GDP)  # a cheap query meanwhile
     assert status == 200 and json_rows(body) == GDP_ROWS
     assert thread.is_alive()
@@ -256,11 +272,18 @@ def test_timeout_stops_the_query_while_others_are_served(server):
     assert body.decode().strip() == f"the query timed out after {TIMEOUT} s and was stopped"
     assert TIMEOUT <= slow["took"] < TIMEOUT + 5
     # the child is gone: no process of the server is still burning the CPU
-    children = subprocess.run(["ps", "--ppid", str(server.process.pid), "-o", "pid="],
-                              capture_output=True, text=True).stdout.split()
-    assert children == []
+    assert query_children(server) == []
 
 
+def query_children(server) -> list[str]:
+    """The live (not zombie) child processes of the server: one per query being answered."""
+    ps = subprocess.run(["ps", "--ppid", str(server.process.pid), "-o", "pid=,stat="],
+                        capture_output=True, text=True).stdout
+    return [pid for pid, stat in (line.split() for line in ps.splitlines())
+            if not stat.startswith("Z")]
+
+
+@pytest.mark.slow
 def test_row_limit_truncates_and_says_so(writable):
     status, headers, body = get(writable, "SELECT ?s WHERE { ?s a ?c } ORDER BY ?s")
     assert status == 200 and headers["X-SPARQL-MaxRows"] == "3"
@@ -276,6 +299,7 @@ def test_row_limit_truncates_and_says_so(writable):
 
 # --- updates ------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_update_is_applied_in_memory_only(writable):
     before = hashlib.sha256(writable.graph.read_bytes()).hexdigest()
     insert = 'INSERT DATA { GRAPH <urn:x:notes> { <urn:x:note> <urn:x:says> "你好" } }'
@@ -291,6 +315,7 @@ def test_update_is_applied_in_memory_only(writable):
     assert hashlib.sha256(writable.graph.read_bytes()).hexdigest() == before
 
 
+@pytest.mark.slow
 def test_update_from_another_origin_or_by_get_is_refused(writable):
     status, _, body = http(writable.url, b"update=CLEAR+ALL",
                            {"Content-Type": "application/x-www-form-urlencoded",
@@ -304,6 +329,7 @@ def test_update_from_another_origin_or_by_get_is_refused(writable):
 
 # --- the load test, bounded ---------------------------------------------------------------
 
+@pytest.mark.slow
 def test_concurrent_clients_get_every_answer_right(server, article_graph):
     spec = importlib.util.spec_from_file_location("serve_load", ROOT / "bench" / "serve_load.py")
     bench = importlib.util.module_from_spec(spec)
@@ -321,6 +347,7 @@ SAME_ON_BOTH = ("answers/gdp-share-change", "answers/free-trade-zones-by-region"
                 "answers/provinces-in-several-clusters", "answers/clusters-sharing-a-province")
 
 
+@pytest.mark.slow
 def test_oxigraph_store_gives_the_same_rows(server, article_graph, kg_command, tmp_path):
     store = tmp_path / "store"
     loaded = subprocess.run([*kg_command, "load", "--graph", str(article_graph), "--store",
@@ -349,27 +376,23 @@ def test_oxigraph_store_gives_the_same_rows(server, article_graph, kg_command, t
 
 # --- the query page in a real browser ----------------------------------------------------
 
+@pytest.mark.slow
 def test_query_page_runs_the_example_in_chromium(server):
     from test_views import _screenshot, chromium
 
     driver, profile = chromium()
     try:
         driver.get(server.base + "/")
-        end = time.monotonic() + 20
-        while not driver.execute_script("return !!(window.__yasgui && window.__yasgui.getTab())"):
-            assert time.monotonic() < end, "Yasgui never started"
-            time.sleep(0.1)
+        wait_until(lambda: driver.execute_script(
+            "return !!(window.__yasgui && window.__yasgui.getTab())"), 20, "Yasgui started")
         assert "gdp-share-change" in driver.page_source
         query = driver.execute_script("return window.__yasgui.getTab().getQuery()")
         assert query == GDP
         driver.execute_script("window.__yasgui.getTab().getYasqe().query()")
-        table = None
-        while table is None or "西部地区" not in table:
-            assert time.monotonic() < end + 30, f"no result table: {table!r}"
-            time.sleep(0.2)
-            table = driver.execute_script(
-                "const t = document.querySelector('.yasr table.dataTable');"
-                "return t ? t.innerText : null")
+        table = wait_until(lambda: driver.execute_script(
+            "const t = document.querySelector('.yasr table.dataTable');"
+            "return t && t.innerText.includes('西部地区') ? t.innerText : null"),
+            50, "a result table with the example's rows")
         for region in REGIONS:
             assert region in table
         _screenshot(driver, "serve-yasgui.png")
@@ -385,6 +408,7 @@ def test_query_page_runs_the_example_in_chromium(server):
         shutil.rmtree(profile, ignore_errors=True)
 
 
+@pytest.mark.slow
 def test_page_and_static_files(server):
     status, headers, body = http(server.base + "/")
     assert status == 200 and headers["Content-Type"].startswith("text/html")
@@ -395,6 +419,7 @@ def test_page_and_static_files(server):
 
 # --- bad command-line input ---------------------------------------------------------------
 
+@pytest.mark.slow
 def test_port_in_use_is_exit_2(kg_command, article_graph):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

@@ -203,7 +203,7 @@ def test_a_view_query_keeps_the_engine_error_as_its_cause():
     from pyparsing import ParseBaseException
     from rdflib import Dataset
 
-    from kg.analysis.views import query_graph
+    from kg.analysis.network import query_graph
 
     ds = Dataset(default_union=True)
     ds.parse(data=TINY, format="trig")

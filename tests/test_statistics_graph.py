@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from decimal import Decimal
 
 import pytest
 from conftest import ARTICLE
 from rdflib import Dataset
+
+pytestmark = pytest.mark.slow  # every test here reads the real build of the article
 
 PREFIXES = """
 PREFIX pkg: <https://w3id.org/policy-kg/ont#>
@@ -40,10 +41,9 @@ SELECT ?obs ?start ?end ?exact WHERE {
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, kg_command):
-    out = tmp_path_factory.mktemp("statistics")
-    result = subprocess.run([*kg_command, "build", str(ARTICLE), "--out", str(out)],
-                            capture_output=True, text=True, timeout=600)
+def built(article_build):
+    """The session's one build of the article (conftest.article_build), read back."""
+    result, out = article_build
     assert result.returncode == 0, result.stdout + result.stderr
     ds = Dataset()
     ds.parse(out / "graph.trig", format="trig")

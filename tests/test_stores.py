@@ -40,6 +40,7 @@ def server(kg_command, article_graph, tmp_path_factory):
     server.stop()
 
 
+@pytest.mark.slow
 def test_load_reports_each_named_graph(kg_command, article_graph, tmp_path):
     done = kg(kg_command, "load", "--graph", str(article_graph), "--store",
               f"oxigraph:{tmp_path / 's'}")
@@ -49,6 +50,7 @@ def test_load_reports_each_named_graph(kg_command, article_graph, tmp_path):
         "doc/lu-li-2025-regional-coordination-zh", "ontology", "reference"]
 
 
+@pytest.mark.slow
 def test_loading_twice_gives_the_same_store(kg_command, article_graph, tmp_path):
     """Each named graph is replaced, so blank nodes are not duplicated by a second load."""
     spec = f"oxigraph:{tmp_path / 's'}"
@@ -63,6 +65,7 @@ def test_loading_twice_gives_the_same_store(kg_command, article_graph, tmp_path)
     assert counts[0] == counts[1] == len(list(memory.dataset().quads()))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("query", ["gdp-share-change", "platforms-in-region",
                                    "recommendations-targeting-region"])
 def test_kg_query_prints_the_same_table_on_every_store(kg_command, article_graph,
@@ -84,6 +87,7 @@ def _canon(line: str) -> str:
     return re.sub(r"(\d+\.\d*?)0+\b", r"\1", line).replace(".,", ",")
 
 
+@pytest.mark.slow
 def test_why_through_a_server(kg_command, server):
     done = kg(kg_command, "why", "山西", "partOf", "西部地区", "--store",
               f"sparql:{server.query_url}")
@@ -92,6 +96,7 @@ def test_why_through_a_server(kg_command, server):
     assert "conflicts with the reference data" in done.stdout
 
 
+@pytest.mark.slow
 def test_stats_agree_between_the_file_and_the_stores(kg_command, article_graph, oxigraph_store,
                                                     server):
     stats = [json.loads(kg(kg_command, "stats", "--json", "--graph", str(article_graph),
@@ -102,6 +107,7 @@ def test_stats_agree_between_the_file_and_the_stores(kg_command, article_graph, 
     assert stats[2] == stats[0]
 
 
+@pytest.mark.slow
 def test_the_store_can_come_from_the_environment(kg_command, oxigraph_store, tmp_path):
     done = kg(kg_command, "query", "ASK { ?s ?p ?o }", "--graph", str(tmp_path / "none.trig"),
               env={"KG_STORE": oxigraph_store})
@@ -109,6 +115,7 @@ def test_the_store_can_come_from_the_environment(kg_command, oxigraph_store, tmp
     assert done.stdout.strip() == "true"
 
 
+@pytest.mark.slow
 def test_oxigraph_gives_rdflib_plain_strings(oxigraph_store, article_graph):
     """xsd:string literals come back plain, or pySHACL's sh:in would reject them."""
     ds = open_store(parse_spec(oxigraph_store, article_graph)).dataset()
@@ -117,6 +124,7 @@ def test_oxigraph_gives_rdflib_plain_strings(oxigraph_store, article_graph):
     assert all(lit.datatype is None for lit in strengths)
 
 
+@pytest.mark.slow
 def test_a_server_without_a_union_default_graph(kg_command, article_graph, tmp_path):
     """Fuseki's default: named graphs only. The store names them as the default graph."""
     server = start_oxigraph(tmp_path, union=False)
@@ -132,6 +140,7 @@ def test_a_server_without_a_union_default_graph(kg_command, article_graph, tmp_p
         server.stop()
 
 
+@pytest.mark.slow
 def test_load_by_sparql_update(kg_command, article_graph, tmp_path):
     server = start_oxigraph(tmp_path)
     try:
@@ -170,6 +179,7 @@ def test_a_variable_that_is_more_than_a_pattern_term_gets_a_values_block(text):
     assert inlined.index("VALUES") < inlined.index("?o")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args, message", [
     (["query", "ASK {}", "--store", "couch:db"], "expected memory, oxigraph:PATH or sparql"),
     (["query", "ASK {}", "--store", "sparql:ftp://x"], "expected memory, oxigraph:PATH"),
@@ -185,6 +195,7 @@ def test_bad_store_input_exits_2_with_one_line(kg_command, article_graph, args, 
     assert "Traceback" not in done.stderr and len(done.stderr.splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_an_unreachable_server_is_a_clear_error(kg_command, article_graph):
     url = f"sparql:http://127.0.0.1:{free_port()}/query"
     for args in (["query", "gdp-share-change"], ["stats"], ["load", "--graph", str(article_graph)]):
@@ -194,6 +205,7 @@ def test_an_unreachable_server_is_a_clear_error(kg_command, article_graph):
         assert "Traceback" not in done.stderr
 
 
+@pytest.mark.slow
 def test_bad_sparql_on_a_store_is_bad_input(kg_command, oxigraph_store, server):
     for store in (oxigraph_store, f"sparql:{server.query_url}"):
         done = kg(kg_command, "query", "SELECT ?x WHERE { ?x ?y }", "--store", store)
@@ -201,6 +213,7 @@ def test_bad_sparql_on_a_store_is_bad_input(kg_command, oxigraph_store, server):
         assert "Traceback" not in done.stderr
 
 
+@pytest.mark.slow
 def test_a_server_refusing_the_load_is_reported(kg_command, article_graph, server):
     done = kg(kg_command, "load", "--graph", str(article_graph), "--store",
               f"sparql:{server.query_url}", "--graph-store", f"{server.base}/nowhere")
@@ -208,6 +221,7 @@ def test_a_server_refusing_the_load_is_reported(kg_command, article_graph, serve
     assert "HTTP 4" in done.stderr and "while loading" in done.stderr
 
 
+@pytest.mark.slow
 def test_a_server_that_never_answers_times_out(kg_command):
     """A socket that accepts connections and says nothing: the --timeout ends the wait."""
     import socket
@@ -242,6 +256,7 @@ def test_update_chunks_keep_blank_nodes_together():
         assert {t for t in g if t[0] in nodes or t[2] in nodes} <= set(chunk)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not __import__("virtuoso").available(), reason="virtuoso-opensource missing")
 def test_virtuoso_loaded_by_sparql_update_in_chunks(kg_command, article_graph, tmp_path):
     """Virtuoso 7.2 refuses an INSERT DATA of more than about 4,900 triples: kg load sends
@@ -258,6 +273,7 @@ def test_virtuoso_loaded_by_sparql_update_in_chunks(kg_command, article_graph, t
         assert stats[1] == stats[0]
 
 
+@pytest.mark.slow
 def test_a_broken_file_leaves_the_oxigraph_store_as_it_was(kg_command, oxigraph_store, tmp_path,
                                                            article_graph):
     broken = tmp_path / "broken.trig"

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from conftest import ARTICLE, shared_input
 
 from extract.tables import find_tables
-
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-ARTICLE = SHARED / "corpus" / "lu-li-2025-regional-coordination.zh.txt"
-GEOGRAPHY = SHARED / "corpus-dev" / "05_western-dev-zones-2020.txt"
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +96,7 @@ def test_offsets_are_exact(article):
 
 
 def test_html_tables():
-    text = GEOGRAPHY.read_text(encoding="utf-8")
+    text = shared_input("corpus-dev", "05_western-dev-zones-2020.txt").read_text(encoding="utf-8")
     tables = find_tables(text)
     assert [t.label for t in tables] == ["表1", "表2"]
     assert tables[0].caption == "西部地区开发区主导产业的数量以及空间分布"

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
-import time
 from pathlib import Path
 
 import networkx as nx
 import pytest
+from conftest import wait_until
 
 from kg.analysis.views import render_view, view_data
 
@@ -125,10 +125,8 @@ def driver():
 
 def _open(driver, path: Path, timeout: float = 20.0) -> None:
     driver.get(path.as_uri())
-    end = time.monotonic() + timeout
-    while not driver.execute_script("return window.__ready === true"):
-        assert time.monotonic() < end, "the view never drew (window.__ready unset)"
-        time.sleep(0.05)
+    wait_until(lambda: driver.execute_script("return window.__ready === true"), timeout,
+               "the view drew (window.__ready)")
 
 
 def _screenshot(driver, name: str) -> Path:
@@ -139,6 +137,7 @@ def _screenshot(driver, name: str) -> Path:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("layout, physics", [("spring", False), ("geo", False), ("spring", True)])
 def test_view_in_chromium(driver, tmp_path, layout, physics):
     page = tmp_path / "view.html"
@@ -231,7 +230,7 @@ def _cli(args, capsys):
 def test_query_graph_projection(tmp_path):
     from rdflib import Dataset
 
-    from kg.analysis.views import query_graph
+    from kg.analysis.network import query_graph
 
     ds = Dataset()
     ds.parse(data=TRIG, format="trig")
@@ -292,7 +291,7 @@ def test_cli_viz_bad_input(tmp_path, capsys, args, message):
 
 
 def test_large_graph_layouts_without_scipy():
-    """From 500 nodes the layout is kg.views' own numpy one (networkx would need scipy)."""
+    """From 500 nodes the layout is views.py's own numpy one (networkx would need scipy)."""
     g = nx.MultiGraph()
     for i in range(600):
         g.add_node(i, label_zh=f"节点{i}", label_en="", cls="City",
@@ -309,11 +308,12 @@ def test_large_graph_layouts_without_scipy():
             assert xy[1] == (110.0 * 40, round(-30.01 * 40, 1))  # placed nodes stay put
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("view, fn", [("linkages", "linkage_graph"),
                                       ("recommendations", "recommendation_graph"),
                                       ("comentions", "comention_graph")])
 def test_cli_viz_views_of_the_article(article_build, tmp_path, capsys, view, fn):
-    """The named views draw kg.network's projections of the built article, node for node."""
+    """The named views draw network.py's projections of the built article, node for node."""
     from kg.analysis import network
     from kg.store.files import load_dataset
 
@@ -330,6 +330,7 @@ def test_cli_viz_views_of_the_article(article_build, tmp_path, capsys, view, fn)
     assert "长三角城市群" in out.read_text(encoding="utf-8") or view == "comentions"
 
 
+@pytest.mark.slow
 def test_the_article_linkage_map_in_chromium(driver, article_build, tmp_path, capsys):
     """The real linkage network, laid out by coordinates, loads without console errors and
     draws every node of the projection."""

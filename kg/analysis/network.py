@@ -1,54 +1,44 @@
 """The RDF graph projected into networkx graphs (pure functions, no printing).
 
-Three projections, all with one attribute contract (shared with the views):
+The projections, all with one attribute contract (nodes: kg/analysis/nodes.py; the views draw
+it, kg/analysis/views.py):
 
-- every node: `label_zh`, `label_en` ("" when unknown), `cls` (local class name, e.g.
-  "Province"), `lat`, `lon` (floats from `geo:hasGeometry/geo:asWKT "POINT(lon lat)"`, else None);
+- every node: `label_zh`, `label_en`, `cls`, `lat`, `lon` (see nodes.py);
 - every edge: `predicate` (local name), `source` ("reference" | "text"), `evidence` (a sentence,
   or None), `weight` (int).
 
 `linkage_graph` links places through the corridors that connect them; `corridor_graph` keeps the
 corridors as nodes; `recommendation_graph` links recommendations to the entities they target;
-`comention_graph` links entities named in the same sentence. Triples are read with rdflib's
-triple patterns rather than SPARQL (no join order to get wrong; see docs/queries.md).
+`comention_graph` links entities named in the same sentence; `query_graph` takes the ?s ?p ?o
+rows of a SPARQL SELECT. `project` is the one place that picks a named projection and passes
+its options (`kg analyze` and `kg viz` both call it). Triples are read with rdflib's triple
+patterns rather than SPARQL (no join order to get wrong; see docs/queries.md).
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from functools import lru_cache
 from itertools import combinations
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
-from rdflib import Dataset, Literal, URIRef
-from rdflib.namespace import DCTERMS, GEO, RDF, RDFS, SKOS
+from rdflib import Dataset, URIRef
+from rdflib.namespace import DCTERMS, RDF
 
+from kg import iris
+from kg.analysis import NETWORKS
+from kg.analysis.nodes import is_place, label, local_name, node_attrs
+from kg.sparql.engine_errors import engine_refused
 from kg.vocab import OA, PKG
 
 REFERENCE_GRAPH_SUFFIX = "/graph/reference"
-NETWORKS = ("linkages", "recommendations", "comentions")
 COMENTION_WINDOW = 100  # characters, when the document text cannot be read
-_POINT = re.compile(r"POINT\s*\(\s*([-+0-9.eE]+)\s+([-+0-9.eE]+)\s*\)")
 # A sentence ends after 。！？；!? (with closing quotes) or at a blank line. Single line breaks
 # do not end one: the article's lines are wrapped mid-sentence (see extract/sentences.py, which
 # splits the normalised text instead).
 _SENTENCE_END = re.compile(r"[。！？；!?;][”’」』)）\"]*|\n\s*\n")
-
-
-@lru_cache(maxsize=1)
-def place_classes() -> frozenset[URIRef]:
-    """pkg:Place and its subclasses, from the shipped ontology (transitively)."""
-    from kg.ontology import ontology_graph
-
-    g = ontology_graph()
-    return frozenset(g.transitive_subjects(RDFS.subClassOf, PKG.Place))
-
-
-def local_name(iri: URIRef) -> str:
-    s = str(iri)
-    return s.rsplit("#", 1)[-1] if "#" in s else s.rsplit("/", 1)[-1]
 
 
 def _is_reference(graph_id) -> bool:
@@ -58,38 +48,6 @@ def _is_reference(graph_id) -> bool:
 def _union(ds: Dataset) -> Dataset:
     ds.default_union = True
     return ds
-
-
-def _label(ds: Dataset, node: URIRef, lang: str) -> str:
-    for o in ds.objects(node, SKOS.prefLabel):
-        if isinstance(o, Literal) and o.language == lang:
-            return str(o)
-    return ""
-
-
-def _coords(ds: Dataset, node: URIRef) -> tuple[float | None, float | None]:
-    for geom in ds.objects(node, GEO.hasGeometry):
-        for wkt in ds.objects(geom, GEO.asWKT):
-            m = _POINT.search(str(wkt))
-            if m:
-                return float(m.group(2)), float(m.group(1))  # WKT is lon lat
-    return None, None
-
-
-def _cls(ds: Dataset, node: URIRef) -> str:
-    types = sorted(str(t) for t in ds.objects(node, RDF.type) if str(t).startswith(str(PKG)))
-    return local_name(URIRef(types[0])) if types else ""
-
-
-def node_attrs(ds: Dataset, node: URIRef) -> dict:
-    lat, lon = _coords(ds, node)
-    return {"label_zh": _label(ds, node, "zh") or local_name(node),
-            "label_en": _label(ds, node, "en"), "cls": _cls(ds, node), "lat": lat, "lon": lon}
-
-
-def _is_place(ds: Dataset, node) -> bool:
-    places = place_classes()
-    return isinstance(node, URIRef) and any(t in places for t in ds.objects(node, RDF.type))
 
 
 def _quote_sentence(ds: Dataset, target) -> str | None:
@@ -128,7 +86,7 @@ def _connects(ds: Dataset) -> dict[URIRef, dict[URIRef, dict]]:
     """corridor → place → {"source", "evidence"} for every pkg:connects triple to a place."""
     out: dict[URIRef, dict[URIRef, dict]] = defaultdict(dict)
     for c, _, x, g in ds.quads((None, PKG.connects, None, None)):
-        if not _is_place(ds, x):
+        if not is_place(ds, x):
             continue
         link = out[c].setdefault(x, {"reference": False, "text": False})
         link["reference" if _is_reference(g) else "text"] = True
@@ -162,7 +120,7 @@ def linkage_graph(ds: Dataset, membership: bool = True) -> nx.MultiGraph:
     for c, links in sorted(_connects(ds).items()):
         if len(links) < 2:
             continue
-        via_label = _label(ds, c, "zh") or local_name(c)
+        via_label = label(ds, c, "zh") or local_name(c)
         for x in links:
             if x not in g:
                 g.add_node(str(x), **node_attrs(ds, x))
@@ -183,7 +141,7 @@ def _add_membership(ds: Dataset, g: nx.MultiGraph) -> None:
     found: dict[tuple[URIRef, URIRef, URIRef], set[str]] = defaultdict(set)
     for p in MEMBERSHIP:
         for s, _, o, graph in ds.quads((None, p, None, None)):
-            if str(s) in linked and s != o and _is_place(ds, o):
+            if str(s) in linked and s != o and is_place(ds, o):
                 found[(s, p, o)].add("reference" if _is_reference(graph) else "text")
     for (s, p, o), sources in sorted(found.items()):
         for x in (s, o):
@@ -326,7 +284,67 @@ def comention_graph(ds: Dataset, roots: tuple[Path, ...] | None = None) -> nx.Gr
     return g
 
 
-def network(ds: Dataset, name: str) -> nx.Graph:
-    """The projection named `name` (one of NETWORKS)."""
-    return {"linkages": linkage_graph, "recommendations": recommendation_graph,
-            "comentions": comention_graph}[name](ds)
+def query_graph(ds: Any, sparql: str) -> nx.MultiDiGraph:
+    """A projection from a SPARQL SELECT over `ds` that returns ?s ?p ?o.
+
+    Rows whose ?s, ?p or ?o is not an IRI are skipped; repeated rows add to the edge's
+    `weight`. Nodes get the attribute contract (nodes.py); an edge is `source="reference"` when
+    the reference graph states it, and has no evidence. Raises ValueError for a query that does
+    not parse or is not a SELECT of ?s ?p ?o.
+    """
+    ds.default_union = True
+    try:
+        result = ds.query(sparql)
+    except Exception as e:  # only the engine's refusal of the query; a bug goes on as it is
+        if not engine_refused(e):
+            raise
+        raise ValueError(f"the query does not parse: {str(e).splitlines()[0]}") from e
+    names = [str(v) for v in (result.vars or [])]
+    if result.type != "SELECT" or not {"s", "p", "o"} <= set(names):
+        raise ValueError("the query must be a SELECT returning ?s ?p ?o")
+    reference = ds.graph(iris.graph("reference"))
+    g = nx.MultiDiGraph()
+    edges: dict[tuple[str, str, str], dict] = {}
+    for row in result:
+        s, p, o = row.s, row.p, row.o
+        if not (isinstance(s, URIRef) and isinstance(o, URIRef) and isinstance(p, URIRef)):
+            continue
+        for node in (s, o):
+            if str(node) not in g:
+                g.add_node(str(node), **node_attrs(ds, node))
+        key = (str(s), str(p), str(o))
+        if key in edges:
+            edges[key]["weight"] += 1
+            continue
+        edges[key] = {"predicate": local_name(p), "evidence": None, "weight": 1,
+                      "source": "reference" if (s, p, o) in reference else "text"}
+    for (s, _, o), d in edges.items():
+        g.add_edge(s, o, **d)
+    return g
+
+
+def text_roots(graph_file: Path) -> tuple[Path, ...]:
+    """The folders a document's `dcterms:source` path may be relative to: the current folder,
+    and the folder `kg build` ran in when it wrote `graph_file` into its `--out` folder (that
+    folder's parent)."""
+    return (Path.cwd(), graph_file.resolve().parent.parent)
+
+
+def project(ds: Dataset, name: str, *, membership: bool = True,
+            roots: tuple[Path, ...] | None = None) -> nx.Graph:
+    """The projection named `name` (one of NETWORKS) with its options: `membership` for
+    linkages (memberOf/partOf edges too), `roots` for comentions (where the texts are; see
+    `text_roots`). The one dispatch: every command that projects the graph calls it."""
+    if name == "linkages":
+        return linkage_graph(ds, membership=membership)
+    if name == "recommendations":
+        return recommendation_graph(ds)
+    if name == "comentions":
+        return comention_graph(ds, roots)
+    raise ValueError(f"unknown network {name!r} (expected one of {', '.join(NETWORKS)})")
+
+
+def fallback_warnings(g: nx.Graph) -> list[str]:
+    """One line per document whose text was not found for the co-mention projection."""
+    return [f"{doc}: text not found; co-mentions within {COMENTION_WINDOW} characters instead "
+            "of sentences" for doc in g.graph.get("fallback_documents", ())]

@@ -35,9 +35,10 @@ import matplotlib
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
-from rdflib import RDF, RDFS, Dataset, URIRef
-from rdflib.namespace import DCTERMS, SKOS
+from rdflib import RDF, Dataset, URIRef
+from rdflib.namespace import DCTERMS
 
+from kg.analysis.nodes import label_zh, local_name, place_classes
 from kg.errors import InputError
 from kg.store.atomic import write_atomic
 from kg.vocab import OA, PKG
@@ -120,23 +121,6 @@ class TargetMatrix:
     col_iris: list[URIRef]
 
 
-def _zh_label(ds: Dataset, node) -> str:
-    for o in ds.objects(node, SKOS.prefLabel):
-        if getattr(o, "language", None) == "zh":
-            return str(o)
-    return str(node).rsplit("/", 1)[-1]
-
-
-def _place_classes(ds: Dataset) -> set[URIRef]:
-    found, todo = set(), [PKG.Place]
-    while todo:
-        c = todo.pop()
-        if c not in found:
-            found.add(c)
-            todo.extend(ds.subjects(RDFS.subClassOf, c))
-    return found
-
-
 def _span(ds: Dataset, node) -> tuple[URIRef | None, int, int]:
     target = ds.value(node, OA.hasTarget)
     start = end = None
@@ -155,7 +139,7 @@ def _short(title: str) -> str:
 def target_matrix(ds: Dataset) -> TargetMatrix:
     """The recommendation × place matrix (see the module docstring)."""
     ds.default_union = True
-    places = _place_classes(ds)
+    places = place_classes()
     recs = []
     for r in ds.subjects(RDF.type, PKG.PolicyRecommendation):
         doc, start, end = _span(ds, r)
@@ -188,7 +172,7 @@ def target_matrix(ds: Dataset) -> TargetMatrix:
     rank = {name: i for i, name in enumerate(PLACE_ORDER)}
 
     def col_key(t: URIRef) -> tuple:
-        name = str(classes[t]).rsplit("#", 1)[-1]
+        name = local_name(classes[t])
         return (rank.get(name, len(rank)), name, str(t))
 
     cols = sorted(classes, key=col_key)
@@ -197,10 +181,10 @@ def target_matrix(ds: Dataset) -> TargetMatrix:
     labels = [f"{ds.value(r, PKG.sectionNumber)} {_short(str(ds.value(r, DCTERMS.title)))}"
               for r in rows]
     if len({doc for doc, *_ in recs}) > 1:  # section numbers repeat across documents
-        labels = [f"{doc.rsplit('/', 1)[-1]} {label}"
+        labels = [f"{local_name(doc)} {label}"
                   for (doc, *_), label in zip(recs, labels, strict=True)]
-    return TargetMatrix(labels, [_zh_label(ds, t) for t in cols], values,
-                        [str(classes[t]).rsplit("#", 1)[-1] for t in cols], rows, cols)
+    return TargetMatrix(labels, [label_zh(ds, t) for t in cols], values,
+                        [local_name(classes[t]) for t in cols], rows, cols)
 
 
 def plot_target_heatmap(matrix: TargetMatrix, font: CjkFont | None = None) -> Figure:
@@ -266,7 +250,7 @@ def indicator_changes(ds: Dataset) -> list[Change]:
         indicator, unit = ds.value(o, PKG.indicator), ds.value(o, PKG.unit)
         if value is None or area is None or year is None or indicator is None:
             continue
-        key = (str(indicator), str(unit or ""), _zh_label(ds, area))
+        key = (str(indicator), str(unit or ""), label_zh(ds, area))
         series.setdefault(key, {})[int(str(year)[:4])] = float(value)
         node = str(o)
         table, _, number = node.rpartition("/observation/")

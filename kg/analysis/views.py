@@ -6,9 +6,11 @@ inlined from the pyvis package: the page works offline and opens fast with physi
 pyvis's own `add_node`/`add_edge` is not used (it is quadratic: 28 s for 10,000 nodes), nor its
 template (even with `cdn_resources="in_line"` it links Bootstrap and tom-select from CDNs).
 
-Input contract: node attributes `label_zh`, `label_en` (may be ""), `cls` (local class name),
-`lat`, `lon` (float or None), optional `centrality` (float; degree centrality when absent); edge
-attributes `predicate`, `source` ("reference" or "text"), `evidence` (str or None), `weight`.
+Input contract: the projections' (kg/analysis/network.py, whose node attributes come from
+kg/analysis/nodes.py): node attributes `label_zh`, `label_en` (may be ""), `cls` (local class
+name), `lat`, `lon` (float or None), optional `centrality` (float; degree centrality when
+absent); edge attributes `predicate`, `source` ("reference" or "text"), `evidence` (str or
+None), `weight`. This module reads no RDF.
 
 Labels come from text and are never interpreted as HTML: vis-network draws them on the canvas,
 the tooltips are DOM nodes filled with `textContent`, and the data is embedded as JSON with `<`,
@@ -420,69 +422,3 @@ html, body { margin: 0; height: 100%; font-family: sans-serif; font-size: 13px; 
 </html>
 """
 
-
-_POINT = re.compile(r"POINT\s*\(\s*([-+0-9.eE]+)\s+([-+0-9.eE]+)\s*\)")
-
-
-def query_graph(ds: Any, sparql: str) -> nx.MultiDiGraph:
-    """A view graph from a SPARQL SELECT over `ds` that returns ?s ?p ?o.
-
-    Rows whose ?s or ?o is not an IRI are skipped; repeated rows add to the edge's `weight`.
-    Nodes get the view contract's attributes (skos:prefLabel @zh/@en, the pkg: class, the
-    GeoSPARQL point); an edge is `source="reference"` when the reference graph states it.
-    Raises ValueError for a query that is not a SELECT of ?s ?p ?o.
-    """
-    from rdflib import Literal, URIRef
-    from rdflib.namespace import GEO, RDF, SKOS
-
-    from kg import iris
-    from kg.sparql.engine_errors import engine_refused
-    from kg.vocab import PKG
-
-    ds.default_union = True
-    try:
-        result = ds.query(sparql)
-    except Exception as e:  # only the engine's refusal of the query; a bug goes on as it is
-        if not engine_refused(e):
-            raise
-        raise ValueError(f"the query does not parse: {str(e).splitlines()[0]}") from e
-    names = [str(v) for v in (result.vars or [])]
-    if result.type != "SELECT" or not {"s", "p", "o"} <= set(names):
-        raise ValueError("the query must be a SELECT returning ?s ?p ?o")
-    reference = ds.graph(iris.graph("reference"))
-
-    def local(iri: URIRef) -> str:
-        return re.split(r"[#/]", str(iri))[-1]
-
-    def attrs(node: URIRef) -> dict:
-        labels = {o.language: str(o) for o in ds.objects(node, SKOS.prefLabel)
-                  if isinstance(o, Literal)}
-        types = sorted(str(t) for t in ds.objects(node, RDF.type) if str(t).startswith(str(PKG)))
-        lat = lon = None
-        for geom in ds.objects(node, GEO.hasGeometry):
-            for wkt in ds.objects(geom, GEO.asWKT):
-                m = _POINT.search(str(wkt))
-                if m:
-                    lon, lat = float(m.group(1)), float(m.group(2))
-        return {"label_zh": labels.get("zh") or labels.get(None) or local(node),
-                "label_en": labels.get("en", ""), "cls": local(URIRef(types[0])) if types else "",
-                "lat": lat, "lon": lon}
-
-    g = nx.MultiDiGraph()
-    edges: dict[tuple[str, str, str], dict] = {}
-    for row in result:
-        s, p, o = row.s, row.p, row.o
-        if not (isinstance(s, URIRef) and isinstance(o, URIRef) and isinstance(p, URIRef)):
-            continue
-        for node in (s, o):
-            if str(node) not in g:
-                g.add_node(str(node), **attrs(node))
-        key = (str(s), str(p), str(o))
-        if key in edges:
-            edges[key]["weight"] += 1
-            continue
-        edges[key] = {"predicate": local(p), "evidence": None, "weight": 1,
-                      "source": "reference" if (s, p, o) in reference else "text"}
-    for (s, _, o), d in edges.items():
-        g.add_edge(s, o, **d)
-    return g

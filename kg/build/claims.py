@@ -5,15 +5,14 @@ against the document's own statistics tables (extract/claim_check.py) and its sp
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
-from extract.claim_check import VERDICTS, Check, cells_from_tables, check_claims
-from extract.claims import NumericClaim, find_claims
-from extract.records import ExtractedDocument
-from extract.tables import Table
+from extract.claim_check import VERDICTS, Check
+from extract.claims import NumericClaim
+from extract.records import CheckedClaim, ExtractedDocument
 from kg import iris
 from kg.build.evidence import add_target, confidence
 from kg.vocab import PKG
@@ -49,27 +48,18 @@ def add_claim(g: Graph, doc_iri: URIRef, node: URIRef, c: NumericClaim, check: C
     add_target(g, node, doc_iri, c.start, c.end, c.quote)
 
 
-def claim_graph(doc_key: str, claims: Sequence[NumericClaim], checks: Sequence[Check],
-                g: Graph) -> Graph:
-    """Adds the claims of the document `doc_key` (find_claims, in text order) with their checks
-    (check_claims, same order) to `g`, the document's named graph; claims are numbered from 1."""
+def claim_graph(doc_key: str, claims: Sequence[CheckedClaim], g: Graph) -> Graph:
+    """Adds the checked claims of the document `doc_key` (in text order) to `g`, the
+    document's named graph; claims are numbered from 1."""
     doc_iri = iris.document(doc_key)
-    for n, (c, check) in enumerate(zip(claims, checks, strict=True), start=1):
-        add_claim(g, doc_iri, iris.claim(doc_key, n), c, check)
+    for n, checked in enumerate(claims, start=1):
+        add_claim(g, doc_iri, iris.claim(doc_key, n), checked.claim, checked.check)
     return g
 
 
-Claims = tuple[list[NumericClaim], list[Check]]
-
-
-def document_claims(doc: ExtractedDocument, tables: Sequence[Table]) -> Claims:
-    """The document's claims, each checked against the document's own tables."""
-    claims = find_claims(doc.text, doc.mentions, doc.sentences)
-    return claims, check_claims(claims, cells_from_tables(tables))
-
-
-def claim_report(claims: dict[str, Claims]) -> dict:
+def claim_report(documents: Iterable[ExtractedDocument]) -> dict:
     """The build report's entries: claims per document and a count per verdict."""
-    verdicts = Counter(check.verdict for _, checks in claims.values() for check in checks)
-    return {"claims_per_document": {doc: len(c) for doc, (c, _) in claims.items()},
+    documents = list(documents)
+    verdicts = Counter(c.check.verdict for doc in documents for c in doc.claims)
+    return {"claims_per_document": {doc.doc: len(doc.claims) for doc in documents},
             "claim_verdicts": {v: verdicts.get(v, 0) for v in VERDICTS}}

@@ -52,16 +52,17 @@ def add_target(g: Graph, node: URIRef, doc_iri: URIRef, start: int, end: int,
 def add_mention(g: Graph, doc_iri: URIRef, m: Mention) -> URIRef:
     node = iris.mention(m.doc, m.start, m.end)
     g.add((node, RDF.type, PKG.Mention))
-    g.add((node, OA.hasBody, iris.entity(m.iri)))
+    g.add((node, OA.hasBody, iris.entity(m.ref)))
     add_target(g, node, doc_iri, m.start, m.end, m.text)
     g.add((node, PKG.rule, Literal(m.rule)))
     g.add((node, PKG.confidence, confidence(m.confidence)))
     return node
 
 
-def document_graph(doc: ExtractedDocument, g: Graph) -> Graph:
-    """Adds the document's triples to `g` (its named graph). Unlinked mentions stay out of the
-    graph: they have no entity to annotate; the build report lists them."""
+def mention_graph(doc: ExtractedDocument, g: Graph) -> Graph:
+    """Adds the document's metadata and its mentions to `g` (its named graph). Unlinked
+    mentions stay out of the graph: they have no entity to annotate; the build report lists
+    them."""
     node = iris.document(doc.doc)
     g.add((node, RDF.type, PKG.Document))
     g.add((node, DCTERMS.source, Literal(doc.path)))
@@ -73,8 +74,8 @@ def document_graph(doc: ExtractedDocument, g: Graph) -> Graph:
     if doc.meta.date:
         g.add((node, DCTERMS.issued, _issued(doc.meta.date)))
     for m in doc.mentions:
-        if m.iri is None:
+        if m.ref is None:
             continue
         add_mention(g, node, m)
-        g.add((node, PKG.mentions, iris.entity(m.iri)))
+        g.add((node, PKG.mentions, iris.entity(m.ref)))
     return g

@@ -14,6 +14,7 @@ from kg.errors import InputError
 
 LOCK_NAME = ".kg-build.lock"  # stays in the folder: deleting a lock file lets two builds in
 STAGING_PREFIX = ".build-"  # the outputs are written here, then renamed into the folder
+_PID_BYTES = 32  # the lock file holds a process id and a newline: Linux ids have at most 7 digits
 
 
 def check_out_dir(out: Path) -> None:
@@ -63,7 +64,7 @@ def _record_holder(fd: int) -> None:
 
 
 def _holder(fd: int) -> str:
-    pid = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+    pid = os.pread(fd, _PID_BYTES, 0).decode("ascii", "replace").strip()
     return f" (process {pid})" if pid.isdigit() else ""
 
 

@@ -35,11 +35,11 @@ def own_targets(r: Recommendation, children: Sequence[Recommendation],
     inside = mentions[bisect_left(starts, r.start):bisect_left(starts, r.end)]
     out: dict[str, None] = {}
     for m in inside:
-        if m.iri is None or m.end > r.end:
+        if m.ref is None or m.end > r.end:
             continue
         if any(c.start <= m.start and m.end <= c.end for c in children):
             continue
-        out.setdefault(m.iri)
+        out.setdefault(m.ref)
     return list(out)
 
 

@@ -6,7 +6,6 @@ import json
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -14,19 +13,14 @@ from rdflib import Dataset
 
 from extract import gazetteer as gazetteer_module
 from extract.pipeline import Extractor
-from extract.recommendations import Recommendation, find_recommendations
 from extract.records import ExtractedDocument
-from extract.relations import Relation, find_relations
-from extract.tables import Table, find_tables
 from kg import iris
-from kg.build.claims import Claims, claim_graph, claim_report, document_claims
-from kg.build.evidence import document_graph
+from kg.build.claims import claim_report
+from kg.build.document import document_graph, document_graph_iri
 from kg.build.keys import assign_keys
 from kg.build.outdir import STAGING_PREFIX, check_out_dir, locked_out_dir
-from kg.build.recommendations import recommendation_graph
 from kg.build.reference import reference_graph
-from kg.build.relations import conflict_rows, partition_graph, relation_graph
-from kg.build.statistics import statistics_graph
+from kg.build.relations import conflict_rows, partition_graph
 from kg.build.texts import stage_texts, swap_texts
 from kg.build.validate import ValidationResult, union_graph, validate_graph
 from kg.inputs.encoding import TRADITIONAL
@@ -40,7 +34,8 @@ OUTPUTS = ("graph.trig", "mentions.jsonl", "report.json")
 
 @dataclass(frozen=True, slots=True)
 class BuildResult:
-    out_dir: Path
+    """What a build wrote, for its caller: the records, the validation and the report."""
+
     documents: tuple[ExtractedDocument, ...]
     validation: ValidationResult
     report: dict
@@ -55,13 +50,9 @@ def new_dataset() -> Dataset:
     return ds
 
 
-def assemble(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazetteer,
-             tables: dict[str, list[Table]] | None = None,
-             recommendations: dict[str, list[Recommendation]] | None = None,
-             relations: dict[str, list[Relation]] | None = None,
-             claims: dict[str, Claims] | None = None) -> Dataset:
-    """The dataset of all named graphs. `tables`, `recommendations`, `relations` and `claims` map a
-    document key to what was read from its text; when not given they are read here."""
+def assemble(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazetteer) -> Dataset:
+    """The dataset of all named graphs: the ontology, the reference data of `gaz`, and one
+    graph per document record (`document_graph`)."""
     ds = new_dataset()
     onto = ds.graph(iris.graph("ontology"))
     for triple in ontology_graph():
@@ -70,18 +61,7 @@ def assemble(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazetteer
     reference_graph(gaz, reference)
     partition_graph(reference)
     for doc in documents:
-        g = ds.graph(iris.graph(f"doc/{doc.doc}"))
-        document_graph(doc, g)
-        doc_tables = tables[doc.doc] if tables is not None else find_tables(doc.text)
-        statistics_graph(doc.doc, doc.text, doc_tables, g)
-        recs = (recommendations[doc.doc] if recommendations is not None
-                else find_recommendations(doc.text))
-        recommendation_graph(doc.doc, doc.text, recs, doc.mentions, g)
-        rels = (relations[doc.doc] if relations is not None
-                else find_relations(doc.text, doc.mentions, doc.sentences, gaz))
-        relation_graph(doc.doc, doc.text, rels, gaz, g)
-        claim_graph(doc.doc, *(claims[doc.doc] if claims is not None
-                               else document_claims(doc, doc_tables)), g)
+        document_graph(doc, gaz, into=ds.graph(document_graph_iri(doc.doc)))
     return ds
 
 
@@ -89,38 +69,36 @@ def mention_rows(documents: list[ExtractedDocument]) -> list[dict]:
     rows = []
     for doc in documents:
         for m in doc.mentions:
+            # the column keeps its name `iri`: it holds the entity's full IRI
             rows.append({"doc": m.doc, "start": m.start, "end": m.end, "text": m.text,
-                         "type": m.type, "iri": str(iris.entity(m.iri)) if m.iri else None,
+                         "type": m.type, "iri": str(iris.entity(m.ref)) if m.ref else None,
                          "rule": m.rule})
     return rows
 
 
-def table_warnings(documents: list[ExtractedDocument],
-                   tables: dict[str, list[Table]]) -> list[str]:
+def table_warnings(documents: list[ExtractedDocument]) -> list[str]:
     """The tables' warnings, each prefixed with its document's path like the other warnings."""
-    return [f"{doc.path}: {w}" for doc in documents
-            for t in tables.get(doc.doc, []) for w in t.warnings]
+    return [f"{doc.path}: {w}" for doc in documents for t in doc.tables for w in t.warnings]
 
 
 def make_report(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazetteer,
-                validation: ValidationResult, warnings: list[str],
-                tables: dict[str, list[Table]] | None = None,
-                recommendations: dict[str, list[Recommendation]] | None = None,
-                relations: dict[str, list[Relation]] | None = None) -> dict:
+                validation: ValidationResult, input_warnings: list[str]) -> dict:
+    """The build report, made from the records; `input_warnings` come first (the encodings)."""
+    warnings = [*input_warnings, *table_warnings(documents)]
     entities: dict[str, set[str]] = {}
     mentions_per_class: Counter[str] = Counter()
     per_doc = {}
     unlinked = []
     for doc in documents:
-        linked = {m.iri for m in doc.mentions if m.iri}
+        linked = {m.ref for m in doc.mentions if m.ref}
         per_doc[doc.doc] = {"path": doc.path, "title": doc.meta.title,
                             "authors": list(doc.meta.authors), "date": doc.meta.date,
                             "characters": len(doc.text), "sentences": len(doc.sentences),
                             "mentions": len(doc.mentions), "entities": len(linked)}
         for m in doc.mentions:
             mentions_per_class[m.type] += 1
-            if m.iri:
-                entities.setdefault(m.type, set()).add(m.iri)
+            if m.ref:
+                entities.setdefault(m.type, set()).add(m.ref)
             else:
                 unlinked.append({"doc": m.doc, "start": m.start, "end": m.end, "text": m.text,
                                  "type": m.type, "rule": m.rule})
@@ -130,21 +108,20 @@ def make_report(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazett
         "documents": per_doc,
         "entities_per_class": {k: len(v) for k, v in sorted(entities.items())},
         "mentions_per_class": dict(sorted(mentions_per_class.items())),
-        "observations_per_document": {doc.doc: sum(len(t.observations)
-                                                   for t in (tables or {}).get(doc.doc, []))
+        "observations_per_document": {doc.doc: sum(len(t.observations) for t in doc.tables)
                                       for doc in documents},
-        "recommendations_per_document": {doc.doc: len((recommendations or {}).get(doc.doc, []))
+        "recommendations_per_document": {doc.doc: len(doc.recommendations)
                                          for doc in documents},
         "relations_per_document": {doc.doc: dict(sorted(Counter(
-            r.predicate for r in (relations or {}).get(doc.doc, [])).items()))
-            for doc in documents},
-        "conflicts_with_reference": {doc.doc: conflict_rows((relations or {}).get(doc.doc, []),
-                                                            gaz) for doc in documents},
+            r.predicate for r in doc.relations).items())) for doc in documents},
+        "conflicts_with_reference": {doc.doc: conflict_rows(doc.relations, gaz)
+                                     for doc in documents},
         "unlinked": unlinked,
         "warnings": warnings,
         "validation": {"conforms": validation.conforms,
                        "violations": [asdict(v) for v in validation.violations]},
         "reference_entities": len(gaz.entries),
+        **claim_report(documents),
     }
 
 
@@ -170,30 +147,18 @@ def build_sources(sources: list[SourceText], out_dir: Path, extractor: Extractor
 
 def _build_locked(sources: list[SourceText], out_dir: Path, extractor: Extractor,
                   progress: Progress) -> BuildResult:
-    gaz = gazetteer_module.default()
-    sources = assign_keys(sources, gaz)
+    sources = assign_keys(sources, extractor.gaz)
     warnings = [encoding_warning(s) for s in sources if s.encoding != "utf-8"]
     warnings += [w for s in sources for w in s.warnings]
     documents = extract_all(sources, extractor, progress)
-    # Tables are read from the whole original text, as the mentions are: offsets match.
-    tables = per_document(progress, "tables", sources, lambda s: find_tables(s.text))
-    warnings += table_warnings(documents, tables)
-    recommendations = per_document(progress, "recommendations", sources,
-                                   lambda s: find_recommendations(s.text))
-    relations = per_document(progress, "relations", documents, lambda d: find_relations(
-        d.text, d.mentions, d.sentences, gaz))
-    claims = per_document(progress, "numeric claims", documents,
-                          lambda d: document_claims(d, tables[d.doc]))
     progress.step("assembling the graph")
-    ds = assemble(documents, gaz, tables, recommendations, relations, claims)
+    ds = assemble(documents, extractor.gaz)
     progress.step("validating the graph against the shapes")
     validation = validate_graph(union_graph(ds))
-    report = make_report(documents, gaz, validation, warnings, tables, recommendations,
-                         relations)
-    report.update(claim_report(claims))
+    report = make_report(documents, extractor.gaz, validation, warnings)
     progress.step("writing the outputs")
     write_outputs(out_dir, ds, mention_rows(documents), report, sources)
-    return BuildResult(out_dir, tuple(documents), validation, report)
+    return BuildResult(tuple(documents), validation, report)
 
 
 def encoding_warning(source: SourceText) -> str:
@@ -204,22 +169,15 @@ def encoding_warning(source: SourceText) -> str:
 
 def extract_all(sources: list[SourceText], extractor: Extractor,
                 progress: Progress) -> list[ExtractedDocument]:
+    """The record of each source, in order: one pass over each document."""
     progress.start(len(sources), sum(len(s.text) for s in sources))
     documents = []
     for number, s in enumerate(sources, 1):
         progress.document_started(number)
-        documents.append(extractor.extract(s.doc, s.text, str(s.path),
-                                           on_chunk=progress.chars_done))
+        documents.append(extractor.extract(
+            s.doc, s.text, str(s.path), on_chunk=progress.chars_done,
+            on_step=lambda what, number=number: progress.step(what, number)))
     return documents
-
-
-def per_document(progress: Progress, what: str, items: list, read: Callable) -> dict:
-    """`read(item)` for each source or extracted document, by document key."""
-    out = {}
-    for number, item in enumerate(items, 1):
-        progress.step(what, number)
-        out[item.doc] = read(item)
-    return out
 
 
 def write_outputs(out_dir: Path, ds: Dataset, mentions: list[dict], report: dict,

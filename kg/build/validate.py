@@ -12,7 +12,10 @@ from rdflib.namespace import SH, SKOS
 from kg.ontology import shapes_graph
 from kg.store.qnames import use_flat_namespaces
 
+# The summary printed on a terminal: at most this many kinds of violation, each with a few
+# examples; report.json lists every violation.
 MAX_LISTED = 20
+EXAMPLES = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +38,7 @@ class ValidationResult:
         lines = [f"The graph does not conform: {len(self.violations)} violation(s)."]
         by_message = Counter(v.message for v in self.violations)
         for message, n in by_message.most_common():
-            examples = [v for v in self.violations if v.message == message][:3]
+            examples = [v for v in self.violations if v.message == message][:EXAMPLES]
             shown = ", ".join(f"{v.label or v.focus}" for v in examples)
             lines.append(f"- {message} ({n}×; e.g. {shown})")
             if len(lines) > MAX_LISTED:

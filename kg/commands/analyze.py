@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from kg.analysis import NETWORKS
 from kg.commands.common import (
     add_store_args,
     dataset,
@@ -15,14 +16,14 @@ from kg.errors import EXIT_OK, InputError
 ANALYSES = ("centrality", "communities", "bridges", "path", "ego", "export")
 _ARITY = {"centrality": 0, "communities": 0, "bridges": 0, "path": 2, "ego": 1, "export": 0}
 
+
 def add(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("analyze", help="network measures: centrality, communities, bridges, "
                        "path, ego; or export the network (GraphML, GEXF, CSV)")
     p.add_argument("what", choices=ANALYSES)
     p.add_argument("terms", nargs="*", help="path: two places; ego: one node (label, kind/key "
                    "or IRI)")
-    p.add_argument("--network", choices=["linkages", "recommendations", "comentions"],
-                   default="linkages")
+    p.add_argument("--network", choices=NETWORKS, default="linkages")
     add_store_args(p)
     p.add_argument("--format", help="table or csv; for export: graphml, gexf or csv")
     p.add_argument("--top", type=int, help="only the first N rows")
@@ -52,15 +53,10 @@ def run(args: argparse.Namespace) -> int:
     if args.what == "export" and args.out is None:
         raise InputError("analyze export needs --out PATH")
     ds = dataset(args)
-    if args.network == "linkages":
-        g = network.linkage_graph(ds, membership=not args.corridors_only)
-    elif args.network == "comentions":  # the texts' paths are relative to the build's folder
-        g = network.comention_graph(ds, (Path.cwd(), args.graph.resolve().parent.parent))
-        for doc in g.graph["fallback_documents"]:
-            print(f"warning: {doc}: text not found; co-mentions within "
-                  f"{network.COMENTION_WINDOW} characters instead of sentences", file=sys.stderr)
-    else:
-        g = network.recommendation_graph(ds)
+    g = network.project(ds, args.network, membership=not args.corridors_only,
+                        roots=network.text_roots(args.graph))
+    for warning in network.fallback_warnings(g):
+        print(f"warning: {warning}", file=sys.stderr)
     if args.what == "export":
         for path in analysis.export(g, fmt, args.out):
             print(f"wrote {path} ({g.number_of_nodes()} nodes, {g.number_of_edges()} edges)")

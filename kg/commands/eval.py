@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg.errors import EXIT_OK, InputError
+
+if TYPE_CHECKING:  # the pipeline is imported only when the command runs (it takes seconds)
+    from extract.records import ExtractedDocument
 
 DEFAULT_GOLD = Path("tests/gold/lu-li-2025.entities.tsv")
 DEFAULT_RELATION_GOLD = Path("tests/gold/lu-li-2025.relations.tsv")
@@ -47,9 +51,8 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _eval_relations(args: argparse.Namespace, doc) -> int:
+def _eval_relations(args: argparse.Namespace, doc: ExtractedDocument) -> int:
     from extract.gazetteer import default
-    from extract.relations import find_relations
     from kg.evaluate.entities import overall
     from kg.evaluate.relations import read_relation_gold, score_relations
 
@@ -57,8 +60,7 @@ def _eval_relations(args: argparse.Namespace, doc) -> int:
     if not gold_path.is_file():
         raise InputError(f"{gold_path}: no such gold file")
     gaz = default()
-    relations = find_relations(doc.text, doc.mentions, doc.sentences, gaz)
-    scores = score_relations(relations, read_relation_gold(gold_path), gaz)
+    scores = score_relations(doc.relations, read_relation_gold(gold_path), gaz)
     _score_table("predicate", scores)
     p, r = overall(scores, tuple(s.family for s in scores))
     print(f"{'all':<36}{'':>12}{p:>11.3f}{r:>8.3f}")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
+from kg.analysis import NETWORKS
 from kg.commands.common import (
     DEFAULT_OUT,
     add_store_args,
@@ -13,9 +15,8 @@ from kg.commands.common import (
 )
 from kg.errors import EXIT_OK, InputError
 
-_PROJECTIONS = {"linkages": "linkage_graph", "recommendations": "recommendation_graph",
-                "comentions": "comention_graph"}
-VIEWS = tuple(_PROJECTIONS)
+VIEWS = NETWORKS
+
 
 def add(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("viz", help="an interactive HTML view of the graph (works offline)")
@@ -30,33 +31,38 @@ def add(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kg.analysis.views import query_graph, render_view
+    from kg.analysis import network
+    from kg.analysis.views import render_view
 
     if args.view.startswith("query:"):
         qfile = Path(args.view.removeprefix("query:"))
-        if not qfile.is_file():
-            raise InputError(f"{qfile}: no such query file")
-        try:
-            sparql = qfile.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            raise InputError(f"{qfile}: not UTF-8 text") from None
+        sparql = _query_text(qfile)
         ds = dataset(args)
         try:
-            g = query_graph(ds, sparql)
+            g = network.query_graph(ds, sparql)
         except ValueError as e:
             raise InputError(f"{qfile}: {e}") from None
         title = f"{qfile.name} ({args.graph.name})"
     else:
-        from kg.analysis import network
-
         ds = dataset(args)
-        g = getattr(network, _PROJECTIONS[args.view])(ds)
+        g = network.project(ds, args.view, roots=network.text_roots(args.graph))
+        for warning in network.fallback_warnings(g):
+            print(f"warning: {warning}", file=sys.stderr)
         title = f"{args.view} ({args.graph.name})"
     args.out.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(args.out, render_view(g, title, layout=args.layout, physics=args.physics))
     print(f"wrote {args.out}: {g.number_of_nodes()} nodes, {g.number_of_edges()} edges "
           f"({args.view}, {args.layout} layout)")
     return EXIT_OK
+
+
+def _query_text(qfile: Path) -> str:
+    if not qfile.is_file():
+        raise InputError(f"{qfile}: no such query file")
+    try:
+        return qfile.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{qfile}: not UTF-8 text") from None
 
 
 def _view_arg(value: str) -> str:

@@ -16,11 +16,14 @@ from pathlib import Path
 from extract.gazetteer import Gazetteer
 from extract.normalize import DASH, translate_chars
 from extract.records import ExtractedDocument
+from extract.relations import family
 from kg.errors import InputError
 
-FAMILY_ROOTS = ("MacroRegion", "Province", "City", "Country", "WorldRegion", "CityCluster",
-                "EconomicBelt", "Corridor", "Platform", "Organization", "Agreement", "Industry",
-                "Strategy", "Place")
+# The score table keeps the groups the gold was annotated in: ProvincialSubRegion came into the
+# ontology after the annotation (tests/gold/lu-li-2025.entities.tsv says so in its notes), which
+# counted the seven sub-regions (皖北, 鲁西南 …) among the places, so they are scored in the Place
+# row. The relation rules need them apart (extract/relations.py, FAMILIES).
+SCORED_AS = {"ProvincialSubRegion": "Place"}
 SCOPE = ("MacroRegion", "Province", "City", "Country", "CityCluster", "EconomicBelt",
          "Corridor", "Platform")  # the families the quality bar (≥ 0.95) is about
 
@@ -67,9 +70,10 @@ def read_gold(path: Path) -> list[GoldEntity]:
             f"{path}: not a gold table (class, label_zh, surface_forms): {e}") from None
 
 
-def family(cls: str, gaz: Gazetteer) -> str:
-    lineage = gaz.lineage(cls) if cls in gaz.class_parent else [cls]
-    return next((c for c in lineage if c in FAMILY_ROOTS), cls)
+def scored_family(cls: str, gaz: Gazetteer) -> str:
+    """The row of the score table a class is scored in: its family, merged as SCORED_AS says."""
+    fam = family(cls, gaz)
+    return SCORED_AS.get(fam, fam)
 
 
 def predicted_entities(doc: ExtractedDocument, group: Callable[[str], str],
@@ -77,11 +81,11 @@ def predicted_entities(doc: ExtractedDocument, group: Callable[[str], str],
     """(group, identity) -> names; identity is the entity ref, or the surface when unlinked."""
     out: dict[tuple[str, str], set[str]] = {}
     for m in doc.mentions:
-        key = (group(m.type), m.iri or name_key(m.text))
+        key = (group(m.type), m.ref or name_key(m.text))
         names = out.setdefault(key, set())
         names.add(name_key(m.text))
-        if m.iri:
-            entry = gaz.entries[m.iri]
+        if m.ref:
+            entry = gaz.entries[m.ref]
             names.add(name_key(entry.label_zh))
             names.update(name_key(a) for a in entry.aliases)
     return out
@@ -92,7 +96,7 @@ def evaluate(doc: ExtractedDocument, gold: list[GoldEntity], gaz: Gazetteer,
     """Scores per class family, or per class (the most specific one) with `by_class`."""
 
     def group(cls: str) -> str:
-        return cls if by_class else family(cls, gaz)
+        return cls if by_class else scored_family(cls, gaz)
 
     predicted = predicted_entities(doc, group, gaz)
     scores = []

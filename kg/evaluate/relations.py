@@ -8,6 +8,7 @@ entity's label or an alias) with the gold label; symmetric predicates match eith
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,7 +49,7 @@ def _matches(pred: tuple[str, str, str], gold: GoldRelation, gaz: Gazetteer) -> 
     return (gs in subject and go in obj) or (p in SYMMETRIC and gs in obj and go in subject)
 
 
-def score_relations(relations: list[Relation], gold: list[GoldRelation],
+def score_relations(relations: Sequence[Relation], gold: list[GoldRelation],
                     gaz: Gazetteer) -> list[Score]:
     """Scores per predicate over distinct triples."""
     predicted = {(r.subject, r.predicate, r.object) for r in relations}

@@ -17,6 +17,7 @@ def build(kg_command, tmp_path: Path, *inputs: Path) -> subprocess.CompletedProc
                            str(tmp_path / "out")], capture_output=True, text=True, timeout=300)
 
 
+@pytest.mark.slow
 def test_a_text_without_names_builds_with_a_warning(kg_command, tmp_path):
     (tmp_path / "weather.txt").write_text(NOTHING, encoding="utf-8")
     result = build(kg_command, tmp_path, tmp_path / "weather.txt")
@@ -28,6 +29,7 @@ def test_a_text_without_names_builds_with_a_warning(kg_command, tmp_path):
     assert "graph/doc/weather" in (tmp_path / "out" / "graph.trig").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_one_empty_handed_text_does_not_fail_its_folder(kg_command, tmp_path):
     folder = tmp_path / "texts"
     folder.mkdir()
@@ -40,6 +42,7 @@ def test_one_empty_handed_text_does_not_fail_its_folder(kg_command, tmp_path):
     assert report["relations_per_document"]["b-west"] == {"partOf": 3}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("text", [
     "。\n",  # punctuation only, but Chinese
     "中国\n",  # one country, nothing to relate it to

@@ -36,6 +36,7 @@ def kg_out(kg_command, *args: str) -> str:
     return result.stdout
 
 
+@pytest.mark.slow
 def test_relations_csv_neutralises_formula_cells(kg_command, hostile_graph):
     rows = list(csv.DictReader(io.StringIO(kg_out(
         kg_command, "export", "relations", "--format", "csv", "--graph", str(hostile_graph)))))
@@ -47,12 +48,14 @@ def test_relations_csv_neutralises_formula_cells(kg_command, hostile_graph):
         assert row["start"].isdigit() and not row["subject"].startswith("'")
 
 
+@pytest.mark.slow
 def test_jsonl_stays_verbatim(kg_command, hostile_graph):
     out = kg_out(kg_command, "export", "relations", "--graph", str(hostile_graph))
     sentences = {json.loads(line)["sentence"] for line in out.splitlines()}
     assert {s[0] for s in sentences} == set(FORMULA)
 
 
+@pytest.mark.slow
 def test_query_csv_and_tsv_neutralise_formula_cells(kg_command, hostile_graph):
     query = ("SELECT DISTINCT ?text ?n WHERE { ?s <http://www.w3.org/ns/oa#prefix> ?text "
              "FILTER(ISLITERAL(?text) && STRSTARTS(STR(?text), \"=HYPER\")) BIND(-1.5 AS ?n) }")

@@ -81,6 +81,7 @@ def one_line(text: str) -> str:
 PROVINCE_PARAGRAPHS = ("浙粤苏琼人口持续聚集", "2023年,全国人口自然增长率")
 
 
+@pytest.mark.slow
 def test_big5_traditional_text_is_decoded_as_big5_and_builds(kg_command, tmp_path):
     opencc = pytest.importorskip("opencc", reason="opencc (the dev extra) makes the text")
     simplified = article_paragraphs(*PROVINCE_PARAGRAPHS)
@@ -153,6 +154,7 @@ def test_encodings_tell_right_from_mojibake_on_short_texts():
         decode_chinese(simplified.encode("utf-16-le"))
 
 
+@pytest.mark.slow
 def test_utf16_with_a_bom_builds_and_a_symlink_to_it_is_read(kg_command, tmp_path):
     text = "\ufeff推动广东省发展，支持云南建设。\n"
     (tmp_path / "le.txt").write_bytes(text.encode("utf-16-le"))
@@ -224,6 +226,7 @@ def staging_folders(out: Path) -> list[Path]:
     return sorted(out.glob(".build-*"))
 
 
+@pytest.mark.slow
 def test_a_killed_build_leaves_nothing_after_the_next_build(kg_command, tmp_path):
     (tmp_path / "first.txt").write_text("推动广东省发展。\n", encoding="utf-8")
     (tmp_path / "second.txt").write_text("支持广西、云南建设沿边开放平台。\n", encoding="utf-8")
@@ -253,6 +256,7 @@ def test_a_killed_build_leaves_nothing_after_the_next_build(kg_command, tmp_path
     assert [r["text"] for r in mention_rows(out)] == ["广西", "云南"]
 
 
+@pytest.mark.slow
 def test_a_second_build_into_the_same_folder_is_refused(kg_command, tmp_path):
     (tmp_path / "a.txt").write_text("推动广东省发展。\n", encoding="utf-8")
     out = tmp_path / "out"
@@ -321,6 +325,7 @@ def run_on_a_terminal(command: list[str], cwd: Path) -> tuple[int, str]:
     return process.returncode, written.decode("utf-8", "replace")
 
 
+@pytest.mark.slow
 def test_a_one_line_text_builds_with_progress_on_a_terminal(kg_command, tmp_path, extractor):
     text = one_line(ARTICLE.read_text(encoding="utf-8"))
     (tmp_path / "one-line.txt").write_text(text, encoding="utf-8")
@@ -336,7 +341,7 @@ def test_a_one_line_text_builds_with_progress_on_a_terminal(kg_command, tmp_path
     assert terminal.endswith("\r\x1b[K")  # the status line is erased at the end
     expected = extractor.extract("one-line", text).mentions
     assert [(r["start"], r["end"], r["iri"] is not None) for r in mention_rows(tmp_path / "out")
-            ] == [(m.start, m.end, m.iri is not None) for m in expected]
+            ] == [(m.start, m.end, m.ref is not None) for m in expected]
 
 
 def test_progress_draws_each_new_step_at_once_and_a_running_one_at_most_twice_a_second():

@@ -92,6 +92,7 @@ def link(kg_command, endpoint: str, graph: Path, tmp_path: Path, *options: str,
 
 # --- a server that drips ------------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("headers_first", [False, True], ids=["drips-headers", "drips-body"])
 def test_a_dripping_endpoint_is_cut_at_the_deadline(kg_command, graph, tmp_path, headers_first):
     before = digest(graph)
@@ -135,6 +136,7 @@ def store_args(request, article_graph) -> list[str]:
     return ["--graph", str(article_graph)]
 
 
+@pytest.mark.slow
 def test_a_dripping_service_endpoint_is_cut_at_the_deadline_on_every_store(
         kg_command, store_args, tmp_path):
     # the memory store reads the graph file before the query starts: its time is not the
@@ -164,6 +166,7 @@ def test_the_relay_takes_the_place_of_service_iris_only():
         assert relay.target("/1") is None
 
 
+@pytest.mark.slow
 def test_a_service_named_past_the_relay_is_refused(kg_command, article_graph, tmp_path):
     query = "PREFIX ex: <http://127.0.0.1:9/> SELECT * WHERE { SERVICE ex:query { ?s ?p ?o } }"
     done = run(kg_command, "query", query, "--graph", str(article_graph), within=120,
@@ -175,6 +178,7 @@ def test_a_service_named_past_the_relay_is_refused(kg_command, article_graph, tm
 
 # --- a server that sends too much -----------------------------------------------------------
 
+@pytest.mark.slow
 def test_an_answer_over_the_limit_is_refused_while_memory_stays_bounded(kg_command, graph,
                                                                         tmp_path):
     """128 MB without a Content-Length, so that only counting while reading can refuse it; the
@@ -196,6 +200,7 @@ def test_an_answer_over_the_limit_is_refused_while_memory_stays_bounded(kg_comma
     assert not (tmp_path / "links.ttl").exists()
 
 
+@pytest.mark.slow
 def test_the_default_limit_is_64_mb_and_a_declared_size_is_refused_before_reading(
         kg_command, graph, tmp_path):
     before = digest(graph)
@@ -208,6 +213,7 @@ def test_the_default_limit_is_64_mb_and_a_declared_size_is_refused_before_readin
     assert not (tmp_path / "links.ttl").exists()
 
 
+@pytest.mark.slow
 def test_max_answer_mb_raises_the_limit(kg_command, graph, tmp_path):
     with HugeAnswerServer(2 * MB) as answer:
         refused = link(kg_command, answer.url, graph, tmp_path, "--max-answer-mb", "1")
@@ -218,6 +224,7 @@ def test_max_answer_mb_raises_the_limit(kg_command, graph, tmp_path):
         f"{answer.rows} entities read from {answer.url}: no links found; nothing written"]
 
 
+@pytest.mark.slow
 def test_a_huge_service_answer_is_refused(kg_command, article_graph, tmp_path):
     with HugeAnswerServer(64 * MB, with_length=False) as huge:
         done = run(kg_command, "query", FEDERATED, "--graph", str(article_graph), "--param",
@@ -248,6 +255,7 @@ def unlinkable(tmp_path_factory):
     server.stop()
 
 
+@pytest.mark.slow
 def test_no_links_found_writes_nothing(kg_command, graph, unlinkable, tmp_path):
     before = digest(graph)
     done = link(kg_command, unlinkable.query_url, graph, tmp_path, within=120)
@@ -258,6 +266,7 @@ def test_no_links_found_writes_nothing(kg_command, graph, unlinkable, tmp_path):
     assert not (tmp_path / "links.ttl").exists()
 
 
+@pytest.mark.slow
 def test_no_links_found_adds_no_graph_to_an_oxigraph_store(kg_command, oxigraph_store,
                                                            unlinkable, tmp_path):
     def graphs() -> list[str]:

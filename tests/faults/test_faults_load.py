@@ -27,6 +27,8 @@ from servers import start_kg_serve
 from kg.store.base import StoreSpec
 from kg.store.registry import open_store
 
+pytestmark = pytest.mark.slow  # every test here loads and kills real kg processes
+
 ROOT = Path(__file__).resolve().parents[2]
 COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 OLD_COPIES, NEW_COPIES = 2, 3  # bench/synth.py copies of the article: the store, then the load

@@ -138,6 +138,7 @@ def small_server(kg_command, tmp_path_factory):
 
 # --- (a) nesting ----------------------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, text", [
     ("10,000 {", "SELECT * WHERE " + "{" * 10_000 + "?s ?p ?o" + "}" * 10_000),
     ("10,000 nested OPTIONAL",
@@ -152,6 +153,7 @@ def test_deep_nesting_is_400_with_one_line(server, name, text):
                                         "{ }, ( ) or [ ]")
 
 
+@pytest.mark.slow
 def test_a_chain_of_10000_optional_is_400(server):
     text = "SELECT * WHERE { ?s ?p ?o " + "OPTIONAL { ?s ?p ?o } " * 10_000 + "}"
     start = time.monotonic()
@@ -161,6 +163,7 @@ def test_a_chain_of_10000_optional_is_400(server):
     assert time.monotonic() - start < 5  # refused before the parser spends seconds on it
 
 
+@pytest.mark.slow
 def test_nesting_up_to_the_limit_is_answered(server):
     """The limit is honest: 64 levels (of each kind of bracket) run and give the rows."""
     braces = "{" * (MAX_DEPTH - 1) + SAYS.split("WHERE ")[1].split(" ORDER")[0] + "}" * (
@@ -175,6 +178,7 @@ def test_nesting_up_to_the_limit_is_answered(server):
     assert rows(response) == [["hello"]]
 
 
+@pytest.mark.slow
 def test_braces_in_strings_iris_and_comments_do_not_count(server):
     hidden = "{" * (2 * MAX_DEPTH)
     text = (f"SELECT ?o WHERE {{ ?s <http://example.org/says> ?o # {hidden}\n"
@@ -184,6 +188,7 @@ def test_braces_in_strings_iris_and_comments_do_not_count(server):
     assert rows(response) == SAYS_ROWS
 
 
+@pytest.mark.slow
 def test_a_block_too_long_for_the_engine_is_400_not_500(server):
     """Flat, so within the nesting limit, but rdflib's parser recurses once per triple
     pattern: its RecursionError is the client's 400, never a 500."""
@@ -195,6 +200,7 @@ def test_a_block_too_long_for_the_engine_is_400_not_500(server):
 
 # --- (b) prefixed SERVICE and FROM ----------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("text, shown", [
     ("PREFIX e: <http://x.example/> SELECT * WHERE { SERVICE e:s { ?s ?p ?o } }",
      "SERVICE e:s (<http://x.example/s>)"),
@@ -211,6 +217,7 @@ def test_prefixed_service_is_403(server, text, shown):
                                         "with --allow-service (allowed: none)")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("clause", ["FROM", "FROM NAMED"])
 def test_prefixed_from_is_refused_like_the_iri_form(server, clause):
     prefixed = post_query(server, f"PREFIX e: <http://x.example/> SELECT * {clause} e:g "
@@ -222,6 +229,7 @@ def test_prefixed_from_is_refused_like_the_iri_form(server, clause):
     assert one_plain_line(written).startswith(f"{clause} <http://x.example/g>: not supported")
 
 
+@pytest.mark.slow
 def test_an_undeclared_prefix_is_400(server):
     response = post_query(server, "SELECT * WHERE { e:a ?p ?o }")
     assert response.status == 400
@@ -241,6 +249,7 @@ def framed(*headers: bytes, body: bytes = b"ASK {}") -> bytes:
             + b"\r\n" + body + SMUGGLED)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("raw, status, message", [
     (framed(b"Content-Length: 6", b"Content-Length: 60"), 400,
      "more than one Content-Length header"),
@@ -262,6 +271,7 @@ def test_ambiguous_framing_is_refused_and_the_connection_closed(server, raw, sta
     assert responses[0].headers["connection"] == "close" and closed
 
 
+@pytest.mark.slow
 def test_a_body_on_a_get_is_never_read_as_the_next_request(server):
     get = ("GET /sparql?" + urllib.parse.urlencode({"query": SAYS}) + " HTTP/1.1\r\n"
            f"Host: 127.0.0.1\r\nContent-Length: {len(SMUGGLED)}\r\n\r\n").encode()
@@ -271,6 +281,7 @@ def test_a_body_on_a_get_is_never_read_as_the_next_request(server):
     assert closed
 
 
+@pytest.mark.slow
 def test_keep_alive_still_serves_several_requests_on_one_connection(server):
     one = ("GET /sparql?" + urllib.parse.urlencode({"query": SAYS}) + " HTTP/1.1\r\n"
            "Host: 127.0.0.1\r\n\r\n").encode()
@@ -293,12 +304,14 @@ def seconds_until_closed(server, raw: bytes) -> tuple[float, bytes]:
         return time.monotonic() - start, data
 
 
+@pytest.mark.slow
 def test_an_idle_connection_is_closed_after_the_client_timeout(server):
     took, data = seconds_until_closed(server, b"")
     assert data == b""  # nothing was asked: nothing is answered
     assert CLIENT_TIMEOUT - 0.1 <= took < CLIENT_TIMEOUT + 3
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("raw", [
     b"GET /sparql?query=ASK%7B%7D HT",  # mid request line
     b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\n",  # no blank line
@@ -314,6 +327,7 @@ def test_a_half_sent_request_gets_408_after_the_client_timeout(server, raw):
     assert CLIENT_TIMEOUT - 0.1 <= took < CLIENT_TIMEOUT + 3
 
 
+@pytest.mark.slow
 def test_a_trickled_request_is_cut_at_the_deadline_not_at_each_byte(server):
     """One byte every 0.2 s never leaves the socket idle for CLIENT_TIMEOUT seconds; the
     deadline is for the whole request, so it is cut all the same."""
@@ -341,6 +355,7 @@ def _threads(pid: int) -> int:
     return len(os.listdir(f"/proc/{pid}/task"))
 
 
+@pytest.mark.slow
 def test_more_half_open_connections_than_the_maximum_do_not_stop_a_query(small_server):
     held = []
     try:
@@ -370,6 +385,7 @@ def test_more_half_open_connections_than_the_maximum_do_not_stop_a_query(small_s
 
 # --- (e) the library's own error answers ----------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("raw, status, message", [
     (b"GARBAGE\r\n\r\n", 400, "Bad request syntax ('GARBAGE')"),
     (b"GET /sparql HTTP/9.9\r\n\r\n", 505, "Invalid HTTP version (9.9)"),

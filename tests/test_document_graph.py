@@ -1,0 +1,163 @@
+"""One trip per document: `Extractor.extract` gives one record of everything a text says, and
+`document_graph(record, gaz)` turns it into that document's named graph, purely. The build's
+graph is nothing but the document graphs, the ontology and the reference data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import ARTICLE
+from rdflib import BNode, Dataset, Graph
+from rdflib.compare import isomorphic
+
+from extract.claim_check import cells_from_tables, check_claims
+from extract.claims import find_claims
+from extract.recommendations import find_recommendations
+from extract.relations import find_relations
+from extract.tables import find_tables
+from kg import iris
+from kg.build.document import document_graph, document_graph_iri
+
+
+def lines(text: str, first: str, last: str) -> str:
+    """The lines of `text` from the one starting with `first` to the one before `last`."""
+    start = text.index(f"\n{first}") + 1
+    return text[start:text.index(f"\n{last}", start) + 1]
+
+
+@pytest.fixture(scope="module")
+def two_texts() -> dict[str, str]:
+    """Two documents cut from the article: one with statistics tables and numeric claims, one
+    with policy recommendations; both name places and state relations between them."""
+    article = ARTICLE.read_text(encoding="utf-8")
+    return {"progress": lines(article, '三、"十四五"', "医疗卫生服务均等化"),
+            "advice": lines(article, '五、"十五五"', "参考文献")}
+
+
+@pytest.fixture(scope="module")
+def small_build(two_texts, tmp_path_factory, extractor):
+    from kg.build.run import build_sources
+    from kg.inputs.files import SourceText
+
+    out = tmp_path_factory.mktemp("two-documents")
+    sources = [SourceText(key, Path(f"{key}.txt"), text, "utf-8")
+               for key, text in two_texts.items()]
+    result = build_sources(sources, out, extractor)
+    written = Dataset()
+    written.parse(out / "graph.trig", format="trig")
+    return result, named_graphs(written)
+
+
+def named_graphs(ds: Dataset) -> dict[str, Graph]:
+    """Each non-empty named graph of `ds` in a graph of its own, to compare as graphs (the
+    ontology has blank nodes)."""
+    out = {}
+    for g in ds.graphs():
+        if len(g):
+            out[str(g.identifier)] = Graph()
+            for t in g:
+                out[str(g.identifier)].add(t)
+    return out
+
+
+def same_graph(a: Graph, b: Graph) -> bool:
+    """Equal triples; as graphs (blank nodes matched up) only where there are blank nodes."""
+    if not any(isinstance(term, BNode) for t in a for term in t):
+        return set(a) == set(b)
+    return len(a) == len(b) and isomorphic(a, b)
+
+
+def as_written(graphs: list[Graph]) -> dict[str, Graph]:
+    """The graphs written to TriG and read back, as the build's file is: the writer gives some
+    literals of the document graphs another lexical form of the same value (the decimal 30 of a
+    numeric claim is written 30.0)."""
+    from kg.store.qnames import use_flat_namespaces
+
+    ds = use_flat_namespaces(Dataset())  # as the build writes: in time linear in the graph
+    for g in graphs:
+        named = ds.graph(g.identifier)
+        for t in g:
+            named.add(t)
+    again = Dataset()
+    again.parse(data=ds.serialize(format="trig"), format="trig")
+    return named_graphs(again)
+
+
+def test_the_record_holds_every_part_as_its_own_step_finds_it(extractor, gaz):
+    text = ARTICLE.read_text(encoding="utf-8")
+    record = extractor.extract("lu-li", text, str(ARTICLE))
+    assert record.tables == tuple(find_tables(text)) and len(record.tables) == 4
+    assert record.recommendations == tuple(find_recommendations(text))
+    assert len(record.recommendations) > 20
+    assert record.relations == tuple(find_relations(text, record.mentions, record.sentences, gaz))
+    claims = find_claims(text, record.mentions, record.sentences)
+    checks = check_claims(claims, cells_from_tables(record.tables))
+    assert [(c.claim, c.check) for c in record.claims] == list(zip(claims, checks, strict=True))
+    assert {c.check.verdict for c in record.claims} >= {"holds", "does_not_hold"}
+    assert record.meta.title and record.sentences and len(record.mentions) > 900
+
+
+def test_the_same_text_gives_the_same_record_and_the_same_record_the_same_triples(
+        extractor, gaz, two_texts):
+    text = two_texts["progress"]
+    record = extractor.extract("progress", text, "progress.txt")
+    assert extractor.extract("progress", text, "progress.txt") == record
+    first, second = document_graph(record, gaz), document_graph(record, gaz)
+    assert first.identifier == second.identifier == document_graph_iri("progress")
+    assert len(first) > 1000
+    assert set(first) == set(second)
+
+
+def test_a_document_graph_holds_only_its_own_document(small_build, gaz):
+    result, _ = small_build
+    for record in result.documents:
+        others = [iris.document(r.doc) for r in result.documents if r.doc != record.doc]
+        g = document_graph(record, gaz)
+        assert (iris.document(record.doc), None, None) in g
+        assert not any((o, None, None) in g or (None, None, o) in g for o in others)
+
+
+def test_the_build_is_the_document_graphs_the_ontology_and_the_reference_data(small_build, gaz):
+    from kg.build.reference import reference_graph
+    from kg.build.relations import partition_graph
+    from kg.ontology import ontology_graph
+
+    result, written = small_build
+    assert result.validation.conforms
+    ontology = Graph(identifier=iris.graph("ontology"))
+    for t in ontology_graph():
+        ontology.add(t)
+    reference = partition_graph(reference_graph(gaz, Graph(identifier=iris.graph("reference"))))
+    expected = {str(ontology.identifier): ontology, str(reference.identifier): reference,
+                **as_written([document_graph(record, gaz) for record in result.documents])}
+    assert sorted(written) == sorted([str(iris.graph("ontology")), str(iris.graph("reference")),
+                                      *(str(document_graph_iri(key))
+                                        for key in ("progress", "advice"))])
+    assert sorted(expected) == sorted(written)
+    for name, g in expected.items():
+        assert same_graph(written[name], g), name
+
+
+def test_a_document_graph_holds_every_part_of_its_record(small_build, gaz):
+    from rdflib.namespace import QB, RDF
+
+    from kg.vocab import PKG
+
+    result, _ = small_build
+    records = {r.doc: r for r in result.documents}
+    # the two texts hold every kind of part between them
+    assert records["progress"].tables and records["progress"].claims
+    assert records["advice"].recommendations
+    assert records["progress"].relations and records["advice"].relations
+    for record in records.values():
+        g = document_graph(record, gaz)
+
+        def count(cls, g=g):
+            return len(set(g.subjects(RDF.type, cls)))
+
+        assert count(PKG.Mention) == len({(m.start, m.end) for m in record.mentions if m.ref})
+        assert count(QB.Observation) == sum(len(t.observations) for t in record.tables)
+        assert count(PKG.PolicyRecommendation) == len(record.recommendations)
+        assert count(PKG.Assertion) == len(record.relations)
+        assert count(PKG.NumericClaim) == len(record.claims)
