@@ -6,6 +6,7 @@ import json
 import shutil
 import tempfile
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from kg import iris
 from kg.build.claims import claim_report
 from kg.build.document import document_graph, document_graph_iri
 from kg.build.keys import assign_keys
+from kg.build.metadata import concept_graph, source_graph
 from kg.build.outdir import STAGING_PREFIX, check_out_dir, locked_out_dir
 from kg.build.reference import reference_graph
 from kg.build.relations import conflict_rows, partition_graph
@@ -50,9 +52,11 @@ def new_dataset() -> Dataset:
     return ds
 
 
-def assemble(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazetteer) -> Dataset:
-    """The dataset of all named graphs: the ontology, the reference data of `gaz`, and one
-    graph per document record (`document_graph`)."""
+def assemble(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazetteer,
+             sources: Sequence[SourceText] = ()) -> Dataset:
+    """The dataset of all named graphs: the ontology, the reference data of `gaz` with the
+    document types and plan periods, and one graph per document record (`document_graph`),
+    with where its text came from for each of `sources` (`source_graph`)."""
     ds = new_dataset()
     onto = ds.graph(iris.graph("ontology"))
     for triple in ontology_graph():
@@ -60,8 +64,11 @@ def assemble(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazetteer
     reference = ds.graph(iris.graph("reference"))
     reference_graph(gaz, reference)
     partition_graph(reference)
+    concept_graph(reference)
     for doc in documents:
         document_graph(doc, gaz, into=ds.graph(document_graph_iri(doc.doc)))
+    for source in sources:
+        source_graph(source, ds.graph(document_graph_iri(source.doc)))
     return ds
 
 
@@ -152,7 +159,7 @@ def _build_locked(sources: list[SourceText], out_dir: Path, extractor: Extractor
     warnings += [w for s in sources for w in s.warnings]
     documents = extract_all(sources, extractor, progress)
     progress.step("assembling the graph")
-    ds = assemble(documents, extractor.gaz)
+    ds = assemble(documents, extractor.gaz, sources)
     progress.step("validating the graph against the shapes")
     validation = validate_graph(union_graph(ds))
     report = make_report(documents, extractor.gaz, validation, warnings)

@@ -1,26 +1,15 @@
 """The texts that evidence points into, for inputs that were not plain text: a .docx, .pdf or
-.html file's extracted text is written beside the build's outputs, `texts/<key>.<sha12>.txt`
-(UTF-8), keyed by the document key and the first 12 hex digits of the text's SHA-256, which the
-document's graph records (pkg:textSha256) with the reader and its version (pkg:reader). A .txt
-input is its own text; only its hash is recorded. `kg why` reads the file to show a sentence."""
+.html file's extracted text is written beside the build's outputs under the name
+kg/inputs/stored.py gives it, with the reader and its version recorded in the document's graph
+(pkg:reader). A .txt input is its own text; only its hash is recorded."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
 from kg.inputs.files import SourceText
-
-FOLDER = "texts"
-
-
-def text_sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def text_file_name(doc: str, sha256: str) -> str:
-    return f"{doc}.{sha256[:12]}.txt"
+from kg.inputs.stored import FOLDER, text_file_name, text_sha256
 
 
 def stage_texts(staging: Path, sources: list[SourceText]) -> None:
@@ -41,14 +30,3 @@ def swap_texts(staging: Path, out_dir: Path) -> None:
     if old.is_dir() and not old.is_symlink():
         os.replace(old, staging / f"{FOLDER}.old")
     os.replace(staging / FOLDER, old)
-
-
-def stored_text(graph_file: Path, doc: str, sha256: str) -> str | None:
-    """The extracted text of document `doc` beside the built graph file, if it is there and is
-    the text the graph was built from."""
-    path = graph_file.parent / FOLDER / text_file_name(doc, sha256)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError:
-        return None
-    return text if text_sha256(text) == sha256 else None
