@@ -5,9 +5,13 @@ or per syllable for a name (云南 → yun-nan, as the entity keys of ontology/r
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from pathlib import Path
 
 import jieba
 from pypinyin import Style, lazy_pinyin
+
+from .gazetteer import read_tsv
 
 # jieba's own logger prints four lines on stderr when its dictionary loads; quietened as the
 # pipeline's components quieten it (extract/components/factories.py), for a process that makes
@@ -17,6 +21,12 @@ jieba.setLogLevel(60)
 TITLE_WORDS = 6  # a title's slug keeps its first six words: enough to tell titles apart
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+SKIP_WORDS = Path(__file__).resolve().parent / "patterns" / "slug_skip_words.tsv"
+
+
+@lru_cache(maxsize=1)
+def skip_words() -> frozenset[str]:
+    return frozenset(row[0] for row in read_tsv(SKIP_WORDS))
 
 
 def ascii_slug(text: str) -> str:
@@ -31,9 +41,12 @@ def pinyin(word: str) -> str:
 
 def title_slug(title: str, words: int = TITLE_WORDS) -> str:
     """The first `words` words of `title` that hold a letter, a digit or a Chinese character,
-    each in Pinyin: "十四五"时期中国区域协调发展… → shisiwu-shiqi-zhongguo-quyu-xietiao-fazhan."""
+    each in Pinyin, function words (patterns/slug_skip_words.tsv) left out: "十四五"时期中国区域
+    协调发展… → shisiwu-shiqi-zhongguo-quyu-xietiao-fazhan."""
     parts = []
     for word in jieba.lcut(title):
+        if word in skip_words():
+            continue
         slug = ascii_slug(pinyin(word)) if _CJK.search(word) else ascii_slug(word)
         if slug:
             parts.append(slug)

@@ -56,7 +56,7 @@ def test_graph_has_named_graphs_and_evidence_for_each_mention(built):
     ds = Dataset()
     ds.parse(out / "graph.trig", format="trig")
     names = {str(g.identifier).rsplit("/graph/", 1)[-1] for g in ds.graphs()}
-    assert {"ontology", "reference", "doc/lu-li-2025-regional-coordination-zh"} <= names
+    assert {"ontology", "reference", "doc/article-2025-shisiwu-shiqi-zhongguo-quyu-xietiao-fazhan"} <= names
     ds.default_union = True
     text = ARTICLE.read_text(encoding="utf-8")
     rows = list(ds.query(EVIDENCE))

@@ -47,7 +47,7 @@ def test_load_reports_each_named_graph(kg_command, article_graph, tmp_path):
     assert done.returncode == 0, done.stderr
     graphs = [line.split()[0] for line in done.stdout.splitlines() if line.startswith("  ")]
     assert sorted(g.rsplit("/graph/", 1)[1] for g in graphs) == [
-        "doc/lu-li-2025-regional-coordination-zh", "ontology", "reference"]
+        "doc/article-2025-shisiwu-shiqi-zhongguo-quyu-xietiao-fazhan", "ontology", "reference"]
 
 
 @pytest.mark.slow

@@ -176,17 +176,14 @@ def read_source(path: Path, key: str) -> SourceText:
 
 
 def read_sources(inputs: list[Path]) -> list[SourceText]:
+    """Every input file read, under the key of its file name; two files of one name in two
+    folders keep that key both: the build's keys (kg/build/keys.py) tell them apart."""
     out: list[SourceText] = []
-    seen: dict[str, Path] = {}
     read: set[Path] = set()
     for path in collect(inputs):
         # A file named twice (itself and inside its folder) is read once, under its first name.
         if path.resolve() in read:
             continue
         read.add(path.resolve())
-        key = doc_key(path)
-        if key in seen:
-            raise InputError(f"{path}: same document key {key!r} as {seen[key]}; rename one")
-        seen[key] = path
-        out.append(read_source(path, key))
+        out.append(read_source(path, doc_key(path)))
     return out
