@@ -5,6 +5,7 @@ or per syllable for a name (云南 → yun-nan, as the entity keys of ontology/r
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
@@ -39,15 +40,21 @@ def pinyin(word: str) -> str:
     return "".join(lazy_pinyin(word, style=Style.NORMAL, errors="default"))
 
 
-def title_slug(title: str, words: int = TITLE_WORDS) -> str:
+def title_slug(title: str, words: int = TITLE_WORDS,
+               readings: Mapping[str, str] | None = None) -> str:
     """The first `words` words of `title` that hold a letter, a digit or a Chinese character,
     each in Pinyin, function words (patterns/slug_skip_words.tsv) left out: "十四五"时期中国区域
-    协调发展… → shisiwu-shiqi-zhongguo-quyu-xietiao-fazhan."""
+    协调发展… → shisiwu-shiqi-zhongguo-quyu-xietiao-fazhan. `readings` gives the slug of words
+    whose reading Pinyin's dictionary gets wrong (长三角: changsanjiao, not zhangsanjiao)."""
+    readings = readings or {}
     parts = []
     for word in jieba.lcut(title):
         if word in skip_words():
             continue
-        slug = ascii_slug(pinyin(word)) if _CJK.search(word) else ascii_slug(word)
+        if word in readings:
+            slug = readings[word]
+        else:
+            slug = ascii_slug(pinyin(word)) if _CJK.search(word) else ascii_slug(word)
         if slug:
             parts.append(slug)
         if len(parts) == words:

@@ -11,13 +11,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import ARTICLE, shared_input
+from conftest import ARTICLE, ARTICLE_KEY, shared_input
 
 from extract.metadata import document_meta
 from kg.build.keys import assign_keys, metadata_key
 from kg.inputs.files import SourceText
-
-ARTICLE_KEY = "article-2025-shisiwu-shiqi-zhongguo-quyu-xietiao-fazhan"
 
 
 def texts(folder: Path) -> list[Path]:

@@ -33,12 +33,24 @@ def place_slug(ref: str | None, gaz: Gazetteer) -> str:
     return ascii_slug(_RANK.sub("", entry.label_en)) if entry.label_en else ref.split("/")[-1]
 
 
-def key_title(meta: DocumentMeta) -> str:
+def name_readings(gaz: Gazetteer) -> dict[str, str]:
+    """The readings the reference data's keys give its names, where a key is the name's Pinyin
+    one syllable a character (长三角: city-cluster/chang-san-jiao → changsanjiao): names whose
+    first character Pinyin's dictionary reads otherwise (长 as zhang)."""
+    out = {}
+    for surface, refs in gaz.surfaces.items():
+        syllables = refs[0].split("/")[-1].split("-") if len(refs) == 1 else []
+        if len(syllables) == len(surface) and all(s.isalpha() for s in syllables):
+            out[surface] = "".join(syllables)
+    return out
+
+
+def key_title(meta: DocumentMeta, readings: dict[str, str] | None = None) -> str:
     """The title's words that tell it apart: without its leading year, issuer and 关于印发."""
     title = _TITLE_HEAD.sub("", meta.title or "")
     if meta.issuer and title.startswith(meta.issuer):
         title = title[len(meta.issuer):]
-    return title_slug(_TITLE_VERBS.sub("", title))
+    return title_slug(_TITLE_VERBS.sub("", title), readings=readings)
 
 
 def metadata_key(meta: DocumentMeta, gaz: Gazetteer) -> str | None:
@@ -50,7 +62,7 @@ def metadata_key(meta: DocumentMeta, gaz: Gazetteer) -> str | None:
     place = place_slug(meta.place, gaz)
     if "{place}" in template and not place:
         template = template.replace("{place}", "{title}")
-    title = key_title(meta) if "{title}" in template else ""
+    title = key_title(meta, name_readings(gaz)) if "{title}" in template else ""
     if "{title}" in template and not title:
         return None
     return template.format(year=meta.year or "undated", place=place, title=title)
