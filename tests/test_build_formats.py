@@ -1,8 +1,9 @@
 """`kg build` end to end on a folder of every format (the LibreOffice and Chromium fixtures of
-tests/data/inputs/ beside a .txt): the documents' nodes say where their text came from, the
+tests/data/inputs/ beside .txt files): the documents' nodes say where their text came from, the
 extracted texts are stored beside the graph and the evidence offsets point into them, `kg why`
-shows the sentence of a document read from Word, and the co-mention projection reads the
-stored text (never the .docx or .pdf bytes, never a .txt changed since the build)."""
+shows the sentence of a document read from Word, the co-mention projection reads the stored
+text (never the .docx or .pdf bytes, never a .txt changed since the build), and `kg documents`
+lists the documents with their counts, by type and year."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from kg.vocab import PKG
 pytestmark = pytest.mark.slow  # one real build of four small files (about 25 s on 2 cores)
 
 DATA = Path(__file__).parent / "data" / "inputs"
+DOCUMENTS = Path(__file__).parent / "data" / "documents"
 FILES = ("report.docx", "report.pdf", "cms-page.html")
 # a plain-text notice in the report genre: its metadata makes its key, its text is its own
 NOTICE = ("2024年云南省人民政府工作报告\n\n各位代表：\n\n"
@@ -39,6 +41,8 @@ def build(tmp_path_factory, kg_command):
     for name in FILES:
         shutil.copy(DATA / name, inputs / name)
     (inputs / "yunnan.txt").write_text(NOTICE, encoding="utf-8")
+    for path in DOCUMENTS.glob("*.txt"):  # four small documents of three years and two types
+        shutil.copy(path, inputs / path.name)
     out = root / "out"
     # relative paths, as a user types them: dcterms:source is "in/<file>"
     result = subprocess.run([*kg_command, "build", "in", "--out", "out"],
@@ -59,11 +63,13 @@ def documents(ds: Dataset) -> dict[str, URIRef]:
 def test_every_format_is_a_document_with_its_reader_and_hashes(build):
     _, _, ds = build
     docs = documents(ds)
-    assert sorted(docs) == sorted([*FILES, "yunnan.txt"])
+    plain = [p.name for p in DOCUMENTS.glob("*.txt")]
+    assert sorted(docs) == sorted([*FILES, "yunnan.txt", *plain])
     expected = {"report.docx": "docx/python-docx-", "report.pdf": "pdf/pypdfium2-",
                 "cms-page.html": "html/trafilatura-", "yunnan.txt": "text/"}
-    for name, node in docs.items():
-        assert str(ds.value(node, PKG.reader)).startswith(expected[name])
+    for name, prefix in expected.items():
+        node = docs[name]
+        assert str(ds.value(node, PKG.reader)).startswith(prefix)
         data = (DATA / name).read_bytes() if name in FILES else NOTICE.encode("utf-8")
         assert str(ds.value(node, PKG.sourceSha256)) == hashlib.sha256(data).hexdigest()
 
@@ -126,7 +132,8 @@ def test_comentions_read_the_stored_text_of_a_docx_pdf_and_html(build):
     g = network.project(ds, "comentions", roots=network.text_roots(out / "graph.trig"))
     assert g.graph["fallback_documents"] == []
     # an edge's evidence is its sentence with the line breaks as spaces: compared without
-    texts = ["".join(t.split()) for t in [*(stored(out, ds, n)[1] for n in FILES), NOTICE]]
+    plain = [NOTICE, *(p.read_text(encoding="utf-8") for p in DOCUMENTS.glob("*.txt"))]
+    texts = ["".join(t.split()) for t in [*(stored(out, ds, n)[1] for n in FILES), *plain]]
     evidence = [d["evidence"] for _, _, d in g.edges(data=True)]
     assert evidence and all(e is not None for e in evidence)
     for e in evidence:
@@ -137,7 +144,58 @@ def test_comentions_fall_back_when_a_txt_changed_since_the_build(build, tmp_path
     _, out, ds = build
     changed = tmp_path / "in"
     changed.mkdir()
+    for path in DOCUMENTS.glob("*.txt"):  # the other texts as they were built
+        shutil.copy(path, changed / path.name)
     (changed / "yunnan.txt").write_text("全然不同的一句。" + NOTICE, encoding="utf-8")
     g = network.project(ds, "comentions", roots=(tmp_path, out.resolve()))
     assert [str(d).rsplit("/", 1)[-1] for d in g.graph["fallback_documents"]] == [
         "gwr-2024-yunnan"]
+
+
+def kg_documents(kg_command, out: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([*kg_command, "documents", "--graph", str(out / "graph.trig"), *args],
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_kg_documents_lists_every_document_with_its_counts(build, kg_command):
+    _, out, ds = build
+    result = kg_documents(kg_command, out, "--json")
+    assert result.returncode == 0, result.stderr
+    rows = {r["doc"]: r for r in map(json.loads, result.stdout.splitlines())}
+    assert set(rows) == {str(d).rsplit("/", 1)[-1] for d in documents(ds).values()}
+    # the counts are the records' the build wrote: mentions.jsonl has one line a mention
+    # (linked or not), the report counts the rest per document
+    lines = [json.loads(line) for line in (out / "mentions.jsonl").open(encoding="utf-8")]
+    for key, row in rows.items():
+        assert row["mentions"] == sum(1 for m in lines if m["doc"] == key and m["iri"])
+    assert rows["gwr-2024-yunnan"]["relations"] == 2  # 中老铁路 connects 云南 and 老挝
+    assert rows["gwr-2024-yunnan"] | {"mentions": 0, "relations": 0} == {
+        "doc": "gwr-2024-yunnan", "type": "government-work-report", "year": 2024,
+        "place": "云南省", "issuer": "云南省人民政府", "title": "2024年云南省人民政府工作报告",
+        "mentions": 0, "relations": 0, "recommendations": 0, "claims": 0}
+
+
+def test_kg_documents_filters_by_type_and_years(build, kg_command):
+    _, out, _ = build
+    result = kg_documents(kg_command, out, "--type", "government-work-report", "--year", "2025")
+    assert result.returncode == 0, result.stderr
+    keys = [line.split()[0] for line in result.stdout.splitlines()[1:-1]]
+    assert keys == ["gwr-2025-jiangxi", "gwr-2025-zhejiang"]
+    assert result.stdout.splitlines()[-1] == "2 document(s)"
+    result = kg_documents(kg_command, out, "--from", "2024", "--to", "2024", "--json")
+    assert sorted(json.loads(line)["doc"] for line in result.stdout.splitlines()) == [
+        "gwr-2024-shanghai", "gwr-2024-yunnan",
+        "notice-national-2024-changsanjiao-diqu-xietong-fazhan-shishifangan-tongzhi"]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--type", "report"), "--type report: not a document type"),
+    (("--from", "2025", "--to", "2024"), "the first year is after the last"),
+    (("--year", "2024", "--from", "2020"), "give either --year or --from/--to"),
+])
+def test_kg_documents_refuses_bad_filters_in_one_line(build, kg_command, args, message):
+    _, out, _ = build
+    result = kg_documents(kg_command, out, *args)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith("kg: error: ") and message in result.stderr
+    assert len(result.stderr.splitlines()) == 1
