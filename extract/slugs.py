@@ -14,11 +14,6 @@ from pypinyin import Style, lazy_pinyin
 
 from .gazetteer import read_tsv
 
-# jieba's own logger prints four lines on stderr when its dictionary loads; quietened as the
-# pipeline's components quieten it (extract/components/factories.py), for a process that makes
-# keys without running the pipeline.
-jieba.setLogLevel(60)
-
 TITLE_WORDS = 6  # a title's slug keeps its first six words: enough to tell titles apart
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
