@@ -10,6 +10,7 @@ from spacy.language import Language
 
 from . import gazetteer
 from .claim_check import cells_from_tables, check_claims
+from .claim_text import check_in_text
 from .claims import find_claims
 from .components import build_nlp
 from .metadata import document_meta
@@ -136,15 +137,15 @@ class Extractor:
         pieces = list(chunks(text[:body], self.chunk_size))
         docs = self.nlp.pipe(piece for piece, _ in pieces)
         for doc, (piece, base) in zip(docs, pieces, strict=True):
-            to_chunk = doc.user_data["pkg_offsets"].span_to_original
-            for s, e in doc.user_data["pkg_sentences"]:
+            to_chunk = doc._.pkg_offsets.span_to_original
+            for s, e in doc._.pkg_sentences.spans():
                 cs, ce = to_chunk(s, e)
                 sentences.append((base + cs, base + ce))
-            for s, e, cls, ref, rule, confidence in doc.user_data["pkg_mentions"]:
-                cs, ce = to_chunk(s, e)
+            for name in doc._.pkg_mentions:
+                cs, ce = to_chunk(name.start, name.end)
                 o_start, o_end = base + cs, base + ce
-                mentions.append(Mention(doc_id, o_start, o_end, text[o_start:o_end], cls, ref,
-                                        rule, confidence))
+                mentions.append(Mention(doc_id, o_start, o_end, text[o_start:o_end], name.cls,
+                                        name.ref, name.rule, name.confidence))
             if on_chunk is not None:
                 on_chunk(len(piece))
         if on_chunk is not None and body < len(text):
@@ -154,9 +155,13 @@ class Extractor:
 
 def checked_claims(text: str, found: Entities, tables: Sequence[Table]
                    ) -> tuple[CheckedClaim, ...]:
-    """The numeric claims of the text, each checked against the document's own tables."""
+    """The numeric claims of the text, each checked against the document's own tables, or
+    against the other figures of its sentence (extract/claim_text.py)."""
     claims = find_claims(text, found.mentions, found.sentences)
     checks = check_claims(claims, cells_from_tables(tables))
+    # what no table checks, the figures of its own sentence may (part / whole)
+    regions = [(m.start, m.ref) for m in found.mentions if m.ref is not None]
+    checks = check_in_text(text, claims, checks, regions)
     return tuple(CheckedClaim(c, check) for c, check in zip(claims, checks, strict=True))
 
 

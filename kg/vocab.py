@@ -80,6 +80,7 @@ class PKG(DefinedNamespace):
     adcode: URIRef
     alternative: URIRef
     builtOn: URIRef
+    checkedAgainst: URIRef
     claimKind: URIRef
     clusterTier: URIRef
     comparedArea: URIRef
