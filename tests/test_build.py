@@ -69,10 +69,14 @@ def test_graph_has_named_graphs_and_evidence_for_each_mention(built):
 def test_document_metadata(built):
     _, out = built
     report = json.loads((out / "report.json").read_text())
-    doc = next(iter(report["documents"].values()))
+    assert list(report["documents"]) == [ARTICLE_KEY]
+    doc = report["documents"][ARTICLE_KEY]
     assert doc["title"].startswith('"十四五"时期中国区域协调发展进展')
     assert doc["authors"] == ["卢伟", "李沛霖"]
     assert doc["date"] == "2025"
+    assert (doc["type"], doc["year"], doc["issuer"], doc["document_number"]) == (
+        "research-article", 2025, None, None)
+    assert doc["plan_periods"] == ["十四五", "十五五"] and doc["language"] == "zh-Hans"
     assert report["validation"]["conforms"] is True
     assert report["entities_per_class"]["Province"] >= 30
 

@@ -98,8 +98,12 @@ def make_report(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazett
     unlinked = []
     for doc in documents:
         linked = {m.ref for m in doc.mentions if m.ref}
-        per_doc[doc.doc] = {"path": doc.path, "title": doc.meta.title,
-                            "authors": list(doc.meta.authors), "date": doc.meta.date,
+        meta = doc.meta
+        per_doc[doc.doc] = {"path": doc.path, "title": meta.title,
+                            "authors": list(meta.authors), "date": meta.date,
+                            "type": meta.doc_type, "year": meta.year, "issuer": meta.issuer,
+                            "plan_periods": list(meta.plan_periods),
+                            "document_number": meta.doc_number, "language": meta.language,
                             "characters": len(doc.text), "sentences": len(doc.sentences),
                             "mentions": len(doc.mentions), "entities": len(linked)}
         for m in doc.mentions:
