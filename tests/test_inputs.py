@@ -101,6 +101,14 @@ def test_pdf_lookalike_characters_are_folded_without_moving_offsets(report_pdf):
     assert len(fold_lookalikes(raw)) == len(raw)
 
 
+def test_a_name_written_with_a_lookalike_is_found_where_it_stands(extractor):
+    # ⻄ (U+2EC4, a CJK radical) is what a PDF font's text layer may give for 西
+    text = "推动⻄部地区和东北地区协调发展。\n"
+    first = extractor.extract("x", text).mentions[0]
+    assert (first.start, first.end, first.text, first.ref) == (2, 6, "⻄部地区",
+                                                                 "macro-region/west")
+
+
 def test_a_printed_web_page_reads_in_order_with_its_paragraphs_whole():
     text = read(read_pdf, "cms-page.pdf").text
     assert_paragraphs_are_lines(text, [FIXTURES["cms"]["title"], *FIXTURES["cms"]["paragraphs"]])
