@@ -116,6 +116,10 @@ def _script_chars() -> dict[str, frozenset[str]]:
 
 # The front matter where a document names its genre, 文号 and issuer: its first lines.
 FRONT = 2000
+# A work report says whom it speaks for after its greeting ("现在，我代表省人民政府，向大会报告…"):
+# within the first 200 characters in the 69 of the 78 dev reports that say it; 4,000 leaves
+# room for a long preface without reaching the body, where 我代表 may mean something else.
+SPEECH_FRONT = 4000
 # 国发〔2024〕12号, 川府发[2023]5号: an issuer's abbreviation, the year in brackets, a number.
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}\s*[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]"
                          r"\s*第?\s*\d{1,4}\s*号")
@@ -161,7 +165,7 @@ def issuer_of(title: str | None, text: str, place: str | None, gaz: Gazetteer) -
     m = _TITLE_ISSUER.match(title or "")
     if m:
         return m.group(1)
-    m = _SPEAKS_FOR.search(text[:FRONT * 2])
+    m = _SPEAKS_FOR.search(text[:SPEECH_FRONT])
     if not m:
         organ = _TITLE_ORGAN.search(title or "")
         return organ.group(0) if organ else None
