@@ -219,19 +219,22 @@ def doc_number_of(text: str) -> str | None:
 
 
 def document_meta(text: str, gaz: Gazetteer | None = None) -> DocumentMeta:
+    """What the text says about itself. The title is kept as the text writes it (other steps
+    find it in the text); its genre, place, issuer and periods are read from it with look-alike
+    characters folded (a PDF's 政府⼯作报告 is a government work report)."""
     gaz = gaz or default_gazetteer()
     lines = _header(text)
     title = _title(lines)
-    title = fold_lookalikes(title) if title else None
+    read = fold_lookalikes(title) if title else None
     date = _date(lines, text)
-    doc_type = document_type(title, text)
-    national = bool(_NATIONAL.search(title or "")) or (
+    doc_type = document_type(read, text)
+    national = bool(_NATIONAL.search(read or "")) or (
         doc_type.key == "government-work-report" and "全国人民代表大会" in text[:FRONT])
-    place = None if national else place_in(title or "", gaz)
-    issuer = issuer_of(title, text, place, gaz)
+    place = None if national else place_in(read or "", gaz)
+    issuer = issuer_of(read, text, place, gaz)
     national = national or bool(issuer and _NATIONAL.match(issuer))
-    year = year_of(date, title)
+    year = year_of(date, read)
     return DocumentMeta(title, _authors(text, lines, title), date, doc_type.key, issuer,
                         None if national else place, national, year,
-                        plan_periods_of(title, year, doc_type.key), doc_number_of(text),
+                        plan_periods_of(read, year, doc_type.key), doc_number_of(text),
                         language_of(text))

@@ -17,7 +17,7 @@ from .metadata import document_meta
 from .normalize import MIN_PROSE_LINE, is_cjk
 from .recommendations import find_recommendations
 from .records import CheckedClaim, Entities, ExtractedDocument, Mention
-from .relations import find_relations
+from .relations import find_relations, home_place
 from .sections import body_end
 from .tables import Table, find_tables
 
@@ -119,13 +119,15 @@ class Extractor:
         step("recommendations")
         recommendations = tuple(find_recommendations(text))
         step("relations")
-        relations = tuple(find_relations(text, found.mentions, found.sentences, self.gaz))
+        meta = document_meta(text, self.gaz)
+        home = home_place(text, meta.title, found.mentions, self.gaz)
+        relations = tuple(find_relations(text, found.mentions, found.sentences, self.gaz, home))
         step("numeric claims")
         claims = checked_claims(text, found, tables)
         return ExtractedDocument(
-            doc=doc_id, path=path, text=text, meta=document_meta(text, self.gaz),
-            mentions=found.mentions, sentences=found.sentences, tables=tables,
-            recommendations=recommendations, relations=relations, claims=claims)
+            doc=doc_id, path=path, text=text, meta=meta, mentions=found.mentions,
+            sentences=found.sentences, tables=tables, recommendations=recommendations,
+            relations=relations, claims=claims)
 
     def entities(self, doc_id: str, text: str,
                  on_chunk: Callable[[int], object] | None = None) -> Entities:

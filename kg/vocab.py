@@ -76,6 +76,7 @@ class PKG(DefinedNamespace):
     WorldRegion: URIRef
     # properties
     abbreviation: URIRef
+    about: URIRef
     actionObject: URIRef
     adcode: URIRef
     alternative: URIRef
@@ -89,6 +90,7 @@ class PKG(DefinedNamespace):
     confidence: URIRef
     connects: URIRef
     contradicts: URIRef
+    cooperatesWith: URIRef
     documentNumber: URIRef
     endYear: URIRef
     establishedYear: URIRef

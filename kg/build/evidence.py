@@ -9,6 +9,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
+from extract.normalize import fold_lookalikes
 from extract.records import ExtractedDocument, Mention
 from kg import iris
 from kg.vocab import OA, PKG
@@ -67,7 +68,9 @@ def mention_graph(doc: ExtractedDocument, g: Graph) -> Graph:
     g.add((node, RDF.type, PKG.Document))
     g.add((node, DCTERMS.source, Literal(doc.path)))
     # A title is required; when the text states none, the file name stands in (no language tag).
-    title = Literal(doc.meta.title, lang="zh") if doc.meta.title else Literal(Path(doc.path).stem)
+    # look-alike characters folded: the title is searched for and read, not an offset's quote
+    title = (Literal(fold_lookalikes(doc.meta.title), lang="zh") if doc.meta.title
+             else Literal(Path(doc.path).stem))
     g.add((node, DCTERMS.title, title))
     for author in doc.meta.authors:
         g.add((node, DCTERMS.creator, Literal(author, lang="zh")))

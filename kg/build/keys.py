@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from extract.gazetteer import Gazetteer
 from extract.metadata import document_meta, document_types
+from extract.normalize import fold_lookalikes
 from extract.records import DocumentMeta
 from extract.slugs import ascii_slug, title_slug
 from kg.inputs.files import SourceText
@@ -47,7 +48,7 @@ def name_readings(gaz: Gazetteer) -> dict[str, str]:
 
 def key_title(meta: DocumentMeta, readings: dict[str, str] | None = None) -> str:
     """The title's words that tell it apart: without its leading year, issuer and 关于印发."""
-    title = _TITLE_HEAD.sub("", meta.title or "")
+    title = _TITLE_HEAD.sub("", fold_lookalikes(meta.title or ""))
     if meta.issuer and title.startswith(meta.issuer):
         title = title[len(meta.issuer):]
     return title_slug(_TITLE_VERBS.sub("", title), readings=readings)
