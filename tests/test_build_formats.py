@@ -163,12 +163,17 @@ def test_kg_documents_lists_every_document_with_its_counts(build, kg_command):
     assert result.returncode == 0, result.stderr
     rows = {r["doc"]: r for r in map(json.loads, result.stdout.splitlines())}
     assert set(rows) == {str(d).rsplit("/", 1)[-1] for d in documents(ds).values()}
-    # the counts are the records' the build wrote: mentions.jsonl has one line a mention
-    # (linked or not), the report counts the rest per document
+    # the counts are the records' as the build reported them: mentions.jsonl has one line a
+    # mention (linked or not), report.json counts the rest per document
     lines = [json.loads(line) for line in (out / "mentions.jsonl").open(encoding="utf-8")]
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     for key, row in rows.items():
         assert row["mentions"] == sum(1 for m in lines if m["doc"] == key and m["iri"])
-    assert rows["gwr-2024-yunnan"]["relations"] == 2  # 中老铁路 connects 云南 and 老挝
+        assert row["relations"] == sum(report["relations_per_document"].get(key, {}).values())
+        assert row["recommendations"] == report["recommendations_per_document"].get(key, 0)
+        assert row["claims"] == report["claims_per_document"].get(key, 0)
+    assert rows["gwr-2024-yunnan"]["relations"] > 0  # 中老铁路 connects 云南 and 老挝
+    assert sum(row["claims"] for row in rows.values()) > 0  # the report's (PDF and Word)
     assert rows["gwr-2024-yunnan"] | {"mentions": 0, "relations": 0} == {
         "doc": "gwr-2024-yunnan", "type": "government-work-report", "year": 2024,
         "place": "云南省", "issuer": "云南省人民政府", "title": "2024年云南省人民政府工作报告",
