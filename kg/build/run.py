@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import shutil
 import tempfile
 from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -20,7 +23,7 @@ from kg.build.document import document_graph, document_graph_iri
 from kg.build.outdir import STAGING_PREFIX, check_out_dir, locked_out_dir
 from kg.build.reference import reference_graph
 from kg.build.relations import conflict_rows, partition_graph
-from kg.build.validate import ValidationResult, union_graph, validate_graph
+from kg.build.validate import DocumentValidator, ValidationResult, Violation, combine
 from kg.inputs.encoding import TRADITIONAL
 from kg.inputs.files import SourceText, read_sources
 from kg.ontology import ontology_graph
@@ -51,6 +54,14 @@ def new_dataset() -> Dataset:
 def assemble(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazetteer) -> Dataset:
     """The dataset of all named graphs: the ontology, the reference data of `gaz`, and one
     graph per document record (`document_graph`)."""
+    ds = corpus_dataset(gaz)
+    for doc in documents:
+        document_graph(doc, gaz, into=ds.graph(document_graph_iri(doc.doc)))
+    return ds
+
+
+def corpus_dataset(gaz: gazetteer_module.Gazetteer) -> Dataset:
+    """A dataset with the graphs every build shares: the ontology and the reference data."""
     ds = new_dataset()
     onto = ds.graph(iris.graph("ontology"))
     for triple in ontology_graph():
@@ -58,9 +69,64 @@ def assemble(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazetteer
     reference = ds.graph(iris.graph("reference"))
     reference_graph(gaz, reference)
     partition_graph(reference)
-    for doc in documents:
-        document_graph(doc, gaz, into=ds.graph(document_graph_iri(doc.doc)))
     return ds
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentResult:
+    """What the per-document step returns, from any process: the record, the document's graph
+    as N-Triples (it has no blank nodes, so the text is the graph) and its violations."""
+
+    record: ExtractedDocument
+    ntriples: str
+    violations: tuple[Violation, ...]
+
+
+def document_step(source: SourceText, extractor: Extractor, validator: DocumentValidator,
+                  progress: Progress | None = None, number: int = 0) -> DocumentResult:
+    """Everything a build does for one document: extract, make its graph, validate it.
+    `progress` (in the build's own process only) hears of each chunk and step."""
+    progress = progress or Progress(enabled=False)
+    record = extractor.extract(source.doc, source.text, str(source.path),
+                               on_chunk=progress.chars_done,
+                               on_step=lambda what: progress.step(what, number))
+    graph = document_graph(record, extractor.gaz)
+    progress.step("validating the graph against the shapes", number)
+    return DocumentResult(record, graph.serialize(format="nt", encoding="utf-8").decode("utf-8"),
+                          validator.validate(graph))
+
+
+# The extractor and validator of a worker process: set in the parent before the pool forks,
+# so each worker has them without loading the pipeline again.
+_WORKER_STATE: tuple[Extractor, DocumentValidator] | None = None
+
+
+def _worker_step(source: SourceText) -> DocumentResult:
+    assert _WORKER_STATE is not None, "the pool was started without the worker state"
+    return document_step(source, *_WORKER_STATE)
+
+
+def document_results(sources: list[SourceText], extractor: Extractor,
+                     validator: DocumentValidator, jobs: int,
+                     progress: Progress) -> Iterator[DocumentResult]:
+    """The result of each source, in the order of `sources`, from `jobs` processes."""
+    global _WORKER_STATE
+    if jobs <= 1 or len(sources) <= 1:
+        for number, source in enumerate(sources, 1):
+            progress.document_started(number)
+            yield document_step(source, extractor, validator, progress, number)
+        return
+    _WORKER_STATE = (extractor, validator)
+    try:
+        # fork: the workers share the loaded pipeline and reference graph copy-on-write
+        with ProcessPoolExecutor(max_workers=jobs,
+                                 mp_context=multiprocessing.get_context("fork")) as pool:
+            for number, result in enumerate(pool.map(_worker_step, sources), 1):
+                progress.document_started(number)
+                progress.chars_done(len(result.record.text))  # workers report only when done
+                yield result
+    finally:
+        _WORKER_STATE = None
 
 
 def mention_rows(documents: list[ExtractedDocument]) -> list[dict]:
@@ -124,33 +190,37 @@ def make_report(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazett
 
 
 def build(inputs: list[Path], out_dir: Path, extractor: Extractor | None = None,
-          progress: Progress | None = None) -> BuildResult:
+          progress: Progress | None = None, jobs: int = 1) -> BuildResult:
     """Reads, extracts, assembles, validates and writes; raises InputError on bad input before
     anything is written. `out_dir` is checked before the inputs are read."""
     check_out_dir(out_dir)
-    return build_sources(read_sources(inputs), out_dir, extractor, progress)
+    return build_sources(read_sources(inputs), out_dir, extractor, progress, jobs)
 
 
 def build_sources(sources: list[SourceText], out_dir: Path, extractor: Extractor | None = None,
-                  progress: Progress | None = None) -> BuildResult:
-    """The build of texts already read. `out_dir` is locked from here until the three outputs,
-    staged in it, are renamed into place together."""
+                  progress: Progress | None = None, jobs: int = 1) -> BuildResult:
+    """The build of texts already read, each document in one of `jobs` processes. `out_dir` is
+    locked from here until the three outputs, staged in it, are renamed into place."""
     progress = progress or Progress(enabled=False)
     with locked_out_dir(out_dir):
         try:
-            return _build_locked(sources, out_dir, extractor or Extractor(), progress)
+            return _build_locked(sources, out_dir, extractor or Extractor(), progress, jobs)
         finally:
             progress.close()
 
 
 def _build_locked(sources: list[SourceText], out_dir: Path, extractor: Extractor,
-                  progress: Progress) -> BuildResult:
+                  progress: Progress, jobs: int) -> BuildResult:
     warnings = [encoding_warning(s) for s in sources if s.encoding != "utf-8"]
-    documents = extract_all(sources, extractor, progress)
-    progress.step("assembling the graph")
-    ds = assemble(documents, extractor.gaz)
-    progress.step("validating the graph against the shapes")
-    validation = validate_graph(union_graph(ds))
+    ds = corpus_dataset(extractor.gaz)
+    validator = DocumentValidator(ds.graph(iris.graph("reference")))
+    progress.start(len(sources), sum(len(s.text) for s in sources))
+    documents, violations = [], []
+    for result in document_results(sources, extractor, validator, jobs, progress):
+        ds.graph(document_graph_iri(result.record.doc)).parse(data=result.ntriples, format="nt")
+        documents.append(result.record)
+        violations.extend(result.violations)
+    validation = combine(violations)
     report = make_report(documents, extractor.gaz, validation, warnings)
     progress.step("writing the outputs")
     write_outputs(out_dir, ds, mention_rows(documents), report)
@@ -161,19 +231,6 @@ def encoding_warning(source: SourceText) -> str:
     note = (" (traditional Chinese: names the gazetteer has only in simplified characters are "
             "not found)" if source.encoding in TRADITIONAL else "")
     return f"{source.path}: decoded as {source.encoding}{note}"
-
-
-def extract_all(sources: list[SourceText], extractor: Extractor,
-                progress: Progress) -> list[ExtractedDocument]:
-    """The record of each source, in order: one pass over each document."""
-    progress.start(len(sources), sum(len(s.text) for s in sources))
-    documents = []
-    for number, s in enumerate(sources, 1):
-        progress.document_started(number)
-        documents.append(extractor.extract(
-            s.doc, s.text, str(s.path), on_chunk=progress.chars_done,
-            on_step=lambda what, number=number: progress.step(what, number)))
-    return documents
 
 
 def write_outputs(out_dir: Path, ds: Dataset, mentions: list[dict], report: dict) -> None:

@@ -201,3 +201,24 @@ def document_nodes(doc: Graph) -> set[Node]:
     nodes: set[Node] = set(doc.subjects())
     nodes.update(o for o in doc.objects() if not isinstance(o, Literal))
     return nodes
+
+
+def validate_dataset(ds: Dataset, engine: str = ENGINES[0]) -> ValidationResult:
+    """A built dataset the way a build validates it: the graphs that are not a document's (the
+    ontology, the reference data, links) whole, then each document's graph in their context."""
+    from kg.build.document import document_graph_iri
+
+    doc_prefix = str(document_graph_iri(""))
+    shared = use_flat_namespaces(Graph())
+    documents = []
+    for graph in ds.graphs():
+        if str(graph.identifier).startswith(doc_prefix):
+            documents.append(graph)
+        else:
+            for triple in graph:
+                shared.add(triple)
+    violations = list(validate_graph(shared, engine).violations)
+    validator = DocumentValidator(shared, engine)
+    for graph in documents:
+        violations.extend(validator.validate(graph))
+    return combine(violations)
