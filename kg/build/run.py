@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import multiprocessing
 import shutil
@@ -12,7 +13,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from rdflib import Dataset
+from rdflib import BNode, Dataset, Graph
+from rdflib.term import Node
 
 from extract import gazetteer as gazetteer_module
 from extract.pipeline import Extractor
@@ -64,12 +66,46 @@ def corpus_dataset(gaz: gazetteer_module.Gazetteer) -> Dataset:
     """A dataset with the graphs every build shares: the ontology and the reference data."""
     ds = new_dataset()
     onto = ds.graph(iris.graph("ontology"))
-    for triple in ontology_graph():
+    for triple in stable_blank_nodes(ontology_graph()):
         onto.add(triple)
     reference = ds.graph(iris.graph("reference"))
     reference_graph(gaz, reference)
     partition_graph(reference)
     return ds
+
+
+def stable_blank_nodes(graph: Graph) -> Iterator[tuple[Node, Node, Node]]:
+    """The graph's triples with each blank node named by a hash of where it hangs (its
+    parent's name and the predicate) and of what it holds, not by rdflib's random
+    per-process names, so that every build writes the same bytes. The ontology's blank nodes
+    (lists, restrictions, Data Cube components) form trees; two with the same parent,
+    predicate and content would be one node, which the assertion guards."""
+    blank = {n for n in graph.all_nodes() if isinstance(n, BNode)}
+    held: dict[Node, str] = {}
+    names: dict[Node, str] = {}
+
+    def holds(node: Node) -> str:
+        """A hash of the node's content, its blank children's by their content."""
+        if node not in held:
+            held[node] = ""  # a cycle ends here
+            lines = sorted(f"{p.n3()} {holds(o) if o in blank else o.n3()}"
+                           for p, o in graph.predicate_objects(node))
+            held[node] = hashlib.sha1("\n".join(lines).encode()).hexdigest()
+        return held[node]
+
+    def name(node: Node) -> str:
+        if node not in names:
+            names[node] = holds(node)  # a cycle: its content alone
+            parent, predicate = next(iter(graph.subject_predicates(node)), (None, None))
+            where = "" if parent is None else (
+                name(parent) if parent in blank else parent.n3()) + f" {predicate}"
+            names[node] = "o" + hashlib.sha1(f"{where}|{holds(node)}".encode()).hexdigest()[:20]
+        return names[node]
+
+    relabel = {n: BNode(name(n)) for n in blank}
+    assert len(set(relabel.values())) == len(blank), "two blank nodes of one content and place"
+    for s, p, o in graph:
+        yield relabel.get(s, s), p, relabel.get(o, o)
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,7 +276,7 @@ def write_outputs(out_dir: Path, ds: Dataset, mentions: list[dict], report: dict
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
     try:
-        ds.serialize(destination=staging / "graph.trig", format="trig", encoding="utf-8")
+        write_trig(ds, staging / "graph.trig")
         with (staging / "mentions.jsonl").open("w", encoding="utf-8", newline="\n") as f:
             for row in mentions:
                 f.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -250,3 +286,15 @@ def write_outputs(out_dir: Path, ds: Dataset, mentions: list[dict], report: dict
             (staging / name).replace(out_dir / name)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def write_trig(ds: Dataset, path: Path) -> None:
+    """TriG with the named graphs in the order of their names: rdflib writes them in the
+    order of its store's hash table, which differs between processes, and the same inputs must
+    give the same bytes (with --jobs too)."""
+    from rdflib.plugins.serializers.trig import TrigSerializer
+
+    serializer = TrigSerializer(ds)
+    serializer.contexts.sort(key=lambda graph: str(graph.identifier))
+    with path.open("wb") as f:
+        serializer.serialize(f, encoding="utf-8")
