@@ -96,3 +96,97 @@ def test_a_document_graph_is_validated_alone_in_the_context_of_what_it_names(sma
     found = validator.validate(broken)
     assert {v.shape.split("#")[-1] for v in found} == {"MentionListedShape"}
     assert all(v.message.startswith(f"The mention links {body} ") for v in found)
+
+
+# --------------------------------------------------------------------------------------------
+# incremental builds (kg/build/manifest.py)
+
+SMALL_TEXTS = {
+    "gx": "广西壮族自治区首府南宁市与北部湾城市群相连。",
+    "cq": "成渝地区双城经济圈和西部陆海新通道是重庆的机遇。",
+    "hn": "海南自由贸易港建设全面推进，海口市和三亚市协同发展。",
+}
+
+
+def result_files(out) -> dict[str, int]:
+    """Each cached result by document key, with the inode of its file: a result made again is
+    a new file (written beside, then renamed), one reused keeps its inode."""
+    return {p.name.split(".")[0]: p.stat().st_ino for p in (out / "documents").glob("*.pickle")}
+
+
+def outputs(out) -> dict[str, int]:
+    """The build's files and when each was written (not the lock file, which names the last
+    build's process)."""
+    return {p.name: p.stat().st_mtime_ns for p in out.iterdir()
+            if p.is_file() and not p.name.startswith(".")}
+
+
+@pytest.fixture(scope="module")
+def incremental(tmp_path_factory, extractor):
+    """A folder of three small texts and a build folder, built once."""
+    from kg.build.run import build
+
+    texts = tmp_path_factory.mktemp("texts")
+    for key, text in SMALL_TEXTS.items():
+        (texts / f"{key}.txt").write_text(text, encoding="utf-8")
+    out = tmp_path_factory.mktemp("incremental") / "build"
+
+    def run():
+        return build([texts], out, extractor=extractor)
+
+    run()
+    return texts, out, run
+
+
+@pytest.mark.slow
+def test_an_unchanged_rebuild_writes_nothing(incremental):
+    _texts, out, run = incremental
+    before = outputs(out)
+    results = result_files(out)
+    result = run()
+    assert outputs(out) == before
+    assert result_files(out) == results
+    assert [d.doc for d in result.documents] == sorted(SMALL_TEXTS)
+
+
+@pytest.mark.slow
+def test_a_rebuild_redoes_only_the_changed_and_the_new_document(incremental):
+    texts, out, run = incremental
+    results = result_files(out)
+    (texts / "cq.txt").write_text(SMALL_TEXTS["cq"] + "重庆市也在其中。", encoding="utf-8")
+    (texts / "sc.txt").write_text("四川省成都市是西部的中心城市。", encoding="utf-8")
+    result = run()
+    now = result_files(out)
+    assert set(now) == {*SMALL_TEXTS, "sc"}
+    assert {key for key in now if now[key] != results.get(key)} == {"cq", "sc"}
+    trig = (out / "graph.trig").read_text(encoding="utf-8")
+    assert "重庆市也在其中" in trig and "graph/doc/sc>" in trig
+    assert set(result.report["documents"]) == {*SMALL_TEXTS, "sc"}
+
+
+@pytest.mark.slow
+def test_a_removed_document_leaves_the_graph_and_its_result_goes(incremental):
+    texts, out, run = incremental
+    (texts / "hn.txt").unlink()
+    result = run()
+    assert "hn" not in result_files(out)
+    assert "graph/doc/hn>" not in (out / "graph.trig").read_text(encoding="utf-8")
+    assert "hn" not in result.report["documents"]
+    (texts / "hn.txt").write_text(SMALL_TEXTS["hn"], encoding="utf-8")  # as the others found it
+    run()
+
+
+@pytest.mark.slow
+def test_another_pipeline_or_reference_version_redoes_every_document(incremental):
+    import json
+
+    _texts, out, run = incremental
+    for field_name in ("pipeline", "reference"):
+        results = result_files(out)
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        manifest[field_name] = "an older version"
+        (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+        run()
+        now = result_files(out)
+        assert set(now) == set(results)
+        assert all(now[key] != results[key] for key in now), field_name

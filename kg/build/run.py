@@ -12,16 +12,26 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import BNode, Dataset, Graph
 from rdflib.term import Node
 
 from extract import gazetteer as gazetteer_module
-from extract.pipeline import Extractor
 from extract.records import ExtractedDocument
 from kg import iris
 from kg.build.claims import claim_report
 from kg.build.document import document_graph, document_graph_iri
+from kg.build.manifest import (
+    Manifest,
+    load_result,
+    read_manifest,
+    remove_stale_results,
+    result_path,
+    save_result,
+    text_hash,
+    write_manifest,
+)
 from kg.build.outdir import STAGING_PREFIX, check_out_dir, locked_out_dir
 from kg.build.reference import reference_graph
 from kg.build.relations import conflict_rows, partition_graph
@@ -31,6 +41,9 @@ from kg.inputs.files import SourceText, read_sources
 from kg.ontology import ontology_graph
 from kg.progress import Progress
 from kg.store.qnames import use_flat_namespaces
+
+if TYPE_CHECKING:  # the pipeline loads spaCy and jieba (4 s): only a build that extracts
+    from extract.pipeline import Extractor
 
 OUTPUTS = ("graph.trig", "mentions.jsonl", "report.json")
 
@@ -235,32 +248,82 @@ def build(inputs: list[Path], out_dir: Path, extractor: Extractor | None = None,
 
 def build_sources(sources: list[SourceText], out_dir: Path, extractor: Extractor | None = None,
                   progress: Progress | None = None, jobs: int = 1) -> BuildResult:
-    """The build of texts already read, each document in one of `jobs` processes. `out_dir` is
-    locked from here until the three outputs, staged in it, are renamed into place."""
+    """The build of texts already read, each document in one of `jobs` processes, reusing the
+    results of the documents unchanged since the last build into `out_dir`
+    (kg/build/manifest.py). `out_dir` is locked from here until the outputs, staged in it, are
+    renamed into place."""
     progress = progress or Progress(enabled=False)
     with locked_out_dir(out_dir):
         try:
-            return _build_locked(sources, out_dir, extractor or Extractor(), progress, jobs)
+            return _build_locked(sources, out_dir, extractor, progress, jobs)
         finally:
             progress.close()
 
 
-def _build_locked(sources: list[SourceText], out_dir: Path, extractor: Extractor,
+def _build_locked(sources: list[SourceText], out_dir: Path, extractor: Extractor | None,
                   progress: Progress, jobs: int) -> BuildResult:
+    current = Manifest.current()
+    current.documents = {s.doc: text_hash(s.text) for s in sources}
+    cached = reusable_results(out_dir, current)
+    if len(cached) == len(sources) and read_manifest(out_dir) == current:
+        unchanged = unchanged_build(out_dir, [cached[s.doc] for s in sources])
+        if unchanged is not None:
+            return unchanged
+    if extractor is None:
+        from extract.pipeline import Extractor
+
+        extractor = Extractor()
     warnings = [encoding_warning(s) for s in sources if s.encoding != "utf-8"]
     ds = corpus_dataset(extractor.gaz)
     validator = DocumentValidator(ds.graph(iris.graph("reference")))
-    progress.start(len(sources), sum(len(s.text) for s in sources))
+    to_run = [s for s in sources if s.doc not in cached]
+    progress.start(len(to_run), sum(len(s.text) for s in to_run))
+    fresh = {}
+    for result in document_results(to_run, extractor, validator, jobs, progress):
+        save_result(out_dir, result.record.doc, current.documents[result.record.doc], result)
+        fresh[result.record.doc] = result
     documents, violations = [], []
-    for result in document_results(sources, extractor, validator, jobs, progress):
-        ds.graph(document_graph_iri(result.record.doc)).parse(data=result.ntriples, format="nt")
+    for source in sources:  # in input order, whichever process made each and when
+        result = cached.get(source.doc) or fresh[source.doc]
+        ds.graph(document_graph_iri(source.doc)).parse(data=result.ntriples, format="nt")
         documents.append(result.record)
         violations.extend(result.violations)
     validation = combine(violations)
     report = make_report(documents, extractor.gaz, validation, warnings)
     progress.step("writing the outputs")
     write_outputs(out_dir, ds, mention_rows(documents), report)
+    remove_stale_results(out_dir, {result_path(out_dir, key, sha)
+                                   for key, sha in current.documents.items()})
+    write_manifest(out_dir, current)  # last: a build killed before it is redone next time
     return BuildResult(tuple(documents), validation, report)
+
+
+def reusable_results(out_dir: Path, current: Manifest) -> dict[str, DocumentResult]:
+    """The cached results of the documents whose text, pipeline and reference data are those of
+    the last complete build."""
+    before = read_manifest(out_dir)
+    if before is None or not before.same_versions(current):
+        return {}
+    found = {}
+    for key, sha in current.documents.items():
+        if before.documents.get(key) == sha:
+            result = load_result(out_dir, key, sha)
+            if isinstance(result, DocumentResult):
+                found[key] = result
+    return found
+
+
+def unchanged_build(out_dir: Path, results: list[DocumentResult]) -> BuildResult | None:
+    """Nothing changed since the last complete build: its outputs stand (None if one is
+    missing or unreadable, and the build runs)."""
+    if not all((out_dir / name).is_file() for name in OUTPUTS):
+        return None
+    try:
+        report = json.loads((out_dir / "report.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    validation = combine(v for r in results for v in r.violations)
+    return BuildResult(tuple(r.record for r in results), validation, report)
 
 
 def encoding_warning(source: SourceText) -> str:
