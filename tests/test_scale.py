@@ -3,10 +3,13 @@ and a document's graph is validated on its own, with the same violations on both
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
+from conftest import shared_input
 from rdflib import Graph
 
 from kg import iris
@@ -17,7 +20,6 @@ from kg.build.run import stable_blank_nodes
 from kg.build.validate import DocumentValidator
 from kg.ontology import ontology_graph
 from kg.vocab import PKG
-from tests.conftest import shared_input
 
 REPORTS = ("gwr-2025-beijing.txt", "gwr-2025-gansu.txt", "gwr-2025-anhui.txt")
 OUTPUTS = ("graph.trig", "mentions.jsonl", "report.json")
@@ -190,3 +192,75 @@ def test_another_pipeline_or_reference_version_redoes_every_document(incremental
         now = result_files(out)
         assert set(now) == set(results)
         assert all(now[key] != results[key] for key in now), field_name
+
+
+# --------------------------------------------------------------------------------------------
+# the catalogue at corpus size, on every store
+
+
+def cell(value) -> str | None:
+    """As tests/test_queries.py compares: Oxigraph writes decimals canonically (0.8 for 0.80)."""
+    if value is None:
+        return None
+    text = str(value)
+    if re.fullmatch(r"-?\d+\.\d+", text):
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+@pytest.fixture(scope="module")
+def corpus_stores(builds_by_jobs, tmp_path_factory):
+    """The three-report build in memory, in embedded Oxigraph, in an Oxigraph server and (where
+    installed) in Virtuoso, each filled the way `kg load` fills it."""
+    import virtuoso
+    from servers import start_oxigraph
+
+    from kg.store.base import StoreSpec
+    from kg.store.load import load
+    from kg.store.registry import open_store
+
+    trig = builds_by_jobs[1] / "graph.trig"
+    folder = tmp_path_factory.mktemp("corpus-stores")
+    stores = {"memory": open_store(StoreSpec("memory", str(trig)))}
+    load(StoreSpec("oxigraph", str(folder / "oxigraph")), trig)
+    stores["oxigraph"] = open_store(StoreSpec("oxigraph", str(folder / "oxigraph")))
+    (folder / "server").mkdir()
+    servers = [start_oxigraph(folder / "server")]
+    load(StoreSpec("sparql", servers[0].query_url), trig)
+    stores["sparql"] = open_store(StoreSpec("sparql", servers[0].query_url))
+    if virtuoso.available():
+        servers.append(virtuoso.start_virtuoso(folder / "virtuoso"))
+        load(StoreSpec("sparql", servers[1].query_url), trig, graph_store=servers[1].gsp_url)
+        stores["virtuoso"] = open_store(StoreSpec("sparql", servers[1].query_url))
+    yield stores
+    for server in servers:
+        server.stop()
+
+
+def local_queries() -> list[str]:
+    """The catalogue's queries that read only the graph (not another endpoint's)."""
+    from kg.sparql.catalogue import catalogue
+
+    return sorted(name for name, path in catalogue().items()
+                  if "SERVICE" not in path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", local_queries())
+def test_the_catalogue_gives_the_same_rows_on_every_store_at_corpus_size(name, corpus_stores):
+    """Issue 14: on a multi-report build, free-trade-zones-by-region gave a row twice on
+    Oxigraph where a text placed a zone the reference data places too."""
+    import json
+
+    from rdflib import URIRef
+
+    from kg.sparql.catalogue import catalogue
+
+    case = Path(__file__).parent / "queries" / f"{name.replace('/', '--')}.json"
+    bindings = json.loads(case.read_text(encoding="utf-8")).get("bindings", {})
+    params = {key: URIRef(value) for key, value in bindings.items()}
+    text = catalogue()[name].read_text(encoding="utf-8")
+    rows = {store: [[cell(v) for v in row] for row in graph_store.query(text, params)]
+            for store, graph_store in corpus_stores.items()}
+    assert all(found == rows["memory"] for found in rows.values()), {
+        store: len(found) for store, found in rows.items()}
