@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from rdflib import BNode, Dataset, Graph
 from rdflib.term import Node
@@ -274,24 +274,21 @@ def _build_locked(sources: list[SourceText], out_dir: Path, extractor: Extractor
 
         extractor = Extractor()
     warnings = [encoding_warning(s) for s in sources if s.encoding != "utf-8"]
-    ds = corpus_dataset(extractor.gaz)
-    validator = DocumentValidator(ds.graph(iris.graph("reference")))
+    shared = corpus_dataset(extractor.gaz)
     to_run = [s for s in sources if s.doc not in cached]
     progress.start(len(to_run), sum(len(s.text) for s in to_run))
     fresh = {}
-    for result in document_results(to_run, extractor, validator, jobs, progress):
-        save_result(out_dir, result.record.doc, current.documents[result.record.doc], result)
-        fresh[result.record.doc] = result
-    documents, violations = [], []
-    for source in sources:  # in input order, whichever process made each and when
-        result = cached.get(source.doc) or fresh[source.doc]
-        ds.graph(document_graph_iri(source.doc)).parse(data=result.ntriples, format="nt")
-        documents.append(result.record)
-        violations.extend(result.violations)
-    validation = combine(violations)
+    if to_run:
+        validator = DocumentValidator(shared.graph(iris.graph("reference")))
+        for result in document_results(to_run, extractor, validator, jobs, progress):
+            save_result(out_dir, result.record.doc, current.documents[result.record.doc], result)
+            fresh[result.record.doc] = result
+    results = [cached.get(s.doc) or fresh[s.doc] for s in sources]  # in input order
+    documents = [r.record for r in results]
+    validation = combine(v for r in results for v in r.violations)
     report = make_report(documents, extractor.gaz, validation, warnings)
     progress.step("writing the outputs")
-    write_outputs(out_dir, ds, mention_rows(documents), report)
+    write_outputs(out_dir, shared, results, mention_rows(documents), report)
     remove_stale_results(out_dir, {result_path(out_dir, key, sha)
                                    for key, sha in current.documents.items()})
     write_manifest(out_dir, current)  # last: a build killed before it is redone next time
@@ -332,14 +329,18 @@ def encoding_warning(source: SourceText) -> str:
     return f"{source.path}: decoded as {source.encoding}{note}"
 
 
-def write_outputs(out_dir: Path, ds: Dataset, mentions: list[dict], report: dict) -> None:
+def write_outputs(out_dir: Path, shared: Dataset, results: list[DocumentResult],
+                  mentions: list[dict], report: dict) -> None:
     """Stages the outputs in a folder of `out_dir` and renames them into place; the caller holds
     the folder's lock (kg/build/outdir.py), and a build killed here leaves the staging folder
     for the next build to remove."""
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
     try:
-        write_trig(ds, staging / "graph.trig")
+        with (staging / "graph.trig").open("wb") as f:
+            write_trig(shared, f)
+            for result in results:
+                write_document_trig(result, f)
         with (staging / "mentions.jsonl").open("w", encoding="utf-8", newline="\n") as f:
             for row in mentions:
                 f.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -351,13 +352,22 @@ def write_outputs(out_dir: Path, ds: Dataset, mentions: list[dict], report: dict
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def write_trig(ds: Dataset, path: Path) -> None:
-    """TriG with the named graphs in the order of their names: rdflib writes them in the
-    order of its store's hash table, which differs between processes, and the same inputs must
-    give the same bytes (with --jobs too)."""
+def write_document_trig(result: DocumentResult, f: BinaryIO) -> None:
+    """The document's graph as a TriG block of its N-Triples lines, sorted: N-Triples is
+    Turtle, so nothing is parsed or rewritten (rdflib's pretty TriG of a corpus took most of a
+    rebuild's time), and the bytes are the same from any process."""
+    lines = sorted(line for line in result.ntriples.splitlines() if line.strip())
+    f.write(f"\n{document_graph_iri(result.record.doc).n3()} {{\n".encode())
+    f.write("\n".join(lines).encode("utf-8"))
+    f.write(b"\n}\n")
+
+
+def write_trig(ds: Dataset, f: BinaryIO) -> None:
+    """TriG of the shared graphs with the named graphs in the order of their names: rdflib
+    writes them in the order of its store's hash table, which differs between processes, and
+    the same inputs must give the same bytes (with --jobs too)."""
     from rdflib.plugins.serializers.trig import TrigSerializer
 
     serializer = TrigSerializer(ds)
     serializer.contexts.sort(key=lambda graph: str(graph.identifier))
-    with path.open("wb") as f:
-        serializer.serialize(f, encoding="utf-8")
+    serializer.serialize(f, encoding="utf-8")
