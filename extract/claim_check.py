@@ -34,13 +34,14 @@ from pathlib import Path
 from .claims import CHANGE_KINDS, NumericClaim, load_rules
 from .gazetteer import read_tsv
 
-__all__ = ["APPROX", "VERDICTS", "Cell", "Check", "cells_from_tables", "check_claim",
-           "check_claims"]
+__all__ = ["APPROX", "TABLE", "VERDICTS", "Cell", "Check", "cells_from_tables", "check_claim",
+           "check_claims", "exact_verdict"]
 
 PATTERNS = Path(__file__).resolve().parent / "patterns"
 VERDICTS = ("holds", "holds_within_rounding", "does_not_hold", "unchecked")
 APPROX = Decimal("0.1")
 PERCENT_UNITS = ("%", "个百分点", "百分点")
+TABLE = "table"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +63,9 @@ class Check:
     low: Decimal | None = None  # the rounding interval of the recomputed value
     high: Decimal | None = None
     note: str = ""
+    # what the claim was checked against: "table" (the document's statistics tables),
+    # "same_sentence" or "other_sentence" (figures the text states); None when unchecked
+    against: str | None = None
 
 
 def decimals_of(number: str) -> int | None:
@@ -240,7 +244,12 @@ def check_claim(claim: NumericClaim, data: _Data | Iterable[Cell]) -> Check:
         return Check("unchecked", note=f"cannot compute: {e}")
     places = Decimal(1).scaleb(-(_decimals(claim.value) + 2))
     return Check(_verdict(claim, iv), iv.mid.quantize(places, rounding=ROUND_HALF_UP),
-                 iv.lo, iv.hi)
+                 iv.lo, iv.hi, against=TABLE)
+
+
+def exact_verdict(claim: NumericClaim, value: Decimal) -> str:
+    """The verdict on a claim whose value is known exactly (a share of whole counts)."""
+    return _verdict(claim, _Iv(value, value, value))
 
 
 def check_claims(claims: Iterable[NumericClaim], cells: Iterable[Cell]) -> list[Check]:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -203,19 +203,25 @@ def _numbers(s: str, rules: Rules) -> list[_Num]:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    at: int  # view index
+    word: str
+
+
 def _word_at(s: str, i: int, rules: Rules, roles: Sequence[str]) -> str | None:
     return _longest(s, i, {w for r in roles for w in rules.words.get(r, ())})
 
 
 def _find(s: str, rules: Rules, roles: Sequence[str], lo: int = 0, hi: int | None = None
-          ) -> list[tuple[int, str]]:
-    """Occurrences (position, word) of the words of `roles` in s[lo:hi], longest first."""
+          ) -> list[_Hit]:
+    """The words of `roles` in s[lo:hi], longest first, in text order."""
     hi = len(s) if hi is None else hi
     out, i = [], lo
     while i < hi:
         w = _word_at(s, i, rules, roles)
         if w and i + len(w) <= hi:
-            out.append((i, w))
+            out.append(_Hit(i, w))
             i += len(w)
         else:
             i += 1
@@ -225,25 +231,80 @@ def _find(s: str, rules: Rules, roles: Sequence[str], lo: int = 0, hi: int | Non
 # ---------------------------------------------------------------------------------------------
 # clauses
 
-@dataclass
+@dataclass(frozen=True, slots=True)
+class _Region:
+    """A linked place mention of the sentence, in view indices."""
+
+    i: int
+    j: int
+    ref: str
+
+
+@dataclass(frozen=True, slots=True)
 class _Context:
-    regions: list[str]
-    subject: str | None  # the first region of the last pair
-    topic: str | None  # the sentence's first indicator phrase
-    time: _Time | None
+    """What the clauses of a sentence hand on to the next clause."""
+
+    regions: tuple[str, ...] = ()  # the last quantitative clause's regions
+    subject: str | None = None  # the first region of the last pair
+    topic: str | None = None  # the sentence's first indicator phrase
+    time: _Time | None = None  # the latest period or year stated
 
 
-def _spread_units(nums: list[_Num]) -> list[_Num]:
+@dataclass(frozen=True, slots=True)
+class _Clause:
+    """A clause read up to its first number: [head][list of regions][rest][numbers …]."""
+
+    ci: int  # the clause's span in the view
+    cj: int
+    nums: tuple[_Num, ...]
+    regions: tuple[_Region, ...]  # the list: consecutive mentions joined by separators
+    separators: tuple[str, ...]  # between the regions of the list
+    head: str  # the words before the list
+    body_start: int  # where the words after the list begin
+    first_num: int  # where the first number begins (the clause's end when it has none)
+    rest: str  # the words from the list to the first number
+    phrase: str | None  # the indicator phrase that opens `rest`
+    measure: str  # plain, gap, ratio or share
+    all_same: bool  # 均 after the phrase: one number for all the regions
+
+    @property
+    def refs(self) -> tuple[str, ...]:
+        return tuple(r.ref for r in self.regions)
+
+
+@dataclass(frozen=True, slots=True)
+class _Targets:
+    """Whom a clause's numbers are about."""
+
+    subject: str | None  # the first region of a gap or ratio
+    regions: tuple[str, ...]  # one per number, in order (or all, for 均)
+    inferred: bool  # taken from an earlier clause
+
+
+@dataclass(frozen=True, slots=True)
+class _Evidence:
+    """What every claim of a clause shares: its evidence starts at the clause."""
+
+    v: _View
+    text: str
+    ci: int
+    subject: str | None
+    phrase: str | None
+    confidence: float
+
+
+def _spread_units(nums: Sequence[_Num]) -> list[_Num]:
     """0.1个和0.27个百分点: an item whose unit is missing or a prefix of the last item's takes
     the last item's unit."""
     if not nums:
-        return nums
+        return list(nums)
     last = nums[-1].unit
     return [n if (n.unit == last or not last or (n.unit and not last.startswith(n.unit)))
-            else _Num(n.i, n.j, n.value, last, n.qualifier) for n in nums]
+            else replace(n, unit=last) for n in nums]
 
 
-def _assign(targets: list[str], nums: list[_Num], all_same: bool) -> list[tuple[str, _Num]]:
+def _assign(targets: Sequence[str], nums: Sequence[_Num], all_same: bool
+            ) -> list[tuple[str, _Num]]:
     if len(nums) == len(targets):
         return list(zip(targets, nums, strict=True))
     if all_same and len(nums) == 1:
@@ -262,100 +323,144 @@ def _measure(rest: str, rules: Rules) -> str:
 STRUCTURE = ("up", "down", "level", "to", "from", "gap", "ratio", "share", "each", "all", "stop")
 
 
-def _clause(v: _View, text: str, ci: int, cj: int, regions: list[tuple[int, int, str]],
-            nums: list[_Num], times: list[_Time], ctx: _Context, rules: Rules
-            ) -> list[NumericClaim]:
-    s = v.s
-    first_num = nums[0].i if nums else cj
-    mine = [r for r in regions if ci <= r[0] and r[1] <= first_num]
-    # the list of regions: consecutive mentions joined by separators
-    lst: list[tuple[int, int, str]] = []
-    gaps: list[str] = []
-    for r in mine:
-        if lst:
-            gap = s[lst[-1][1]:r[0]]
+def _region_list(s: str, regions: Iterable[_Region], rules: Rules
+                 ) -> tuple[tuple[_Region, ...], tuple[str, ...]]:
+    """The first run of regions joined by separators (、和与及 or nothing), with the separators."""
+    found: list[_Region] = []
+    separators: list[str] = []
+    for r in regions:
+        if found:
+            gap = s[found[-1].j:r.i]
             if gap and gap not in rules.words.get("sep", ()):
                 break
-            gaps.append(gap)
-        lst.append(r)
-    head = s[ci:lst[0][0]] if lst else ""
-    body_start = lst[-1][1] if lst else ci
-    for t in times:  # a time inside the clause's head applies to the clause
-        if ci <= t.i < (lst[0][0] if lst else first_num):
-            ctx.time = t
+            separators.append(gap)
+        found.append(r)
+    return tuple(found), tuple(separators)
+
+
+def _read_clause(s: str, ci: int, cj: int, nums: Sequence[_Num], regions: Sequence[_Region],
+                 rules: Rules) -> _Clause:
+    first_num = nums[0].i if nums else cj
+    listed, separators = _region_list(
+        s, (r for r in regions if ci <= r.i and r.j <= first_num), rules)
+    body_start = listed[-1].j if listed else ci
     rest = s[body_start:first_num]
     phrase = _phrase(rest, rules)
-    if lst:
-        # only a quantitative clause (numbers, or a gap, ratio or share word) hands its regions
-        # on to the next clause: 东部地区比重虽有所下降，但仍占全国的8.5%以上
-        quantitative = bool(nums) or _measure(rest, rules) != "plain"
-        ctx.regions = [r[2] for r in lst] if quantitative else []
-        if ctx.topic is None and phrase:
-            ctx.topic = phrase
-    if not nums:
-        return []
     # where the words after the indicator phrase begin (人均GDP's 均 is not 均 "all")
     own = rest.find(phrase) + len(phrase) if phrase and phrase in rest else 0
-    inferred = phrase is None  # the indicator or the regions come from an earlier clause
-    if phrase is None:
-        phrase = ctx.topic
-    measure = _measure(rest, rules)
-    subject: str | None = None
-    targets = [r[2] for r in lst]
-    if measure in ("gap", "ratio"):
-        if len(lst) >= 2 and gaps and rules.has("pair", gaps[0]):
-            subject, targets = targets[0], targets[1:]
-        elif lst and head.endswith(tuple(rules.words.get("pair", ()))) and ctx.subject:
-            subject = ctx.subject  # …，与东北地区比值差距上升0.041
-            inferred = True
+    # measure is read only for a clause with regions or numbers, all_same only with numbers:
+    # each is a scan of the clause per character, skipped for the many clauses that need neither
+    measure = _measure(rest, rules) if listed or nums else "plain"
+    all_same = bool(nums) and bool(_find(rest, rules, ("all",), own))
+    return _Clause(ci, cj, tuple(nums), listed, separators, s[ci:listed[0].i] if listed else "",
+                   body_start, first_num, rest, phrase, measure, all_same)
+
+
+def _after_head(clause: _Clause, times: Sequence[_Time], ctx: _Context) -> _Context:
+    """A time in the clause's head (before its regions, or its numbers) applies to it."""
+    head_end = clause.regions[0].i if clause.regions else clause.first_num
+    inside = [t for t in times if clause.ci <= t.i < head_end]
+    return replace(ctx, time=inside[-1]) if inside else ctx
+
+
+def _handed_on(clause: _Clause, ctx: _Context) -> _Context:
+    """A clause with regions hands them on when it is quantitative (numbers, or a gap, ratio
+    or share word: 东部地区比重虽有所下降，但仍占全国的8.5%以上), and its phrase becomes the
+    sentence's topic when there is none yet."""
+    if not clause.regions:
+        return ctx
+    quantitative = bool(clause.nums) or clause.measure != "plain"
+    topic = ctx.topic if ctx.topic is not None or not clause.phrase else clause.phrase
+    return replace(ctx, regions=clause.refs if quantitative else (), topic=topic)
+
+
+def _targets(clause: _Clause, ctx: _Context, rules: Rules) -> _Targets | None:
+    """A gap or ratio compares a subject with the others (A与B、C), or with the subject of an
+    earlier pair (…，与东北地区比值差距上升0.041); a clause without regions is about the
+    previous clause's. None when the clause names no one its numbers could be about."""
+    regions, subject, inferred = clause.refs, None, False
+    if clause.measure in ("gap", "ratio"):
+        pair = tuple(rules.words.get("pair", ()))
+        if len(regions) >= 2 and clause.separators and rules.has("pair", clause.separators[0]):
+            subject, regions = regions[0], regions[1:]
+        elif regions and clause.head.endswith(pair) and ctx.subject:
+            subject, inferred = ctx.subject, True
         if subject is None:
-            return []
-        ctx.subject = subject
-    if not targets:
-        targets, inferred = list(ctx.regions), True
-    if not targets:
+            return None
+    if not regions:
+        regions, inferred = ctx.regions, True
+    return _Targets(subject, regions, inferred) if regions else None
+
+
+def _clause_claims(clause: _Clause, text: str, v: _View, times: Sequence[_Time], ctx: _Context,
+                   rules: Rules) -> tuple[list[NumericClaim], _Context]:
+    """The claims of one clause, and the context it hands on."""
+    ctx = _handed_on(clause, _after_head(clause, times, ctx))
+    if not clause.nums:
+        return [], ctx
+    targets = _targets(clause, ctx, rules)
+    if targets is None:
+        return [], ctx
+    if targets.subject is not None:
+        ctx = replace(ctx, subject=targets.subject)
+    evidence = _Evidence(v, text, clause.ci, targets.subject,
+                         clause.phrase if clause.phrase is not None else ctx.topic,
+                         INFERRED if clause.phrase is None or targets.inferred else 1.0)
+    if _find(clause.rest, rules, ("from",)):
+        claims = _from_to(clause, times, targets.regions, ctx, evidence, rules)
+    else:
+        claims = _changes_or_levels(clause, targets.regions, ctx, evidence, rules)
+    return claims, ctx
+
+
+def _changes_or_levels(clause: _Clause, targets: Sequence[str], ctx: _Context,
+                       evidence: _Evidence, rules: Rules) -> list[NumericClaim]:
+    """A change (扩大 78680.3亿元) with the level it reached (…下降0.08个百分点至65.4%), or
+    levels (为, 占 …)."""
+    verbs = _find(clause.rest, rules, ("up", "down", "level"))
+    verb = verbs[-1] if verbs else None
+    after_verb = clause.body_start + verb.at + len(verb.word) if verb else 0
+    if verb and (rules.has("up", verb.word) or rules.has("down", verb.word)) \
+            and not evidence.v.s.startswith(tuple(rules.words.get("to", ())), after_verb):
+        return _changes(clause, targets, ctx, evidence, rules,
+                        1 if rules.has("up", verb.word) else -1)
+    if verb is None and clause.measure != "share":
         return []
-    verbs = _find(rest, rules, ("up", "down", "level"))
-    from_words = _find(rest, rules, ("from",))
-    all_same = bool(_find(rest, rules, ("all",), own))
-    base = dict(subject=subject, phrase=phrase, ci=ci, v=v, text=text, rules=rules,
-                confidence=INFERRED if inferred else 1.0)
-    if from_words:
-        return _from_to(nums, times, targets, measure, ctx, all_same, s, cj, base)
-    to_at = next((i for i, w in _find(s, rules, ("to",), first_num, cj)), None)
-    values = [n for n in nums if to_at is None or n.i < to_at]
-    reached = [n for n in nums if to_at is not None and n.i > to_at]
-    verb = verbs[-1][1] if verbs else None
-    out: list[NumericClaim] = []
+    return _levels(clause, targets, ctx, evidence, rules)
+
+
+def _changes(clause: _Clause, targets: Sequence[str], ctx: _Context, evidence: _Evidence,
+             rules: Rules, sign: int) -> list[NumericClaim]:
+    """Changes over the period, and the levels reached at its end (after 至)."""
+    to_at = next((hit.at for hit in _find(evidence.v.s, rules, ("to",), clause.first_num,
+                                          clause.cj)), None)
+    values = _spread_units([n for n in clause.nums if to_at is None or n.i < to_at])
+    reached = _spread_units([n for n in clause.nums if to_at is not None and n.i > to_at])
+    kind = _change_kind(clause.measure, values)
+    if kind is None:
+        return []
     period = ctx.time if ctx.time and ctx.time.start is not None else None
-    if verb and (rules.has("up", verb) or rules.has("down", verb)) \
-            and not s.startswith(tuple(rules.words.get("to", ())), body_start + verbs[-1][0]
-                                 + len(verb)):
-        sign = 1 if rules.has("up", verb) else -1
-        values = _spread_units(values)
-        kind = _change_kind(measure, values)
-        if kind is None:
-            return []
-        years = (period.start, period.end) if period else (None, None)
-        for region, n in _assign(targets, values, all_same):
-            out.append(_make(kind, region, n, sign, years, **base))
-        reached = _spread_units(reached)
-        level = "share" if kind == "share_change" else LEVEL_KINDS[measure]
-        for region, n in _assign(targets, reached, all_same):
-            if level != "share" or n.unit == PERCENT:
-                out.append(_make(level, region, n, 1, (None, years[1]), **base))
-        return out
-    if verb is None and measure != "share":
-        return []
-    values = _spread_units(nums)
-    kind = LEVEL_KINDS[measure] if not (measure == "plain" and values[-1].unit == PERCENT) \
-        else "share"
+    years = (period.start, period.end) if period else (None, None)
+    out = [_make(kind, region, n, sign, years, evidence, rules)
+           for region, n in _assign(targets, values, clause.all_same)]
+    level = "share" if kind == "share_change" else LEVEL_KINDS[clause.measure]
+    out += [_make(level, region, n, 1, (None, years[1]), evidence, rules)
+            for region, n in _assign(targets, reached, clause.all_same)
+            if level != "share" or n.unit == PERCENT]
+    return out
+
+
+def _levels(clause: _Clause, targets: Sequence[str], ctx: _Context, evidence: _Evidence,
+            rules: Rules) -> list[NumericClaim]:
+    """Values at the year of the clause (the end of a period)."""
+    values = _spread_units(clause.nums)
+    share = clause.measure == "plain" and values[-1].unit == PERCENT
+    kind = "share" if share else LEVEL_KINDS[clause.measure]
     if kind == "share" and any(n.unit != PERCENT for n in values):
         return []
     year = ctx.time.end if ctx.time else None
-    for region, n in _assign(targets, values, all_same):
-        out.append(_make(kind, region, n, 1, (None, year), **base))
-    return out
+    return [_make(kind, region, n, 1, (None, year), evidence, rules)
+            for region, n in _assign(targets, values, clause.all_same)]
 
 
 def _phrase(rest: str, rules: Rules) -> str | None:
@@ -366,10 +471,10 @@ def _phrase(rest: str, rules: Rules) -> str | None:
     if known:
         return known
     stops = _find(rest, rules, STRUCTURE)
-    return (rest[:stops[0][0]] if stops else rest).strip("的") or None
+    return (rest[:stops[0].at] if stops else rest).strip("的") or None
 
 
-def _change_kind(measure: str, values: list[_Num]) -> str | None:
+def _change_kind(measure: str, values: Sequence[_Num]) -> str | None:
     unit = values[-1].unit if values else None
     if unit == PERCENT:
         return None  # a growth rate, or points written as %: not a difference of levels
@@ -380,9 +485,12 @@ def _change_kind(measure: str, values: list[_Num]) -> str | None:
     return CHANGE_KINDS[measure]
 
 
-def _from_to(nums, times, targets, measure, ctx, all_same, s, cj, base) -> list[NumericClaim]:
-    rules: Rules = base["rules"]
-    to_at = next((i for i, w in _find(s, rules, ("to", "level"), nums[0].j, cj)), None)
+def _from_to(clause: _Clause, times: Sequence[_Time], targets: Sequence[str], ctx: _Context,
+             evidence: _Evidence, rules: Rules) -> list[NumericClaim]:
+    """从A上升至B: a level at the start of the period and one at its end."""
+    nums = clause.nums
+    to_at = next((hit.at for hit in _find(evidence.v.s, rules, ("to", "level"), nums[0].j,
+                                          clause.cj)), None)
     if to_at is None:
         return []
     before = _spread_units([n for n in nums if n.i < to_at])
@@ -396,24 +504,24 @@ def _from_to(nums, times, targets, measure, ctx, all_same, s, cj, base) -> list[
     for group, year in ((before, y_from), (after, y_to)):
         if not group:
             continue
-        kind = "share" if group[-1].unit == PERCENT else LEVEL_KINDS[measure]
-        if kind == "share" and measure not in ("share", "plain"):
+        kind = "share" if group[-1].unit == PERCENT else LEVEL_KINDS[clause.measure]
+        if kind == "share" and clause.measure not in ("share", "plain"):
             continue
-        for region, n in _assign(targets, group, all_same):
-            out.append(_make(kind, region, n, 1, (None, year), **base))
+        out += [_make(kind, region, n, 1, (None, year), evidence, rules)
+                for region, n in _assign(targets, group, clause.all_same)]
     return out
 
 
-def _make(kind: str, region: str, n: _Num, sign: int, years: tuple[int | None, int | None], *,
-          subject: str | None, phrase: str | None, ci: int, v: _View, text: str,
-          rules: Rules, confidence: float) -> NumericClaim:
-    start, end = v.span(ci, n.j)
-    first, compared = (subject, region) if subject else (region, None)
+def _make(kind: str, region: str, n: _Num, sign: int, years: tuple[int | None, int | None],
+          evidence: _Evidence, rules: Rules) -> NumericClaim:
+    start, end = evidence.v.span(evidence.ci, n.j)
+    first, compared = (evidence.subject, region) if evidence.subject else (region, None)
     unit = n.unit if n.unit in rules.units else None
-    indicator = rules.indicators.get(phrase) if phrase else None
-    return NumericClaim(start, end, text[start:end], kind, first, compared, phrase, indicator,
+    indicator = rules.indicators.get(evidence.phrase) if evidence.phrase else None
+    return NumericClaim(start, end, evidence.text[start:end], kind, first, compared,
+                        evidence.phrase, indicator,
                         years[0] if kind in CHANGE_KINDS.values() else None, years[1],
-                        n.value * sign, unit, n.qualifier, RULE, confidence)
+                        n.value * sign, unit, n.qualifier, RULE, evidence.confidence)
 
 
 def _clauses(s: str) -> list[tuple[int, int]]:
@@ -426,6 +534,34 @@ def _clauses(s: str) -> list[tuple[int, int]]:
         i = m.end()
     out.append((i, len(s)))
     return [(a, b) for a, b in out if b > a]
+
+
+def _regions_in(v: _View, places: Sequence[Mention], place_starts: Sequence[int], start: int,
+                end: int) -> list[_Region]:
+    """The places that lie in the sentence [start, end), found by bisection: a scan of all the
+    document's places per sentence grows with the square of the document."""
+    where = {o: k for k, o in enumerate(v.orig)}
+    inside = places[bisect_left(place_starts, start):bisect_left(place_starts, end)]
+    return [_Region(where[m.start], where[m.end - 1] + 1, m.ref) for m in inside
+            if m.end <= end and m.start in where and m.end - 1 in where]
+
+
+def _sentence_claims(text: str, v: _View, regions: Sequence[_Region], times: Sequence[_Time],
+                     previous: _Time | None, rules: Rules) -> list[NumericClaim]:
+    """The claims of one sentence, clause by clause; `previous` is the last time stated in the
+    sentence before (a change may take its period from there)."""
+    nums = _numbers(v.s, rules)
+    ctx = _Context(time=previous)
+    out: list[NumericClaim] = []
+    for ci, cj in _clauses(v.s):
+        clause = _read_clause(v.s, ci, cj, [n for n in nums if ci <= n.i and n.j <= cj],
+                              regions, rules)
+        claims, ctx = _clause_claims(clause, text, v, times, ctx, rules)
+        out += claims
+        stated = [t for t in times if ci <= t.i < cj]
+        if stated:
+            ctx = replace(ctx, time=stated[-1])
+    return out
 
 
 def find_claims(text: str, mentions: Iterable[Mention], sentences: Iterable[tuple[int, int]],
@@ -443,21 +579,9 @@ def find_claims(text: str, mentions: Iterable[Mention], sentences: Iterable[tupl
         v = _view(text, start, end)
         if not any(ch.isdigit() for ch in v.s):
             continue
-        where = {o: k for k, o in enumerate(v.orig)}
-        # the places that start in the sentence, found by bisection: a scan of all the
-        # document's places per sentence grows with the square of the document
-        inside = places[bisect_left(place_starts, start):bisect_left(place_starts, end)]
-        regions = [(where[m.start], where[m.end - 1] + 1, m.ref) for m in inside
-                   if m.end <= end and m.start in where and m.end - 1 in where]
+        regions = _regions_in(v, places, place_starts, start, end)
         times = _times(v.s)
-        nums = _numbers(v.s, rules)
-        ctx = _Context([], None, None, previous)
-        for ci, cj in _clauses(v.s):
-            mine = [n for n in nums if ci <= n.i and n.j <= cj]
-            out += _clause(v, text, ci, cj, regions, mine, times, ctx, rules)
-            for t in times:
-                if ci <= t.i < cj:
-                    ctx.time = t
+        out += _sentence_claims(text, v, regions, times, previous, rules)
         if times:
             previous = times[-1]
     out.sort(key=lambda c: (c.start, c.end, c.kind))

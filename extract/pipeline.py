@@ -10,13 +10,14 @@ from spacy.language import Language
 
 from . import gazetteer
 from .claim_check import cells_from_tables, check_claims
+from .claim_text import check_in_text
 from .claims import find_claims
 from .components import build_nlp
 from .metadata import document_meta
 from .normalize import MIN_PROSE_LINE, is_cjk
 from .recommendations import find_recommendations
 from .records import CheckedClaim, Entities, ExtractedDocument, Mention
-from .relations import find_relations
+from .relations import find_relations, home_place
 from .sections import body_end
 from .tables import Table, find_tables
 
@@ -118,11 +119,13 @@ class Extractor:
         step("recommendations")
         recommendations = tuple(find_recommendations(text))
         step("relations")
-        relations = tuple(find_relations(text, found.mentions, found.sentences, self.gaz))
+        meta = document_meta(text)
+        home = home_place(text, meta.title, found.mentions, self.gaz)
+        relations = tuple(find_relations(text, found.mentions, found.sentences, self.gaz, home))
         step("numeric claims")
         claims = checked_claims(text, found, tables)
         return ExtractedDocument(
-            doc=doc_id, path=path, text=text, meta=document_meta(text), mentions=found.mentions,
+            doc=doc_id, path=path, text=text, meta=meta, mentions=found.mentions,
             sentences=found.sentences, tables=tables, recommendations=recommendations,
             relations=relations, claims=claims)
 
@@ -136,15 +139,15 @@ class Extractor:
         pieces = list(chunks(text[:body], self.chunk_size))
         docs = self.nlp.pipe(piece for piece, _ in pieces)
         for doc, (piece, base) in zip(docs, pieces, strict=True):
-            to_chunk = doc.user_data["pkg_offsets"].span_to_original
-            for s, e in doc.user_data["pkg_sentences"]:
+            to_chunk = doc._.pkg_offsets.span_to_original
+            for s, e in doc._.pkg_sentences.spans():
                 cs, ce = to_chunk(s, e)
                 sentences.append((base + cs, base + ce))
-            for s, e, cls, ref, rule, confidence in doc.user_data["pkg_mentions"]:
-                cs, ce = to_chunk(s, e)
+            for name in doc._.pkg_mentions:
+                cs, ce = to_chunk(name.start, name.end)
                 o_start, o_end = base + cs, base + ce
-                mentions.append(Mention(doc_id, o_start, o_end, text[o_start:o_end], cls, ref,
-                                        rule, confidence))
+                mentions.append(Mention(doc_id, o_start, o_end, text[o_start:o_end], name.cls,
+                                        name.ref, name.rule, name.confidence))
             if on_chunk is not None:
                 on_chunk(len(piece))
         if on_chunk is not None and body < len(text):
@@ -154,9 +157,13 @@ class Extractor:
 
 def checked_claims(text: str, found: Entities, tables: Sequence[Table]
                    ) -> tuple[CheckedClaim, ...]:
-    """The numeric claims of the text, each checked against the document's own tables."""
+    """The numeric claims of the text, each checked against the document's own tables, or
+    against the other figures of its sentence (extract/claim_text.py)."""
     claims = find_claims(text, found.mentions, found.sentences)
     checks = check_claims(claims, cells_from_tables(tables))
+    # what no table checks, the figures of its own sentence may (part / whole)
+    regions = [(m.start, m.ref) for m in found.mentions if m.ref is not None]
+    checks = check_in_text(text, claims, checks, regions)
     return tuple(CheckedClaim(c, check) for c, check in zip(claims, checks, strict=True))
 
 

@@ -26,6 +26,9 @@ from .normalize import normalise
 STRENGTHS = ("exploratory", "supportive", "strong", "mandatory")  # weakest first
 LEVELS = ("group", "item", "point")  # outermost first; a section is not a Recommendation
 MAX_TITLE = 40  # a longer heading run into its paragraph is cut at its first comma
+# A bare heading line (no number) is as short as a section heading: "2025年工作安排" has 8
+# characters, "关于2025年工作" 9; a longer unnumbered line is a paragraph, not a heading.
+MAX_BARE_HEADING = 16
 
 _CLAUSE_END = frozenset("，,；;。：:！!？?\n")  # ends an action's object and a point's title
 _TITLE_END = frozenset("。；;！!？?\n")  # ends a group's or an item's heading
@@ -74,8 +77,13 @@ class _Marker:
 class Rules:
     markers: tuple[_Marker, ...]
     orders: dict[str, tuple[str, ...]]
-    keywords: tuple[str, ...]
+    keywords: tuple[re.Pattern[str], ...]  # a heading that opens a plan section
+    body: tuple[re.Pattern[str], ...]  # a section intro that makes it a plan section
+    preambles: tuple[re.Pattern[str], ...]  # a plan section's heading that holds no groups
+    excludes: tuple[re.Pattern[str], ...]  # a group title that is not a task of the plan
     stops: tuple[str, ...]
+    addresses: tuple[str, ...]  # 各位代表: an address to the audience
+    closings: tuple[re.Pattern[str], ...]  # an address paragraph that closes the plan
     verbs: dict[str, str]  # verb -> strength
 
     @property
@@ -83,9 +91,14 @@ class Rules:
         return max(map(len, self.verbs), default=0)
 
 
+_PATTERN_KINDS = ("keyword", "body", "preamble", "exclude", "closing")
+_WORD_KINDS = ("stop", "address")
+
+
 @lru_cache(maxsize=4)
 def load_rules(patterns: Path = PATTERNS) -> Rules:
-    markers, orders, keywords, stops = [], {}, [], []
+    markers, orders = [], {}
+    listed: dict[str, list] = {kind: [] for kind in (*_PATTERN_KINDS, *_WORD_KINDS)}
     for row in read_tsv(patterns / "recommendation_markers.tsv"):
         kind = row[0]
         if kind == "marker":
@@ -93,10 +106,10 @@ def load_rules(patterns: Path = PATTERNS) -> Rules:
             markers.append(_Marker(level, where, series, re.compile(pattern), label))
         elif kind == "order":
             orders[row[1]] = tuple(row[2].split())
-        elif kind == "keyword":
-            keywords.append(row[1])
-        elif kind == "stop":
-            stops.append(row[1])
+        elif kind in _PATTERN_KINDS:
+            listed[kind].append(re.compile(row[1]))
+        elif kind in _WORD_KINDS:
+            listed[kind].append(row[1])
         else:
             raise DataError(f"recommendation_markers.tsv: unknown row kind {kind!r}")
     verbs = {}
@@ -104,7 +117,9 @@ def load_rules(patterns: Path = PATTERNS) -> Rules:
         if strength not in STRENGTHS:
             raise DataError(f"action_verbs.tsv: unknown strength {strength!r} of {verb}")
         verbs[verb] = strength
-    return Rules(tuple(markers), orders, tuple(keywords), tuple(stops), verbs)
+    return Rules(tuple(markers), orders, *(tuple(listed[k]) for k in _PATTERN_KINDS[:4]),
+                 tuple(listed["stop"]), tuple(listed["address"]), tuple(listed["closing"]),
+                 verbs)
 
 
 def _ordinal(num: str, series: str, rules: Rules) -> int | None:
@@ -132,8 +147,9 @@ def clean(s: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Section:
-    label: str  # "五"; "" for a text without top-level headings
+    label: str  # "五"; "" for a bare heading or a text without top-level headings
     title: str
+    head: int  # where its heading line starts (its body's start for a text without headings)
     body: int  # where its content starts (after the heading line)
     end: int
 
@@ -145,43 +161,106 @@ def _lines(text: str):
         pos += len(line)
 
 
+def _is_bare_heading(line: str, rules: Rules) -> bool:
+    """A line of its own that names a plan without a number ("2025年工作安排")."""
+    line = line.strip()
+    return (0 < len(line) <= MAX_BARE_HEADING and not any(ch in _CLAUSE_END for ch in line)
+            and any(k.search(line) for k in rules.keywords))
+
+
+def _closes(text: str, lead: int, stripped: str, rules: Rules) -> bool:
+    """Whether the paragraph at `lead` is an address to the audience that closes the plan (the
+    government's own conduct, the final appeal): a stray "各位代表！" before more tasks is not.
+    An address alone on its line is read with the next paragraph that is not blank."""
+    address = next((a for a in rules.addresses if stripped.startswith(a)), None)
+    if address is None:
+        return False
+    end = text.find("\n", lead)
+    end = len(text) if end < 0 else end
+    if len(text[lead:end].strip()) <= len(address) + 1:  # "各位代表！" and nothing more
+        nxt = end
+        while nxt < len(text) and text[nxt].isspace():  # blank lines between paragraphs
+            nxt += 1
+        following = text.find("\n", nxt)
+        end = len(text) if following < 0 else following
+    return any(c.search(text, lead, end) for c in rules.closings)
+
+
 def sections(text: str, rules: Rules | None = None) -> list[_Section]:
-    """Top-level sections, each ending at the next heading or at a stop line (注释, 参考文献 …)."""
+    """Top-level sections, each ending at the next heading, at a stop line (注释, 参考文献 …) or
+    at a closing address (各位代表！…让我们…). A heading is numbered ("二、…", each the next
+    ordinal) or a bare plan heading line ("2025年工作安排")."""
     rules = rules or load_rules()
     heads = [m for m in rules.markers if m.level == "section"]
     found: list[_Section] = []
-    open_: tuple[str, str, int] | None = None
+    open_: tuple[str, str, int, int] | None = None
     last: int | None = None
     stop_at: int | None = None  # the first stop line, for a text without headings
 
     def close(at: int) -> None:
         nonlocal open_
         if open_:
-            found.append(_Section(open_[0], open_[1], open_[2], at))
+            found.append(_Section(*open_, at))
         open_ = None
 
     for pos, line in _lines(text):
         stripped = line.lstrip()
         lead = pos + len(line) - len(stripped)
-        if any(stripped.startswith(s) for s in rules.stops):
+        if (any(stripped.startswith(s) for s in rules.stops)
+                or _closes(text, lead, stripped, rules)):
             close(lead)
             stop_at = lead if stop_at is None else stop_at
             continue
-        for rule in heads:
-            m = rule.regex.match(stripped)
-            if not m:
-                continue
-            n = _ordinal(m.group("num"), rule.series, rules)
-            if n is not None and (last is None or n == last + 1):
+        numbered = next((m for rule in heads if (m := rule.regex.match(stripped))), None)
+        if numbered is None:
+            if _is_bare_heading(stripped, rules):
                 close(lead)
-                last = n
-                label = rule.label.format(num=m.group("num"))
-                open_ = (label, clean(stripped[m.end():]), pos + len(line))
-            break
+                open_ = ("", clean(stripped), lead, pos + len(line))
+            continue
+        rule = next(rule for rule in heads if rule.regex is numbered.re)
+        n = _ordinal(numbered.group("num"), rule.series, rules)
+        if n is not None and (last is None or n == last + 1):
+            close(lead)
+            last = n
+            label = rule.label.format(num=numbered.group("num"))
+            open_ = (label, clean(stripped[numbered.end():]), lead, pos + len(line))
     close(len(text))
     if not found and last is None:
-        return [_Section("", "", 0, len(text) if stop_at is None else stop_at)]
+        end = len(text) if stop_at is None else stop_at
+        return [_Section("", "", 0, 0, end)]
     return found
+
+
+def _intro(text: str, sec: _Section, rules: Rules) -> tuple[int, int]:
+    """The span of a section's text before its first group marker."""
+    firsts = [m.start() for rule in rules.markers if rule.level == "group"
+              for m in [rule.regex.search(text, sec.body, sec.end)] if m]
+    return sec.body, min(firsts, default=sec.end)
+
+
+def _is_plan(text: str, sec: _Section, rules: Rules) -> bool:
+    if not sec.title:  # a text without headings is read whole
+        return True
+    if any(k.search(sec.title) for k in rules.keywords):
+        return True
+    start, end = _intro(text, sec, rules)
+    return any(b.search(text, start, end) for b in rules.body)
+
+
+def plan_sections(text: str, rules: Rules | None = None) -> list[tuple[_Section, bool]]:
+    """The recommendation (plan) sections, each with whether it holds task groups: a preamble
+    (总体要求和主要目标) followed at once by another plan section holds none."""
+    rules = rules or load_rules()
+    secs = sections(text, rules)
+    plan = [_is_plan(text, sec, rules) for sec in secs]
+    out = []
+    for i, sec in enumerate(secs):
+        if not plan[i]:
+            continue
+        followed = i + 1 < len(secs) and plan[i + 1] and secs[i + 1].head == sec.end
+        preamble = followed and any(p.search(sec.title) for p in rules.preambles)
+        out.append((sec, not preamble))
+    return out
 
 
 # --- the hierarchy --------------------------------------------------------------------------
@@ -215,7 +294,22 @@ def _candidates(text: str, a: int, b: int, rules: Rules):
             if ok:
                 out.append((s, m.end(), rank, rule, m.group("num")))
     out.sort(key=lambda c: (c[0], c[2]))
-    return out
+    return _one_group_series(out, rules)
+
+
+def _one_group_series(candidates: list, rules: Rules) -> list:
+    """Drops the group candidates of every series but the first (in the order of the marker
+    rows) whose first ordinal occurs: a plan numbers its groups (一) or 一是, not both; and
+    drops every candidate before the first group."""
+    group = LEVELS.index("group")
+    starting = {c[3] for c in candidates
+                if c[2] == group and _ordinal(c[4], c[3].series, rules) == 1}
+    chosen = next((m for m in rules.markers if m in starting), None)
+    if chosen is None:
+        return candidates
+    # what is numbered before the first group (the principles of the plan's intro) is not a task
+    first = min(c[0] for c in candidates if c[3] is chosen)
+    return [c for c in candidates if c[0] >= first and (c[2] != group or c[3] is chosen)]
 
 
 def _at_line_start(text: str, pos: int) -> bool:
@@ -349,24 +443,28 @@ def find_recommendations(text: str, rules: Rules | None = None) -> list[Recommen
     rules = rules or load_rules()
     out: list[Recommendation] = []
     seen: dict[str, int] = {}
-    for sec in sections(text, rules):
-        if sec.label and not any(k in sec.title for k in rules.keywords):
+    for sec, holds_groups in plan_sections(text, rules):
+        if not holds_groups:
             continue
         nodes = _tree(text, sec, rules)
-        ids: list[str] = []
-        numbers: list[str] = []
-        for node in nodes:
+        starts = [node.start for node in nodes]
+        titles = [_title(text, node, starts) for node in nodes]
+        kept = _without_excluded(nodes, titles, rules)
+        ids: dict[int, str] = {}
+        numbers: dict[int, str] = {}
+        for i in kept:
+            node = nodes[i]
             prefix = numbers[node.parent] if node.parent is not None else sec.label
             number = f"{prefix}.{node.label}" if prefix else node.label
             seen[number] = seen.get(number, 0) + 1
-            ids.append(number if seen[number] == 1 else f"{number}~{seen[number]}")
-            numbers.append(number)
-        starts = [node.start for node in nodes]
+            ids[i] = number if seen[number] == 1 else f"{number}~{seen[number]}"
+            numbers[i] = number
         children_of: dict[int, list[_Node]] = {}
-        for node in nodes:
-            if node.parent is not None:
-                children_of.setdefault(node.parent, []).append(node)
-        for i, node in enumerate(nodes):
+        for i in kept:
+            if nodes[i].parent is not None:
+                children_of.setdefault(nodes[i].parent, []).append(nodes[i])
+        for i in kept:
+            node = nodes[i]
             children = children_of.get(i, [])
             actions: list[Action] = []
             a = node.marker_end
@@ -376,7 +474,18 @@ def find_recommendations(text: str, rules: Rules | None = None) -> list[Recommen
                 a = child.end if child else a
             out.append(Recommendation(
                 id=ids[i], number=numbers[i], level=node.level,
-                title=_title(text, node, starts), start=node.start, end=node.end,
+                title=titles[i], start=node.start, end=node.end,
                 parent=ids[node.parent] if node.parent is not None else None,
                 actions=tuple(actions), strength=strongest(x.strength for x in actions)))
     return out
+
+
+def _without_excluded(nodes: list[_Node], titles: list[str], rules: Rules) -> list[int]:
+    """Indices of the nodes that stay: a top-level node whose title an `exclude` row matches
+    (政府自身建设) goes, with everything inside it."""
+    dropped: set[int] = set()
+    for i, node in enumerate(nodes):
+        if node.parent in dropped or (
+                node.parent is None and any(x.search(titles[i]) for x in rules.excludes)):
+            dropped.add(i)
+    return [i for i in range(len(nodes)) if i not in dropped]

@@ -37,7 +37,7 @@ from .gazetteer import PATTERNS, Gazetteer, read_tsv, weak_names
 from .records import Mention
 
 RULE_VERSION = "v1"
-SYMMETRIC = frozenset({"comparedWith", "listedWith"})
+SYMMETRIC = frozenset({"comparedWith", "listedWith", "cooperatesWith"})
 _CLAUSE_END = frozenset("，,；;。：:！!？?")
 _CHAIN = frozenset({"、", "和", "及", "以及"})  # 与 in "依托中欧班列与欧洲" means "with", not "and"
 # characters (without whitespace) a place may stand before the corridor it is linked to: a verb
@@ -45,8 +45,12 @@ _CHAIN = frozenset({"、", "和", "及", "以及"})  # 与 in "依托中欧班�
 _MAX_FORWARD = 6
 _NAME_OPENERS = frozenset("(（至—–-到一")  # 一: the OCR dash (中国一中亚一西亚经济走廊)
 # a platform is in a province or city of its name; a corridor may name countries it links
-_INSIDE = {"Platform": frozenset({"Province", "City"}),
-           "Corridor": frozenset({"Province", "City", "Country", "WorldRegion"})}
+# a platform is in a province or city of its name; a corridor may name countries it links; a
+# metropolitan area or circle has its cities as members (武汉都市圈); "Place" holds the places
+# of no other family (counties, foreign cities) where the recogniser knows them
+_INSIDE = {"Platform": frozenset({"Province", "City", "Place"}),
+           "Corridor": frozenset({"Province", "City", "Country", "WorldRegion", "Place"}),
+           "CityCluster": frozenset({"City"})}
 # characters between two compared places: the verb and a short indicator before it
 # (西部地区人均收入仍低于东部地区: 7)
 _MAX_COMPARE_GAP = 10
@@ -56,8 +60,7 @@ _MAX_GAP = 12  # characters (without whitespace) a rule may look across inside a
 # room for the spaces and line breaks a PDF leaves inside a sentence.
 _PROJECT_REACH = 10
 _PROJECT_TEXT = _PROJECT_REACH + 2
-# Characters between a list and the region it belongs to: 等 (LIST 等西部地区省份), 有5个(
-# (西部地区有5个(贵州…)), and a few more.
+# Characters between a region and the bracket that opens its members: 有5个( (西部地区有5个(贵州…)).
 _MAX_MEMBER_GAP = 6
 # The text before a list read for a rely marker (依托, 借助: 2 characters), with 2 characters of
 # room for a PDF's spaces.
@@ -70,6 +73,24 @@ _FRAME_LEAD = 3
 # How far after a frame's last known name its 为支撑 may stand: names the gazetteer does not know
 # may come between (以武汉都市圈、某某都市圈为支撑).
 _FRAME_REACH = 30
+# The text before a list read for the partner marker 与 of "与 LIST 合作": 与 and one character
+# of room for a PDF's space.
+_PARTNER_LEAD = 2
+# How far after a list its cooperation word may stand (等地区对接合作: 5 characters before 合作;
+# “金三角”大空间协同发展: 7), read from at most _COOP_REACH characters of the clause.
+_MAX_COOP_GAP = 8
+# The text before a list read for the verb and 与 of "深化与 LIST": 3 characters and room for a
+# PDF's space.
+_PARTNER_VERB_LEAD = 4
+_COOP_REACH = 14
+# The text before a list read for a join verb and its filler (融入高质量共建“: 8 characters).
+_JOIN_LEAD = 9
+_QUOTES = "“”\"'‘’「」《》"
+# Characters between a corridor and the bracket that opens its ends (中泰铁路一期(: 3).
+_MAX_BRACKET_LEAD = 4
+# The shortest corridor name a service's name may start with (中欧班列's 中欧 is no corridor;
+# 西部陆海新通道: 7).
+_MIN_CORRIDOR_NAME = 3
 # The longest surface tried for a place named inside a platform's or corridor's own name: the
 # short forms names are built from (南宁国际铁路港, 中国—中亚…) are 2–4 characters; 6 reaches
 # 内蒙古自治区.
@@ -188,8 +209,9 @@ class _Sentence:
     """One sentence's linked mentions, clauses and groups, and the rules' shared helpers."""
 
     def __init__(self, text: str, span: tuple[int, int], ms: Sequence[Mention],
-                 gaz: Gazetteer) -> None:
+                 gaz: Gazetteer, home: Mention | None = None) -> None:
         self.text = text
+        self.home = home  # the document's own place: the subject a clause may leave unwritten
         self.start, self.end = span
         ids = _clause_ids(text, self.start, self.end)
         self.clause_of = {m: ids[m.start - self.start] for m in ms}
@@ -207,7 +229,9 @@ class _Sentence:
             return
         if p in SYMMETRIC and s.start > o.start:
             s, o = o, s
-        points = [s.start, s.end, o.start, o.end, *extra]
+        # the document's own place, left unwritten, is no part of the evidence span
+        points = [x for m in (s, o) if m is not self.home for x in (m.start, m.end)]
+        points += extra
         self.out.append(Relation(s.ref, p, o.ref, min(points), max(points), self.start,
                                  self.end, f"relation/{rule}/{RULE_VERSION}", confidence))
 
@@ -284,10 +308,10 @@ def _members(sent: _Sentence) -> None:
             continue
         between = sent.gap(a.end, b.start)
         region, members = None, None
+        # "LIST 等 REGION": the region follows 等 at once; "哈尔滨、广州等城市至中西部地区"
+        # links the cities to the region, it does not put them in it
         if (a.family in _MEMBER_FAMILIES and b.family in _REGION_FAMILIES
-                and len(b.members) == 1 and any(between.startswith(w) for w in
-                                                words()["member_before"])
-                and len(between) <= _MAX_MEMBER_GAP):
+                and len(b.members) == 1 and between in words()["member_before"]):
             region, members = b, a
         elif a.family in _REGION_FAMILIES and len(a.members) == 1 and b.family in (
                 _MEMBER_FAMILIES):
@@ -440,6 +464,16 @@ def _shared_predicates(sent: _Sentence) -> None:
 
 
 _LISTED = PLACE_FAMILIES | {"Corridor", "Platform"}  # lists of industries are not relations
+# who may cooperate: places and platforms (洋浦港与阿布扎比港合作), not industries
+_COOPERATING = PLACE_FAMILIES | {"Platform", "Place"}
+# what a place joins (融入, 对接): a region, belt, corridor or strategy, not a province or city
+_JOINED = frozenset({"MacroRegion", "CityCluster", "EconomicBelt", "Corridor", "Strategy",
+                     "WorldRegion"})
+# what a strategy is about: the region its name starts with
+_ABOUT = frozenset({"MacroRegion", "Province", "City", "ProvincialSubRegion", "CityCluster",
+                    "EconomicBelt"})
+_HOME_FAMILIES = ("Province", "City")  # what a document may speak for (a province's report)
+_DASHES = frozenset({"—", "–", "-", "一", "至", "、", "－"})
 _QUALIFIED = PLACE_FAMILIES - {"Country", "WorldRegion"}
 
 
@@ -456,19 +490,24 @@ def _without_qualifiers(text: str, ms: list[Mention], gaz: Gazetteer) -> list[Me
 
 
 def _names_inside(sent: _Sentence) -> None:
-    """南宁国际铁路港, 中柬(北海)产业园, 贺州至连山高速: a province or city named at the start of a
-    platform's or corridor's own name, or after (, 至, —, is where it is or what it links."""
+    """南宁国际铁路港, 中柬(北海)产业园, 贺州至连山高速, 兰州—西宁城市群: a place named at the start
+    of a platform's, corridor's or city cluster's own name, or after (, 至, —, is where it is,
+    what it links, or a member."""
     gaz = sent.gaz
     weak = weak_names()
     for m, fam in sent.fams.items():
-        if fam not in ("Platform", "Corridor"):
+        if fam not in _INSIDE:
             continue
         name = _squash(m.text)
         starts = [0] + [i + 1 for i, ch in enumerate(name) if ch in _NAME_OPENERS]
         for at in starts:
             ref = _place_at(name, at, gaz, weak, _INSIDE[fam])
-            if ref is not None and ref != m.ref:
-                place = Mention(m.doc, m.start, m.end, m.text, "", ref, "")
+            if ref is None or ref == m.ref:
+                continue
+            place = Mention(m.doc, m.start, m.end, m.text, "", ref, "")
+            if fam == "CityCluster":
+                sent.emit(place, "memberOf", m, "name-place", 0.9)
+            else:
                 sent.emit(m, "locatedIn" if fam == "Platform" else "connects", place,
                           "name-place", 0.9)
 
@@ -484,14 +523,255 @@ def _place_at(name: str, at: int, gaz: Gazetteer, weak: frozenset[str],
     return None
 
 
+# a word after a list of partners -> the relation it states between them
+_PARTNER_WORDS = (("cooperate_word", "cooperatesWith"), ("link_word", "connects"))
+
+
+def _cooperations(sent: _Sentence) -> None:
+    """A与B合作, 与B、C对接合作 (the document's own place cooperates), 延安、榆林协同发展,
+    黑龙江—瑞士经贸合作: the entities of a list followed closely by a cooperation word (合作, 协作,
+    对口合作 …); A与B互联互通 the same way with a linking word (A connects B)."""
+    for i, g in enumerate(sent.groups):
+        if g.family not in _COOPERATING:
+            continue
+        for role, predicate in _PARTNER_WORDS:
+            if _word_follows(sent, g, role):
+                _partners(sent, i, predicate)
+                break
+
+
+def _partners(sent: _Sentence, i: int, predicate: str) -> None:
+    """The list `sent.groups[i]` is followed by a word stating `predicate` between partners:
+    its first member with the others (A与B), the subject before 与 with all of them, or (for a
+    symmetric predicate) each pair."""
+    g = sent.groups[i]
+    rule = "cooperation" if predicate == "cooperatesWith" else "partner-link"
+    gaps = [sent.gap(a.end, b.start) for a, b in itertools.pairwise(g.members)]
+    markers = [k for k, gap in enumerate(gaps) if gap in words()["partner_marker"]]
+    if len(markers) > 1:
+        # 赣州与深圳、吉安与东莞对口合作: the two names around each 与
+        for k in markers:
+            sent.emit(g.members[k], predicate, g.members[k + 1], rule, 0.8)
+        return
+    if markers == [0]:
+        # A与B、C合作: A with each of the others
+        for other in g.members[1:]:
+            sent.emit(g.members[0], predicate, other, rule, 0.8)
+        return
+    lead = sent.gap(max(sent.start, g.start - _PARTNER_LEAD), g.start)
+    if any(lead.endswith(w) for w in words()["partner_marker"]):
+        subject = _partner_subject(sent, i)
+        for other in g.members:
+            if subject is not None:
+                sent.emit(subject, predicate, other, rule, 0.7, (g.start - 1,))
+        return
+    # 延安、榆林协同发展; a run written without separators (港澳台合作平台, 沪苏浙…结对合作帮扶)
+    # may name partners of a third, so it states nothing
+    if predicate in SYMMETRIC and all(gaps):
+        for x, y in itertools.combinations(g.members, 2):
+            sent.emit(x, predicate, y, rule, 0.7)
+
+
+def _word_follows(sent: _Sentence, g: _Group, role: str) -> bool:
+    """Does a word of `role` follow the list within its clause, after at most a short verb and
+    a category word (等地区对接合作: 5; “金三角”大空间协同发展: 7)?"""
+    end = g.end
+    while end < sent.end and sent.text[end] not in _CLAUSE_END and end - g.end < _COOP_REACH:
+        end += 1
+    tail = sent.gap(g.end, end)
+    for blocked in words()["not_partner_word"]:  # 中法生态城、中德产业园等合作平台
+        tail = tail.replace(blocked, "#" * len(blocked))
+    at = min((tail.find(w) for w in words()[role] if w in tail), default=-1)
+    return 0 <= at <= _MAX_COOP_GAP
+
+
+def _partner_subject(sent: _Sentence, i: int) -> Mention | None:
+    """The subject of "(SUBJECT)与 LIST 合作": the one entity just before 与 in the clause, else
+    the document's own place (深化与京津冀…对接合作 in a province's report)."""
+    g = sent.groups[i]
+    prev = sent.groups[i - 1] if i > 0 else None
+    if (prev is not None and prev.clause == g.clause and len(prev.members) == 1
+            and prev.family in _COOPERATING
+            and len(sent.gap(prev.end, g.start)) <= _MAX_RELY_SUBJECT_GAP + 1):
+        return prev.members[0]
+    earlier = [x for x in sent.groups[:i] if x.clause == g.clause and x.family in PLACE_FAMILIES]
+    # 深化与…: a verb before 与 leaves the subject unwritten; "促进珲春与…" names one the
+    # recogniser may have missed
+    lead = sent.gap(max(sent.start, g.start - _PARTNER_VERB_LEAD), g.start)
+    verb_before = any(lead[:-1].endswith(v) for v in words()["partner_verb"])
+    return sent.home if not earlier and verb_before else None
+
+
+def _joins(sent: _Sentence) -> None:
+    """主动融入长江经济带, 对接京津冀: the place just before the verb, else the document's own
+    place, connects the regions, belts, corridors and strategies after it."""
+    for i, g in enumerate(sent.groups):
+        if g.family not in _JOINED:
+            continue
+        if not _joined_by_verb(sent, g) or _not_joined(sent, g):
+            continue
+        earlier = [x for x in sent.groups[:i] if x.clause == g.clause]
+        prev = earlier[-1] if earlier else None
+        if prev is not None and prev.family in PLACE_FAMILIES and len(
+                sent.gap(prev.end, g.start)) <= _JOIN_LEAD:
+            subjects = list(prev.members)
+        elif not any(x.family in PLACE_FAMILIES for x in earlier) and sent.home is not None:
+            subjects = [sent.home]
+        else:
+            continue
+        for s in subjects:
+            for o in g.members:
+                sent.emit(s, "connects", o, "joins", 0.7, (g.start - 1,))
+
+
+def _joined_by_verb(sent: _Sentence, g: _Group) -> bool:
+    """Does a join verb stand just before the list, with at most a filler between (深度融入高质量
+    共建“一带一路”)? Quotes do not count."""
+    lead = sent.gap(max(sent.start, g.start - _JOIN_LEAD), g.start).strip(_QUOTES)
+    for verb in words()["join_verb"]:
+        at = lead.rfind(verb)
+        if at != -1 and lead[at + len(verb):] in ("", *words()["join_filler"]):
+            return True
+    return False
+
+
+def _not_joined(sent: _Sentence, g: _Group) -> bool:
+    """融入新发展格局 (or its other name 双循环), 融入全国统一大市场: a strategy that is no place
+    is not joined."""
+    if g.family != "Strategy":
+        return False
+    names = [_squash(m.text) for m in g.members]
+    names += [e.label_zh for m in g.members if (e := sent.gaz.entries.get(m.ref or ""))]
+    return any(n.endswith(w) for n in names for w in words()["not_joined_tail"])
+
+
+def _qualified_places(sent: _Sentence) -> None:
+    """安徽合肥: a place written right before a smaller place of its own (as the reference data
+    has it) states that the smaller one is part of it; "四川重庆" states nothing."""
+    ms = sorted(sent.fams, key=lambda m: m.start)
+    for outer, inner in itertools.pairwise(ms):
+        if sent.gap(outer.end, inner.start) or inner.ref not in sent.gaz.entries:
+            continue
+        if ("partOf", outer.ref) in sent.gaz.entries[inner.ref].facts:
+            sent.emit(inner, "partOf", outer, "qualified-place", 0.9)
+
+
+def _strategy_regions(sent: _Sentence) -> None:
+    """长三角一体化发展, 中部地区崛起: a strategy is about the region its own name starts with."""
+    for m, fam in sent.fams.items():
+        if fam != "Strategy":
+            continue
+        entry = sent.gaz.entries.get(m.ref or "")
+        for name in (_squash(m.text), *((entry.label_zh,) if entry else ())):
+            ref = _place_at(name, 0, sent.gaz, weak_names(), _ABOUT)
+            if ref is not None:
+                place = Mention(m.doc, m.start, m.end, m.text, "", ref, "")
+                sent.emit(m, "about", place, "strategy-region", 0.9)
+                break
+
+
+def _services(sent: _Sentence) -> None:
+    """西部陆海新通道海铁联运班列, 西部陆海新通道的班列: a service (a freight-train service …) is
+    about the corridor its own name starts with, or that stands right before it."""
+    ms = sorted(sent.fams, key=lambda m: m.start)
+    for i, m in enumerate(ms):
+        if not _is_service(m, sent.gaz):
+            continue
+        entry = sent.gaz.entries.get(m.ref or "")
+        for name in (_squash(m.text), *((entry.label_zh,) if entry else ())):
+            ref = _corridor_at_start(name, m.ref, sent.gaz)
+            if ref is not None:
+                corridor = Mention(m.doc, m.start, m.end, m.text, "", ref, "")
+                sent.emit(m, "about", corridor, "service-corridor", 0.9)
+                break
+        prev = ms[i - 1] if i else None
+        if (prev is not None and sent.fams[prev] == "Corridor" and not _is_service(prev, sent.gaz)
+                and sent.gap(prev.end, m.start) in ("", "的")):
+            sent.emit(m, "about", prev, "service-corridor", 0.8)
+
+
+def _is_service(m: Mention, gaz: Gazetteer) -> bool:
+    lineage = gaz.lineage(m.type) if m.type in gaz.class_parent else [m.type]
+    return any(c in words()["service_class"] for c in lineage)
+
+
+def _corridor_at_start(name: str, own: str | None, gaz: Gazetteer) -> str | None:
+    """The one corridor (not a service) whose name starts `name` and is shorter than it."""
+    for n in range(len(name) - 1, _MIN_CORRIDOR_NAME - 1, -1):
+        refs = {r for r in gaz.surfaces.get(name[:n], ()) if r != own
+                and family(gaz.entries[r].cls, gaz) == "Corridor"
+                and not any(c in words()["service_class"]
+                            for c in gaz.lineage(gaz.entries[r].cls))}
+        if len(refs) == 1:
+            return refs.pop()
+    return None
+
+
+def _bracketed_ends(sent: _Sentence) -> None:
+    """中泰铁路一期(曼谷—呵呖): the places in brackets just after a corridor are what it joins."""
+    for i, g in enumerate(sent.groups):
+        if g.family != "Corridor" or i + 1 >= len(sent.groups):
+            continue
+        nxt = sent.groups[i + 1]
+        lead = sent.gap(g.end, nxt.start)
+        if (nxt.family not in PLACE_FAMILIES or not lead or lead[-1] not in "(（"
+                or len(lead) > _MAX_BRACKET_LEAD or "、" in lead):
+            continue
+        ends = [nxt]
+        k = i + 1
+        while (k + 1 < len(sent.groups) and sent.groups[k + 1].family in PLACE_FAMILIES
+               and sent.gap(sent.groups[k].end, sent.groups[k + 1].start) in _DASHES):
+            k += 1
+            ends.append(sent.groups[k])
+        if sent.gap(ends[-1].end, ends[-1].end + 1) not in (")", "）"):
+            continue
+        for c in g.members:
+            for e in ends:
+                for p in e.members:
+                    sent.emit(c, "connects", p, "bracketed-ends", 0.8)
+
+
 RULES = (_names_inside, _corridors, _projects, _platforms, _members, _relies, _comparisons,
-         _shared_predicates)
+         _shared_predicates, _cooperations, _joins, _qualified_places, _strategy_regions,
+         _services, _bracketed_ends)
+
+
+def home_place(text: str, title: str | None, mentions: Sequence[Mention],
+               gaz: Gazetteer) -> Mention | None:
+    """The place a document speaks for (湖北 in 2025年湖北省政府工作报告): the one province or
+    city its title names. A report's clauses leave it unwritten (主动融入长江经济带)."""
+    if not title:
+        return None
+    at = text.find(title)
+    if at == -1:
+        return None
+    named = {m.ref: m for m in mentions if m.ref and at <= m.start and m.end <= at + len(title)
+             and family(m.type, gaz) in _HOME_FAMILIES}
+    if named:
+        return next(iter(named.values())) if len(named) == 1 else None
+    return _named_in_title(title, at, gaz)
+
+
+def _named_in_title(title: str, at: int, gaz: Gazetteer) -> Mention | None:
+    """The one province or city whose name the title holds, where no mention was found there
+    (the recogniser may leave a title line out)."""
+    found: dict[str, Mention] = {}
+    for i in range(len(title)):
+        for n in range(min(_MAX_PLACE_IN_NAME, len(title) - i), 1, -1):
+            refs = [r for r in gaz.surfaces.get(title[i:i + n], ())
+                    if family(gaz.entries[r].cls, gaz) in _HOME_FAMILIES]
+            if len(refs) == 1:
+                found.setdefault(refs[0], Mention("", at + i, at + i + n, title[i:i + n],
+                                                  gaz.entries[refs[0]].cls, refs[0], "title"))
+                break
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def find_relations(text: str, mentions: Sequence[Mention], sentences: Sequence[tuple[int, int]],
-                   gaz: Gazetteer) -> list[Relation]:
+                   gaz: Gazetteer, home: Mention | None = None) -> list[Relation]:
     """Relations stated by each sentence; one per (subject, predicate, object, sentence), the
-    most confident rule's, in text order."""
+    most confident rule's, in text order. `home` is the place the document speaks for
+    (`home_place`), the subject of clauses that leave it unwritten."""
     linked = sorted((m for m in mentions if m.ref), key=lambda m: (m.start, m.end))
     linked = _without_qualifiers(text, linked, gaz)
     out: list[Relation] = []
@@ -505,7 +785,7 @@ def find_relations(text: str, mentions: Sequence[Mention], sentences: Sequence[t
         ms = linked[i:j]
         if not ms:
             continue
-        sent = _Sentence(text, span, ms, gaz)
+        sent = _Sentence(text, span, ms, gaz, home)
         for rule in RULES:
             rule(sent)
         best: dict[tuple[str, str, str], Relation] = {}

@@ -23,7 +23,7 @@ from __future__ import annotations
 import html
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -161,29 +161,49 @@ def _row_sets() -> tuple[frozenset[str], ...]:
     return tuple(sets)
 
 
-def _resolve(label: str) -> tuple[str | None, float, str]:
+@dataclass(frozen=True, slots=True)
+class _RowRegion:
+    """The region a row label names."""
+
+    ref: str | None  # gazetteer ref; None when the label names no place
+    confidence: float
+    note: str  # why the confidence is below 1
+    recovered: bool  # read by elimination, not by name
+
+
+def _resolve(label: str) -> _RowRegion:
     g = _gazetteer()
     refs = [r for r in g.surfaces.get(_squash(label)) or []
             if "Place" in g.lineage(g.entries[r].cls)]
     if not refs:
-        return None, 1.0, ""
+        return _RowRegion(None, 1.0, "", False)
     if len(refs) == 1:
-        return refs[0], 1.0, ""
-    return refs[0], 0.8, f"row label {label!r} is ambiguous: {', '.join(refs)}"
+        return _RowRegion(refs[0], 1.0, "", False)
+    return _RowRegion(refs[0], 0.8, f"row label {label!r} is ambiguous: {', '.join(refs)}",
+                      False)
 
 
 def _one_char_apart(a: str, b: str) -> bool:
     return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1
 
 
-def _resolve_rows(labels: list[str]) -> list[tuple[str | None, float, str, bool]]:
-    """(ref, confidence, note, recovered) per row label."""
-    out = [(*_resolve(lbl), False) for lbl in labels]
-    known = {r for r, *_ in out if r}
-    unknown = [i for i, (r, *_) in enumerate(out) if r is None and HAS_WORD_RE.search(labels[i])]
+def _resolve_rows(labels: list[str]) -> list[_RowRegion]:
+    """The region of each row label; one unknown label may be recovered by elimination."""
+    out = [_resolve(lbl) for lbl in labels]
+    known = {r.ref for r in out if r.ref}
+    unknown = [i for i, r in enumerate(out) if r.ref is None and HAS_WORD_RE.search(labels[i])]
     if len(unknown) != 1 or len(known) < 2:
         return out
     i = unknown[0]
+    recovered = _by_elimination(labels[i], known)
+    if recovered is not None:
+        out[i] = recovered
+    return out
+
+
+def _by_elimination(label: str, known: set[str]) -> _RowRegion | None:
+    """The one region the other rows leave out of the first known set they belong to, when
+    `label` is one character away from its name."""
     g = _gazetteer()
     for members in _row_sets():
         if not known <= members:
@@ -193,15 +213,13 @@ def _resolve_rows(labels: list[str]) -> list[tuple[str | None, float, str, bool]
             continue
         ref = next(iter(left))
         entry = g.entries[ref]
-        names = (entry.label_zh, *entry.aliases)
-        label = _squash(labels[i])
-        if any(_one_char_apart(label, n) for n in names):
-            note = (f"row label {labels[i]!r} is not a known name; the other rows name all of "
-                    f"{'/'.join(sorted(g.entries[m].label_zh for m in members))} but "
-                    f"{entry.label_zh}, one character away: read as {entry.label_zh}")
-            out[i] = (ref, 0.8, note, True)
-        break
-    return out
+        if not any(_one_char_apart(_squash(label), n) for n in (entry.label_zh, *entry.aliases)):
+            return None
+        note = (f"row label {label!r} is not a known name; the other rows name all of "
+                f"{'/'.join(sorted(g.entries[m].label_zh for m in members))} but "
+                f"{entry.label_zh}, one character away: read as {entry.label_zh}")
+        return _RowRegion(ref, 0.8, note, True)
+    return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -312,36 +330,79 @@ def _group_years(indicators: list[str | None], positions: list[int],
 # ---------------------------------------------------------------------------------------------
 # observations
 
-def _observe(label: str, row_text: str, region: tuple[str | None, float, str, bool],
-             year: _Year | None, year_conf: float, year_note: str, header: str | None,
-             cell: _Cell, extra: tuple[float, str] | None,
-             warnings: list[str]) -> Observation:
-    indicator, unit = _split_unit(header) if header else (None, None)
-    ref, rconf, rnote, recovered = region
-    notes = [n for n in (rnote, year_note) if n]
-    conf = min(rconf, year_conf)
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """What reading (part of) a table gives: observations, and warnings about what it could
+    not read."""
+
+    observations: tuple[Observation, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+def _joined(reads: Iterable[_Read]) -> _Read:
+    observations: list[Observation] = []
+    warnings: list[str] = []
+    for r in reads:
+        observations += r.observations
+        warnings += r.warnings
+    return _Read(tuple(observations), tuple(warnings))
+
+
+@dataclass(frozen=True, slots=True)
+class _RowHead:
+    """What every observation of a row says about it."""
+
+    table: str  # the table's label
+    text: str  # the row label, whitespace removed
+    region: _RowRegion
+
+
+@dataclass(frozen=True, slots=True)
+class _Column:
+    """What the header says about a value column."""
+
+    year: _Year | None
+    header: str | None  # indicator (unit)
+    confidence: float = 1.0  # of laying the year groups over the columns
+    note: str = ""  # why that confidence is below 1
+
+
+# a repaired cell's confidence: it was split off a cell holding several numbers
+REPAIRED = 0.9
+
+
+def _observe(row: _RowHead, column: _Column, cell: _Cell, repair: str = "") -> _Read:
+    """The observation of one cell; a warning when it cannot be read as one number."""
+    indicator, unit = _split_unit(column.header) if column.header else (None, None)
+    notes = [n for n in (row.region.note, column.note) if n]
+    conf = min(row.region.confidence, column.confidence)
+    recovered = row.region.recovered
+    year = column.year
     if year is not None and year.note:
         notes.append(year.note)
         conf = min(conf, 0.9)
         recovered = True
-    if extra:
-        conf = min(conf, extra[0])
-        notes.append(extra[1])
+    if repair:
+        conf = min(conf, REPAIRED)
+        notes.append(repair)
         recovered = True
     value = _number(cell.text)
-    where = f"{label} row {row_text!r}, column {indicator or '?'} {year.year if year else ''}"
+    warnings: tuple[str, ...] = ()
     if value is None:
         why = "empty cell" if not cell.text else f"cell {cell.text!r} cannot be read as one number"
         notes.append(why)
-        warnings.append(f"{where}: {why}; recorded as missing")
+        where = (f"{row.table} row {row.text!r}, column {indicator or '?'} "
+                 f"{year.year if year else ''}")
+        warnings = (f"{where}: {why}; recorded as missing",)
         status = "missing"
     else:
         status = "recovered" if recovered else "ok"
-    return Observation(label, row_text, ref, year.year if year else None, indicator, unit, value,
-                       cell.text, cell.start, cell.end, conf, status, "; ".join(notes))
+    return _Read((Observation(row.table, row.text, row.region.ref, year.year if year else None,
+                              indicator, unit, value, cell.text, cell.start, cell.end, conf,
+                              status, "; ".join(notes)),), warnings)
 
 
-def _repair_row(values: list[_Cell], n: int, text: str) -> tuple[list[_Cell], dict[int, str]]:
+def _repair_row(values: list[_Cell], n: int) -> tuple[list[_Cell], dict[int, str]]:
     """Split a cell holding several well-formed numbers over the empty cells after it, or over
     the cells the row lacks. Returns the cells and notes per repaired index."""
     values = list(values)
@@ -383,25 +444,38 @@ def _is_indicator_line(cells: list[_Cell]) -> bool:
     return len(live) >= 2 and sum(bool(HAS_WORD_RE.search(c.text)) for c in live) * 2 > len(live)
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class _Body:
     start: int
     end: int
     first_line: int
     last_line: int
-    caption: tuple[str, str, int, int] | None = None  # label, caption, start, end
-    source: tuple[str, int, int] | None = None
-    kind: str = "tab"
-    payload: object = None
+    kind: str = "tab"  # or "html"
 
 
-def _caption_at(text: str, span: tuple[int, int]) -> tuple[str, str, int, int] | None:
+@dataclass(frozen=True, slots=True)
+class _Caption:
+    label: str  # 表1
+    text: str  # what follows the label
+    start: int  # the line, stripped, in the text
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    text: str  # the 数据来源 line, stripped
+    start: int
+    end: int
+
+
+def _caption_at(text: str, span: tuple[int, int]) -> _Caption | None:
     line = text[span[0]:span[1]]
     m = CAPTION_RE.match(line.split("\t")[0])
     if not m or len(m.group(2)) > 80 or m.group(2).endswith("。"):
         return None
     lead = len(line) - len(line.lstrip())
-    return _squash(m.group(1)), m.group(2).strip(), span[0] + lead, span[0] + len(line.rstrip())
+    return _Caption(_squash(m.group(1)), m.group(2).strip(), span[0] + lead,
+                    span[0] + len(line.rstrip()))
 
 
 def _tab_bodies(text: str, lines: list[tuple[int, int]]) -> list[_Body]:
@@ -422,94 +496,145 @@ def _tab_bodies(text: str, lines: list[tuple[int, int]]) -> list[_Body]:
     return bodies
 
 
-def _read_tab(text: str, lines: list[tuple[int, int]], body: _Body, label: str,
-              caption: str, warnings: list[str]) -> list[Observation]:
-    header_years: list[_Year] | None = None
-    ind_lines: list[list[_Cell]] = []
-    rows: list[list[_Cell]] = []
+@dataclass(frozen=True, slots=True)
+class _TabRow:
+    label: _Cell
+    values: tuple[_Cell, ...]  # the cells after the label, trailing empty cells dropped
+
+
+def _tab_row(cells: list[_Cell]) -> _TabRow:
+    live = [i for i, c in enumerate(cells) if c.text]
+    return _TabRow(cells[live[0]], tuple(cells[live[0] + 1:live[-1] + 1]))
+
+
+@dataclass(frozen=True, slots=True)
+class _TabLines:
+    """The lines of a tab-separated body, by what they hold."""
+
+    years: tuple[_Year, ...]  # the year header line, if any
+    indicator_lines: tuple[tuple[_Cell, ...], ...]  # header lines of indicators
+    rows: tuple[_TabRow, ...]
+    warnings: tuple[str, ...]  # the lines read as none of these
+
+
+def _sort_lines(text: str, lines: list[tuple[int, int]], body: _Body) -> _TabLines:
+    """Headers come before the first row: a line of years, lines of indicators."""
+    years: list[_Year] | None = None
+    indicator_lines: list[tuple[_Cell, ...]] = []
+    rows: list[_TabRow] = []
+    warnings: list[str] = []
     for k in range(body.first_line, body.last_line + 1):
         cells = _tab_cells(text, *lines[k])
         if not any(c.text for c in cells):
             continue
         if CAPTION_RE.match(cells[0].text) and _caption_at(text, lines[k]):
             continue  # the caption inside the block
-        if not rows and header_years is None and (years := _year_cells(cells)):
-            header_years = years
-            continue
-        if _is_row(cells):
-            rows.append(cells)
-            continue
-        if not rows and _is_indicator_line(cells):
-            ind_lines.append(cells)
-            continue
-        shown = text[lines[k][0]:lines[k][1]].replace("\t", " | ")
-        warnings.append(f"line {k + 1} not read as part of the table: {shown!r}")
-
-    # value cells of each row: after the label, trailing empties dropped
-    row_cells: list[tuple[_Cell, list[_Cell]]] = []
-    for cells in rows:
-        live = [i for i, c in enumerate(cells) if c.text]
-        values = cells[live[0] + 1:live[-1] + 1]
-        row_cells.append((cells[live[0]], values))
-
-    counts = [len(v) for _, v in row_cells]
-    headers: list[_Cell] = []
-    if ind_lines:
-        merged = [[c for c in line if c.text] for line in ind_lines]
-        if len(merged) > 1 and len({len(m) for m in merged}) == 1:
-            headers = [_Cell(" ".join(m[j].text for m in merged), m_[j].start, m_[j].end,
-                             m_[j].pos)
-                       for m_ in [merged[-1]] for j in range(len(m_))]
+        if not rows and years is None and (found := _year_cells(cells)):
+            years = found
+        elif _is_row(cells):
+            rows.append(_tab_row(cells))
+        elif not rows and _is_indicator_line(cells):
+            indicator_lines.append(tuple(cells))
         else:
-            if len(merged) > 1:
-                warnings.append("several header lines of different lengths: the last one used")
-            headers = merged[-1]
-        modal = max(set(counts), key=counts.count) if counts else 0
-        if len(headers) == modal + 1:
-            headers = headers[1:]  # the row-label column's title
-    years = header_years or []
-    years, notes = _complete_years(years, caption)
-    warnings.extend(notes)
-    if headers:
-        n = len(headers)
-        names = [_split_unit(h.text)[0] for h in headers]
-        col_years, yconf, ynote = _group_years(names, [h.pos for h in headers], years)
-    elif years:
-        n = len(years)
-        headers = []
-        col_years, yconf, ynote = list(years), 1.0, ""
+            shown = text[lines[k][0]:lines[k][1]].replace("\t", " | ")
+            warnings.append(f"line {k + 1} not read as part of the table: {shown!r}")
+    return _TabLines(tuple(years or ()), tuple(indicator_lines), tuple(rows), tuple(warnings))
+
+
+def _header_cells(indicator_lines: Sequence[Sequence[_Cell]], counts: list[int]
+                  ) -> tuple[tuple[_Cell, ...], tuple[str, ...]]:
+    """The indicator header of each value column: the header lines joined cell by cell when
+    they are all as long (GDP / (亿元)), else the last one; without the row labels' title
+    (地区) when the header has one cell more than most rows have values."""
+    if not indicator_lines:
+        return (), ()
+    merged = [[c for c in line if c.text] for line in indicator_lines]
+    warnings: tuple[str, ...] = ()
+    if len(merged) > 1 and len({len(m) for m in merged}) == 1:
+        last = merged[-1]
+        headers = [_Cell(" ".join(m[j].text for m in merged), last[j].start, last[j].end,
+                         last[j].pos) for j in range(len(last))]
     else:
-        n = max(counts) if counts else 0
-        col_years, yconf, ynote = [None] * n, 1.0, ""
+        if len(merged) > 1:
+            warnings = ("several header lines of different lengths: the last one used",)
+        headers = merged[-1]
+    modal = max(set(counts), key=counts.count) if counts else 0
+    if len(headers) == modal + 1:
+        headers = headers[1:]
+    return tuple(headers), warnings
+
+
+@dataclass(frozen=True, slots=True)
+class _Columns:
+    """The value columns: their indicator headers (when there are any) and years."""
+
+    headers: tuple[_Cell, ...]
+    years: tuple[_Year | None, ...]  # one per column
+    confidence: float  # of laying the year groups over the columns
+    note: str
+
+    def __len__(self) -> int:
+        return len(self.years)
+
+    def column(self, j: int) -> _Column:
+        header = self.headers[j].text if self.headers else None
+        return _Column(self.years[j], header, self.confidence,
+                       self.note if self.confidence < 1 else "")
+
+
+def _columns(headers: tuple[_Cell, ...], header_years: tuple[_Year, ...], caption: str,
+             counts: list[int]) -> tuple[_Columns, tuple[str, ...]]:
+    """The years of the columns: the year header completed from the caption and laid over the
+    indicator headers; the caption's one year when there is no year header."""
+    years, notes = _complete_years(list(header_years), caption)
+    warnings = list(notes)
+    if headers:
+        names = [_split_unit(h.text)[0] for h in headers]
+        col_years, confidence, note = _group_years(names, [h.pos for h in headers], years)
+    elif years:
+        col_years, confidence, note = list(years), 1.0, ""
+    else:
+        col_years, confidence, note = [None] * (max(counts) if counts else 0), 1.0, ""
     if not years:
         cap_years = list(dict.fromkeys(CAPTION_YEAR_RE.findall(caption or "")))
         if len(cap_years) == 1:
-            col_years = [_Year(-1, int(cap_years[0]), "")] * n
-    if ynote and yconf == 1.0:
-        warnings.append(f"{ynote}: columns have no year")
-    yconf_note = ynote if yconf < 1 else ""
+            col_years = [_Year(-1, int(cap_years[0]), "")] * len(col_years)
+    if note and confidence == 1.0:
+        warnings.append(f"{note}: columns have no year")
+    return _Columns(headers, tuple(col_years), confidence, note), tuple(warnings)
 
-    regions = _resolve_rows([lbl.text for lbl, _ in row_cells])
-    out: list[Observation] = []
-    for (lbl, values), region in zip(row_cells, regions, strict=True):
-        row_text = _squash(lbl.text)
-        values, repaired = _repair_row(values, n, text)
-        if len(values) != n:
-            warnings.append(f"{label} row {row_text!r} has {len(values)} cells, the header "
-                            f"{n} columns: its cells cannot be aligned and are recorded missing")
-            for c in values:
-                if c.text:
-                    out.append(Observation(label, row_text, region[0], None, None, None, None,
-                                           c.text, c.start, c.end, 0.0, "missing",
-                                           "row does not match the header's columns"))
-            continue
-        if region[3]:
-            warnings.append(f"{label}: {region[2]}")
-        for j, c in enumerate(values):
-            extra = (0.9, repaired[j]) if j in repaired else None
-            out.append(_observe(label, row_text, region, col_years[j], yconf, yconf_note,
-                                headers[j].text if headers else None, c, extra, warnings))
-    return out
+
+def _row_cells(label: str, row: _TabRow, region: _RowRegion, columns: _Columns) -> _Read:
+    """The observations of a row, its cells laid over the columns."""
+    head = _RowHead(label, _squash(row.label.text), region)
+    values, repaired = _repair_row(list(row.values), len(columns))
+    if len(values) != len(columns):
+        return _misaligned(head, values, len(columns))
+    note = (f"{label}: {region.note}",) if region.recovered else ()
+    return _joined([_Read((), note), *(_observe(head, columns.column(j), c, repaired.get(j, ""))
+                                       for j, c in enumerate(values))])
+
+
+def _misaligned(row: _RowHead, values: list[_Cell], n: int) -> _Read:
+    """A row whose cells cannot be laid over the header's columns: every cell is missing."""
+    warning = (f"{row.table} row {row.text!r} has {len(values)} cells, the header {n} columns: "
+               "its cells cannot be aligned and are recorded missing")
+    return _Read(tuple(Observation(row.table, row.text, row.region.ref, None, None, None, None,
+                                   c.text, c.start, c.end, 0.0, "missing",
+                                   "row does not match the header's columns")
+                       for c in values if c.text), (warning,))
+
+
+def _read_tab(text: str, lines: list[tuple[int, int]], body: _Body, label: str,
+              caption: str) -> _Read:
+    found = _sort_lines(text, lines, body)
+    counts = [len(r.values) for r in found.rows]
+    headers, header_warnings = _header_cells(found.indicator_lines, counts)
+    columns, column_warnings = _columns(headers, found.years, caption, counts)
+    regions = _resolve_rows([r.label.text for r in found.rows])
+    return _joined([_Read((), found.warnings + header_warnings + column_warnings),
+                    *(_row_cells(label, row, region, columns)
+                      for row, region in zip(found.rows, regions, strict=True))])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -567,11 +692,10 @@ def _html_grid(text: str, start: int, end: int) -> list[list[_Cell | None]]:
     return grid
 
 
-def _read_html(text: str, body: _Body, label: str, caption: str,
-               warnings: list[str]) -> list[Observation]:
+def _read_html(text: str, body: _Body, label: str, caption: str) -> _Read:
     grid = _html_grid(text, body.start, body.end)
     if not grid:
-        return []
+        return _Read()
     width = max(len(r) for r in grid)
     grid = [r + [None] * (width - len(r)) for r in grid]
 
@@ -583,12 +707,12 @@ def _read_html(text: str, body: _Body, label: str, caption: str,
         nhead += 1
     head, rows = grid[:nhead], grid[nhead:]
     if not rows:
-        return []
+        return _Read()
     value_cols = [j for j in range(width)
                   if sum(is_num(r[j]) for r in rows) * 2 >= len(rows)
                   and any(is_num(r[j]) for r in rows)]
     if not value_cols:
-        return []
+        return _Read()
     label_cols = range(value_cols[0])
     last_head = head[-1] if head else [None] * width
     col_year: dict[int, _Year | None] = {}
@@ -607,10 +731,10 @@ def _read_html(text: str, body: _Body, label: str, caption: str,
     last_labels = [next((_squash(r[j].text) for j in reversed(label_cols)
                          if r[j] and r[j].text), "") for r in rows]
     regions = _resolve_rows(last_labels)
-    out = []
+    reads = []
     for r, row_text, region in zip(rows, labels, regions, strict=True):
-        if region[3]:
-            warnings.append(f"{label}: {region[2]}")
+        if region.recovered:
+            reads.append(_Read((), (f"{label}: {region.note}",)))
         for j in value_cols:
             c = r[j]
             if c is None:
@@ -619,9 +743,9 @@ def _read_html(text: str, body: _Body, label: str, caption: str,
             header = html.unescape(h.text) if h is not None and h.text else None
             if header and YEAR_RE.match(_squash(header)):
                 header = None
-            out.append(_observe(label, row_text, region, col_year[j], 1.0, "", header, c,
-                                None, warnings))
-    return out
+            reads.append(_observe(_RowHead(label, row_text, region), _Column(col_year[j], header),
+                                  c))
+    return _joined(reads)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -677,26 +801,25 @@ def find_tables(text: str) -> list[Table]:
             if SOURCE_RE.match(line):
                 s = lines[k][0]
                 lead = len(line) - len(line.lstrip())
-                source = (line.strip(), s + lead, s + lead + len(line.strip()))
+                source = _Source(line.strip(), s + lead, s + lead + len(line.strip()))
                 break
             if not CAPTION_RE.match(line):
                 break
-        label = cap[0] if cap else f"table@{body.start}"
-        caption = cap[1] if cap else ""
-        warnings: list[str] = []
+        label = cap.label if cap else f"table@{body.start}"
+        caption = cap.text if cap else ""
         if body.kind == "tab":
-            obs = _read_tab(text, lines, body, label, caption, warnings)
+            read = _read_tab(text, lines, body, label, caption)
         else:
-            obs = _read_html(text, body, label, caption, warnings)
-        if not obs:
+            read = _read_html(text, body, label, caption)
+        if not read.observations:
             continue
         spans = [(body.start, body.end)]
         if cap:
-            spans.append((cap[2], cap[3]))
+            spans.append((cap.start, cap.end))
         if source:
-            spans.append((source[1], source[2]))
-        tables.append(Table(cap[0] if cap else None, caption or None,
-                            source[0] if source else None,
+            spans.append((source.start, source.end))
+        tables.append(Table(cap.label if cap else None, caption or None,
+                            source.text if source else None,
                             min(s for s, _ in spans), max(e for _, e in spans),
-                            tuple(obs), tuple(dict.fromkeys(warnings))))
+                            read.observations, tuple(dict.fromkeys(read.warnings))))
     return tables

@@ -74,10 +74,12 @@ class PKG(DefinedNamespace):
     WorldRegion: URIRef
     # properties
     abbreviation: URIRef
+    about: URIRef
     actionObject: URIRef
     adcode: URIRef
     alternative: URIRef
     builtOn: URIRef
+    checkedAgainst: URIRef
     claimKind: URIRef
     clusterTier: URIRef
     comparedArea: URIRef
@@ -86,6 +88,7 @@ class PKG(DefinedNamespace):
     confidence: URIRef
     connects: URIRef
     contradicts: URIRef
+    cooperatesWith: URIRef
     endYear: URIRef
     establishedYear: URIRef
     hasAction: URIRef

@@ -12,6 +12,7 @@ from rdflib import BNode, Dataset, Graph
 from rdflib.compare import isomorphic
 
 from extract.claim_check import cells_from_tables, check_claims
+from extract.claim_text import check_in_text
 from extract.claims import find_claims
 from extract.recommendations import find_recommendations
 from extract.relations import find_relations
@@ -93,6 +94,8 @@ def test_the_record_holds_every_part_as_its_own_step_finds_it(extractor, gaz):
     assert record.relations == tuple(find_relations(text, record.mentions, record.sentences, gaz))
     claims = find_claims(text, record.mentions, record.sentences)
     checks = check_claims(claims, cells_from_tables(record.tables))
+    regions = [(m.start, m.ref) for m in record.mentions if m.ref is not None]
+    checks = check_in_text(text, claims, checks, regions)
     assert [(c.claim, c.check) for c in record.claims] == list(zip(claims, checks, strict=True))
     assert {c.check.verdict for c in record.claims} >= {"holds", "does_not_hold"}
     assert record.meta.title and record.sentences and len(record.mentions) > 900

@@ -154,7 +154,86 @@ def test_spacy_pipeline_gives_entities_on_the_normalised_text():
         ("琼", "Province", "province/460000"), ("广西", "Province", "province/450000"),
         ("来宾", "City", "city/451300")]
     assert [s.text for s in doc.sents] == ["推广东部地区经验。", "浙粤苏琼人口,协调发展广西来宾"]
-    assert doc.user_data["pkg_offsets"].to_original(len(doc.text) - 1) == len(original) - 1
+    assert doc._.pkg_offsets.to_original(len(doc.text) - 1) == len(original) - 1
+
+
+@pytest.fixture(scope="module")
+def bulk_nlp():
+    from extract.components import build_nlp
+
+    return build_nlp(cut_doc=False)
+
+
+def test_components_declare_what_they_require_and_assign(bulk_nlp):
+    from extract.components import build_nlp
+
+    for nlp in (build_nlp(), bulk_nlp):
+        analysis = nlp.analyze_pipes()
+        assert all(not problems for problems in analysis["problems"].values()), analysis
+        assert all(nlp.get_pipe_meta(name).assigns for name in nlp.pipe_names)
+    # the declarations mean something: without the gazetteer matcher, its readers are unmet
+    nlp = build_nlp(cut_doc=False)
+    nlp.remove_pipe("policy_kg_gazetteer_v1")
+    problems = nlp.analyze_pipes()["problems"]
+    assert problems["policy_kg_shapes_v1"] == ["doc._.pkg_candidates"]
+    assert problems["policy_kg_boundaries_v1"] == ["doc._.pkg_candidates"]
+
+
+def test_results_are_frozen_records_in_doc_extensions(bulk_nlp):
+    from dataclasses import FrozenInstanceError
+
+    from extract.components import LinkedName, Sentences
+
+    doc = bulk_nlp("推广东部地区经验。浙粤苏琼人口")
+    assert len(doc) == 1  # the bulk path does not re-cut the Doc
+    assert doc._.pkg_sentences == Sentences((0, 9), (9, 15))
+    assert doc._.pkg_mentions[:2] == (
+        LinkedName(2, 6, "MacroRegion", "macro-region/east", "gazetteer/v1", 1.0),
+        LinkedName(9, 10, "Province", "province/330000", "abbrev-run/v1", 0.9))
+    assert [c.rule for c in doc._.pkg_chosen] == ["gazetteer/v1", "abbrev-run/v1"]
+    assert not [key for key in doc.user_data if isinstance(key, str)]  # no ad-hoc keys
+    with pytest.raises(AttributeError):
+        doc._.pkg_mentions[0].ref = "province/440000"
+    with pytest.raises(FrozenInstanceError):
+        doc._.pkg_chosen[0].refs = ()
+
+
+def test_the_tokenizer_is_configured_once(bulk_nlp):
+    from extract.components import ChunkTokenizer
+
+    assert bulk_nlp.config["nlp"]["tokenizer"] == {"@tokenizers": "policy_kg_chunk_tokenizer_v1"}
+    assert isinstance(bulk_nlp.tokenizer, ChunkTokenizer)
+    assert bulk_nlp.config["initialize"]["tokenizer"] == {}
+
+
+def test_components_get_their_data_from_initialize():
+    from spacy.util import load_model_from_config
+
+    from extract.components import NotInitialized, pipeline_config
+
+    nlp = load_model_from_config(pipeline_config(), auto_fill=True)
+    with pytest.raises(NotInitialized, match=r"policy_kg_gazetteer_v1 .*nlp\.initialize\(\)"):
+        nlp("广东")
+    nlp.initialize()
+    assert [e.kb_id_ for e in nlp("广东").ents] == ["province/440000"]
+
+
+def test_the_reference_dir_setting_reaches_every_component(tmp_path, bulk_nlp):
+    """A name only the given tables know is found, and linked (the linker has those tables)."""
+    import shutil
+
+    import kgdata
+    from extract.components import build_nlp
+
+    tables = tmp_path / "reference"
+    shutil.copytree(kgdata.reference_dir(), tables)
+    with (tables / "entities" / "corridors.csv").open("a", encoding="utf-8") as f:
+        f.write("ce-shi-tie-lu,Railway,测试铁路,Test Railway,,,,,,,a test\n")
+    nlp = build_nlp(str(tables))
+    assert nlp.config["paths"]["reference"] == str(tables)
+    assert [(e.text, e.kb_id_) for e in nlp("建设测试铁路").ents] == [
+        ("测试铁路", "corridor/ce-shi-tie-lu")]
+    assert [n.ref for n in bulk_nlp("建设测试铁路")._.pkg_mentions] == []
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -250,7 +250,7 @@ def _run(capsys, *argv):
 @pytest.mark.slow
 def test_path_from_xinjiang_to_the_yangtze_delta(built, capsys):
     code, out, err = _run(capsys, "path", "新疆", "长三角", "--graph", str(built),
-                          "--format", "csv")
+                          "--format", "csv", "--places-only", "--with-reference")
     assert code == 0 and err == ""
     rows = list(csv.DictReader(out.splitlines()))
     assert rows[0]["label_zh"] == "新疆维吾尔自治区" and rows[-1]["label_zh"] == "长三角城市群"
@@ -292,10 +292,16 @@ def test_article_measures_answer(built, capsys):
     code, out, _ = _run(capsys, "centrality", "--top", "3", "--graph", str(built))
     assert code == 0 and len(out.splitlines()) == 4
     assert out.splitlines()[0].split()[:3] == ["label_zh", "label_en", "cls"]
-    code, out, _ = _run(capsys, "ego", "长三角", "--graph", str(built), "--format", "csv")
+    code, out, _ = _run(capsys, "ego", "长三角", "--graph", str(built), "--format", "csv",
+                        "--places-only", "--with-reference")
     rows = list(csv.DictReader(out.splitlines()))
     assert rows[0]["label_zh"] == "长三角城市群" and rows[0]["distance"] == "0"
     assert {"上海市", "江苏省", "浙江省"} <= {r["label_zh"] for r in rows}
+    # by default the network holds what the text states, a corridor as a node of its own
+    code, out, _ = _run(capsys, "ego", "中老铁路", "--graph", str(built), "--format", "csv")
+    rows = list(csv.DictReader(out.splitlines()))
+    assert code == 0 and rows[0]["label_zh"] == "中老铁路"
+    assert len(rows) > 1 and {r["distance"] for r in rows} == {"0", "1"}
 
 
 @pytest.mark.slow
@@ -321,10 +327,11 @@ def test_cli_on_the_small_graph_warns_when_the_text_is_gone(tmp_path, capsys):
     graph = tmp_path / "small.trig"
     small(str(tmp_path / "gone.txt")).serialize(graph, format="trig")
     code, out, err = _run(capsys, "path", "甲省", "丁省", "--graph", str(graph),
-                          "--format", "csv")
+                          "--format", "csv", "--places-only", "--with-reference")
     assert code == 0 and [r["label_zh"] for r in csv.DictReader(out.splitlines())] == [
         "甲省", "丙省", "丁省"]
-    code, _, err = _run(capsys, "ego", "测试城市群", "--corridors-only", "--graph", str(graph))
+    code, _, err = _run(capsys, "ego", "测试城市群", "--corridors-only", "--places-only",
+                        "--with-reference", "--graph", str(graph))
     assert code == 2 and "not in the linkages network" in err
     code, out, err = _run(capsys, "centrality", "--network", "comentions", "--graph", str(graph))
     assert code == 0 and err.startswith("warning: ") and "100 characters" in err
@@ -363,3 +370,46 @@ def test_viz_and_analyze_find_the_texts_of_a_build_made_elsewhere(tmp_path, monk
     data = _page_data(page)
     keys = [n["key"] for n in data["nodes"]]
     assert [(keys[e["from"]], keys[e["to"]], e["ev"]) for e in data["edges"]] == analyzed
+
+
+# --- the network of what the texts say ------------------------------------------------------
+
+def test_relation_graph_holds_what_the_texts_state_with_corridors_as_nodes(ds):
+    g = network.relation_graph(ds)
+    assert [(a, b, k) for a, b, k in g.edges(keys=True)] == [(str(K2), str(D), "connects")]
+    d = g.get_edge_data(str(K2), str(D), key="connects")
+    assert d["source"] == "text" and d["evidence"] == "前文,丙省经二号通道连通丁省。"
+    assert network.text_share(g) == 1.0
+
+
+def test_reference_facts_join_only_between_entities_the_texts_tie(ds):
+    doc = ds.graph(iris.graph("doc/x"))
+    doc.add((K, PKG.connects, A))  # the texts now tie K, 甲 and 乙 too
+    doc.add((A, PKG.cooperatesWith, B))
+    assert network.relation_graph(ds).number_of_edges() == 3
+    g = network.relation_graph(ds, network.Scope(with_reference=True))
+    edges = {(frozenset((a, b)), d["source"]) for a, b, d in g.edges(data=True)}
+    # K–丙 and 甲–X are reference facts about entities no text ties: left out; K–乙 is added,
+    # and K–甲, which the reference states too, counts as the text's
+    assert edges == {(frozenset((str(K2), str(D))), "text"), (frozenset((str(K), str(A))), "text"),
+                     (frozenset((str(A), str(B))), "text"),
+                     (frozenset((str(K), str(B))), "reference")}
+    assert network.text_share(g) == 3 / 4
+
+
+def test_network_options_pick_documents_by_key_and_year(tmp_path, capsys):
+    ds = small(str(tmp_path / "x.txt"))
+    ds.graph(iris.graph("doc/x")).add((DOC, DCTERMS.issued, Literal("2025-01-16")))
+    graph = tmp_path / "small.trig"
+    ds.serialize(graph, format="trig")
+    code, out, _ = _run(capsys, "ego", "二号通道", "--graph", str(graph), "--format", "csv")
+    assert code == 0
+    assert [r["label_zh"] for r in csv.DictReader(out.splitlines())] == ["二号通道", "丁省"]
+    code, out, _ = _run(capsys, "ego", "二号通道", "--doc", "x", "--year", "2025",
+                        "--graph", str(graph), "--format", "csv")
+    assert code == 0 and len(out.splitlines()) == 3
+    code, _, err = _run(capsys, "ego", "二号通道", "--year", "2024", "--graph", str(graph))
+    assert code == 2 and "not in the linkages network" in err
+    code, _, err = _run(capsys, "ego", "二号通道", "--doc", "nope", "--graph", str(graph))
+    assert code == 2 and err.startswith("kg: error: --doc nope: no such document")
+    assert "Traceback" not in err

@@ -194,7 +194,7 @@ def test_sequence_and_strength_on_a_small_text():
     by = _by_number(recs)
     assert by["二.(一)"].title == "必须守住安全底线"
     assert [(a.verb, a.object, a.strength) for a in by["二.(一)"].actions] == [
-        ("必须", "守住安全底线", "mandatory"),
+        ("必须守住", "安全底线", "mandatory"),  # a chain of verbs: 守住 is one too
         ("严禁", "违规举债", "mandatory"),
         ("适时推动", "改革试点", "exploratory"),
     ]

@@ -69,6 +69,36 @@ def triples(extractor, gaz, text: str) -> set[tuple[str, str, str]]:
      {("西藏自治区", "listedWith", "青海省")}),
     # names in different clauses are not related
     ("中老铁路加快建设，泰国经济增长较快。", set(), {("中老铁路", "connects", "泰国")}),
+    # a list before 等 is a member of the region only when the region follows 等 at once: these
+    # cities are linked to the region, not part of it (the railway study of issue 12)
+    ("开通哈尔滨、广州、营口等城市至中西部地区的班列。", set(),
+     {("哈尔滨市", "partOf", "中西部地区"), ("营口市", "partOf", "中西部地区")}),
+    ("哈尔滨、广州、营口等地与中西部地区联系紧密。", set(),
+     {("哈尔滨市", "partOf", "中西部地区"), ("广州市", "partOf", "中西部地区")}),
+    # cooperation: A与B合作, a list that cooperates, and 对口合作
+    ("东部地区与中部地区加强合作。", {("东部地区", "cooperatesWith", "中部地区")}, set()),
+    ("深化黑龙江与广东对口合作。", {("黑龙江省", "cooperatesWith", "广东省")}, set()),
+    ("推动延安、榆林协同发展。", {("延安市", "cooperatesWith", "榆林市")}, set()),
+    ("支持赣州与深圳、吉安与东莞对口合作。",
+     {("赣州市", "cooperatesWith", "深圳市"), ("吉安市", "cooperatesWith", "东莞市")},
+     {("赣州市", "cooperatesWith", "东莞市"), ("赣州市", "cooperatesWith", "吉安市")}),
+    ("推进面向港澳台合作平台建设。", set(),
+     {("香港特别行政区", "cooperatesWith", "澳门特别行政区")}),
+    # 合作平台 names a kind of platform; it states no cooperation of the list before it
+    ("发挥深圳、珠海等合作平台作用。", set(), {("深圳市", "cooperatesWith", "珠海市")}),
+    # a province qualifies its city: 安徽合肥
+    ("安徽合肥建成综合性国家科学中心。", {("合肥市", "partOf", "安徽省")}, set()),
+    ("四川重庆两地合作。", set(), {("重庆市", "partOf", "四川省")}),
+    # the cities a metropolitan area or cluster is named after are its members
+    ("推进武汉都市圈和兰州—西宁城市群建设。",
+     {("武汉市", "memberOf", "武汉都市圈"), ("兰州市", "memberOf", "兰州—西宁城市群"),
+      ("西宁市", "memberOf", "兰州—西宁城市群")}, set()),
+    # a service of its corridor
+    ("推进西部陆海新通道海铁联运班列常态化运行。",
+     {("西部陆海新通道海铁联运班列", "about", "西部陆海新通道")}, set()),
+    ("中欧班列开行量增长。", set(), {("中欧班列", "about", "中欧班列")}),
+    # a strategy about the region its name starts with
+    ("推动长三角一体化发展。", {("长三角一体化发展", "about", "长三角城市群")}, set()),
 ])
 def test_rules_on_unseen_sentences(extractor, gaz, text, expected, absent):
     found = triples(extractor, gaz, text)
@@ -87,8 +117,8 @@ def test_every_relation_keeps_its_evidence(extractor, gaz):
         assert 0 < r.confidence <= 1
         # the evidence span covers a mention of each end (one name holds both for name-place)
         inside = {m.ref for m in doc.mentions if r.start <= m.start and m.end <= r.end}
-        if r.rule.startswith("relation/name-place"):
-            assert r.subject in inside, r
+        if r.rule.startswith("relation/name-place"):  # the named entity; the other is in it
+            assert {r.subject, r.object} & inside, r
         else:
             assert {r.subject, r.object} <= inside, r
 
@@ -124,12 +154,21 @@ def test_relations_score_against_the_independent_gold(extractor, gaz):
     doc = extractor.extract("lu-li", ARTICLE.read_text(encoding="utf-8"))
     relations = find_relations(doc.text, doc.mentions, doc.sentences, gaz)
     scores = {s.family: s for s in score_relations(relations, read_relation_gold(GOLD), gaz)}
-    assert scores["partOf"].precision == 1.0 and scores["partOf"].recall == 1.0
+    # the gold annotates partOf of a member in its macro-region only (its README); the one
+    # partOf beyond it is 安徽合肥, which the text states and the issue asks for
+    assert scores["partOf"].recall == 1.0
+    assert scores["partOf"].spurious == ("合肥市→安徽省",)
     assert scores["listedWith"].precision >= 0.95 and scores["listedWith"].recall >= 0.95
     assert scores["builtOn"].precision >= 0.85 and scores["builtOn"].recall >= 0.85
     assert scores["connects"].precision >= 0.7 and scores["connects"].recall >= 0.65
-    p, r = overall(list(scores.values()), tuple(scores))
+    # over the predicates the gold annotates (its README: not memberOf, cooperatesWith, about)
+    annotated = tuple(name for name, s in scores.items() if s.gold)
+    p, r = overall(list(scores.values()), annotated)
     assert p >= 0.84 and r >= 0.78
+    structural = [scores[name] for name in ("partOf", "memberOf", "locatedIn", "connects")
+                  if name in scores]
+    found = sum(s.matched_gold for s in structural)
+    assert found / sum(s.gold for s in structural) >= 0.6
 
 
 def why(kg_command, graph: Path, *terms: str) -> subprocess.CompletedProcess:
@@ -187,8 +226,9 @@ def test_export_relations_rows(kg_command, article_graph):
     assert row["predicate"] == "partOf" and row["rule"] == "relation/member-list/v1"
     assert text[row["start"]:row["end"]] in row["sentence"]
     assert row["sentence"].startswith("但根据《中国区域科技创新评价报告")
-    assert {x["predicate"] for x in rows} == {"connects", "locatedIn", "partOf", "builtOn",
-                                              "comparedWith", "listedWith"}
+    # the article states no cooperation and names no strategy after its region
+    assert {x["predicate"] for x in rows} == {"connects", "locatedIn", "partOf", "memberOf",
+                                              "builtOn", "comparedWith", "listedWith"}
 
 
 def test_dataset_is_reusable(extractor, gaz):
@@ -197,3 +237,26 @@ def test_dataset_is_reusable(extractor, gaz):
     ds: Dataset = assemble([doc], gaz)
     ds.default_union = True
     assert len(list(ds.subjects(RDF.type, PKG.Assertion))) == 1
+
+
+def test_a_report_s_own_province_is_the_subject_its_clauses_leave_unwritten(extractor, gaz):
+    text = ("2025年湖北省政府工作报告\n各位代表：\n"
+            "主动融入长江经济带，深度融入高质量共建“一带一路”，融入国内国际双循环。"
+            "深化与京津冀、长三角等地区对接合作。广东与广西加强合作。\n")
+    doc = extractor.extract("t", text)
+    label = {ref: e.label_zh for ref, e in gaz.entries.items()}
+    found = {(label[r.subject], r.predicate, label[r.object]) for r in doc.relations}
+    assert not {r for r in doc.relations if label[r.object] == "新发展格局"}
+    assert {("湖北省", "connects", "长江经济带"), ("湖北省", "connects", "一带一路"),
+            ("湖北省", "cooperatesWith", "京津冀城市群"),
+            ("湖北省", "cooperatesWith", "长三角城市群"),
+            ("广东省", "cooperatesWith", "广西壮族自治区")} <= found
+    # a clause that names its own subject keeps it
+    assert ("湖北省", "cooperatesWith", "广西壮族自治区") not in found
+    for r in doc.relations:  # the unwritten subject is not part of the evidence
+        assert r.sentence_start <= r.start < r.end <= r.sentence_end, r
+
+
+def test_a_text_without_a_place_in_its_title_has_no_unwritten_subject(extractor, gaz):
+    doc = extractor.extract("t", "区域协调发展研究\n主动融入长江经济带。\n")
+    assert [r for r in doc.relations if r.predicate == "connects"] == []

@@ -309,7 +309,7 @@ def test_large_graph_layouts_without_scipy():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("view, fn", [("linkages", "linkage_graph"),
+@pytest.mark.parametrize("view, fn", [("linkages", "relation_graph"),
                                       ("recommendations", "recommendation_graph"),
                                       ("comentions", "comention_graph")])
 def test_cli_viz_views_of_the_article(article_build, tmp_path, capsys, view, fn):
@@ -339,7 +339,7 @@ def test_the_article_linkage_map_in_chromium(driver, article_build, tmp_path, ca
 
     _, build = article_build
     graph, page = build / "graph.trig", tmp_path / "map.html"
-    expected = network.linkage_graph(load_dataset(graph))
+    expected = network.relation_graph(load_dataset(graph))
     code, _, err = _cli(["viz", "--view", "linkages", "--layout", "geo", "--graph", str(graph),
                          "--out", str(page)], capsys)
     assert code == 0, err

@@ -1,289 +1,273 @@
-"""The components and the tokenizer; see the package docstring for what each one sets."""
+"""The components, registered under versioned names with what each requires and assigns.
+
+Each component is built empty by its factory; `nlp.initialize()` calls its `initialize()`, which
+reads what it needs (the gazetteer, its automaton, the abbreviation rules, jieba's dictionary)
+with the settings of `[initialize.components.<name>]` in `pipeline.cfg`. What each one sets is in
+`results.py`.
+"""
 
 from __future__ import annotations
 
-import itertools
-from bisect import bisect_right
-from functools import lru_cache
+import re
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import jieba
 import jieba.posseg
-import numpy
-import spacy
-from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.vocab import Vocab
 
 from .. import abbreviations, boundaries, gazetteer, linking, matching, shapes
-from ..normalize import normalise
 from ..records import Candidate
 from ..sentences import split_sentences
+from .results import (
+    CANDIDATES,
+    CHOSEN,
+    MENTIONS,
+    RUNS,
+    SENTENCES,
+    SHAPE_CANDIDATES,
+    TEXT,
+    LinkedName,
+    Sentences,
+    doc_attr,
+    register_extensions,
+)
+from .tokenizer import doc_cut_at, mark_sentences
 
 # jieba configures its own logger ("jieba") when imported: DEBUG, with a handler of its own on
 # stderr, so that loading its dictionary prints four lines. Quietening it touches jieba's
 # messages only (not the root logger, nor any other library's); this process uses jieba for
 # the pipeline alone, so the setting is ours to make.
 jieba.setLogLevel(60)
+register_extensions()
+
+GetExamples = Callable[[], Iterable[object]] | None
 
 
-class ChunkTokenizer:
-    """The whole chunk as one token: the components work on the text and keep plain records.
+class NotInitialized(RuntimeError):
+    """A component was called before `nlp.initialize()` gave it its data."""
 
-    `policy_kg_linker_v1` (with `cut_doc`, the default) returns a Doc cut where the kept names and
-    the sentences begin and end, with the names as `doc.ents`. A token per character from the
-    start would cost more than all the matching together; the bulk path (`Extractor`) skips the
-    re-cut and reads the records.
-    """
-
-    # Tokens of running text are unique strings: in the language's vocab each would become a
-    # lexeme with computed attributes (≈65 µs each) kept for ever. A bare Vocab makes them cheap,
-    # and replacing it now and then bounds the memory a long corpus takes.
-    MAX_STRINGS = 200_000
-
-    def __init__(self, vocab: Vocab) -> None:
-        self.vocab = vocab
-        self.scratch = Vocab()
-
-    def vocab_for_new_doc(self) -> Vocab:
-        if len(self.scratch.strings) > self.MAX_STRINGS:
-            self.scratch = Vocab()
-        return self.scratch
-
-    def __call__(self, original: str) -> Doc:
-        """Normalisation happens here: a Doc's text cannot change after the tokenizer. The Doc
-        holds the normalised text; `pkg_offsets` maps its offsets back to `original`."""
-        norm = normalise(original)
-        text = norm.text
-        doc = _doc_cut_at(self.vocab_for_new_doc(), text, {0, len(text)})
-        doc.user_data["pkg_text"] = text  # Doc.text is rebuilt from tokens on every access
-        doc.user_data["pkg_offsets"] = norm.offsets
-        return doc
+    def __init__(self, name: str) -> None:
+        super().__init__(f"{name} has no data yet: call nlp.initialize() (build_nlp() does)")
 
 
-def _doc_cut_at(vocab: Vocab, text: str, cuts: set[int]) -> Doc:
-    edges = sorted(c for c in cuts if 0 <= c <= len(text))
-    words = [text[a:b] for a, b in itertools.pairwise(edges) if b > a]
-    return Doc(vocab, words=words, spaces=[False] * len(words))
-
-
-def _text(doc: Doc) -> str:
-    return doc.user_data["pkg_text"]
-
-
-def _token_starts(doc: Doc) -> dict[int, int]:
-    return {t.idx: t.i for t in doc}
-
-
-def _mark_sentences(doc: Doc, sentence_starts: list[int]) -> None:
-    if not len(doc):
-        return
-    index = _token_starts(doc)
-    # One array write: setting Token.is_sent_start one by one rescans the Doc each time.
-    flags = numpy.full((len(doc), 1), -1, dtype="int64")
-    flags[0, 0] = 1
-    for s in sentence_starts:
-        if s in index:
-            flags[index[s], 0] = 1
-    doc.from_array([SENT_START], flags.astype("uint64"))
-
-
-@lru_cache(maxsize=4)
-def _gazetteer(reference_dir: str) -> gazetteer.Gazetteer:
+def read_gazetteer(reference_dir: str) -> gazetteer.Gazetteer:
+    """The tables of `reference_dir`, or the shipped ones (read once per process by
+    `gazetteer.default()`, which the build shares) when it is empty."""
     return gazetteer.load(Path(reference_dir)) if reference_dir else gazetteer.default()
 
 
-@lru_cache(maxsize=4)
-def _automaton(reference_dir: str):
-    return matching.build_automaton(_gazetteer(reference_dir))
-
-
-@lru_cache(maxsize=4)
-def _run_rules(reference_dir: str) -> abbreviations.RunRules:
-    return abbreviations.load_rules(_gazetteer(reference_dir))
-
-
-@lru_cache(maxsize=1)
-def _jieba():
-    jieba.initialize()
-    return jieba.dt
-
-
-def _sentence_bounds(doc: Doc, pos: int) -> tuple[int, int]:
-    sents = doc.user_data["pkg_sentences"]
-    i = bisect_right(doc.user_data["pkg_sentence_starts"], pos) - 1
-    return sents[i] if i >= 0 else (0, len(_text(doc)))
-
-
-@Language.component("policy_kg_sentences_v1")
+@Language.component("policy_kg_sentences_v1",
+                    requires=[], assigns=["token.is_sent_start", doc_attr(SENTENCES)])
 def sentences(doc: Doc) -> Doc:
-    spans = split_sentences(_text(doc))
-    doc.user_data["pkg_sentences"] = spans
-    doc.user_data["pkg_sentence_starts"] = [s for s, _ in spans]
-    _mark_sentences(doc, doc.user_data["pkg_sentence_starts"])
+    spans = split_sentences(doc._.get(TEXT))
+    found = Sentences(tuple(s for s, _ in spans), tuple(e for _, e in spans))
+    doc._.set(SENTENCES, found)
+    mark_sentences(doc, found.starts)
     return doc
 
 
 class GazetteerMatcher:
-    def __init__(self, reference_dir: str) -> None:
-        self.automaton = _automaton(reference_dir)
+    """Every gazetteer name in the text, in one Aho-Corasick pass; overlaps are kept."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.automaton = None
+
+    def initialize(self, get_examples: GetExamples = None, *, nlp: Language | None = None,
+                   reference_dir: str = "") -> None:
+        self.automaton = matching.build_automaton(read_gazetteer(reference_dir))
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.user_data["pkg_candidates"] = list(
-            matching.gazetteer_candidates(_text(doc), self.automaton))
+        if self.automaton is None:
+            raise NotInitialized(self.name)
+        doc._.set(CANDIDATES, tuple(matching.gazetteer_candidates(doc._.get(TEXT), self.automaton)))
         return doc
 
 
-@Language.factory("policy_kg_gazetteer_v1", default_config={"reference_dir": ""})
-def make_gazetteer(nlp: Language, name: str, reference_dir: str) -> GazetteerMatcher:
-    return GazetteerMatcher(reference_dir)
+@Language.factory("policy_kg_gazetteer_v1", requires=[], assigns=[doc_attr(CANDIDATES)])
+def make_gazetteer(nlp: Language, name: str) -> GazetteerMatcher:
+    return GazetteerMatcher(name)
 
 
 class AbbreviationRuns:
-    def __init__(self, reference_dir: str) -> None:
-        self.rules = _run_rules(reference_dir)
+    """Runs of one-character abbreviations (浙粤苏琼), one place per character."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.rules: abbreviations.RunRules | None = None
+
+    def initialize(self, get_examples: GetExamples = None, *, nlp: Language | None = None,
+                   reference_dir: str = "") -> None:
+        self.rules = abbreviations.load_rules(read_gazetteer(reference_dir))
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.user_data["pkg_runs"] = list(abbreviations.find_runs(_text(doc), self.rules))
+        if self.rules is None:
+            raise NotInitialized(self.name)
+        doc._.set(RUNS, tuple(abbreviations.find_runs(doc._.get(TEXT), self.rules)))
         return doc
 
 
-@Language.factory("policy_kg_abbreviations_v1", default_config={"reference_dir": ""})
-def make_abbreviations(nlp: Language, name: str, reference_dir: str) -> AbbreviationRuns:
-    return AbbreviationRuns(reference_dir)
+@Language.factory("policy_kg_abbreviations_v1", requires=[], assigns=[doc_attr(RUNS)])
+def make_abbreviations(nlp: Language, name: str) -> AbbreviationRuns:
+    return AbbreviationRuns(name)
 
 
 class ShapeRules:
-    def __init__(self, reference_dir: str) -> None:
+    """Names the gazetteer lacks: an anchor and a type suffix (赣州都市圈), and the earlier items
+    of a list that share the last one's suffix (川藏、新藏、滇藏铁路)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.rules: shapes.ShapeRules | None = None
+        self.run_pattern: re.Pattern[str] | None = None
+        self.gaz: gazetteer.Gazetteer | None = None
+        self.place_words: frozenset[str] = frozenset()
+
+    def initialize(self, get_examples: GetExamples = None, *, nlp: Language | None = None,
+                   reference_dir: str = "") -> None:
+        self.gaz = read_gazetteer(reference_dir)
         self.rules = shapes.load_rules()
-        self.run_pattern = _run_rules(reference_dir).pattern
-        self.gaz = _gazetteer(reference_dir)
+        self.run_pattern = abbreviations.load_rules(self.gaz).pattern
+        self.place_words = _place_words()
 
     def _lookup(self, name: str) -> tuple[tuple[str, ...], str] | None:
         refs = tuple(self.gaz.surfaces.get(name, ()))
         return (refs, self.gaz.entries[refs[0]].cls) if refs else None
 
+    def _place_word_ending(self, text: str) -> int:
+        """Length of the longest place word (jieba's `ns` tag) that ends `text`, or 0."""
+        for n in range(min(len(text), 6), 1, -1):
+            if text[-n:] in self.place_words:
+                return n
+        return 0
+
     def __call__(self, doc: Doc) -> Doc:
-        text = _text(doc)
-        found = doc.user_data["pkg_candidates"]
-        found.extend(list(shapes.shape_candidates(text, found, self.run_pattern, self.rules,
-                                                  _place_word_ending)))
-        found.extend(list(shapes.ellipsis_candidates(text, found, self.run_pattern, self.rules,
-                                                     self._lookup)))
+        if self.rules is None:
+            raise NotInitialized(self.name)
+        text = doc._.get(TEXT)
+        known = doc._.get(CANDIDATES)
+        shaped = tuple(shapes.shape_candidates(text, known, self.run_pattern, self.rules,
+                                               self._place_word_ending))
+        shared = tuple(shapes.ellipsis_candidates(text, known + shaped, self.run_pattern,
+                                                  self.rules, self._lookup))
+        doc._.set(SHAPE_CANDIDATES, shaped + shared)
         return doc
 
 
-def _place_word_ending(text: str) -> int:
-    """Length of the longest jieba dictionary word tagged `ns` (place name) that ends `text`."""
-    tags = _word_tags()
-    common = _common_nouns()
-    for n in range(min(len(text), 6), 1, -1):
-        word = text[-n:]
-        if tags.get(word) == "ns" and word not in common:
-            return n
-    return 0
+def _place_words() -> frozenset[str]:
+    """The words jieba's dictionary tags `ns` (place name), less the common nouns of
+    `patterns/not_place_words.tsv` it also tags so (城市, 高原)."""
+    common = {row[0] for row in gazetteer.read_tsv(gazetteer.PATTERNS / "not_place_words.tsv")}
+    tags = jieba.posseg.dt.word_tag_tab
+    return frozenset(w for w, tag in tags.items() if tag == "ns" and w not in common)
 
 
-@lru_cache(maxsize=1)
-def _common_nouns() -> frozenset[str]:
-    return frozenset(row[0] for row in gazetteer.read_tsv(gazetteer.PATTERNS /
-                                                          "not_place_words.tsv"))
-
-
-@lru_cache(maxsize=1)
-def _word_tags() -> dict[str, str]:
-    _jieba()
-    return jieba.posseg.dt.word_tag_tab
-
-
-@Language.factory("policy_kg_shapes_v1", default_config={"reference_dir": ""})
-def make_shapes(nlp: Language, name: str, reference_dir: str) -> ShapeRules:
-    return ShapeRules(reference_dir)
+@Language.factory("policy_kg_shapes_v1", requires=[doc_attr(CANDIDATES)],
+                  assigns=[doc_attr(SHAPE_CANDIDATES)])
+def make_shapes(nlp: Language, name: str) -> ShapeRules:
+    return ShapeRules(name)
 
 
 class BoundaryCheck:
     """Chooses among overlapping names, and drops the ones that are only part of a longer word
     (广东 in 推广东部); a dropped name frees its characters for the names it had beaten."""
 
-    def __init__(self, reference_dir: str) -> None:
-        self.dt = _jieba()
-        self.compound = _compound_parts(reference_dir)
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.words: jieba.Tokenizer | None = None
+        self.compound: frozenset[str] = frozenset()
 
-    def _segment(self, text: str):
-        return self.dt.cut(text, HMM=False)
+    def initialize(self, get_examples: GetExamples = None, *, nlp: Language | None = None,
+                   reference_dir: str = "") -> None:
+        # jieba's default dictionary, as spaCy's own jieba segmenter uses it: jieba loads it
+        # once per process however many pipelines ask for it (≈1.7 s).
+        self.words = jieba.dt
+        self.words.initialize()
+        # What may follow or precede a name inside one jieba token without making it a longer
+        # word: another known name (广西北海, 中国香港) or a word of compound_words.tsv (国家).
+        compound = gazetteer.read_tsv(gazetteer.PATTERNS / "compound_words.tsv")
+        self.compound = frozenset(read_gazetteer(reference_dir).surfaces) | {
+            row[0] for row in compound}
 
-    def _keep(self, doc: Doc, c: Candidate) -> bool:
+    def _segment(self, text: str) -> Iterable[str]:
+        return self.words.cut(text, HMM=False)
+
+    def _is_word(self, text: str, c: Candidate, sentences: Sentences) -> bool:
+        """Is the name a word of its sentence, not a part of a longer word?"""
         if c.end - c.start > boundaries.MAX_CHECKED and c.cls != "run":  # runs: always
             return True
-        lo, hi = _sentence_bounds(doc, c.start)
-        return boundaries.is_word(_text(doc), c.start, c.end, self.dt.FREQ, self._segment,
+        lo, hi = sentences.around(c.start, len(text))
+        return boundaries.is_word(text, c.start, c.end, self.words.FREQ, self._segment,
                                   self.compound, lo, hi)
 
     def __call__(self, doc: Doc) -> Doc:
-        pool = list(doc.user_data["pkg_candidates"]) + [
-            Candidate(r.start, r.end, r.refs, "run", r.rule, abbreviations.RUN_PRIORITY)
-            for r in doc.user_data["pkg_runs"]]
-        doc.user_data["pkg_chosen"] = linking.resolve_overlaps(
-            pool, keep=lambda c: self._keep(doc, c))
+        if self.words is None:
+            raise NotInitialized(self.name)
+        text = doc._.get(TEXT)
+        sentences = doc._.get(SENTENCES)
+        runs = tuple(Candidate(r.start, r.end, r.refs, "run", r.rule, abbreviations.RUN_PRIORITY)
+                     for r in doc._.get(RUNS))
+        pool = doc._.get(CANDIDATES) + doc._.get(SHAPE_CANDIDATES) + runs
+        chosen = linking.resolve_overlaps(
+            pool, keep=lambda c: self._is_word(text, c, sentences))
+        doc._.set(CHOSEN, tuple(chosen))
         return doc
 
 
-@Language.factory("policy_kg_boundaries_v1", default_config={"reference_dir": ""})
-def make_boundaries(nlp: Language, name: str, reference_dir: str) -> BoundaryCheck:
-    return BoundaryCheck(reference_dir)
-
-
-@lru_cache(maxsize=4)
-def _compound_parts(reference_dir: str) -> frozenset[str]:
-    """What may follow or precede a name inside one jieba token without making it a longer word:
-    another known name (广西北海, 中国香港) or a word of `patterns/compound_words.tsv` (国家)."""
-    words = {row[0] for row in gazetteer.read_tsv(gazetteer.PATTERNS / "compound_words.tsv")}
-    return frozenset(_gazetteer(reference_dir).surfaces) | words
+@Language.factory("policy_kg_boundaries_v1",
+                  requires=[doc_attr(SENTENCES), doc_attr(CANDIDATES), doc_attr(RUNS),
+                            doc_attr(SHAPE_CANDIDATES)],
+                  assigns=[doc_attr(CHOSEN)])
+def make_boundaries(nlp: Language, name: str) -> BoundaryCheck:
+    return BoundaryCheck(name)
 
 
 class Linker:
-    """Links every chosen name to one entity (or leaves it unlinked with its shape type), and
-    returns the Doc cut at the names' edges with the names as `doc.ents`."""
+    """Links every chosen name to one entity, or leaves it unlinked with its shape type."""
 
-    def __init__(self, reference_dir: str, cut_doc: bool) -> None:
-        self.gaz = _gazetteer(reference_dir)
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.gaz: gazetteer.Gazetteer | None = None
+        self.weak: frozenset[str] = frozenset()
+
+    def initialize(self, get_examples: GetExamples = None, *, nlp: Language | None = None,
+                   reference_dir: str = "") -> None:
+        self.gaz = read_gazetteer(reference_dir)
         self.weak = gazetteer.weak_names()
-        self.cut_doc = cut_doc
+
+    def _run_names(self, run: Candidate) -> list[LinkedName]:
+        """A run names one place per character."""
+        return [LinkedName(run.start + k, run.start + k + 1, self.gaz.entries[ref].cls, ref,
+                           run.rule, 0.9) for k, ref in enumerate(run.refs)]
+
+    def _link(self, chosen: tuple[Candidate, ...], i: int, text: str) -> LinkedName | None:
+        """The name chosen[i] with its entity; None when it is no mention (a direction after
+        a place, a weak name out of a place context)."""
+        c = chosen[i]
+        if not c.refs:
+            return LinkedName(c.start, c.end, c.cls, None, c.rule, 0.6)
+        if _direction_of_a_place(chosen, i, text, self.gaz):
+            return None
+        if text[c.start:c.end] in self.weak and not _in_place_context(chosen, i, text):
+            return None
+        ref, confidence = linking.choose_ref(c.refs, self.gaz)
+        return LinkedName(c.start, c.end, self.gaz.entries[ref].cls, ref, c.rule, confidence)
 
     def __call__(self, doc: Doc) -> Doc:
-        text = _text(doc)
-        chosen = doc.user_data["pkg_chosen"]
-        mentions: list[tuple[int, int, str, str | None, str, float]] = []
+        if self.gaz is None:
+            raise NotInitialized(self.name)
+        text = doc._.get(TEXT)
+        chosen = doc._.get(CHOSEN)
+        names: list[LinkedName] = []
         for i, c in enumerate(chosen):
             if c.cls == "run":
-                for k, ref in enumerate(c.refs):
-                    mentions.append((c.start + k, c.start + k + 1, self.gaz.entries[ref].cls,
-                                     ref, c.rule, 0.9))
-            elif not c.refs:
-                mentions.append((c.start, c.end, c.cls, None, c.rule, 0.6))
-            elif _direction_of_a_place(chosen, i, text, self.gaz):
-                continue
-            elif text[c.start:c.end] not in self.weak or _in_place_context(chosen, i, text):
-                ref, confidence = linking.choose_ref(c.refs, self.gaz)
-                mentions.append((c.start, c.end, self.gaz.entries[ref].cls, ref, c.rule,
-                                 confidence))
-        doc.user_data["pkg_mentions"] = mentions
-        if not self.cut_doc:
-            return doc
-        cuts = {0, len(text)}
-        for s, e in doc.user_data["pkg_sentences"]:
-            cuts.update((s, e))
-        for s, e, *_ in mentions:
-            cuts.update((s, e))
-        out = _doc_cut_at(doc.vocab, text, cuts)
-        out.user_data.update(doc.user_data)
-        _mark_sentences(out, doc.user_data["pkg_sentence_starts"])
-        index = _token_starts(out)
-        index[len(text)] = len(out)
-        out.ents = [Span(out, index[s], index[e], label=t, kb_id=ref or "")
-                    for s, e, t, ref, _, _ in mentions]
-        return out
+                names += self._run_names(c)
+            elif (name := self._link(chosen, i, text)) is not None:
+                names.append(name)
+        doc._.set(MENTIONS, tuple(names))
+        return doc
 
 
 _LIST_GLUE = frozenset("、和与及")
@@ -291,7 +275,7 @@ _PLACE_CLASSES = frozenset({"Province", "City", "ProvincialSubRegion", "CityClus
                             "MetropolitanArea", "StrategicRegion", "Country"})
 
 
-def _in_place_context(chosen: list[Candidate], i: int, text: str) -> bool:
+def _in_place_context(chosen: tuple[Candidate, ...], i: int, text: str) -> bool:
     """A weak name counts next to another place: 广西来宾, 来宾、百色, 百色和来宾, 大同地区."""
     c = chosen[i]
     for j in (i - 1, i + 1):
@@ -304,7 +288,7 @@ def _in_place_context(chosen: list[Candidate], i: int, text: str) -> bool:
     return text[c.end:c.end + 1] == "市" or text[c.end:c.end + 2] == "地区"
 
 
-def _direction_of_a_place(chosen: list[Candidate], i: int, text: str,
+def _direction_of_a_place(chosen: tuple[Candidate, ...], i: int, text: str,
                           gaz: gazetteer.Gazetteer) -> bool:
     """湖北东部, 广东西部沿海: a bare direction (not the full 东部地区) right after a province or
     city is a part of that place, not the macro-region."""
@@ -317,26 +301,27 @@ def _direction_of_a_place(chosen: list[Candidate], i: int, text: str,
     return before.end == c.start and before.cls in ("Province", "City", "ProvincialSubRegion")
 
 
-@Language.factory("policy_kg_linker_v1", default_config={"reference_dir": "", "cut_doc": True})
-def make_linker(nlp: Language, name: str, reference_dir: str, cut_doc: bool) -> Linker:
-    return Linker(reference_dir, cut_doc)
+@Language.factory("policy_kg_linker_v1", requires=[doc_attr(CHOSEN)],
+                  assigns=[doc_attr(MENTIONS)])
+def make_linker(nlp: Language, name: str) -> Linker:
+    return Linker(name)
 
 
-PIPELINE = ("policy_kg_sentences_v1", "policy_kg_gazetteer_v1", "policy_kg_abbreviations_v1",
-            "policy_kg_shapes_v1", "policy_kg_boundaries_v1", "policy_kg_linker_v1")
-
-
-def build_nlp(reference_dir: str = "", cut_doc: bool = True) -> Language:
-    """spaCy `blank("zh")` with the jieba segmenter, our character tokenizer and components.
-
-    jieba is the word segmenter: `policy_kg_boundaries_v1` asks it about the few windows
-    where a boundary is in doubt, so the whole text is never segmented word by word.
-    """
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-    nlp.tokenizer = ChunkTokenizer(nlp.vocab)
-    for name in PIPELINE:
-        config = {} if name == "policy_kg_sentences_v1" else {"reference_dir": reference_dir}
-        if name == "policy_kg_linker_v1":
-            config["cut_doc"] = cut_doc
-        nlp.add_pipe(name, config=config)
-    return nlp
+@Language.component("policy_kg_entities_v1", requires=[doc_attr(SENTENCES), doc_attr(MENTIONS)],
+                    assigns=["doc.ents", "token.is_sent_start"], retokenizes=True)
+def entities(doc: Doc) -> Doc:
+    """A new Doc cut where the sentences and the linked names begin and end, with the names as
+    `doc.ents` (label: class; kb_id: entity ref) and the results of the Doc it replaces."""
+    text = doc._.get(TEXT)
+    sentences = doc._.get(SENTENCES)
+    names = doc._.get(MENTIONS)
+    cuts = {0, len(text), *sentences.starts, *sentences.ends}
+    cuts.update(edge for n in names for edge in (n.start, n.end))
+    out = doc_cut_at(doc.vocab, text, cuts)
+    out.user_data.update(doc.user_data)  # the extensions live in user_data
+    mark_sentences(out, sentences.starts)
+    index = {t.idx: t.i for t in out}
+    index[len(text)] = len(out)
+    out.ents = [Span(out, index[n.start], index[n.end], label=n.cls, kb_id=n.ref or "")
+                for n in names]
+    return out

@@ -7,8 +7,10 @@ it, kg/analysis/views.py):
 - every edge: `predicate` (local name), `source` ("reference" | "text"), `evidence` (a sentence,
   or None), `weight` (int).
 
-`linkage_graph` links places through the corridors that connect them; `corridor_graph` keeps the
-corridors as nodes; `recommendation_graph` links recommendations to the entities they target;
+`relation_graph` ties entities (places, corridors, platforms, strategies) by the linkage
+relations, by default only those the texts state (`Scope`); `linkage_graph` links places through
+the corridors that connect them; `corridor_graph` keeps the corridors as nodes;
+`recommendation_graph` links recommendations to the entities they target;
 `comention_graph` links entities named in the same sentence; `query_graph` takes the ?s ?p ?o
 rows of a SPARQL SELECT. `project` is the one place that picks a named projection and passes
 its options (`kg analyze` and `kg viz` both call it). Triples are read with rdflib's triple
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -82,11 +85,46 @@ def assertion_sentence(ds: Dataset, s: URIRef, p: URIRef, o: URIRef) -> str | No
     return None
 
 
-def _connects(ds: Dataset) -> dict[URIRef, dict[URIRef, dict]]:
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Which statements a projection reads: the documents' (all, or those of `documents`), and
+    the reference data's with `with_reference`."""
+
+    with_reference: bool = True
+    documents: frozenset[str] | None = None  # named-graph IRIs of the chosen documents
+
+    def reads(self, graph_id) -> bool:
+        if _is_reference(graph_id):
+            return self.with_reference
+        return self.documents is None or str(graph_id) in self.documents
+
+
+EVERYTHING = Scope()
+TEXTS = Scope(with_reference=False)
+
+
+def document_graphs(ds: Dataset, keys: tuple[str, ...] = (), year: str | None = None
+                    ) -> frozenset[str]:
+    """The named graphs of the documents with one of `keys` (all when none) issued in `year`
+    (dcterms:issued, a date or a year). InputError for a key no document has."""
+    from kg.errors import InputError
+
+    ds = _union(ds)
+    docs = {local_name(d): d for d in ds.subjects(RDF.type, PKG.Document)}
+    unknown = [k for k in keys if k not in docs]
+    if unknown:
+        raise InputError(f"--doc {unknown[0]}: no such document in the graph (it has "
+                         f"{', '.join(sorted(docs)[:5])}{' …' if len(docs) > 5 else ''})")
+    chosen = [k for k in (keys or tuple(docs))
+              if year is None or str(ds.value(docs[k], DCTERMS.issued) or "").startswith(year)]
+    return frozenset(str(iris.graph(f"doc/{k}")) for k in chosen)
+
+
+def _connects(ds: Dataset, scope: Scope = EVERYTHING) -> dict[URIRef, dict[URIRef, dict]]:
     """corridor → place → {"source", "evidence"} for every pkg:connects triple to a place."""
     out: dict[URIRef, dict[URIRef, dict]] = defaultdict(dict)
     for c, _, x, g in ds.quads((None, PKG.connects, None, None)):
-        if not is_place(ds, x):
+        if not scope.reads(g) or not is_place(ds, x):
             continue
         link = out[c].setdefault(x, {"reference": False, "text": False})
         link["reference" if _is_reference(g) else "text"] = True
@@ -101,7 +139,8 @@ def _connects(ds: Dataset) -> dict[URIRef, dict[URIRef, dict]]:
 MEMBERSHIP = (PKG.memberOf, PKG.partOf)
 
 
-def linkage_graph(ds: Dataset, membership: bool = True) -> nx.MultiGraph:
+def linkage_graph(ds: Dataset, membership: bool = True,
+                  scope: Scope = EVERYTHING) -> nx.MultiGraph:
     """Places linked through the corridors that connect them (and, by default, membership).
 
     For every corridor that `pkg:connects` two or more places, one edge between each pair of
@@ -114,10 +153,11 @@ def linkage_graph(ds: Dataset, membership: bool = True) -> nx.MultiGraph:
     a place containing it is an edge too (key and `predicate` "memberOf"/"partOf", `via` and
     `via_label` None, `source` and `evidence` as above): 长三角城市群 is linked through its
     member provinces, which the corridors reach. The containers' other members are not added.
+    `scope` says which statements are read (all by default).
     """
     ds = _union(ds)
     g = nx.MultiGraph(name="linkages")
-    for c, links in sorted(_connects(ds).items()):
+    for c, links in sorted(_connects(ds, scope).items()):
         if len(links) < 2:
             continue
         via_label = label(ds, c, "zh") or local_name(c)
@@ -132,16 +172,16 @@ def linkage_graph(ds: Dataset, membership: bool = True) -> nx.MultiGraph:
                        predicate="connects", source="text" if text else "reference",
                        evidence=evidence, weight=1)
     if membership:
-        _add_membership(ds, g)
+        _add_membership(ds, g, scope)
     return g
 
 
-def _add_membership(ds: Dataset, g: nx.MultiGraph) -> None:
+def _add_membership(ds: Dataset, g: nx.MultiGraph, scope: Scope) -> None:
     linked = set(g)
     found: dict[tuple[URIRef, URIRef, URIRef], set[str]] = defaultdict(set)
     for p in MEMBERSHIP:
         for s, _, o, graph in ds.quads((None, p, None, None)):
-            if str(s) in linked and s != o and is_place(ds, o):
+            if scope.reads(graph) and str(s) in linked and s != o and is_place(ds, o):
                 found[(s, p, o)].add("reference" if _is_reference(graph) else "text")
     for (s, p, o), sources in sorted(found.items()):
         for x in (s, o):
@@ -151,6 +191,53 @@ def _add_membership(ds: Dataset, g: nx.MultiGraph) -> None:
         evidence = assertion_sentence(ds, s, p, o) if "text" in sources else None
         g.add_edge(str(s), str(o), key=local_name(p), via=None, via_label=None,
                    predicate=local_name(p), source=source, evidence=evidence, weight=1)
+
+
+# The relations the linkage network is made of: how places, corridors, platforms and strategies
+# are tied. Comparisons and shared predicates (comparedWith, listedWith) tie nothing.
+LINKAGES = ("connects", "partOf", "memberOf", "locatedIn", "builtOn", "cooperatesWith", "about")
+
+
+def relation_graph(ds: Dataset, scope: Scope = TEXTS) -> nx.MultiGraph:
+    """Entities tied by the linkage relations (LINKAGES) the chosen statements make: corridors,
+    platforms and strategies are nodes like places (`kg analyze ego 中老铁路`).
+
+    One edge per (subject, predicate, object), keyed by the predicate, with `predicate`,
+    `source` ("text" when a chosen document states it, else "reference"), `evidence` (the
+    sentence of the first text statement, None for reference edges), `weight` (the number of
+    chosen documents that state it; 1 for reference edges), `via`/`via_label` None. Reference
+    facts (with `scope.with_reference`) are read only between entities the texts already tie
+    (the nodes of the text-stated network): they add context to what the texts say (武汉 is in
+    湖北, both of which a text links), not the reference data's own network.
+    """
+    ds = _union(ds)
+    found: dict[tuple[URIRef, str, URIRef], set[str]] = defaultdict(set)
+    for name in LINKAGES:
+        for s, _, o, graph in ds.quads((None, PKG[name], None, None)):
+            if s != o and isinstance(o, URIRef) and scope.reads(graph):
+                found[(s, name, o)].add(str(graph))
+    tied = {x for (s, _, o), graphs in found.items() if not all(map(_is_reference, graphs))
+            for x in (s, o)}
+    found = {k: v for k, v in found.items() if k[0] in tied and k[2] in tied}
+    g = nx.MultiGraph(name="linkages")
+    for (s, name, o), graphs in sorted(found.items()):
+        for x in (s, o):
+            if str(x) not in g:
+                g.add_node(str(x), **node_attrs(ds, x))
+        texts = [x for x in graphs if not _is_reference(x)]
+        if not texts and g.has_edge(str(s), str(o), key=name):
+            continue  # the text states it the other way round (o p s); that edge stays
+        evidence = assertion_sentence(ds, s, PKG[name], o) if texts else None
+        g.add_edge(str(s), str(o), key=name, predicate=name, via=None, via_label=None,
+                   source="text" if texts else "reference", evidence=evidence,
+                   weight=len(texts) or 1)
+    return g
+
+
+def text_share(g: nx.Graph) -> float:
+    """The share of the network's edges that a text states (source "text")."""
+    n = g.number_of_edges()
+    return sum(1 for *_, d in g.edges(data=True) if d.get("source") == "text") / n if n else 0.0
 
 
 def corridor_graph(ds: Dataset) -> nx.Graph:
@@ -331,12 +418,17 @@ def text_roots(graph_file: Path) -> tuple[Path, ...]:
 
 
 def project(ds: Dataset, name: str, *, membership: bool = True,
-            roots: tuple[Path, ...] | None = None) -> nx.Graph:
-    """The projection named `name` (one of NETWORKS) with its options: `membership` for
-    linkages (memberOf/partOf edges too), `roots` for comentions (where the texts are; see
-    `text_roots`). The one dispatch: every command that projects the graph calls it."""
+            roots: tuple[Path, ...] | None = None, scope: Scope = TEXTS,
+            places_only: bool = False) -> nx.Graph:
+    """The projection named `name` (one of NETWORKS) with its options: for linkages, `scope`
+    (which statements: by default what the texts say) and `places_only` (places linked through
+    the corridors that connect them, with `membership` edges too, rather than every entity the
+    linkage relations tie); `roots` for comentions (where the texts are; see `text_roots`).
+    The one dispatch: every command that projects the graph calls it."""
     if name == "linkages":
-        return linkage_graph(ds, membership=membership)
+        if places_only:
+            return linkage_graph(ds, membership=membership, scope=scope)
+        return relation_graph(ds, scope)
     if name == "recommendations":
         return recommendation_graph(ds)
     if name == "comentions":

@@ -43,6 +43,8 @@ def add_claim(g: Graph, doc_iri: URIRef, node: URIRef, c: NumericClaim, check: C
     if check.computed is not None:
         g.add((node, PKG.computedValue, Literal(str(check.computed), datatype=XSD.decimal)))
     g.add((node, PKG.verdict, Literal(check.verdict)))
+    if check.against is not None:
+        g.add((node, PKG.checkedAgainst, Literal(check.against)))
     g.add((node, PKG.rule, Literal(c.rule)))
     g.add((node, PKG.confidence, confidence(c.confidence)))
     add_target(g, node, doc_iri, c.start, c.end, c.quote)

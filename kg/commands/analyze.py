@@ -8,8 +8,10 @@ from pathlib import Path
 
 from kg.analysis import NETWORKS
 from kg.commands.common import (
+    add_network_args,
     add_store_args,
     dataset,
+    network_scope,
 )
 from kg.errors import EXIT_OK, InputError
 
@@ -31,7 +33,8 @@ def add(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=Path, help="export: the file to write (csv: PATH-nodes.csv and "
                    "PATH-edges.csv)")
     p.add_argument("--corridors-only", action="store_true",
-                   help="linkages: leave out the memberOf/partOf edges")
+                   help="linkages with --places-only: leave out the memberOf/partOf edges")
+    add_network_args(p)
     p.set_defaults(func=run)
 
 
@@ -54,7 +57,8 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("analyze export needs --out PATH")
     ds = dataset(args)
     g = network.project(ds, args.network, membership=not args.corridors_only,
-                        roots=network.text_roots(args.graph))
+                        roots=network.text_roots(args.graph), scope=network_scope(args, ds),
+                        places_only=args.places_only)
     for warning in network.fallback_warnings(g):
         print(f"warning: {warning}", file=sys.stderr)
     if args.what == "export":

@@ -59,3 +59,32 @@ def add_store_args(p: argparse.ArgumentParser,
                    help="oxigraph: wait up to this long for a store another kg process is "
                         "using (being written; to write: being read) instead of stopping at "
                         "once (default 0)")
+
+
+def add_network_args(p: argparse.ArgumentParser) -> None:
+    """The options that say which statements the linkage network is made of."""
+    p.add_argument("--with-reference", action="store_true",
+                   help="linkages: add the reference data's facts between the entities the "
+                        "texts name (drawn dashed, source=reference in exports); by default "
+                        "only what the texts state")
+    p.add_argument("--doc", action="append", default=[], metavar="KEY",
+                   help="linkages: only the statements of this document (repeat for more)")
+    p.add_argument("--year", type=_year, help="linkages: only documents issued in YYYY")
+    p.add_argument("--places-only", action="store_true",
+                   help="linkages: places linked through the corridors that connect them (the "
+                        "corridors as edges), with memberOf/partOf edges")
+
+
+def network_scope(args: argparse.Namespace, ds):
+    """The `Scope` the network options name."""
+    from kg.analysis.network import Scope, document_graphs
+
+    documents = (document_graphs(ds, tuple(args.doc), args.year)
+                 if args.doc or args.year else None)
+    return Scope(with_reference=args.with_reference, documents=documents)
+
+
+def _year(value: str) -> str:
+    if len(value) == 4 and value.isdigit():
+        return value
+    raise argparse.ArgumentTypeError(f"invalid year {value!r} (expected YYYY)")

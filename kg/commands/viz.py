@@ -9,8 +9,10 @@ from pathlib import Path
 from kg.analysis import NETWORKS
 from kg.commands.common import (
     DEFAULT_OUT,
+    add_network_args,
     add_store_args,
     dataset,
+    network_scope,
     write_atomic,
 )
 from kg.errors import EXIT_OK, InputError
@@ -27,6 +29,7 @@ def add(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--physics", action="store_true", help="let the nodes move (small graphs)")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT / "view.html")
     add_store_args(p)
+    add_network_args(p)
     p.set_defaults(func=run)
 
 
@@ -45,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
         title = f"{qfile.name} ({args.graph.name})"
     else:
         ds = dataset(args)
-        g = network.project(ds, args.view, roots=network.text_roots(args.graph))
+        g = network.project(ds, args.view, roots=network.text_roots(args.graph),
+                            scope=network_scope(args, ds), places_only=args.places_only)
         for warning in network.fallback_warnings(g):
             print(f"warning: {warning}", file=sys.stderr)
         title = f"{args.view} ({args.graph.name})"

@@ -9,13 +9,22 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from extract.gazetteer import Gazetteer
+from extract.records import Mention
 from extract.relations import SYMMETRIC, Relation
 from kg.errors import InputError
 from kg.evaluate.entities import Score, name_key
+from kg.evaluate.mentions import (
+    GoldMention,
+    gold_documents,
+    pairs,
+    predicted,
+    read_gold_text,
+    read_mention_gold,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,3 +75,189 @@ def score_relations(relations: Sequence[Relation], gold: list[GoldRelation],
             tuple(f"{gaz.entries[s].label_zh}→{gaz.entries[o].label_zh}"
                   for (s, _, o), ok in zip(preds, matched_pred, strict=True) if not ok)))
     return scores
+
+
+# --- the report gold (tests/gold/gwr-2025/): relations with offsets, scored per document --------
+
+REPORT_COLUMNS = ("subject", "predicate", "object", "start", "end", "in_name", "implicit")
+
+
+@dataclass(frozen=True, slots=True)
+class ReportGoldRelation:
+    subject: str  # the gold canonical name
+    predicate: str
+    object: str
+    start: int
+    end: int
+    in_name: bool  # stated only by an entity's own name (武汉港 locatedIn 武汉市)
+    implicit: bool  # the subject is the report's own province, not written in the clause
+
+
+def read_report_relation_gold(path: Path) -> list[ReportGoldRelation]:
+    try:
+        with path.open(encoding="utf-8", newline="") as f:
+            reader = csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
+            missing = [c for c in REPORT_COLUMNS if c not in (reader.fieldnames or ())]
+            if missing:
+                raise InputError(f"{path}: not a relation gold table: no column "
+                                 f"{', '.join(missing)}")
+            return [ReportGoldRelation(r["subject"], r["predicate"], r["object"],
+                                       int(r["start"]), int(r["end"]), r["in_name"] == "yes",
+                                       r["implicit"] == "yes") for r in reader]
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such gold file") from None
+    except (OSError, UnicodeDecodeError, ValueError) as e:
+        raise InputError(f"{path}: not a relation gold table: {e}") from None
+
+
+@dataclass(slots=True)
+class RelationCounts:
+    """Counts that add up over documents, for one predicate or all."""
+
+    gold: int = 0  # scored gold relations (both endpoints are gold mentions)
+    predicted: int = 0  # scored predicted triples
+    found: int = 0  # gold relations a prediction matches
+    right: int = 0  # predictions that match a gold relation
+    unscored: int = 0  # predictions with an endpoint named only inside another name
+    missed: list[str] = field(default_factory=list)
+    spurious: list[str] = field(default_factory=list)
+
+    def add(self, other: RelationCounts) -> None:
+        for name in ("gold", "predicted", "found", "right", "unscored"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.missed.extend(other.missed)
+        self.spurious.extend(other.spurious)
+
+    @property
+    def precision(self) -> float:
+        return self.right / self.predicted if self.predicted else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.gold if self.gold else 1.0
+
+
+@dataclass(slots=True)
+class DocumentRelationScore:
+    doc: str
+    split: str
+    chars: int
+    by_predicate: dict[str, RelationCounts]
+    total: RelationCounts
+
+    @property
+    def per_1000_chars(self) -> float:
+        """Scored predicted relations per 1,000 characters of the text."""
+        return 1000 * self.total.predicted / self.chars if self.chars else 0.0
+
+
+def _names_of(ref: str, gaz: Gazetteer) -> set[str]:
+    entry = gaz.entries.get(ref)
+    return {name_key(n) for n in (entry.label_zh, *entry.aliases)} if entry else set()
+
+
+def endpoint_canonicals(mentions: Sequence[Mention], gold: Sequence[GoldMention],
+                        gaz: Gazetteer) -> dict[str, set[str]]:
+    """ref -> the gold canonicals it stands for: the canonical of each gold mention one of its
+    mentions is paired with (one to one, the largest overlap first, covering at least half of
+    the gold span, so 武汉 inside the gold 武汉港 does not take the port's name), and any gold
+    canonical equal to one of its names."""
+    linked = [m for m in mentions if m.ref]
+    preds = predicted(linked, gaz)
+    out: dict[str, set[str]] = {}
+    for i, j in pairs(preds, gold):
+        p, g = preds[i], gold[j]
+        if 2 * (min(p.end, g.end) - max(p.start, g.start)) >= g.end - g.start:
+            out.setdefault(linked[i].ref, set()).add(g.canonical)
+    by_name: dict[str, set[str]] = {}
+    for g in gold:
+        by_name.setdefault(name_key(g.canonical), set()).add(g.canonical)
+    for ref in {m.ref for m in linked}:
+        for n in _names_of(ref, gaz):
+            out.setdefault(ref, set()).update(by_name.get(n, ()))
+    return out
+
+
+def _inside_other_names(ref: str, mentions: Sequence[Mention],
+                        gold: Sequence[GoldMention]) -> bool:
+    """Is every mention of `ref` inside a longer gold mention (or has it none)? Such an endpoint
+    is named only inside another name, where the annotators differ (README.md there)."""
+    return all(any(g.start <= m.start and m.end <= g.end and (g.end - g.start) > (m.end - m.start)
+                   for g in gold) for m in mentions if m.ref == ref)
+
+
+def score_report_relations(relations: Sequence[Relation], mentions: Sequence[Mention],
+                           gold_mentions: Sequence[GoldMention],
+                           gold: Sequence[ReportGoldRelation],
+                           gaz: Gazetteer) -> dict[str, RelationCounts]:
+    """predicate -> counts. A relation is scored only when both its endpoints are mentions of
+    the gold: a gold relation whose endpoint occurs only inside another name is left out, and so
+    is a predicted one whose endpoint maps to no gold mention and occurs only inside names."""
+    canon = endpoint_canonicals(mentions, gold_mentions, gaz)
+    mentioned = {g.canonical for g in gold_mentions}
+    out: dict[str, RelationCounts] = {}
+    golds = [g for g in gold if g.subject in mentioned and g.object in mentioned]
+    for g in golds:
+        out.setdefault(g.predicate, RelationCounts()).gold += 1
+    matched: set[int] = set()
+    for s, p, o in sorted({(r.subject, r.predicate, r.object) for r in relations}):
+        counts = out.setdefault(p, RelationCounts())
+        subjects, objects = canon.get(s, set()), canon.get(o, set())
+        unscorable = [ref for ref, names in ((s, subjects), (o, objects))
+                      if not names and _inside_other_names(ref, mentions, gold_mentions)]
+        if unscorable:
+            counts.unscored += 1
+            continue
+        counts.predicted += 1
+        hits = [i for i, g in enumerate(golds) if g.predicate == p and (
+            (g.subject in subjects and g.object in objects)
+            or (p in SYMMETRIC and g.subject in objects and g.object in subjects))]
+        if hits:
+            counts.right += 1
+            matched.update(hits)
+        else:
+            counts.spurious.append(f"{_label(s, gaz)} {p} {_label(o, gaz)}")
+    for i, g in enumerate(golds):
+        if i in matched:
+            out[g.predicate].found += 1
+        else:
+            out[g.predicate].missed.append(f"{g.subject} {g.predicate} {g.object} ({g.start})")
+    return out
+
+
+def _label(ref: str, gaz: Gazetteer) -> str:
+    entry = gaz.entries.get(ref)
+    return entry.label_zh if entry else ref
+
+
+def score_report_folder(gold_dir: Path, texts_dir: Path, extract, gaz: Gazetteer,
+                        split: str | None = None) -> list[DocumentRelationScore]:
+    """Each gold document's text (`texts_dir/<doc>.txt`) extracted by `extract(doc, text,
+    path)` and its relations scored against `<doc>.relations.tsv`."""
+    scores = []
+    for doc, part, entities_path in gold_documents(gold_dir, split):
+        text = read_gold_text(texts_dir, doc, entities_path)
+        gold_mentions = read_mention_gold(entities_path)
+        gold = read_report_relation_gold(gold_dir / f"{doc}.relations.tsv")
+        result = extract(doc, text, str(texts_dir / f"{doc}.txt"))
+        by_predicate = score_report_relations(result.relations, result.mentions, gold_mentions,
+                                              gold, gaz)
+        total = RelationCounts()
+        for counts in by_predicate.values():
+            total.add(counts)
+        scores.append(DocumentRelationScore(doc, part, len(text), by_predicate, total))
+    return scores
+
+
+def relation_totals(scores: Sequence[DocumentRelationScore]
+                    ) -> dict[str, tuple[int, dict[str, RelationCounts], RelationCounts]]:
+    """split (and `all`) -> (characters, counts per predicate, counts of all predicates)."""
+    out: dict[str, tuple[int, dict[str, RelationCounts], RelationCounts]] = {}
+    for s in scores:
+        for key in (s.split, "all"):
+            chars, by_predicate, total = out.get(key, (0, {}, RelationCounts()))
+            for p, counts in s.by_predicate.items():
+                by_predicate.setdefault(p, RelationCounts()).add(counts)
+            total.add(s.total)
+            out[key] = (chars + s.chars, by_predicate, total)
+    return out

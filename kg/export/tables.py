@@ -105,13 +105,14 @@ def _recommendation_rows(ds: Dataset) -> list[tuple]:
     rows = []
     for r in ds.subjects(RDF.type, PKG.PolicyRecommendation):
         parent = ds.value(r, PKG.parent)
+        # in text order: the order in which the text states them, not alphabetical
         actions = [f"{ds.value(a, PKG.verb)}{ds.value(a, PKG.actionObject)}"
-                   for a in ds.objects(r, PKG.hasAction)]
+                   for a in sorted(ds.objects(r, PKG.hasAction), key=lambda a: _start(ds, a))]
         targets = sorted({_label(ds, t) for t in ds.objects(r, PKG.targets)})
         rows.append((ds.value(r, DCTERMS.isPartOf), ds.value(r, PKG.sectionNumber),
                      ds.value(parent, PKG.sectionNumber) if parent else None,
                      ds.value(r, DCTERMS.title), ds.value(r, PKG.strength), targets,
-                     sorted(actions), _start(ds, r)))
+                     actions, _start(ds, r)))
     rows.sort(key=lambda row: (str(row[0]), row[-1]))
     return [row[:-1] for row in rows]
 

@@ -3,7 +3,9 @@ observations (not from the text), so that it works on a graph someone else built
 
 A claim is checked against the observations of its own document's tables (qb:dataSet
 prov:wasDerivedFrom the document the claim is dcterms:isPartOf). The verdict rule is
-extract/claim_check.py's; docs/claims.md explains it.
+extract/claim_check.py's; docs/claims.md explains it. A claim the build checked against the
+figures of its own sentence (pkg:checkedAgainst "same_sentence") keeps the build's verdict:
+the graph holds the claim's quote, not the whole and the parts it was computed from.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 from rdflib import Dataset, Literal
 from rdflib.namespace import DCTERMS, PROV, QB, RDF, SKOS
 
-from extract.claim_check import VERDICTS, Cell, Check, check_claims, decimals_of
+from extract.claim_check import TABLE, VERDICTS, Cell, Check, check_claims, decimals_of
 from extract.claims import NumericClaim
 from kg.inspect.stats import local
 from kg.vocab import OA, PKG
@@ -34,6 +36,7 @@ class ClaimRow:
     stored_verdict: str | None  # as the graph states it
     stored_computed: Decimal | None
     check: Check | None = None  # recomputed
+    stored_against: str | None = None  # what the build checked it against
 
 
 def _ref(node) -> str | None:
@@ -100,7 +103,8 @@ def read_claims(ds: Dataset) -> list[ClaimRow]:
             str(ds.value(node, PKG.rule, default="")))
         rows.append(ClaimRow(local(str(ds.value(node, DCTERMS.isPartOf))), claim,
                              _str(ds.value(node, PKG.verdict)),
-                             _decimal(ds.value(node, PKG.computedValue))))
+                             _decimal(ds.value(node, PKG.computedValue)),
+                             stored_against=_str(ds.value(node, PKG.checkedAgainst))))
     rows.sort(key=lambda r: (r.doc, r.claim.start, r.claim.end, r.claim.kind))
     return rows
 
@@ -132,9 +136,19 @@ def recompute(ds: Dataset) -> list[ClaimRow]:
     for doc in dict.fromkeys(r.doc for r in rows):
         mine = [r for r in rows if r.doc == doc]
         checks = check_claims([r.claim for r in mine], cells.get(doc, []))
-        out += [ClaimRow(r.doc, r.claim, r.stored_verdict, r.stored_computed, c)
+        out += [ClaimRow(r.doc, r.claim, r.stored_verdict, r.stored_computed,
+                         _or_as_built(r, c), r.stored_against)
                 for r, c in zip(mine, checks, strict=True)]
     return out
+
+
+def _or_as_built(row: ClaimRow, check: Check) -> Check:
+    """The recomputed check; for a claim the build checked against the figures of the text
+    (which the graph does not hold), the build's verdict."""
+    if check.verdict != "unchecked" or row.stored_against in (None, TABLE):
+        return check
+    return Check(row.stored_verdict or "unchecked", row.stored_computed,
+                 note="as built, from the text", against=row.stored_against)
 
 
 def labels(ds: Dataset) -> dict[str, str]:

@@ -62,7 +62,8 @@ def resolve_predicate(term: str) -> URIRef:
         return PKG[name]
     except AttributeError:
         raise InputError(f"{term!r}: not a property of the ontology (e.g. connects, partOf, "
-                         "locatedIn, builtOn, comparedWith, listedWith)") from None
+                         "locatedIn, builtOn, comparedWith, listedWith, cooperatesWith, "
+                         "about)") from None
 
 
 def label(ds: Dataset, node: URIRef) -> str:

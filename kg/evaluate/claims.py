@@ -1,0 +1,82 @@
+"""Numeric claims of the article against the claims gold (tests/gold/lu-li-2025.claims.tsv,
+hand-computed by an annotator who never saw the pipeline; conventions in its README).
+
+A gold row is one stated figure (its digits' span) with its verdict. Our claim for it is the
+one whose evidence span holds the figure and ends nearest after it (a claim's quote ends with
+its number and unit). The figures:
+
+- wrong figures caught: gold does_not_hold rows that we find does_not_hold (recall);
+- false alarms: our does_not_hold where the gold says holds or holds_within_rounding, and our
+  does_not_hold on a figure the gold does not list (it found nothing to check it against);
+- agreement: gold rows whose verdict we give exactly (the gold's cannot_check is our
+  unchecked), and rows we leave unchecked or never read.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from extract.records import CheckedClaim
+from kg.errors import InputError
+
+HOLDING = ("holds", "holds_within_rounding")
+
+
+@dataclass(frozen=True, slots=True)
+class GoldClaim:
+    start: int
+    end: int
+    stated: str
+    kind: str
+    checked_against: str
+    verdict: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimScore:
+    gold: int
+    gold_wrong: int  # gold does_not_hold
+    caught: int  # of those, ours does_not_hold
+    false_alarms: int  # ours does_not_hold, gold holds (within rounding)
+    unlisted_alarms: int  # ours does_not_hold on a figure the gold does not list
+    agreed: int  # same verdict
+    unchecked: int  # gold rows we leave unchecked
+    unread: int  # gold rows no claim of ours covers
+
+
+def read_claim_gold(path: Path) -> list[GoldClaim]:
+    try:
+        with path.open(encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+        return [GoldClaim(int(r["start"]), int(r["end"]), r["stated"], r["kind"],
+                          r["checked_against"], r["verdict"]) for r in rows]
+    except (OSError, UnicodeDecodeError, KeyError, ValueError) as e:
+        raise InputError(f"{path}: not a claims gold table: {e}") from None
+
+
+def ours_for(gold: GoldClaim, claims: Sequence[CheckedClaim]) -> CheckedClaim | None:
+    covering = [c for c in claims if c.claim.start <= gold.start and gold.end <= c.claim.end]
+    return min(covering, key=lambda c: c.claim.end - gold.end, default=None)
+
+
+def _same(gold: str, ours: str) -> bool:
+    return gold == ours or (gold == "cannot_check" and ours == "unchecked")
+
+
+def score_claims(gold: Sequence[GoldClaim], claims: Sequence[CheckedClaim]) -> ClaimScore:
+    pairs = [(g, ours_for(g, claims)) for g in gold]
+    verdicts = [(g.verdict, c.check.verdict if c else None) for g, c in pairs]
+    matched = {id(c) for _, c in pairs if c is not None}
+    return ClaimScore(
+        gold=len(gold),
+        gold_wrong=sum(g == "does_not_hold" for g, _ in verdicts),
+        caught=sum(g == o == "does_not_hold" for g, o in verdicts),
+        false_alarms=sum(g in HOLDING and o == "does_not_hold" for g, o in verdicts),
+        unlisted_alarms=sum(c.check.verdict == "does_not_hold" and id(c) not in matched
+                            for c in claims),
+        agreed=sum(o is not None and _same(g, o) for g, o in verdicts),
+        unchecked=sum(o == "unchecked" for _, o in verdicts),
+        unread=sum(o is None for _, o in verdicts))

@@ -1,0 +1,40 @@
+"""The article's numeric claims against the claims gold (tests/gold/lu-li-2025.claims.tsv,
+134 figures with hand-computed verdicts): the figures README and docs/claims.md state."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import ARTICLE, ROOT
+
+from kg.evaluate.claims import read_claim_gold, score_claims
+
+pytestmark = pytest.mark.slow  # extracts the article (several seconds)
+
+GOLD = ROOT / "tests" / "gold" / "lu-li-2025.claims.tsv"
+
+
+@pytest.fixture(scope="module")
+def score(extractor):
+    text = ARTICLE.read_text(encoding="utf-8")
+    doc = extractor.extract("lu-li", text, str(ARTICLE))
+    return score_claims(read_claim_gold(GOLD), doc.claims)
+
+
+def test_the_gold_lists_134_figures_19_of_them_wrong(score):
+    assert (score.gold, score.gold_wrong) == (134, 19)
+
+
+def test_wrong_figures_caught(score):
+    assert score.caught >= 10  # of 19 (5 from the tables alone)
+
+
+def test_false_alarms(score):
+    # three table checks the gold rates holds: a share stated for imports as exports (80.9,
+    # 0.751) and a per-capita ratio change in a GDP sentence (0.040); none from the text
+    assert score.false_alarms <= 3
+    assert score.unlisted_alarms == 0
+
+
+def test_agreement(score):
+    assert score.agreed >= 88  # of 134
+    assert score.unchecked + score.unread <= 134 - 88

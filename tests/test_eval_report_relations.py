@@ -1,0 +1,93 @@
+"""`kg eval --relations --gold-dir`: relations of the report gold, scored per document."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, shared_input
+
+from extract.records import Mention
+from extract.relations import Relation
+from kg.evaluate.mentions import GoldMention
+from kg.evaluate.relations import ReportGoldRelation, score_report_relations
+
+GOLD_DIR = ROOT / "tests" / "gold" / "gwr-2025"
+
+
+def _m(start: int, text: str, ref: str | None, cls: str = "City") -> Mention:
+    return Mention("d", start, start + len(text), text, cls, ref, "test")
+
+
+def _g(start: int, text: str, canonical: str, kind: str = "City") -> GoldMention:
+    return GoldMention(start, start + len(text), text, kind, canonical, "", True)
+
+
+def _r(s: str, p: str, o: str) -> Relation:
+    return Relation(s, p, o, 0, 1, 0, 1, "relation/test/v1", 0.8)
+
+
+def _gr(s: str, p: str, o: str, in_name: bool = False) -> ReportGoldRelation:
+    return ReportGoldRelation(s, p, o, 0, 1, in_name, False)
+
+
+# 武汉港 … 武汉 … 湖北 … 鄂州花湖机场: refs of today's gazetteer; 涪陵 occurs only inside a name
+def test_a_relation_matches_by_the_gold_mentions_its_endpoints_are_paired_with(gaz):
+    wuhan = next(r for r, e in gaz.entries.items() if e.label_zh == "武汉市")
+    hubei = next(r for r, e in gaz.entries.items() if e.label_zh == "湖北省")
+    ezhou = next(r for r, e in gaz.entries.items() if e.label_zh == "鄂州市")
+    mentions = [_m(0, "武汉", wuhan), _m(10, "湖北", hubei, "Province"), _m(20, "鄂州", ezhou)]
+    gold_mentions = [_g(0, "武汉", "武汉市"), _g(10, "湖北", "湖北省", "Province"),
+                     _g(20, "鄂州花湖机场", "鄂州花湖机场", "Platform")]
+    gold = [_gr("武汉市", "partOf", "湖北省"), _gr("鄂州花湖机场", "locatedIn", "鄂州市", True),
+            _gr("武汉市", "cooperatesWith", "湖北省")]
+    predicted = [_r(wuhan, "partOf", hubei), _r(hubei, "cooperatesWith", wuhan),
+                 _r(ezhou, "partOf", hubei)]
+    scores = score_report_relations(predicted, mentions, gold_mentions, gold, gaz)
+    # 鄂州市 is no gold mention (only inside 鄂州花湖机场): that gold row is not scored, and the
+    # prediction whose subject occurs only inside the airport's name is not scored either
+    assert "locatedIn" not in scores
+    assert (scores["partOf"].gold, scores["partOf"].predicted, scores["partOf"].right) == (1, 1, 1)
+    assert scores["partOf"].unscored == 1
+    # symmetric predicates match either way round
+    assert scores["cooperatesWith"].found == scores["cooperatesWith"].right == 1
+
+
+def test_a_wrong_relation_counts_against_precision(gaz):
+    wuhan = next(r for r, e in gaz.entries.items() if e.label_zh == "武汉市")
+    hubei = next(r for r, e in gaz.entries.items() if e.label_zh == "湖北省")
+    mentions = [_m(0, "武汉", wuhan), _m(10, "湖北", hubei, "Province")]
+    gold_mentions = [_g(0, "武汉", "武汉市"), _g(10, "湖北", "湖北省", "Province")]
+    scores = score_report_relations([_r(hubei, "partOf", wuhan)], mentions, gold_mentions,
+                                    [_gr("武汉市", "partOf", "湖北省")], gaz)
+    assert (scores["partOf"].predicted, scores["partOf"].right, scores["partOf"].found) == (1, 0, 0)
+    assert scores["partOf"].spurious == ["湖北省 partOf 武汉市"]
+    assert scores["partOf"].missed == ["武汉市 partOf 湖北省 (0)"]
+
+
+def kg(kg_command, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([*kg_command, *args], capture_output=True, text=True, timeout=300,
+                          cwd=ROOT)
+
+
+@pytest.mark.slow
+def test_kg_eval_relations_scores_each_document_and_the_split(kg_command):
+    texts = shared_input("corpus-dev", "gwr-2025")
+    result = kg(kg_command, "eval", "--relations", "--gold-dir", str(GOLD_DIR), "--texts",
+                str(texts), "--split", "dev")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    docs = [line.split()[0] for line in lines if line.startswith("gwr-2025-")]
+    assert docs == ["gwr-2025-hubei", "gwr-2025-heilongjiang", "gwr-2025-jilin"]
+    split_row = next(line for line in lines if line.startswith("dev (all its documents)"))
+    gold = int(split_row.split()[4])
+    assert gold == sum(int(line.split()[2]) for line in lines if line.startswith("gwr-2025-"))
+    assert any(line.strip().startswith("connects") for line in lines)
+
+
+def test_kg_eval_relations_refuses_a_missing_gold_folder(kg_command, tmp_path: Path):
+    result = kg(kg_command, "eval", "--relations", "--gold-dir", str(tmp_path / "none"))
+    assert result.returncode == 2
+    assert result.stderr.startswith("kg: error: --gold-dir")
+    assert "Traceback" not in result.stderr
