@@ -264,3 +264,43 @@ def test_the_catalogue_gives_the_same_rows_on_every_store_at_corpus_size(name, c
             for store, graph_store in corpus_stores.items()}
     assert all(found == rows["memory"] for found in rows.values()), {
         store: len(found) for store, found in rows.items()}
+
+
+# --------------------------------------------------------------------------------------------
+# the same steps on a Dask cluster (the optional extra policy-kg[dask])
+
+
+def worker_has_the_pipeline() -> bool:
+    import kg.build.run
+
+    return kg.build.run._WORKER_STATE is not None
+
+
+@pytest.mark.slow
+def test_a_dask_cluster_builds_the_same_bytes_as_one_process(tmp_path, extractor):
+    distributed = pytest.importorskip("dask.distributed",
+                                      reason="the dask extra: pip install 'policy-kg[dask]'")
+    from kg.build.run import build
+
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    for key, text in SMALL_TEXTS.items():
+        (texts / f"{key}.txt").write_text(text, encoding="utf-8")
+    build([texts], tmp_path / "serial", extractor=extractor)
+    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
+                                  dashboard_address=None) as cluster:
+        build([texts], tmp_path / "dask", executor=f"dask:{cluster.scheduler_address}")
+        with distributed.Client(cluster) as client:
+            loaded = client.run(worker_has_the_pipeline)
+    assert len(loaded) == 2 and any(loaded.values())  # the steps ran on the cluster's workers
+    for name in OUTPUTS:
+        assert (tmp_path / "serial" / name).read_bytes() == (tmp_path / "dask" / name).read_bytes()
+    assert len(list((tmp_path / "dask" / "documents").glob("*.pickle"))) == len(SMALL_TEXTS)
+
+
+def test_an_unknown_executor_is_refused(kg_command, tmp_path):
+    done = subprocess.run([*kg_command, "build", "--executor", "spark", "--out",
+                           str(tmp_path / "o")], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.strip() == ("kg: error: --executor spark: expected processes, dask:local "
+                                   "or dask:ADDRESS")

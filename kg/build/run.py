@@ -36,6 +36,7 @@ from kg.build.outdir import STAGING_PREFIX, check_out_dir, locked_out_dir
 from kg.build.reference import reference_graph
 from kg.build.relations import conflict_rows, partition_graph
 from kg.build.validate import DocumentValidator, ValidationResult, Violation, combine
+from kg.errors import InputError
 from kg.inputs.encoding import TRADITIONAL
 from kg.inputs.files import SourceText, read_sources
 from kg.ontology import ontology_graph
@@ -155,11 +156,54 @@ def _worker_step(source: SourceText) -> DocumentResult:
     return document_step(source, *_WORKER_STATE)
 
 
+def _dask_step(source: SourceText) -> DocumentResult:
+    """The step on a Dask worker: the pipeline and reference graph are loaded once per worker
+    process, on its first document."""
+    global _WORKER_STATE
+    if _WORKER_STATE is None:
+        from extract.pipeline import Extractor
+
+        extractor = Extractor()
+        reference = corpus_dataset(extractor.gaz).graph(iris.graph("reference"))
+        _WORKER_STATE = (extractor, DocumentValidator(reference))
+    return document_step(source, *_WORKER_STATE)
+
+
+def dask_results(sources: list[SourceText], address: str,
+                 progress: Progress) -> Iterator[DocumentResult]:
+    """The result of each source from a Dask cluster: `local` starts one on this machine (one
+    worker process per core), anything else is a scheduler's address (tcp://host:8786). The
+    workers need policy-kg installed, as here."""
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        raise InputError("--executor dask:…: Dask is not installed "
+                         "(pip install 'policy-kg[dask]')") from None
+    cluster = LocalCluster(processes=True, threads_per_worker=1) if address == "local" else None
+    try:
+        with Client(cluster if cluster is not None else address) as client:
+            futures = client.map(_dask_step, sources, pure=False)
+            for number, future in enumerate(futures, 1):  # in input order
+                result = future.result()
+                progress.document_started(number)
+                progress.chars_done(len(result.record.text))
+                yield result
+    except OSError as e:
+        raise InputError(f"--executor dask:{address}: cannot reach the scheduler: {e}") from None
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
 def document_results(sources: list[SourceText], extractor: Extractor,
                      validator: DocumentValidator, jobs: int,
-                     progress: Progress) -> Iterator[DocumentResult]:
-    """The result of each source, in the order of `sources`, from `jobs` processes."""
+                     progress: Progress, executor: str = "processes") -> Iterator[DocumentResult]:
+    """The result of each source, in the order of `sources`, from `jobs` processes or from a
+    Dask cluster (`executor` "dask:ADDRESS" or "dask:local")."""
     global _WORKER_STATE
+    if executor.startswith("dask:"):
+        yield from dask_results(sources, executor.removeprefix("dask:"), progress)
+        return
     if jobs <= 1 or len(sources) <= 1:
         for number, source in enumerate(sources, 1):
             progress.document_started(number)
@@ -239,15 +283,17 @@ def make_report(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazett
 
 
 def build(inputs: list[Path], out_dir: Path, extractor: Extractor | None = None,
-          progress: Progress | None = None, jobs: int = 1) -> BuildResult:
+          progress: Progress | None = None, jobs: int = 1,
+          executor: str = "processes") -> BuildResult:
     """Reads, extracts, assembles, validates and writes; raises InputError on bad input before
     anything is written. `out_dir` is checked before the inputs are read."""
     check_out_dir(out_dir)
-    return build_sources(read_sources(inputs), out_dir, extractor, progress, jobs)
+    return build_sources(read_sources(inputs), out_dir, extractor, progress, jobs, executor)
 
 
 def build_sources(sources: list[SourceText], out_dir: Path, extractor: Extractor | None = None,
-                  progress: Progress | None = None, jobs: int = 1) -> BuildResult:
+                  progress: Progress | None = None, jobs: int = 1,
+                  executor: str = "processes") -> BuildResult:
     """The build of texts already read, each document in one of `jobs` processes, reusing the
     results of the documents unchanged since the last build into `out_dir`
     (kg/build/manifest.py). `out_dir` is locked from here until the outputs, staged in it, are
@@ -255,13 +301,13 @@ def build_sources(sources: list[SourceText], out_dir: Path, extractor: Extractor
     progress = progress or Progress(enabled=False)
     with locked_out_dir(out_dir):
         try:
-            return _build_locked(sources, out_dir, extractor, progress, jobs)
+            return _build_locked(sources, out_dir, extractor, progress, jobs, executor)
         finally:
             progress.close()
 
 
 def _build_locked(sources: list[SourceText], out_dir: Path, extractor: Extractor | None,
-                  progress: Progress, jobs: int) -> BuildResult:
+                  progress: Progress, jobs: int, executor: str) -> BuildResult:
     current = Manifest.current()
     current.documents = {s.doc: text_hash(s.text) for s in sources}
     cached = reusable_results(out_dir, current)
@@ -280,7 +326,7 @@ def _build_locked(sources: list[SourceText], out_dir: Path, extractor: Extractor
     fresh = {}
     if to_run:
         validator = DocumentValidator(shared.graph(iris.graph("reference")))
-        for result in document_results(to_run, extractor, validator, jobs, progress):
+        for result in document_results(to_run, extractor, validator, jobs, progress, executor):
             save_result(out_dir, result.record.doc, current.documents[result.record.doc], result)
             fresh[result.record.doc] = result
     results = [cached.get(s.doc) or fresh[s.doc] for s in sources]  # in input order
