@@ -33,9 +33,11 @@ def test_build_exits_0_and_reports_a_valid_graph(built):
     result, out = built
     assert result.returncode == 0, result.stderr
     assert "conforms" in result.stdout
-    # the three outputs, and the lock file that kept other builds out (it stays: kg/build/outdir.py)
-    assert sorted(p.name for p in out.iterdir()) == [".kg-build.lock", "graph.trig",
-                                                      "mentions.jsonl", "report.json"]
+    # the three outputs, the lock file that kept other builds out (it stays: kg/build/outdir.py),
+    # and what the next build reuses: the manifest and each document's result (docs/scale.md)
+    assert sorted(p.name for p in out.iterdir()) == [".kg-build.lock", "documents", "graph.trig",
+                                                      "manifest.json", "mentions.jsonl",
+                                                      "report.json"]
 
 
 def test_mentions_jsonl_points_into_the_original_text(built):
