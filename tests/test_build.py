@@ -33,10 +33,12 @@ def test_build_exits_0_and_reports_a_valid_graph(built):
     result, out = built
     assert result.returncode == 0, result.stderr
     assert "conforms" in result.stdout
-    # the three outputs, the lock file that kept other builds out (it stays: kg/build/outdir.py)
-    # and the folder of extracted texts (empty: a .txt input is its own text)
-    assert sorted(p.name for p in out.iterdir()) == [".kg-build.lock", "graph.trig",
-                                                      "mentions.jsonl", "report.json", "texts"]
+    # the three outputs, the lock file that kept other builds out (it stays: kg/build/outdir.py),
+    # what the next build reuses: the manifest and each document's result (docs/scale.md), and
+    # the folder of extracted texts (empty: a .txt input is its own text)
+    assert sorted(p.name for p in out.iterdir()) == [".kg-build.lock", "documents", "graph.trig",
+                                                      "manifest.json", "mentions.jsonl",
+                                                      "report.json", "texts"]
     assert not any((out / "texts").iterdir())
 
 
