@@ -1,8 +1,9 @@
 """Normalisation of PDF-extracted Chinese text, with a map back to the original offsets.
 
 Two kinds of change, both chosen so that evidence can always point into the original text:
-- one-for-one character replacements (full-width ASCII, ideographic space, dash variants), which
-  keep every offset;
+- one-for-one character replacements (full-width ASCII, ideographic space, dash variants, and the
+  look-alikes of ideographs that Chinese PDF fonts put in a text layer: ⼯ for 工, ⼆ for 二, from
+  `patterns/lookalike_chars.tsv`), which keep every offset;
 - deletion of the whitespace that the PDF put inside sentences (a space or a line break between
   two Chinese characters) and of double quotation marks, which shifts later offsets; the shifts
   are kept as sparse breakpoints.
@@ -16,6 +17,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from pathlib import Path
+
+LOOKALIKES = Path(__file__).resolve().parent / "patterns" / "lookalike_chars.tsv"
 
 DASH = "—"
 _DASHES = "-‐‑‒–―－﹣"
@@ -25,6 +29,21 @@ _TRANSLATION[0x3000] = ord(" ")
 _TRANSLATION[ord("\r")] = ord(" ")  # CRLF files: the break is the \n, the \r is just space
 _TRANSLATION[0xA0] = ord(" ")
 _TRANSLATION.update({ord(c): DASH for c in _DASHES})
+
+
+def _lookalike_table() -> dict[int, int]:
+    """Radicals, strokes and compatibility ideographs → the unified ideograph they look like
+    (tools/make_lookalike_chars.py writes the file from Unicode's own data)."""
+    table = {}
+    for line in LOOKALIKES.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            lookalike, ideograph = line.split("\t")[:2]
+            table[ord(lookalike)] = ord(ideograph)
+    return table
+
+
+_LOOKALIKE_TRANSLATION = _lookalike_table()
+_TRANSLATION.update(_LOOKALIKE_TRANSLATION)
 # The full-width range above covers ，；：？！（） too: they become ASCII (, ; : ? ! ( )).
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -44,6 +63,11 @@ MIN_PROSE_LINE = 30
 
 def is_cjk(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+def fold_lookalikes(text: str) -> str:
+    """`text` with each look-alike of an ideograph replaced by the ideograph (one for one)."""
+    return text.translate(_LOOKALIKE_TRANSLATION)
 
 
 def translate_chars(text: str) -> str:

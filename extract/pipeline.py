@@ -123,7 +123,7 @@ class Extractor:
         step("recommendations")
         recommendations = tuple(find_recommendations(text))
         step("relations")
-        meta = document_meta(text)
+        meta = document_meta(text, self.gaz)
         home = home_place(text, meta.title, found.mentions, self.gaz)
         relations = tuple(find_relations(text, found.mentions, found.sentences, self.gaz, home))
         step("numeric claims")

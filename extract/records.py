@@ -65,9 +65,19 @@ class Mention:
 
 @dataclass(frozen=True, slots=True)
 class DocumentMeta:
+    """What a document's text says about itself (extract/metadata.py)."""
+
     title: str | None = None
     authors: tuple[str, ...] = ()
     date: str | None = None  # ISO date or year, as the text states it
+    doc_type: str = "document"  # a type of patterns/document_types.tsv
+    issuer: str | None = None  # the issuing body (发文机关), e.g. 安徽省人民政府, 国务院
+    place: str | None = None  # the gazetteer ref of the place the document is of
+    national: bool = False  # of the whole country (the State Council, the NPC)
+    year: int | None = None
+    plan_periods: tuple[str, ...] = ()  # five-year plans, e.g. ("十四五",)
+    doc_number: str | None = None  # 文号, e.g. 国发〔2024〕12号
+    language: str = "zh-Hans"  # BCP 47: zh-Hans or zh-Hant
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from kg.commands import (
     build,
     claims,
     docs,
+    documents,
     eval,
     export,
     link,
@@ -40,8 +41,8 @@ from kg.errors import (
 )
 
 # In the order `kg --help` lists them.
-COMMANDS = (build, validate, stats, export, query, why, claims, plot, analyze, viz, load, docs,
-            link, serve, eval)
+COMMANDS = (build, validate, stats, documents, export, query, why, claims, plot, analyze, viz,
+            load, docs, link, serve, eval)
 LOG_DIR_ENV = "KG_LOG_DIR"  # where a bug's traceback goes (default: the temporary folder)
 
 

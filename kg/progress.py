@@ -1,7 +1,8 @@
 """Progress of a long `kg build` on stderr: one status line, rewritten in place.
 
 Silent unless stderr is a terminal, so logs, pipes and tests see only the build's own lines.
-Kept to this module so that a later progress bar replaces it whole.
+The line counts documents and characters done, the rate, and the time left at that rate; the
+characters of a document done in another process (`kg build --jobs N`) count when it is done.
 """
 
 from __future__ import annotations
@@ -54,9 +55,11 @@ class Progress:
     def _extracting(self) -> str:
         elapsed = self.clock() - self.started
         rate = self.done / elapsed if elapsed > 0 else 0.0
+        left = (f", about {_duration((self.characters - self.done) / rate)} left"
+                if rate > 0 and self.done < self.characters else "")
         return (f"kg build: extracting document {self.document} of {self.documents}, "
                 f"{_mega(self.done)} of {_mega(self.characters)} characters, "
-                f"{_mega(rate)} characters/s")
+                f"{_mega(rate)} characters/s{left}")
 
     def _show(self, step: str, line: str) -> None:
         if not self.enabled:
@@ -67,6 +70,11 @@ class Progress:
         self.current, self.shown = step, now
         self.stream.write(f"{_CLEAR}{line}")
         self.stream.flush()
+
+
+def _duration(seconds: float) -> str:
+    """The time left at the rate so far: whole seconds, or minutes past two of them."""
+    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} min"
 
 
 def _mega(n: float) -> str:

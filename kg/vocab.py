@@ -38,6 +38,7 @@ class PKG(DefinedNamespace):
     DevelopmentAxis: URIRef
     DevelopmentZone: URIRef
     Document: URIRef
+    DocumentType: URIRef
     EconomicBelt: URIRef
     EconomicCorridor: URIRef
     EconomicTechDevelopmentZone: URIRef
@@ -61,6 +62,7 @@ class PKG(DefinedNamespace):
     NumericClaim: URIRef
     Organization: URIRef
     Place: URIRef
+    PlanPeriod: URIRef
     Platform: URIRef
     PolicyRecommendation: URIRef
     Port: URIRef
@@ -93,6 +95,7 @@ class PKG(DefinedNamespace):
     connects: URIRef
     contradicts: URIRef
     cooperatesWith: URIRef
+    documentNumber: URIRef
     endYear: URIRef
     establishedYear: URIRef
     hasAction: URIRef
@@ -100,6 +103,7 @@ class PKG(DefinedNamespace):
     hosts: URIRef
     indicator: URIRef
     isoCode: URIRef
+    issuedBy: URIRef
     level: URIRef
     listedWith: URIRef
     locatedIn: URIRef
@@ -110,19 +114,24 @@ class PKG(DefinedNamespace):
     observationStatus: URIRef
     openWorld: URIRef
     parent: URIRef
+    planPeriod: URIRef
     qualifier: URIRef
+    reader: URIRef
     partOf: URIRef
     refArea: URIRef
     refYear: URIRef
     rule: URIRef
     sectionNumber: URIRef
+    sourceSha256: URIRef
     startYear: URIRef
     statedIndicator: URIRef
     statedValue: URIRef
     strength: URIRef
     surfaceType: URIRef
     targets: URIRef
+    textSha256: URIRef
     unit: URIRef
     value: URIRef
     verdict: URIRef
     verb: URIRef
+    year: URIRef

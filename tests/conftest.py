@@ -14,6 +14,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # with the reason where they are absent. The article is in the repository (ARTICLE).
 SHARED = ROOT.parent / "shared"
 ARTICLE = ROOT / "corpus" / "lu-li-2025-regional-coordination.zh.txt"
+# the article's document key, read from its metadata by kg build (kg/build/keys.py)
+ARTICLE_KEY = "article-2025-shisiwu-shiqi-zhongguo-quyu-xietiao-fazhan"
 DEV_CORPUS = SHARED / "corpus-dev"
 
 

@@ -37,9 +37,13 @@ HOMES = {
     "matplotlib": ("kg.analysis.plots",),
     "pylode": ("kg.export.ontology_docs",),
     "spacy": ("extract",),
-    "jieba": ("extract.components",),
-    "pypinyin": ("kg.iris",),
+    "jieba": ("extract.components", "extract.slugs"),  # slugs: a title's words for its key
+    "pypinyin": ("kg.iris", "extract.slugs"),
     "ahocorasick": ("extract.matching",),
+    "pypdfium2": ("kg.inputs.pdf",),
+    "docx": ("kg.inputs.docx", "kg.inputs.numbering"),
+    "trafilatura": ("kg.inputs.html",),
+    "lxml": ("kg.inputs.html",),
 }
 
 

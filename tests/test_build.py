@@ -6,7 +6,7 @@ import json
 import subprocess
 
 import pytest
-from conftest import ARTICLE
+from conftest import ARTICLE, ARTICLE_KEY
 from rdflib import Dataset
 
 pytestmark = pytest.mark.slow  # every test here reads the real build of the article or builds
@@ -33,9 +33,13 @@ def test_build_exits_0_and_reports_a_valid_graph(built):
     result, out = built
     assert result.returncode == 0, result.stderr
     assert "conforms" in result.stdout
-    # the three outputs, and the lock file that kept other builds out (it stays: kg/build/outdir.py)
-    assert sorted(p.name for p in out.iterdir()) == [".kg-build.lock", "graph.trig",
-                                                      "mentions.jsonl", "report.json"]
+    # the three outputs, the lock file that kept other builds out (it stays: kg/build/outdir.py),
+    # what the next build reuses: the manifest and each document's result (docs/scale.md), and
+    # the folder of extracted texts (empty: a .txt input is its own text)
+    assert sorted(p.name for p in out.iterdir()) == [".kg-build.lock", "documents", "graph.trig",
+                                                      "manifest.json", "mentions.jsonl",
+                                                      "report.json", "texts"]
+    assert not any((out / "texts").iterdir())
 
 
 def test_mentions_jsonl_points_into_the_original_text(built):
@@ -54,7 +58,7 @@ def test_graph_has_named_graphs_and_evidence_for_each_mention(built):
     ds = Dataset()
     ds.parse(out / "graph.trig", format="trig")
     names = {str(g.identifier).rsplit("/graph/", 1)[-1] for g in ds.graphs()}
-    assert {"ontology", "reference", "doc/lu-li-2025-regional-coordination-zh"} <= names
+    assert {"ontology", "reference", f"doc/{ARTICLE_KEY}"} <= names
     ds.default_union = True
     text = ARTICLE.read_text(encoding="utf-8")
     rows = list(ds.query(EVIDENCE))
@@ -67,10 +71,14 @@ def test_graph_has_named_graphs_and_evidence_for_each_mention(built):
 def test_document_metadata(built):
     _, out = built
     report = json.loads((out / "report.json").read_text())
-    doc = next(iter(report["documents"].values()))
+    assert list(report["documents"]) == [ARTICLE_KEY]
+    doc = report["documents"][ARTICLE_KEY]
     assert doc["title"].startswith('"十四五"时期中国区域协调发展进展')
     assert doc["authors"] == ["卢伟", "李沛霖"]
     assert doc["date"] == "2025"
+    assert (doc["type"], doc["year"], doc["issuer"], doc["document_number"]) == (
+        "research-article", 2025, None, None)
+    assert doc["plan_periods"] == ["十四五", "十五五"] and doc["language"] == "zh-Hans"
     assert report["validation"]["conforms"] is True
     assert report["entities_per_class"]["Province"] >= 30
 

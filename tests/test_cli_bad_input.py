@@ -46,7 +46,7 @@ def test_binary_file(kg_command, tmp_path):
 def test_directory_without_text(kg_command, tmp_path):
     (tmp_path / "nothing").mkdir()
     (tmp_path / "nothing" / "data.csv").write_text("a,b\n")
-    assert_refused(run_build(kg_command, tmp_path, "nothing"), tmp_path, "no text files")
+    assert_refused(run_build(kg_command, tmp_path, "nothing"), tmp_path, "no files to read")
 
 
 def test_latin1_bytes_that_are_not_chinese_are_refused(kg_command, tmp_path):
@@ -88,3 +88,14 @@ def test_out_naming_an_existing_file_is_a_clear_error(kg_command, tmp_path):
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and "taken" in result.stderr
+
+
+@pytest.mark.parametrize(("name", "words"), [
+    ("scanned.pdf", "the PDF has no text layer (a scanned document?); run OCR on it first"),
+    ("old.doc", "the old binary Word format is not read; save it as .docx"),
+])
+def test_a_file_kg_cannot_read_is_refused_with_what_to_do(kg_command, tmp_path, name, words):
+    data = Path(__file__).parent / "data" / "inputs" / "scanned.pdf"
+    (tmp_path / name).write_bytes(data.read_bytes() if name.endswith(".pdf")
+                                  else b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+    assert_refused(run_build(kg_command, tmp_path, name), tmp_path, words)

@@ -48,7 +48,7 @@ def small_build(two_texts, tmp_path_factory, extractor):
     result = build_sources(sources, out, extractor)
     written = Dataset()
     written.parse(out / "graph.trig", format="trig")
-    return result, named_graphs(written)
+    return result, named_graphs(written), {s.doc: s for s in sources}
 
 
 def named_graphs(ds: Dataset) -> dict[str, Graph]:
@@ -71,19 +71,9 @@ def same_graph(a: Graph, b: Graph) -> bool:
 
 
 def as_written(graphs: list[Graph]) -> dict[str, Graph]:
-    """The graphs written to TriG and read back, as the build's file is: the writer gives some
-    literals of the document graphs another lexical form of the same value (the decimal 30 of a
-    numeric claim is written 30.0)."""
-    from kg.store.qnames import use_flat_namespaces
-
-    ds = use_flat_namespaces(Dataset())  # as the build writes: in time linear in the graph
-    for g in graphs:
-        named = ds.graph(g.identifier)
-        for t in g:
-            named.add(t)
-    again = Dataset()
-    again.parse(data=ds.serialize(format="trig"), format="trig")
-    return named_graphs(again)
+    """The document graphs as the build writes them: each as its own block of N-Triples, so
+    every literal keeps its lexical form (the decimal 30 of a numeric claim stays 30)."""
+    return {str(g.identifier): g for g in graphs}
 
 
 def test_the_record_holds_every_part_as_its_own_step_finds_it(extractor, gaz):
@@ -114,7 +104,7 @@ def test_the_same_text_gives_the_same_record_and_the_same_record_the_same_triple
 
 
 def test_a_document_graph_holds_only_its_own_document(small_build, gaz):
-    result, _ = small_build
+    result, _, _ = small_build
     for record in result.documents:
         others = [iris.document(r.doc) for r in result.documents if r.doc != record.doc]
         g = document_graph(record, gaz)
@@ -123,18 +113,22 @@ def test_a_document_graph_holds_only_its_own_document(small_build, gaz):
 
 
 def test_the_build_is_the_document_graphs_the_ontology_and_the_reference_data(small_build, gaz):
+    from kg.build.metadata import concept_graph, source_graph
     from kg.build.reference import reference_graph
     from kg.build.relations import partition_graph
     from kg.ontology import ontology_graph
 
-    result, written = small_build
+    result, written, sources = small_build
     assert result.validation.conforms
     ontology = Graph(identifier=iris.graph("ontology"))
     for t in ontology_graph():
         ontology.add(t)
     reference = partition_graph(reference_graph(gaz, Graph(identifier=iris.graph("reference"))))
+    concept_graph(reference)  # the document types and plan periods
+    # each document's graph, with where its text came from (the build's only other part of it)
+    documents = [source_graph(sources[r.doc], document_graph(r, gaz)) for r in result.documents]
     expected = {str(ontology.identifier): ontology, str(reference.identifier): reference,
-                **as_written([document_graph(record, gaz) for record in result.documents])}
+                **as_written(documents)}
     assert sorted(written) == sorted([str(iris.graph("ontology")), str(iris.graph("reference")),
                                       *(str(document_graph_iri(key))
                                         for key in ("progress", "advice"))])
@@ -148,7 +142,7 @@ def test_a_document_graph_holds_every_part_of_its_record(small_build, gaz):
 
     from kg.vocab import PKG
 
-    result, _ = small_build
+    result, _, _ = small_build
     records = {r.doc: r for r in result.documents}
     # the two texts hold every kind of part between them
     assert records["progress"].tables and records["progress"].claims
@@ -167,3 +161,29 @@ def test_a_document_graph_holds_every_part_of_its_record(small_build, gaz):
         assert count(PKG.PolicyRecommendation) == len(record.recommendations)
         assert count(PKG.Assertion) == len(record.relations)
         assert count(PKG.NumericClaim) == len(record.claims)
+
+
+def test_a_document_graph_says_what_the_text_says_about_itself(extractor, gaz):
+    from rdflib import Literal
+    from rdflib.namespace import DCTERMS, XSD
+
+    from kg.vocab import PKG
+
+    documents = Path(__file__).parent / "data" / "documents"
+    notice = extractor.extract("notice", (documents / "state-council-notice.txt").read_text(
+        encoding="utf-8"), "state-council-notice.txt")
+    g = document_graph(notice, gaz)
+    node = iris.document("notice")
+    assert set(g.predicate_objects(node)) >= {
+        (DCTERMS.type, iris.entity("doctype/notice")),
+        (PKG.year, Literal("2024", datatype=XSD.gYear)),
+        (PKG.issuedBy, Literal("国务院", lang="zh")),
+        (PKG.documentNumber, Literal("国发〔2024〕12号")),
+        (PKG.planPeriod, iris.entity("plan-period/2021-2025")),
+        (DCTERMS.language, Literal("zh-Hans"))}
+    assert g.value(node, DCTERMS.spatial) is None  # of the whole country
+    report = extractor.extract("shanghai", (documents / "shanghai-2024.txt").read_text(
+        encoding="utf-8"), "shanghai-2024.txt")
+    g = document_graph(report, gaz)
+    assert g.value(iris.document("shanghai"), DCTERMS.spatial) == iris.entity("province/310000")
+    assert g.value(iris.document("shanghai"), PKG.documentNumber) is None

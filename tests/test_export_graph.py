@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import ARTICLE_KEY
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
@@ -61,7 +62,7 @@ def assert_same_named_graphs(got: Dataset, original: Dataset) -> None:
     want, have = per_graph(original), per_graph(got)
     assert {name: len(g) for name, g in have.items()} == {name: len(g) for name, g in want.items()}
     assert set(want) == {GRAPH + "ontology", GRAPH + "reference",
-                         GRAPH + "doc/lu-li-2025-regional-coordination-zh"}
+                         GRAPH + "doc/" + ARTICLE_KEY}
     for name, g in want.items():
         assert isomorphic(have[name], g), name
 
@@ -116,7 +117,7 @@ def test_jsonld_names_the_published_context_and_one_object_per_graph(jsonld):
     assert jsonld["@context"] == CONTEXT_IRI
     assert set(jsonld) == {"@context", "@graph"}
     assert [g["@id"] for g in jsonld["@graph"]] == [
-        GRAPH + "doc/lu-li-2025-regional-coordination-zh", GRAPH + "ontology", GRAPH + "reference"]
+        GRAPH + "doc/" + ARTICLE_KEY, GRAPH + "ontology", GRAPH + "reference"]
     assert all(set(g) == {"@id", "@graph"} for g in jsonld["@graph"])
 
 
@@ -136,7 +137,7 @@ def test_jsonld_is_compact(jsonld):
     assert shanxi["prefLabel"] == {"zh": "山西省", "en": "Shanxi"}
     assert shanxi["adcode"] == "140000"
     assert "https://w3id.org/policy-kg/id/macro-region/central" in shanxi["partOf"]
-    doc = graphs[GRAPH + "doc/lu-li-2025-regional-coordination-zh"]
+    doc = graphs[GRAPH + "doc/" + ARTICLE_KEY]
     mention = next(n for n in doc if n.get("@type") == "Mention")
     assert {"hasBody", "hasTarget", "confidence", "rule"} <= set(mention)
     position = next(n for n in doc if n.get("@type") == "TextPositionSelector")

@@ -23,6 +23,7 @@ from kg.store.load import load
 from kg.store.registry import open_store
 
 CASES = Path(__file__).parent / "queries"
+DOCUMENTS = Path(__file__).parent / "data" / "documents"
 QUERIES = catalogue()
 
 
@@ -47,9 +48,27 @@ def article_data(extractor, gaz) -> Dataset:
     return article
 
 
+def documents_data(extractor, gaz) -> Dataset:
+    """The four small documents of tests/data/documents/, keyed and assembled as `kg build`
+    keys and assembles them."""
+    from kg.build.keys import assign_keys
+    from kg.build.run import assemble
+    from kg.inputs.files import read_sources
+
+    sources = assign_keys(read_sources([DOCUMENTS]), gaz)
+    records = [extractor.extract(s.doc, s.text, str(s.path)) for s in sources]
+    ds = assemble(records, gaz, sources)
+    ds.default_union = True
+    return ds
+
+
+DATA_SETS = {"article": article_data, "documents": documents_data}
+
+
 @pytest.fixture(scope="module")
 def graphs(extractor, gaz) -> dict[str, Dataset]:
-    return {"reference": reference_data(gaz), "article": article_data(extractor, gaz)}
+    return {"reference": reference_data(gaz),
+            **{name: make(extractor, gaz) for name, make in DATA_SETS.items()}}
 
 
 STORES = ("memory", "oxigraph", "sparql", "virtuoso")
@@ -148,7 +167,8 @@ def elsewhere(extractor, gaz, tmp_path_factory):
         if data not in built:
             with pytest.MonkeyPatch.context() as mp:
                 mp.setenv("POLICY_KG_ID_BASE", OTHER_BASE)
-                ds = reference_data(gaz) if data == "reference" else article_data(extractor, gaz)
+                ds = (reference_data(gaz) if data == "reference"
+                      else DATA_SETS[data](extractor, gaz))
             trig = tmp_path_factory.mktemp(f"elsewhere-{data}") / "graph.trig"
             ds.serialize(destination=trig, format="trig", encoding="utf-8")
             built[data] = open_store(StoreSpec("memory", str(trig)))

@@ -6,7 +6,7 @@ import json
 from decimal import Decimal
 
 import pytest
-from conftest import ARTICLE
+from conftest import ARTICLE, ARTICLE_KEY
 from rdflib import Dataset
 
 pytestmark = pytest.mark.slow  # every test here reads the real build of the article
@@ -68,7 +68,7 @@ def pick(rows, table, region, year, indicator):
 def test_every_cell_of_the_four_tables_is_an_observation(rows, built):
     assert len(rows) == 24 + 20 + 32 + 40
     _, report = built
-    assert report["observations_per_document"] == {"lu-li-2025-regional-coordination-zh": 116}
+    assert report["observations_per_document"] == {ARTICLE_KEY: 116}
 
 
 def test_east_gdp_2020_has_its_exact_value_and_unit(rows):

@@ -8,6 +8,7 @@ import os
 import subprocess
 
 import pytest
+from conftest import ARTICLE_KEY
 from rdflib import Literal, URIRef
 from servers import free_port, start_oxigraph
 
@@ -47,7 +48,7 @@ def test_load_reports_each_named_graph(kg_command, article_graph, tmp_path):
     assert done.returncode == 0, done.stderr
     graphs = [line.split()[0] for line in done.stdout.splitlines() if line.startswith("  ")]
     assert sorted(g.rsplit("/graph/", 1)[1] for g in graphs) == [
-        "doc/lu-li-2025-regional-coordination-zh", "ontology", "reference"]
+        f"doc/{ARTICLE_KEY}", "ontology", "reference"]
 
 
 @pytest.mark.slow

@@ -291,17 +291,34 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _document_text(source: str, roots: tuple[Path, ...]) -> str | None:
+def _document_text(ds: Dataset, doc: URIRef, roots: tuple[Path, ...]) -> str | None:
+    """The text the document's evidence offsets count in: the text a build stored for a .docx,
+    .pdf or .html input (kg/inputs/stored.py, in the build folder among `roots`), else its
+    `dcterms:source` file decoded; None when neither is found, or when the graph records the
+    text's hash and the file no longer has it (changed since the build: its offsets would be
+    wrong)."""
     from kg.errors import InputError
     from kg.inputs.files import decode
+    from kg.inputs.stored import stored_text, text_sha256
 
-    path = Path(source)
+    sha = ds.value(doc, PKG.textSha256)
+    key = str(doc).rsplit("/", 1)[-1]
+    if sha is not None:
+        for root in roots:
+            text = stored_text(root, key, str(sha))
+            if text is not None:
+                return text
+    source = ds.value(doc, DCTERMS.source)
+    if source is None:
+        return None
+    path = Path(str(source))
     for candidate in [path, *(root / path for root in roots)]:
         if candidate.is_file():
             try:
-                return decode(candidate, candidate.read_bytes())[0]
+                text = decode(candidate, candidate.read_bytes())[0]
             except (OSError, InputError):
                 return None
+            return text if sha is None or text_sha256(text) == str(sha) else None
     return None
 
 
@@ -325,11 +342,12 @@ def _mentions(ds: Dataset) -> dict[URIRef, list[tuple[int, int, URIRef]]]:
 def comention_graph(ds: Dataset, roots: tuple[Path, ...] | None = None) -> nx.Graph:
     """Entities named in the same sentence; `weight` = the number of such sentences.
 
-    Sentences are not in the graph, so the document's text is read again from its
-    `dcterms:source` path (as given, else relative to each of `roots`, by default the current
-    folder) and split at 。！？；!? and blank lines; each mention falls in the sentence holding
-    its start offset. When the text
-    cannot be read, each pair of mentions whose starts lie within 100 characters
+    Sentences are not in the graph, so the document's text is read again (`_document_text`):
+    the text a build stored for a .docx, .pdf or .html input, else its `dcterms:source` path (as
+    given, else relative to each of `roots`, by default the current folder) when its hash is
+    still the one the graph records; it is split at 。！？；!? and blank lines; each mention
+    falls in the sentence holding its start offset. When the text cannot be read (or has
+    changed since the build), each pair of mentions whose starts lie within 100 characters
     (COMENTION_WINDOW) counts once instead of a sentence, and the edge's evidence is None;
     the graph attribute `fallback_documents` lists such documents. Edges: `predicate="comention"`,
     `source="text"`, `evidence` = the first shared sentence, `sentences` = the count.
@@ -340,8 +358,7 @@ def comention_graph(ds: Dataset, roots: tuple[Path, ...] | None = None) -> nx.Gr
     pairs: dict[tuple[str, str], dict] = {}
     for doc, mentions in sorted(_mentions(ds).items()):
         mentions.sort()
-        source = ds.value(doc, DCTERMS.source)
-        text = _document_text(str(source), roots) if source is not None else None
+        text = _document_text(ds, doc, roots)
         groups: list[tuple[str | None, set[URIRef]]] = []
         if text is not None:
             spans = split_sentences(text)
@@ -411,10 +428,12 @@ def query_graph(ds: Any, sparql: str) -> nx.MultiDiGraph:
 
 
 def text_roots(graph_file: Path) -> tuple[Path, ...]:
-    """The folders a document's `dcterms:source` path may be relative to: the current folder,
-    and the folder `kg build` ran in when it wrote `graph_file` into its `--out` folder (that
-    folder's parent)."""
-    return (Path.cwd(), graph_file.resolve().parent.parent)
+    """Where the documents' texts are: the current folder and the folder `kg build` ran in when
+    it wrote `graph_file` into its `--out` folder (that folder's parent), which a
+    `dcterms:source` path may be relative to, and the `--out` folder itself, which holds the
+    texts extracted from other formats."""
+    out = graph_file.resolve().parent
+    return (Path.cwd(), out.parent, out)
 
 
 def project(ds: Dataset, name: str, *, membership: bool = True,

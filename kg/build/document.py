@@ -17,6 +17,7 @@ from extract.records import ExtractedDocument
 from kg import iris
 from kg.build.claims import claim_graph
 from kg.build.evidence import mention_graph
+from kg.build.metadata import metadata_graph
 from kg.build.recommendations import recommendation_graph
 from kg.build.relations import relation_graph
 from kg.build.statistics import statistics_graph
@@ -29,7 +30,8 @@ def document_graph_iri(doc_key: str) -> URIRef:
 
 def document_graph(record: ExtractedDocument, gaz: Gazetteer, into: Graph | None = None
                    ) -> Graph:
-    """The named graph of the document: its metadata and mentions, statistics tables,
+    """The named graph of the document: its metadata (title, type, year, issuer, place, plan
+    periods, 文号, language) and mentions, statistics tables,
     recommendations, relations (marked where they contradict the reference data of `gaz`) and
     checked numeric claims, each with its evidence in the text. The triples go into `into`
     when given (the document's graph in a dataset: copying a finished graph in would take as
@@ -37,6 +39,7 @@ def document_graph(record: ExtractedDocument, gaz: Gazetteer, into: Graph | None
     either way nothing is read from the graph."""
     g = into if into is not None else Graph(identifier=document_graph_iri(record.doc))
     mention_graph(record, gaz, g)
+    metadata_graph(record, g)
     statistics_graph(record.doc, record.text, record.tables, g)
     recommendation_graph(record.doc, record.text, record.recommendations, record.mentions, g,
                          gaz)

@@ -10,6 +10,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
 from extract.gazetteer import Gazetteer
+from extract.normalize import fold_lookalikes
 from extract.records import ExtractedDocument, Mention
 from kg import iris
 from kg.build.open_world import add_open_world_entity, entity_of, is_open_world
@@ -69,7 +70,9 @@ def mention_graph(doc: ExtractedDocument, gaz: Gazetteer, g: Graph) -> Graph:
     g.add((node, RDF.type, PKG.Document))
     g.add((node, DCTERMS.source, Literal(doc.path)))
     # A title is required; when the text states none, the file name stands in (no language tag).
-    title = Literal(doc.meta.title, lang="zh") if doc.meta.title else Literal(Path(doc.path).stem)
+    # look-alike characters folded: the title is searched for and read, not an offset's quote
+    title = (Literal(fold_lookalikes(doc.meta.title), lang="zh") if doc.meta.title
+             else Literal(Path(doc.path).stem))
     g.add((node, DCTERMS.title, title))
     for author in doc.meta.authors:
         g.add((node, DCTERMS.creator, Literal(author, lang="zh")))

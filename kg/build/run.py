@@ -2,31 +2,53 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import multiprocessing
 import shutil
 import tempfile
 from collections import Counter
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
 
-from rdflib import Dataset
+from rdflib import BNode, Dataset, Graph, URIRef
+from rdflib.term import Node
 
 from extract import gazetteer as gazetteer_module
-from extract.pipeline import Extractor
 from extract.records import ExtractedDocument
 from kg import iris
 from kg.build.claims import claim_report
 from kg.build.document import document_graph, document_graph_iri
+from kg.build.keys import assign_keys
+from kg.build.manifest import (
+    Manifest,
+    load_result,
+    read_manifest,
+    remove_stale_results,
+    result_path,
+    save_result,
+    source_hash,
+    write_manifest,
+)
+from kg.build.metadata import concept_graph, source_graph
 from kg.build.open_world import entity_of, is_open_world
 from kg.build.outdir import STAGING_PREFIX, check_out_dir, locked_out_dir
 from kg.build.reference import reference_graph
 from kg.build.relations import conflict_rows, partition_graph
-from kg.build.validate import ValidationResult, union_graph, validate_graph
+from kg.build.texts import stage_texts, swap_texts
+from kg.build.validate import DocumentValidator, ValidationResult, Violation, combine
+from kg.errors import InputError
 from kg.inputs.encoding import TRADITIONAL
 from kg.inputs.files import SourceText, read_sources
 from kg.ontology import ontology_graph
 from kg.progress import Progress
 from kg.store.qnames import use_flat_namespaces
+
+if TYPE_CHECKING:  # the pipeline loads spaCy and jieba (4 s): only a build that extracts
+    from extract.pipeline import Extractor
 
 OUTPUTS = ("graph.trig", "mentions.jsonl", "report.json")
 
@@ -49,19 +71,166 @@ def new_dataset() -> Dataset:
     return ds
 
 
-def assemble(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazetteer) -> Dataset:
-    """The dataset of all named graphs: the ontology, the reference data of `gaz`, and one
-    graph per document record (`document_graph`)."""
+def assemble(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazetteer,
+             sources: Sequence[SourceText] = ()) -> Dataset:
+    """The dataset of all named graphs: the ontology, the reference data of `gaz` with the
+    document types and plan periods, and one graph per document record (`document_graph`),
+    with where its text came from for each of `sources` (`source_graph`)."""
+    ds = corpus_dataset(gaz)
+    for doc in documents:
+        document_graph(doc, gaz, into=ds.graph(document_graph_iri(doc.doc)))
+    for source in sources:
+        source_graph(source, ds.graph(document_graph_iri(source.doc)))
+    return ds
+
+
+def corpus_dataset(gaz: gazetteer_module.Gazetteer) -> Dataset:
+    """A dataset with the graphs every build shares: the ontology and the reference data (with
+    the document types and plan periods)."""
     ds = new_dataset()
     onto = ds.graph(iris.graph("ontology"))
-    for triple in ontology_graph():
+    for triple in stable_blank_nodes(ontology_graph()):
         onto.add(triple)
     reference = ds.graph(iris.graph("reference"))
     reference_graph(gaz, reference)
     partition_graph(reference)
-    for doc in documents:
-        document_graph(doc, gaz, into=ds.graph(document_graph_iri(doc.doc)))
+    concept_graph(reference)
     return ds
+
+
+def stable_blank_nodes(graph: Graph) -> Iterator[tuple[Node, Node, Node]]:
+    """The graph's triples with each blank node named by a hash of where it hangs (its
+    parent's name and the predicate) and of what it holds, not by rdflib's random
+    per-process names, so that every build writes the same bytes. The ontology's blank nodes
+    (lists, restrictions, Data Cube components) form trees; two with the same parent,
+    predicate and content would be one node, which the assertion guards."""
+    blank = {n for n in graph.all_nodes() if isinstance(n, BNode)}
+    held: dict[Node, str] = {}
+    names: dict[Node, str] = {}
+
+    def holds(node: Node) -> str:
+        """A hash of the node's content, its blank children's by their content."""
+        if node not in held:
+            held[node] = ""  # a cycle ends here
+            lines = sorted(f"{p.n3()} {holds(o) if o in blank else o.n3()}"
+                           for p, o in graph.predicate_objects(node))
+            held[node] = hashlib.sha1("\n".join(lines).encode()).hexdigest()
+        return held[node]
+
+    def name(node: Node) -> str:
+        if node not in names:
+            names[node] = holds(node)  # a cycle: its content alone
+            parent, predicate = next(iter(graph.subject_predicates(node)), (None, None))
+            where = "" if parent is None else (
+                name(parent) if parent in blank else parent.n3()) + f" {predicate}"
+            names[node] = "o" + hashlib.sha1(f"{where}|{holds(node)}".encode()).hexdigest()[:20]
+        return names[node]
+
+    relabel = {n: BNode(name(n)) for n in blank}
+    assert len(set(relabel.values())) == len(blank), "two blank nodes of one content and place"
+    for s, p, o in graph:
+        yield relabel.get(s, s), p, relabel.get(o, o)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentResult:
+    """What the per-document step returns, from any process: the record, the document's graph
+    as N-Triples (it has no blank nodes, so the text is the graph) and its violations."""
+
+    record: ExtractedDocument
+    ntriples: str
+    violations: tuple[Violation, ...]
+
+
+def document_step(source: SourceText, extractor: Extractor, validator: DocumentValidator,
+                  progress: Progress | None = None, number: int = 0) -> DocumentResult:
+    """Everything a build does for one document: extract, make its graph, validate it.
+    `progress` (in the build's own process only) hears of each chunk and step."""
+    progress = progress or Progress(enabled=False)
+    record = extractor.extract(source.doc, source.text, str(source.path),
+                               on_chunk=progress.chars_done,
+                               on_step=lambda what: progress.step(what, number))
+    graph = document_graph(record, extractor.gaz)
+    source_graph(source, graph)
+    progress.step("validating the graph against the shapes", number)
+    return DocumentResult(record, graph.serialize(format="nt", encoding="utf-8").decode("utf-8"),
+                          validator.validate(graph))
+
+
+# The extractor and validator of a worker process: set in the parent before the pool forks,
+# so each worker has them without loading the pipeline again.
+_WORKER_STATE: tuple[Extractor, DocumentValidator] | None = None
+
+
+def _worker_step(source: SourceText) -> DocumentResult:
+    assert _WORKER_STATE is not None, "the pool was started without the worker state"
+    return document_step(source, *_WORKER_STATE)
+
+
+def _dask_step(source: SourceText) -> DocumentResult:
+    """The step on a Dask worker: the pipeline and reference graph are loaded once per worker
+    process, on its first document."""
+    global _WORKER_STATE
+    if _WORKER_STATE is None:
+        from extract.pipeline import Extractor
+
+        extractor = Extractor()
+        reference = corpus_dataset(extractor.gaz).graph(iris.graph("reference"))
+        _WORKER_STATE = (extractor, DocumentValidator(reference))
+    return document_step(source, *_WORKER_STATE)
+
+
+def dask_results(sources: list[SourceText], address: str,
+                 progress: Progress) -> Iterator[DocumentResult]:
+    """The result of each source from a Dask cluster: `local` starts one on this machine (one
+    worker process per core), anything else is a scheduler's address (tcp://host:8786). The
+    workers need policy-kg installed, as here."""
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        raise InputError("--executor dask:…: Dask is not installed "
+                         "(pip install 'policy-kg[dask]')") from None
+    cluster = LocalCluster(processes=True, threads_per_worker=1) if address == "local" else None
+    try:
+        with Client(cluster if cluster is not None else address) as client:
+            futures = client.map(_dask_step, sources, pure=False)
+            for number, future in enumerate(futures, 1):  # in input order
+                result = future.result()
+                progress.document_started(number)
+                progress.chars_done(len(result.record.text))
+                yield result
+    except OSError as e:
+        raise InputError(f"--executor dask:{address}: cannot reach the scheduler: {e}") from None
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+def document_results(sources: list[SourceText], extractor: Extractor,
+                     validator: DocumentValidator, jobs: int,
+                     progress: Progress, executor: str = "processes") -> Iterator[DocumentResult]:
+    """The result of each source, in the order of `sources`, from `jobs` processes or from a
+    Dask cluster (`executor` "dask:ADDRESS" or "dask:local")."""
+    global _WORKER_STATE
+    if executor.startswith("dask:"):
+        yield from dask_results(sources, executor.removeprefix("dask:"), progress)
+        return
+    if jobs <= 1 or len(sources) <= 1:
+        for number, source in enumerate(sources, 1):
+            progress.document_started(number)
+            yield document_step(source, extractor, validator, progress, number)
+        return
+    _WORKER_STATE = (extractor, validator)
+    try:
+        # fork: the workers share the loaded pipeline and reference graph copy-on-write
+        with ProcessPoolExecutor(max_workers=jobs,
+                                 mp_context=multiprocessing.get_context("fork")) as pool:
+            for number, result in enumerate(pool.map(_worker_step, sources), 1):
+                progress.document_started(number)
+                progress.chars_done(len(result.record.text))  # workers report only when done
+                yield result
+    finally:
+        _WORKER_STATE = None
 
 
 def mention_rows(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazetteer
@@ -87,15 +256,19 @@ def make_report(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazett
                 validation: ValidationResult, input_warnings: list[str]) -> dict:
     """The build report, made from the records; `input_warnings` come first (the encodings)."""
     warnings = [*input_warnings, *table_warnings(documents)]
-    entities: dict[str, set[str]] = {}
+    entities: dict[str, set[URIRef]] = {}
     mentions_per_class: Counter[str] = Counter()
     per_doc = {}
     unlinked = []
     for doc in documents:
         linked = {entity_of(m, gaz) for m in doc.mentions
                   if m.ref or is_open_world(m, gaz)}
-        per_doc[doc.doc] = {"path": doc.path, "title": doc.meta.title,
-                            "authors": list(doc.meta.authors), "date": doc.meta.date,
+        meta = doc.meta
+        per_doc[doc.doc] = {"path": doc.path, "title": meta.title,
+                            "authors": list(meta.authors), "date": meta.date,
+                            "type": meta.doc_type, "year": meta.year, "issuer": meta.issuer,
+                            "plan_periods": list(meta.plan_periods),
+                            "document_number": meta.doc_number, "language": meta.language,
                             "characters": len(doc.text), "sentences": len(doc.sentences),
                             "mentions": len(doc.mentions), "entities": len(linked)}
         for m in doc.mentions:
@@ -131,37 +304,94 @@ def make_report(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazett
 
 
 def build(inputs: list[Path], out_dir: Path, extractor: Extractor | None = None,
-          progress: Progress | None = None) -> BuildResult:
+          progress: Progress | None = None, jobs: int = 1,
+          executor: str = "processes") -> BuildResult:
     """Reads, extracts, assembles, validates and writes; raises InputError on bad input before
     anything is written. `out_dir` is checked before the inputs are read."""
     check_out_dir(out_dir)
-    return build_sources(read_sources(inputs), out_dir, extractor, progress)
+    return build_sources(read_sources(inputs), out_dir, extractor, progress, jobs, executor)
 
 
 def build_sources(sources: list[SourceText], out_dir: Path, extractor: Extractor | None = None,
-                  progress: Progress | None = None) -> BuildResult:
-    """The build of texts already read. `out_dir` is locked from here until the three outputs,
-    staged in it, are renamed into place together."""
+                  progress: Progress | None = None, jobs: int = 1,
+                  executor: str = "processes") -> BuildResult:
+    """The build of texts already read, each document in one of `jobs` processes, reusing the
+    results of the documents unchanged since the last build into `out_dir`
+    (kg/build/manifest.py). `out_dir` is locked from here until the outputs, staged in it, are
+    renamed into place."""
     progress = progress or Progress(enabled=False)
     with locked_out_dir(out_dir):
         try:
-            return _build_locked(sources, out_dir, extractor or Extractor(), progress)
+            return _build_locked(sources, out_dir, extractor, progress, jobs, executor)
         finally:
             progress.close()
 
 
-def _build_locked(sources: list[SourceText], out_dir: Path, extractor: Extractor,
-                  progress: Progress) -> BuildResult:
+def _build_locked(sources: list[SourceText], out_dir: Path, extractor: Extractor | None,
+                  progress: Progress, jobs: int, executor: str) -> BuildResult:
+    gaz = extractor.gaz if extractor is not None else gazetteer_module.default()
+    sources = assign_keys(sources, gaz)
+    current = Manifest.current()
+    current.documents = {s.doc: source_hash(s) for s in sources}
+    cached = reusable_results(out_dir, current)
+    if len(cached) == len(sources) and read_manifest(out_dir) == current:
+        unchanged = unchanged_build(out_dir, [cached[s.doc] for s in sources])
+        if unchanged is not None:
+            return unchanged
+    if extractor is None:
+        from extract.pipeline import Extractor
+
+        extractor = Extractor()
     warnings = [encoding_warning(s) for s in sources if s.encoding != "utf-8"]
-    documents = extract_all(sources, extractor, progress)
-    progress.step("assembling the graph")
-    ds = assemble(documents, extractor.gaz)
-    progress.step("validating the graph against the shapes")
-    validation = validate_graph(union_graph(ds))
+    warnings += [w for s in sources for w in s.warnings]
+    shared = corpus_dataset(extractor.gaz)
+    to_run = [s for s in sources if s.doc not in cached]
+    progress.start(len(to_run), sum(len(s.text) for s in to_run))
+    fresh = {}
+    if to_run:
+        validator = DocumentValidator(shared.graph(iris.graph("reference")))
+        for result in document_results(to_run, extractor, validator, jobs, progress, executor):
+            save_result(out_dir, result.record.doc, current.documents[result.record.doc], result)
+            fresh[result.record.doc] = result
+    results = [cached.get(s.doc) or fresh[s.doc] for s in sources]  # in input order
+    documents = [r.record for r in results]
+    validation = combine(v for r in results for v in r.violations)
     report = make_report(documents, extractor.gaz, validation, warnings)
     progress.step("writing the outputs")
-    write_outputs(out_dir, ds, mention_rows(documents, extractor.gaz), report)
+    write_outputs(out_dir, shared, results, mention_rows(documents, extractor.gaz), report,
+                  sources)
+    remove_stale_results(out_dir, {result_path(out_dir, key, sha)
+                                   for key, sha in current.documents.items()})
+    write_manifest(out_dir, current)  # last: a build killed before it is redone next time
     return BuildResult(tuple(documents), validation, report)
+
+
+def reusable_results(out_dir: Path, current: Manifest) -> dict[str, DocumentResult]:
+    """The cached results of the documents whose text, pipeline and reference data are those of
+    the last complete build."""
+    before = read_manifest(out_dir)
+    if before is None or not before.same_versions(current):
+        return {}
+    found = {}
+    for key, sha in current.documents.items():
+        if before.documents.get(key) == sha:
+            result = load_result(out_dir, key, sha)
+            if isinstance(result, DocumentResult):
+                found[key] = result
+    return found
+
+
+def unchanged_build(out_dir: Path, results: list[DocumentResult]) -> BuildResult | None:
+    """Nothing changed since the last complete build: its outputs stand (None if one is
+    missing or unreadable, and the build runs)."""
+    if not all((out_dir / name).is_file() for name in OUTPUTS):
+        return None
+    try:
+        report = json.loads((out_dir / "report.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    validation = combine(v for r in results for v in r.violations)
+    return BuildResult(tuple(r.record for r in results), validation, report)
 
 
 def encoding_warning(source: SourceText) -> str:
@@ -170,33 +400,47 @@ def encoding_warning(source: SourceText) -> str:
     return f"{source.path}: decoded as {source.encoding}{note}"
 
 
-def extract_all(sources: list[SourceText], extractor: Extractor,
-                progress: Progress) -> list[ExtractedDocument]:
-    """The record of each source, in order: one pass over each document."""
-    progress.start(len(sources), sum(len(s.text) for s in sources))
-    documents = []
-    for number, s in enumerate(sources, 1):
-        progress.document_started(number)
-        documents.append(extractor.extract(
-            s.doc, s.text, str(s.path), on_chunk=progress.chars_done,
-            on_step=lambda what, number=number: progress.step(what, number)))
-    return documents
-
-
-def write_outputs(out_dir: Path, ds: Dataset, mentions: list[dict], report: dict) -> None:
+def write_outputs(out_dir: Path, shared: Dataset, results: list[DocumentResult],
+                  mentions: list[dict], report: dict, sources: Sequence[SourceText] = ()) -> None:
     """Stages the outputs in a folder of `out_dir` and renames them into place; the caller holds
     the folder's lock (kg/build/outdir.py), and a build killed here leaves the staging folder
     for the next build to remove."""
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
     try:
-        ds.serialize(destination=staging / "graph.trig", format="trig", encoding="utf-8")
+        with (staging / "graph.trig").open("wb") as f:
+            write_trig(shared, f)
+            for result in results:
+                write_document_trig(result, f)
         with (staging / "mentions.jsonl").open("w", encoding="utf-8", newline="\n") as f:
             for row in mentions:
                 f.write(json.dumps(row, ensure_ascii=False) + "\n")
         (staging / "report.json").write_text(
             json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        stage_texts(staging, list(sources))
         for name in OUTPUTS:
             (staging / name).replace(out_dir / name)
+        swap_texts(staging, out_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def write_document_trig(result: DocumentResult, f: BinaryIO) -> None:
+    """The document's graph as a TriG block of its N-Triples lines, sorted: N-Triples is
+    Turtle, so nothing is parsed or rewritten (rdflib's pretty TriG of a corpus took most of a
+    rebuild's time), and the bytes are the same from any process."""
+    lines = sorted(line for line in result.ntriples.splitlines() if line.strip())
+    f.write(f"\n{document_graph_iri(result.record.doc).n3()} {{\n".encode())
+    f.write("\n".join(lines).encode("utf-8"))
+    f.write(b"\n}\n")
+
+
+def write_trig(ds: Dataset, f: BinaryIO) -> None:
+    """TriG of the shared graphs with the named graphs in the order of their names: rdflib
+    writes them in the order of its store's hash table, which differs between processes, and
+    the same inputs must give the same bytes (with --jobs too)."""
+    from rdflib.plugins.serializers.trig import TrigSerializer
+
+    serializer = TrigSerializer(ds)
+    serializer.contexts.sort(key=lambda graph: str(graph.identifier))
+    serializer.serialize(f, encoding="utf-8")

@@ -1,21 +1,37 @@
-"""Validation of a built graph against the SHACL shapes (pySHACL), with a readable report."""
+"""Validation against the SHACL shapes, with a readable report.
+
+Two engines give the same results on the shapes' cases and on the builds (docs/scale.md,
+"Validation"): pyshacl-turbo (Rust, the default) and pySHACL (the reference implementation,
+kept for comparison). A build validates each document's graph on its own
+(`DocumentValidator`): the document's graph, the ontology, and the part of the reference data
+the document names, with the document's own nodes as the focus nodes. The ontology and the
+reference graph are validated whole once, when they change (`validate_graph`); what only the
+union of all graphs can show is asked by the check queries (queries/checks/) on the store.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from pyshacl import validate as shacl_validate
-from rdflib import Dataset, Graph
+from rdflib import RDF, Dataset, Graph, Literal
 from rdflib.namespace import SH, SKOS
+from rdflib.term import Node
 
-from kg.ontology import shapes_graph
+from kg.ontology import ontology_graph, shapes_graph
 from kg.store.qnames import use_flat_namespaces
 
 # The summary printed on a terminal: at most this many kinds of violation, each with a few
 # examples; report.json lists every violation.
 MAX_LISTED = 20
 EXAMPLES = 3
+ENGINES = ("turbo", "pyshacl")  # the first is the default
+# How far from a document's nodes the reference data is copied into its context: its entities'
+# descriptions (1) and those of the entities they name (2: a city's province, for the check of
+# its adcode); beyond that only the classes (the shapes' sh:class checks of the last hop).
+CONTEXT_DEPTH = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +61,12 @@ class ValidationResult:
                 lines.append("- …")
                 break
         return "\n".join(lines)
+
+
+def combine(violations: Iterable[Violation]) -> ValidationResult:
+    """One result from the violations of several graphs, in a stable order."""
+    unique = sorted(set(violations), key=lambda v: (v.message, v.focus, v.path, v.shape))
+    return ValidationResult(not unique, tuple(unique))
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,17 +99,126 @@ def union_graph(ds: Dataset) -> Graph:
     return g
 
 
-def validate_graph(data: Graph) -> ValidationResult:
-    conforms, report, _ = shacl_validate(
-        data, shacl_graph=shapes_graph(), inference="none", advanced=True, allow_warnings=True)
-    violations = []
+@lru_cache(maxsize=1)
+def _compiled_shapes():
+    import pyshacl_turbo
+
+    return pyshacl_turbo.compile_shapes(shapes_graph(), advanced=True)
+
+
+def shacl_report(data: Graph, engine: str = ENGINES[0],
+                 focus_nodes: list[Node] | None = None) -> Graph:
+    """The SHACL validation report graph of `data` (inference none, SHACL-AF on, warnings
+    allowed), of the focus nodes given or of every target."""
+    if engine == "turbo":
+        _, report, _ = _compiled_shapes().validate(
+            data, inference="none", allow_warnings=True, focus_nodes=focus_nodes)
+        return report
+    if engine == "pyshacl":
+        from pyshacl import validate as pyshacl_validate
+
+        _, report, _ = pyshacl_validate(
+            data, shacl_graph=shapes_graph(), inference="none", advanced=True,
+            allow_warnings=True, focus_nodes=focus_nodes)
+        return report
+    raise ValueError(f"unknown SHACL engine {engine!r}; expected one of {ENGINES}")
+
+
+def violations_in(report: Graph, label_of: Callable[[Node], object]) -> list[Violation]:
+    """The report's results of severity sh:Violation (warnings are allowed)."""
+    out = []
     for result in report.subjects(SH.resultSeverity, SH.Violation):
         focus = report.value(result, SH.focusNode)
-        label = data.value(focus, SKOS.prefLabel) if focus is not None else None
-        violations.append(Violation(
+        label = label_of(focus) if focus is not None else None
+        out.append(Violation(
             focus=str(focus), label=str(label or ""),
             path=str(report.value(result, SH.resultPath) or ""),
             message=str(report.value(result, SH.resultMessage) or "constraint violated"),
             shape=str(report.value(result, SH.sourceShape) or "")))
-    violations.sort(key=lambda v: (v.message, v.focus))
-    return ValidationResult(bool(conforms) or not violations, tuple(violations))
+    return out
+
+
+def validate_graph(data: Graph, engine: str = ENGINES[0]) -> ValidationResult:
+    """The whole graph against the shapes: `kg validate`, and the ontology with the reference
+    data when they change."""
+    report = shacl_report(data, engine)
+    return combine(violations_in(report, lambda n: data.value(n, SKOS.prefLabel)))
+
+
+class DocumentValidator:
+    """Validates one document's graph at a time against the shapes, in the context of the
+    ontology and of the reference entities it names (their descriptions to CONTEXT_DEPTH), with
+    the document's own nodes as focus nodes: its cost grows with the document, not the corpus."""
+
+    def __init__(self, reference: Graph, engine: str = ENGINES[0]) -> None:
+        self.reference = reference
+        self.engine = engine
+
+    def validate(self, doc: Graph) -> tuple[Violation, ...]:
+        """The violations whose focus is a node of the document or a reference entity described
+        in its context; a node beyond CONTEXT_DEPTH, of which the context holds only the
+        classes, is validated where it is described. (Focus nodes given to the engine would
+        do the same, but cost pyshacl-turbo more than validating the whole context, and
+        pySHACL then applies every shape to every focus node.)"""
+        data, described = self.context(doc)
+        report = shacl_report(data, self.engine)
+        found = violations_in(report, lambda n: data.value(n, SKOS.prefLabel))
+        return combine(v for v in found if v.focus in described).violations
+
+    def context(self, doc: Graph) -> tuple[Graph, set[str]]:
+        """The document's graph, the ontology, and the reference data around its nodes; and
+        the nodes described in it in full (as strings, as a report names them)."""
+        data = use_flat_namespaces(Graph())
+        for triple in ontology_graph():
+            data.add(triple)
+        for triple in doc:
+            data.add(triple)
+        frontier = document_nodes(doc)
+        seen: set[Node] = set()
+        for _ in range(CONTEXT_DEPTH):
+            frontier -= seen
+            seen |= frontier
+            frontier = self._describe(frontier, data)
+        for node in frontier - seen:
+            for cls in self.reference.objects(node, RDF.type):
+                data.add((node, RDF.type, cls))
+        return data, {str(n) for n in seen}
+
+    def _describe(self, nodes: set[Node], into: Graph) -> set[Node]:
+        """Adds the reference triples about `nodes`; returns the nodes they name."""
+        named: set[Node] = set()
+        for node in nodes:
+            for _, p, o in self.reference.triples((node, None, None)):
+                into.add((node, p, o))
+                if not isinstance(o, Literal):
+                    named.add(o)
+        return named
+
+
+def document_nodes(doc: Graph) -> set[Node]:
+    """Every node of the graph but its literals: subjects and the objects that are not
+    values."""
+    nodes: set[Node] = set(doc.subjects())
+    nodes.update(o for o in doc.objects() if not isinstance(o, Literal))
+    return nodes
+
+
+def validate_dataset(ds: Dataset, engine: str = ENGINES[0]) -> ValidationResult:
+    """A built dataset the way a build validates it: the graphs that are not a document's (the
+    ontology, the reference data, links) whole, then each document's graph in their context."""
+    from kg.build.document import document_graph_iri
+
+    doc_prefix = str(document_graph_iri(""))
+    shared = use_flat_namespaces(Graph())
+    documents = []
+    for graph in ds.graphs():
+        if str(graph.identifier).startswith(doc_prefix):
+            documents.append(graph)
+        else:
+            for triple in graph:
+                shared.add(triple)
+    violations = list(validate_graph(shared, engine).violations)
+    validator = DocumentValidator(shared, engine)
+    for graph in documents:
+        violations.extend(validator.validate(graph))
+    return combine(violations)

@@ -9,13 +9,20 @@ from pathlib import Path
 from kg.commands.common import (
     DEFAULT_OUT,
 )
-from kg.errors import EXIT_INVALID, EXIT_OK
+from kg.errors import EXIT_INVALID, EXIT_OK, InputError
 
 
 def add(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("build", help="extract entities from texts and write a validated graph")
     p.add_argument("inputs", nargs="*", type=Path, help="text files or folders (default: corpus/)")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: build/)")
+    p.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
+                   help="extract and validate documents in N processes (default 1); the graph "
+                        "is the same for any N")
+    p.add_argument("--executor", default="processes", metavar="EXECUTOR",
+                   help="where the per-document steps run: processes (default, --jobs of them), "
+                        "dask:local (a Dask cluster on this machine) or dask:ADDRESS (a Dask "
+                        "scheduler, e.g. dask:tcp://host:8786); needs policy-kg[dask]")
     p.set_defaults(func=run)
 
 
@@ -25,11 +32,17 @@ def run(args: argparse.Namespace) -> int:
     from kg.progress import Progress
 
     # Bad --out and bad inputs are refused before the pipeline is even imported (seconds).
+    if args.jobs < 1:
+        raise InputError(f"--jobs {args.jobs}: expected 1 or more processes")
+    if args.executor != "processes" and not args.executor.startswith("dask:"):
+        raise InputError(f"--executor {args.executor}: expected processes, dask:local or "
+                         "dask:ADDRESS")
     check_out_dir(args.out)
     sources = read_sources(args.inputs or default_inputs())
     from kg.build.run import build_sources
 
-    result = build_sources(sources, args.out, progress=Progress())
+    result = build_sources(sources, args.out, progress=Progress(), jobs=args.jobs,
+                           executor=args.executor)
     report = result.report
     docs = report["documents"]
     print(f"built {args.out}/graph.trig from {len(docs)} document(s): "

@@ -30,7 +30,9 @@ def run(args: argparse.Namespace) -> int:
     print(f"{'class':<36}{'entities':>9}{'mentions':>10}")
     for row in s["per_class"]:
         print(f"{row['class']:<36}{row['entities']:>9}{row['mentions']:>10}")
-    print(f"\n{'document':<44}{'entities':>9}{'mentions':>10}")
+    # as wide as the longest key: readable keys (kg/build/keys.py) run to 60 characters or so
+    width = max([44, *(len(row["doc"]) + 2 for row in s["per_document"])])
+    print(f"\n{'document':<{width}}{'entities':>9}{'mentions':>10}")
     for row in s["per_document"]:
-        print(f"{row['doc']:<44}{row['entities']:>9}{row['mentions']:>10}")
+        print(f"{row['doc']:<{width}}{row['entities']:>9}{row['mentions']:>10}")
     return EXIT_OK

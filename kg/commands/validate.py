@@ -19,10 +19,10 @@ def add(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kg.build.validate import run_checks, union_graph, validate_graph
+    from kg.build.validate import run_checks, validate_dataset
 
     ds = dataset(args)
-    result = validate_graph(union_graph(ds))
+    result = validate_dataset(ds)
     print(result.summary(), file=sys.stdout if result.conforms else sys.stderr)
     failed = [c for c in run_checks(ds) if c.rows]
     for check in failed:

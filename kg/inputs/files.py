@@ -1,4 +1,6 @@
-"""Reading input texts: the checks that turn bad input into one clear message."""
+"""Reading input files: the checks that turn bad input into one clear message, and the reader
+of each format (plain text here; .docx, .pdf and .html in their own modules, imported when a
+file of theirs is read)."""
 
 from __future__ import annotations
 
@@ -6,21 +8,61 @@ import hashlib
 import os
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
 
 from kg.errors import EncodingRefused, InputError
 from kg.inputs.encoding import decode_chinese
+from kg.inputs.layout import ReadText
 
-TEXT_SUFFIXES = (".txt",)  # in a folder; a file named on the command line may be anything
+TEXT_READER = "text/kg-encoding-1"
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    """A kind of input file: its media type and the reader that extracts its text."""
+
+    media_type: str
+    reader: str  # "module:function" in kg.inputs, imported when first needed
+
+
+FORMATS = {
+    ".txt": Format("text/plain", ""),
+    ".docx": Format("application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                    "docx:read_docx"),
+    ".pdf": Format("application/pdf", "pdf:read_pdf"),
+    ".html": Format("text/html", "html:read_html"),
+    ".htm": Format("text/html", "html:read_html"),
+}
+# In a folder these are read; a file named on the command line with another suffix is read as
+# plain text. Formats refused with a hint rather than read as text:
+REFUSED = {".doc": "the old binary Word format is not read; save it as .docx",
+           ".wps": "WPS's own format is not read; save it as .docx",
+           ".ofd": "OFD is not read; export it as PDF"}
+TEXT_SUFFIXES = tuple(FORMATS)
 
 
 @dataclass(frozen=True, slots=True)
 class SourceText:
+    """One input file and the text read from it. Evidence offsets point into `text`: for a
+    .txt file its decoded content, for other formats what their reader extracted (which a
+    build stores beside its outputs, kg/build/texts.py)."""
+
     doc: str
     path: Path
     text: str
     encoding: str
+    media_type: str = "text/plain"
+    reader: str = TEXT_READER
+    source_sha256: str = ""  # of the file's bytes
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def extracted(self) -> bool:
+        """Whether `text` was extracted from another format (not the file's own content)."""
+        return self.media_type != "text/plain"
 
 
 def _kind(mode: int) -> str | None:
@@ -61,7 +103,8 @@ def _folder_texts(folder: Path) -> list[Path]:
     except OSError as e:
         raise InputError(f"{folder}: cannot read the directory ({e.strerror})") from None
     if not found:
-        raise InputError(f"{folder}: the directory has no text files (*.txt)")
+        raise InputError(f"{folder}: the directory has no files to read "
+                         f"({', '.join('*' + s for s in TEXT_SUFFIXES)})")
     return found
 
 
@@ -105,21 +148,42 @@ def doc_key(path: Path) -> str:
     return slug
 
 
+def reader_of(fmt: Format) -> Callable[[Path, bytes], ReadText]:
+    module, function = fmt.reader.split(":")
+    return getattr(import_module(f"kg.inputs.{module}"), function)
+
+
+def read_source(path: Path, key: str) -> SourceText:
+    """One file read by the reader of its format (by suffix; anything else as plain text)."""
+    suffix = path.suffix.lower()
+    if suffix in REFUSED:
+        raise InputError(f"{path}: {REFUSED[suffix]}")
+    data = read_regular(path)
+    digest = hashlib.sha256(data).hexdigest()
+    fmt = FORMATS.get(suffix, FORMATS[".txt"])
+    if not fmt.reader:
+        text, encoding = decode(path, data)
+        read = ReadText(text, TEXT_READER)
+    else:
+        if not data.strip():
+            raise InputError(f"{path}: the file is empty")
+        read = reader_of(fmt)(path, data)
+        encoding = "utf-8"
+    if not read.text.strip():
+        raise InputError(f"{path}: the file has no text")
+    return SourceText(key, path, read.text, encoding, fmt.media_type, read.reader, digest,
+                      read.warnings)
+
+
 def read_sources(inputs: list[Path]) -> list[SourceText]:
+    """Every input file read, under the key of its file name; two files of one name in two
+    folders keep that key both: the build's keys (kg/build/keys.py) tell them apart."""
     out: list[SourceText] = []
-    seen: dict[str, Path] = {}
     read: set[Path] = set()
     for path in collect(inputs):
         # A file named twice (itself and inside its folder) is read once, under its first name.
         if path.resolve() in read:
             continue
         read.add(path.resolve())
-        text, encoding = decode(path, read_regular(path))
-        if not text.strip():
-            raise InputError(f"{path}: the file has no text")
-        key = doc_key(path)
-        if key in seen:
-            raise InputError(f"{path}: same document key {key!r} as {seen[key]}; rename one")
-        seen[key] = path
-        out.append(SourceText(key, path, text, encoding))
+        out.append(read_source(path, doc_key(path)))
     return out

@@ -366,7 +366,8 @@ def test_progress_draws_each_new_step_at_once_and_a_running_one_at_most_twice_a_
     assert out.getvalue().split("\r\x1b[K") == [
         "",
         "kg build: extracting document 1 of 2, 0.00 M of 3.00 M characters, 0.00 M characters/s",
-        "kg build: extracting document 1 of 2, 1.10 M of 3.00 M characters, 1.47 M characters/s",
+        ("kg build: extracting document 1 of 2, 1.10 M of 3.00 M characters, 1.47 M characters/s, "
+         "about 1 s left"),
         "kg build: relations (document 1 of 2)",
         "kg build: validating the graph against the shapes",
         ""]

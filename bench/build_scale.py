@@ -1,0 +1,92 @@
+"""`kg build` at corpus scale, as ratios to jieba segmenting the same texts in the same run
+(machine speed and load cancel out, mostly).
+
+    python bench/build_scale.py [--texts DIR] [--jobs 1,2] [--out FILE.json]
+
+For the texts of DIR (default: ../shared/corpus-dev/gwr-2025, the 27 provincial reports):
+jieba's segmentation of all of them, then real `kg build` subprocesses into a fresh folder:
+a cold build per --jobs value, an unchanged rebuild, a rebuild after adding one document and
+one after changing one. Each figure is seconds, the peak memory (RSS) of the build process,
+and the ratio to jieba.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_TEXTS = ROOT.parent / "shared" / "corpus-dev" / "gwr-2025"
+EXTRA = ROOT / "corpus" / "lu-li-2025-regional-coordination.zh.txt"  # the document added
+
+
+def jieba_seconds(texts: list[str]) -> float:
+    import jieba
+
+    jieba.initialize()
+    start = time.perf_counter()
+    for text in texts:
+        jieba.lcut(text)
+    return time.perf_counter() - start
+
+
+def kg_build(inputs: Path, out: Path, jobs: int) -> tuple[float, float]:
+    """Seconds and peak RSS (MB) of one `kg build` subprocess."""
+    kg = Path(sys.executable).with_name("kg")
+    start = time.perf_counter()
+    done = subprocess.run([str(kg), "build", str(inputs), "--out", str(out), "--jobs", str(jobs)],
+                          capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"kg build failed: {done.stderr}")
+    return seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--texts", type=Path, default=DEFAULT_TEXTS)
+    ap.add_argument("--jobs", default="1,2")
+    ap.add_argument("--out", type=Path)
+    args = ap.parse_args()
+    sources = sorted(args.texts.glob("*.txt"))
+    texts = [p.read_text(encoding="utf-8") for p in sources]
+    jieba = jieba_seconds(texts)
+    rows = [{"run": "jieba", "seconds": jieba, "characters": sum(map(len, texts))}]
+    with tempfile.TemporaryDirectory() as tmp:
+        inputs = Path(tmp) / "texts"
+        shutil.copytree(args.texts, inputs)
+        for jobs in (int(j) for j in args.jobs.split(",")):
+            out = Path(tmp) / f"build-{jobs}"
+            rows.append(measure(f"cold, --jobs {jobs}", kg_build(inputs, out, jobs), jieba))
+        rows.append(measure("unchanged rebuild", kg_build(inputs, out, jobs), jieba))
+        shutil.copy(EXTRA, inputs / EXTRA.name)
+        rows.append(measure("one document added", kg_build(inputs, out, jobs), jieba))
+        changed = inputs / sources[0].name
+        changed.write_text(texts[0] + "\n广西壮族自治区。\n", encoding="utf-8")
+        rows.append(measure("one document changed", kg_build(inputs, out, jobs), jieba))
+        rows.append({"run": "store size (build folder)", "megabytes": folder_mb(out)})
+    for row in rows:
+        print(json.dumps(row, ensure_ascii=False))
+    if args.out:
+        args.out.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
+
+
+def measure(run: str, timing: tuple[float, float], jieba: float) -> dict:
+    seconds, peak_mb = timing
+    return {"run": run, "seconds": round(seconds, 2), "x_jieba": round(seconds / jieba, 1),
+            "peak_rss_mb_so_far": round(peak_mb)}
+
+
+def folder_mb(path: Path) -> float:
+    return round(sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6, 1)
+
+
+if __name__ == "__main__":
+    main()
