@@ -220,19 +220,25 @@ def resolve_compound(chars: str, rules: RunRules,
 
 
 def find_city_compounds(text: str, rules: RunRules, quoted: Callable[[int, int], bool],
-                        is_word: Callable[[str], bool], base: int = 0) -> Iterable[Run]:
+                        is_word: Callable[[str], bool], base: int = 0,
+                        closes: Callable[[int], bool] = lambda end: True) -> Iterable[Run]:
     """宜荆荆, 汉孝随襄十, 绥哈大齐: one character per city of one province. Believed when it is
     quoted or followed by a context word, or when it is long (`BARE_COMPOUND`) and begins after
-    punctuation; never when it holds a known name or is a word of the dictionary."""
+    punctuation; never when it holds a known name or is a word of the dictionary. `closes(end)`
+    says whether a quotation may close at `end` (False spares asking `quoted` there)."""
     usable = {ch for by_char in rules.local.values() for ch in by_char}
+    # every position where a context word begins (overlapping ones too: 等地区)
+    follow_at = {m.start() for m in re.finditer(f"(?=(?:{_follow_pattern(rules.follow).pattern}))",
+                                                text)}
     for m in _CJK_RUN.finditer(text):
         item_starts = [m.start()] + [i + 1 for i in range(m.start(), m.end())
                                      if text[i] in ITEM_GLUE]
         spans = [(s, e) for s in item_starts
                  for e in range(s + BARE_COMPOUND, min(m.end(), s + MAX_COMPOUND) + 1)]
         for end in range(m.start() + MIN_COMPOUND, m.end() + 1):
-            if _has_context(text, end, end, rules) or any(
-                    quoted(end - n, end) for n in range(MIN_COMPOUND, MAX_COMPOUND + 1)):
+            context = end in follow_at or (end > 0 and text[end - 1] in rules.precede)
+            if context or (closes(end) and any(
+                    quoted(end - n, end) for n in range(MIN_COMPOUND, MAX_COMPOUND + 1))):
                 spans += [(end - n, end) for n in range(MIN_COMPOUND, MAX_COMPOUND + 1)
                           if end - n >= m.start()]
         found = None

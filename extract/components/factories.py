@@ -114,8 +114,9 @@ class AbbreviationRuns:
             raise NotInitialized(self.name)
         text = doc._.get(TEXT)
         runs = tuple(abbreviations.find_runs(text, self.rules, word_tag=self.words.tags.get))
+        quoted, closes = _quoted_in(doc)
         compounds = tuple(abbreviations.find_city_compounds(
-            text, self.rules, _quoted_in(doc), self.words.ordinary_word))
+            text, self.rules, quoted, self.words.ordinary_word, closes=closes))
         doc._.set(RUNS, runs + compounds)
         return doc
 
@@ -124,10 +125,10 @@ _OPEN_QUOTES = frozenset("“\"「『")
 _CLOSE_QUOTES = frozenset("”\"」』")
 
 
-def _quoted_in(doc: Doc) -> Callable[[int, int], bool]:
-    """Are the normalised characters start..end quoted in the original text (“宜荆荆”)?
-    Normalisation deletes the quotes. The rule asks for every position of the text: the
-    extensions are read once (each `doc._` read costs ≈4 µs)."""
+def _quoted_in(doc: Doc) -> tuple[Callable[[int, int], bool], Callable[[int], bool]]:
+    """Are the normalised characters start..end quoted in the original text (“宜荆荆”)? And
+    does a quotation close at end? Normalisation deletes the quotes. The rule asks at every
+    position of the text: the extensions are read once (each `doc._` read costs ≈4 µs)."""
     original = doc._.get(ORIGINAL)
     to_original = doc._.get(OFFSETS).to_original
     size = len(original)
@@ -143,7 +144,7 @@ def _quoted_in(doc: Doc) -> Callable[[int, int], bool]:
         o_start = to_original(start)
         return o_start > 0 and original[o_start - 1] in _OPEN_QUOTES
 
-    return quoted
+    return quoted, closed_at
 
 
 # The most characters between a quoted nickname's closing quote and the head word of the
