@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Container, Iterable
-from functools import lru_cache, partial
+from functools import partial
 from pathlib import Path
 
 import jieba
@@ -128,23 +128,41 @@ _CLOSE_QUOTES = frozenset("”\"」』")
 def _quoted_in(doc: Doc) -> tuple[Callable[[int, int], bool], Callable[[int], bool]]:
     """Are the normalised characters start..end quoted in the original text (“宜荆荆”)? And
     does a quotation close at end? Normalisation deletes the quotes. The rule asks at every
-    position of the text: the extensions are read once (each `doc._` read costs ≈4 µs)."""
+    position of the text: the ends where a quotation closes are found once, from the few
+    closing quotes of the original (each `doc._` read costs ≈4 µs, a position ≈1 µs)."""
     original = doc._.get(ORIGINAL)
     to_original = doc._.get(OFFSETS).to_original
-    size = len(original)
+    size = len(doc._.get(TEXT))
+    ends = set()
+    for q, ch in enumerate(original):
+        if ch in _CLOSE_QUOTES:
+            end = _first_at_or_after(to_original, size, q)
+            if end > 0 and to_original(end - 1) + 1 == q:
+                ends.add(end)
 
-    @lru_cache(maxsize=1)  # asked for several starts with one end in a row
     def closed_at(end: int) -> bool:
-        o_end = to_original(end - 1) + 1
-        return o_end < size and original[o_end] in _CLOSE_QUOTES
+        return end in ends
 
     def quoted(start: int, end: int) -> bool:
-        if not closed_at(end):
+        if end not in ends:
             return False
         o_start = to_original(start)
         return o_start > 0 and original[o_start - 1] in _OPEN_QUOTES
 
     return quoted, closed_at
+
+
+def _first_at_or_after(to_original: Callable[[int], int], size: int, o: int) -> int:
+    """The first normalised offset whose original offset is `o` or later (size if none):
+    `to_original` grows with its argument."""
+    lo, hi = 0, size
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if to_original(mid) < o:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
 
 
 # The most characters between a quoted nickname's closing quote and the head word of the
