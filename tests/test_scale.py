@@ -14,6 +14,7 @@ from rdflib import Graph
 
 from kg import iris
 from kg.build.document import document_graph
+from kg.build.metadata import concept_graph
 from kg.build.reference import reference_graph
 from kg.build.relations import partition_graph
 from kg.build.run import stable_blank_nodes
@@ -79,6 +80,7 @@ def small_document(extractor):
     reference = Graph()
     reference_graph(extractor.gaz, reference)
     partition_graph(reference)
+    concept_graph(reference)  # the document types and plan periods, as every build has them
     return document_graph(record, extractor.gaz), reference
 
 

@@ -14,7 +14,7 @@ from extract.claim_check import VERDICTS, Check
 from extract.claims import NumericClaim
 from extract.records import CheckedClaim, ExtractedDocument
 from kg import iris
-from kg.build.evidence import add_target, confidence
+from kg.build.evidence import add_target, confidence, decimal
 from kg.vocab import PKG
 
 
@@ -35,13 +35,13 @@ def add_claim(g: Graph, doc_iri: URIRef, node: URIRef, c: NumericClaim, check: C
     if c.end_year is not None:
         g.add((node, PKG.endYear, Literal(str(c.end_year), datatype=XSD.gYear)))
     # the lexical form keeps the printed decimals (0.050), which the check's precision needs
-    g.add((node, PKG.statedValue, Literal(str(c.value), datatype=XSD.decimal)))
+    g.add((node, PKG.statedValue, decimal(c.value)))
     if c.unit:
         g.add((node, PKG.unit, Literal(c.unit, lang="zh")))
     if c.qualifier:
         g.add((node, PKG.qualifier, Literal(c.qualifier)))
     if check.computed is not None:
-        g.add((node, PKG.computedValue, Literal(str(check.computed), datatype=XSD.decimal)))
+        g.add((node, PKG.computedValue, decimal(check.computed)))
     g.add((node, PKG.verdict, Literal(check.verdict)))
     if check.against is not None:
         g.add((node, PKG.checkedAgainst, Literal(check.against)))

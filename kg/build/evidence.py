@@ -24,7 +24,17 @@ def _issued(date: str) -> Literal:
 
 
 def confidence(value: float) -> Literal:
-    return Literal(Decimal(f"{value:.2f}"), datatype=XSD.decimal)
+    return decimal(Decimal(f"{value:.2f}"))
+
+
+def decimal(value: Decimal | str) -> Literal:
+    """An xsd:decimal in its canonical lexical form (30 is written 30.0): the form rdflib's
+    Turtle and TriG writers give it, so a graph exported again equals the build's, which writes
+    document graphs as N-Triples."""
+    text = format(Decimal(str(value)), "f")
+    if "." not in text:
+        text += ".0"
+    return Literal(text, datatype=XSD.decimal)
 
 
 def add_target(g: Graph, node: URIRef, doc_iri: URIRef, start: int, end: int,

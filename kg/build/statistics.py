@@ -4,14 +4,13 @@ per cell, each cell with the same evidence (document, offsets, exact text) as a 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, QB, RDF, RDFS, XSD
 
 from extract.tables import Observation, Table
 from kg import iris
-from kg.build.evidence import add_target, confidence
+from kg.build.evidence import add_target, confidence, decimal
 from kg.vocab import PKG
 
 
@@ -41,7 +40,7 @@ def add_observation(g: Graph, doc_iri: URIRef, dataset: URIRef, node: URIRef, te
         g.add((node, PKG.unit, Literal(o.unit, lang="zh")))
     # A missing cell has no value: find_tables never guesses one.
     if o.status != "missing" and o.value is not None:
-        g.add((node, PKG.value, Literal(Decimal(str(o.value)), datatype=XSD.decimal)))
+        g.add((node, PKG.value, decimal(str(o.value))))
     g.add((node, PKG.observationStatus, Literal(o.status)))
     g.add((node, PKG.confidence, confidence(o.confidence)))
     # An empty cell has no span to quote (a selector must cover at least one character).
