@@ -18,14 +18,17 @@ our classes counts as one gold type (`gold_types.tsv`). Three figures per docume
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 from extract.gazetteer import Gazetteer, read_tsv
 from extract.records import Mention
 from kg.errors import InputError
+
+T = TypeVar("T")
 
 COVERED = ("MacroRegion", "SubRegion", "Province", "City", "County", "Town", "CityCluster",
            "EconomicBelt", "Corridor", "Platform")
@@ -96,21 +99,27 @@ class Counts:
         return self.linked / self.to_link if self.to_link else 1.0
 
 
-def read_mention_gold(path: Path) -> list[GoldMention]:
+def read_gold_rows(path: Path, columns: Sequence[str], what: str,
+                   make: Callable[[dict[str, str]], T]) -> list[T]:
+    """The rows of a gold TSV file, each made into a record by `make`; InputError naming the
+    file when it is missing, unreadable or lacks one of `columns` (`what` says which table)."""
     try:
         with path.open(encoding="utf-8", newline="") as f:
             reader = csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
-            missing = [c for c in GOLD_COLUMNS if c not in (reader.fieldnames or ())]
+            missing = [c for c in columns if c not in (reader.fieldnames or ())]
             if missing:
-                raise InputError(f"{path}: not a mention gold table: no column "
-                                 f"{', '.join(missing)}")
-            return [GoldMention(int(r["start"]), int(r["end"]), r["text"], r["type"],
-                                r["canonical"], r["parent"] or "", r["in_reference"] == "yes")
-                    for r in reader]
-    except (OSError, UnicodeDecodeError, ValueError) as e:
-        if isinstance(e, InputError):
-            raise
-        raise InputError(f"{path}: not a mention gold table: {e}") from None
+                raise InputError(f"{path}: not a {what}: no column {', '.join(missing)}")
+            return [make(r) for r in reader]
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such gold file") from None
+    except (OSError, UnicodeDecodeError, ValueError, KeyError) as e:
+        raise InputError(f"{path}: not a {what}: {e}") from None
+
+
+def read_mention_gold(path: Path) -> list[GoldMention]:
+    return read_gold_rows(path, GOLD_COLUMNS, "mention gold table", lambda r: GoldMention(
+        int(r["start"]), int(r["end"]), r["text"], r["type"], r["canonical"], r["parent"] or "",
+        r["in_reference"] == "yes"))
 
 
 def read_split(gold_dir: Path) -> dict[str, str]:

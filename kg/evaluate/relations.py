@@ -22,6 +22,7 @@ from kg.evaluate.mentions import (
     gold_documents,
     pairs,
     predicted,
+    read_gold_rows,
     read_gold_text,
     read_mention_gold,
 )
@@ -94,20 +95,10 @@ class ReportGoldRelation:
 
 
 def read_report_relation_gold(path: Path) -> list[ReportGoldRelation]:
-    try:
-        with path.open(encoding="utf-8", newline="") as f:
-            reader = csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
-            missing = [c for c in REPORT_COLUMNS if c not in (reader.fieldnames or ())]
-            if missing:
-                raise InputError(f"{path}: not a relation gold table: no column "
-                                 f"{', '.join(missing)}")
-            return [ReportGoldRelation(r["subject"], r["predicate"], r["object"],
-                                       int(r["start"]), int(r["end"]), r["in_name"] == "yes",
-                                       r["implicit"] == "yes") for r in reader]
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such gold file") from None
-    except (OSError, UnicodeDecodeError, ValueError) as e:
-        raise InputError(f"{path}: not a relation gold table: {e}") from None
+    return read_gold_rows(path, REPORT_COLUMNS, "relation gold table", lambda r:
+                          ReportGoldRelation(r["subject"], r["predicate"], r["object"],
+                                             int(r["start"]), int(r["end"]),
+                                             r["in_name"] == "yes", r["implicit"] == "yes"))
 
 
 @dataclass(slots=True)
