@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import time
@@ -116,3 +117,15 @@ def article_validation(article_graph, kg_command) -> subprocess.CompletedProcess
     """`kg validate` of the shared build, run once: the shapes take about 15 s on the article."""
     return subprocess.run([*kg_command, "validate", "--graph", str(article_graph)],
                           capture_output=True, text=True, timeout=600)
+
+
+def cell(value) -> str | None:
+    """A query's value as the catalogue tests compare it: rows are equal when their values are,
+    and Oxigraph writes a decimal in its canonical form (0.8) where rdflib keeps the lexical
+    form it read (0.80)."""
+    if value is None:
+        return None
+    text = str(value)
+    if re.fullmatch(r"-?\d+\.\d+", text):
+        text = text.rstrip("0").rstrip(".")
+    return text

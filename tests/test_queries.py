@@ -6,12 +6,11 @@ through the SPARQL protocol, and must give the same rows on each."""
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
 import virtuoso
-from conftest import ARTICLE
+from conftest import ARTICLE, cell
 from other_graph import bind_other_graph
 from rdflib import Dataset, URIRef
 from servers import start_oxigraph
@@ -120,19 +119,9 @@ def test_query_gives_its_expected_rows(name, store, stores, request):
     params = bind_other_graph(case, params, request)  # a federated query's second server
     # the defaults of the file's VALUES blocks are bound as `kg query` binds them
     rows = stores[case["data"], store].query(QUERIES[name].read_text(encoding="utf-8"), params)
-    assert [[_cell(v) for v in row] for row in rows] == [[_cell(v) for v in row]
+    assert [[cell(v) for v in row] for row in rows] == [[cell(v) for v in row]
                                                            for row in case["expected"]]
 
-
-def _cell(value) -> str | None:
-    """Rows are equal when their values are: Oxigraph writes a decimal in its canonical form
-    (0.8), rdflib keeps the lexical form it read (0.80)."""
-    if value is None:
-        return None
-    text = str(value)
-    if re.fullmatch(r"-?\d+\.\d+", text):
-        text = text.rstrip("0").rstrip(".")
-    return text
 
 
 @pytest.mark.parametrize("name", sorted(QUERIES))
@@ -187,5 +176,5 @@ def test_query_gives_the_same_rows_under_another_id_base(name, elsewhere, monkey
     params = {k: URIRef(rebased(v)) for k, v in case.get("bindings", {}).items()}
     params = bind_other_graph(case, params, request)
     rows = elsewhere(case["data"]).query(QUERIES[name].read_text(encoding="utf-8"), params)
-    assert [[_cell(v) for v in row] for row in rows] == [[rebased(_cell(v)) for v in row]
+    assert [[cell(v) for v in row] for row in rows] == [[rebased(cell(v)) for v in row]
                                                            for row in case["expected"]]

@@ -3,13 +3,12 @@ and a document's graph is validated on its own, with the same violations on both
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import shared_input
+from conftest import cell, shared_input
 from rdflib import Graph
 
 from kg import iris
@@ -199,15 +198,6 @@ def test_another_pipeline_or_reference_version_redoes_every_document(incremental
 # --------------------------------------------------------------------------------------------
 # the catalogue at corpus size, on every store
 
-
-def cell(value) -> str | None:
-    """As tests/test_queries.py compares: Oxigraph writes decimals canonically (0.8 for 0.80)."""
-    if value is None:
-        return None
-    text = str(value)
-    if re.fullmatch(r"-?\d+\.\d+", text):
-        text = text.rstrip("0").rstrip(".")
-    return text
 
 
 @pytest.fixture(scope="module")
