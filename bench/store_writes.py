@@ -52,7 +52,7 @@ def swap_bulk(store: Path, data: Path) -> None:
 
 
 def swap_load(store: Path, data: Path) -> None:
-    from kg.store.load import _rewrite_oxigraph
+    from kg.store.load import rewrite_oxigraph
 
     names = graph_names(data)
 
@@ -61,7 +61,7 @@ def swap_load(store: Path, data: Path) -> None:
             copy.clear_graph(name)
         copy.load(path=data, format=FORMATS[data.suffix])
 
-    _rewrite_oxigraph(store, fill, [n.value for n in names], 0.0, "load into it")
+    rewrite_oxigraph(store, fill, [n.value for n in names], 0.0, "load into it")
 
 
 def in_place(bulk: bool) -> Callable[[Path, Path], None]:

@@ -12,6 +12,11 @@ manifest with its content hash. A rebuild
 - leaves out a document no longer among the inputs (its cached result is deleted);
 - re-runs every document when the pipeline or the reference data changed.
 
+The manifest also says whether the build's store (`DIR/store`) holds exactly what it names
+(`store`): a build sets it to false before it touches the store and to true when it is done, so
+that after a build killed while writing the store the next one rewrites the store whole (from
+the cached results: nothing is extracted again) instead of trusting it.
+
 The cached results are Python pickles: the build folder is trusted as the code is (do not
 build into a folder others can write). A result whose file is missing or unreadable is made
 again.
@@ -74,6 +79,7 @@ class Manifest:
     pipeline: str
     reference: str
     documents: dict[str, str] = field(default_factory=dict)  # document key → text hash
+    store: bool = False  # DIR/store holds the graphs of these documents, of these versions
 
     @classmethod
     def current(cls) -> Manifest:
@@ -87,7 +93,8 @@ def read_manifest(out: Path) -> Manifest | None:
     """The manifest of the last complete build, or None (none, unreadable, another format)."""
     try:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-        return Manifest(data["pipeline"], data["reference"], dict(data["documents"]))
+        return Manifest(data["pipeline"], data["reference"], dict(data["documents"]),
+                        data.get("store") is True)
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -96,7 +103,8 @@ def write_manifest(out: Path, manifest: Manifest) -> None:
     """Written last in a build: what it names is in place."""
     write_text_atomic(out / MANIFEST, json.dumps(
         {"pipeline": manifest.pipeline, "reference": manifest.reference,
-         "documents": dict(sorted(manifest.documents.items()))}, indent=1) + "\n")
+         "store": manifest.store, "documents": dict(sorted(manifest.documents.items()))},
+        indent=1) + "\n")
 
 
 def result_path(out: Path, key: str, text_sha: str) -> Path:

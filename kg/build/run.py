@@ -1,4 +1,5 @@
-"""`kg build`: texts in, a validated graph, the mentions and a report out."""
+"""`kg build`: texts in; a validated graph in the output folder's Oxigraph store (`OUT/store`),
+the mentions and a report out (and the graph as `OUT/graph.trig` with `--trig`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -45,12 +46,16 @@ from kg.inputs.encoding import TRADITIONAL
 from kg.inputs.files import SourceText, read_sources
 from kg.ontology import ontology_graph
 from kg.progress import Progress
+from kg.store import swap as store_swap
+from kg.store.build_store import StoreUpdate, check_writable, write_build_store
 from kg.store.qnames import use_flat_namespaces
+from kg.store.registry import STORE_DIR, TRIG_FILE
 
 if TYPE_CHECKING:  # the pipeline loads spaCy and jieba (4 s): only a build that extracts
     from extract.pipeline import Extractor
 
-OUTPUTS = ("graph.trig", "mentions.jsonl", "report.json")
+OUTPUTS = ("mentions.jsonl", "report.json")  # and the store, and graph.trig with --trig
+SHARED_GRAPHS = ("ontology", "reference")
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,18 +308,28 @@ def make_report(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazett
     }
 
 
+@dataclass(frozen=True, slots=True)
+class Outputs:
+    """What a build writes besides its store and report: `trig` also writes the graph as
+    OUT/graph.trig; `wait` is how long the store may be busy with a reader (seconds)."""
+
+    trig: bool = False
+    wait: float = 0.0
+
+
 def build(inputs: list[Path], out_dir: Path, extractor: Extractor | None = None,
           progress: Progress | None = None, jobs: int = 1,
-          executor: str = "processes") -> BuildResult:
+          executor: str = "processes", outputs: Outputs = Outputs()) -> BuildResult:
     """Reads, extracts, assembles, validates and writes; raises InputError on bad input before
     anything is written. `out_dir` is checked before the inputs are read."""
     check_out_dir(out_dir)
-    return build_sources(read_sources(inputs), out_dir, extractor, progress, jobs, executor)
+    return build_sources(read_sources(inputs), out_dir, extractor, progress, jobs, executor,
+                         outputs)
 
 
 def build_sources(sources: list[SourceText], out_dir: Path, extractor: Extractor | None = None,
                   progress: Progress | None = None, jobs: int = 1,
-                  executor: str = "processes") -> BuildResult:
+                  executor: str = "processes", outputs: Outputs = Outputs()) -> BuildResult:
     """The build of texts already read, each document in one of `jobs` processes, reusing the
     results of the documents unchanged since the last build into `out_dir`
     (kg/build/manifest.py). `out_dir` is locked from here until the outputs, staged in it, are
@@ -322,22 +337,26 @@ def build_sources(sources: list[SourceText], out_dir: Path, extractor: Extractor
     progress = progress or Progress(enabled=False)
     with locked_out_dir(out_dir):
         try:
-            return _build_locked(sources, out_dir, extractor, progress, jobs, executor)
+            return _build_locked(sources, out_dir, extractor, progress, jobs, executor, outputs)
         finally:
             progress.close()
 
 
 def _build_locked(sources: list[SourceText], out_dir: Path, extractor: Extractor | None,
-                  progress: Progress, jobs: int, executor: str) -> BuildResult:
+                  progress: Progress, jobs: int, executor: str,
+                  outputs: Outputs) -> BuildResult:
     gaz = extractor.gaz if extractor is not None else gazetteer_module.default()
     sources = assign_keys(sources, gaz)
     current = Manifest.current()
     current.documents = {s.doc: source_hash(s) for s in sources}
+    before = read_manifest(out_dir)
     cached = reusable_results(out_dir, current)
-    if len(cached) == len(sources) and read_manifest(out_dir) == current:
-        unchanged = unchanged_build(out_dir, [cached[s.doc] for s in sources])
+    if len(cached) == len(sources) and before == replace(current, store=True):
+        unchanged = unchanged_build(out_dir, [cached[s.doc] for s in sources], outputs.trig)
         if unchanged is not None:
             return unchanged
+    store = out_dir / STORE_DIR
+    check_writable(store, outputs.wait)  # a reader of the store would refuse it at the end
     if extractor is None:
         from extract.pipeline import Extractor
 
@@ -357,13 +376,65 @@ def _build_locked(sources: list[SourceText], out_dir: Path, extractor: Extractor
     documents = [r.record for r in results]
     validation = combine(v for r in results for v in r.violations)
     report = make_report(documents, extractor.gaz, validation, warnings)
+    progress.step("writing the store")
+    trusted = store_trusted(before, current, store)
+    update_store(out_dir, shared, [r for r in results if r.record.doc in fresh or not trusted],
+                 whole=not trusted, before=before, current=current, wait=outputs.wait)
     progress.step("writing the outputs")
     write_outputs(out_dir, shared, results, mention_rows(documents, extractor.gaz), report,
-                  sources)
+                  sources, trig=outputs.trig)
     remove_stale_results(out_dir, {result_path(out_dir, key, sha)
                                    for key, sha in current.documents.items()})
-    write_manifest(out_dir, current)  # last: a build killed before it is redone next time
+    # last: a build killed before it is redone next time
+    write_manifest(out_dir, replace(current, store=True))
     return BuildResult(tuple(documents), validation, report)
+
+
+def store_trusted(before: Manifest | None, current: Manifest, store: Path) -> bool:
+    """Whether the store holds exactly the last complete build's graphs, of the versions of
+    this one: then only the new, changed and removed documents' graphs are written."""
+    return (before is not None and before.store and before.same_versions(current)
+            and store_swap.exists(store))
+
+
+def update_store(out_dir: Path, shared: Dataset, results: list[DocumentResult], *, whole: bool,
+                 before: Manifest | None, current: Manifest, wait: float) -> None:
+    """Writes the graphs of `results` into OUT/store in place of theirs (and the shared graphs
+    too, `whole`), drops the graphs of documents no longer built, and leaves the rest. The
+    manifest says the store is not to be trusted while it is written: a build killed then has
+    the next one rewrite it whole."""
+    removed = set(before.documents) - set(current.documents) if before is not None else set()
+    if not whole and not results and not removed:
+        return  # nothing in the store changes
+    if before is not None and before.store:
+        write_manifest(out_dir, replace(before, store=False))
+    kept = {str(document_graph_iri(key)) for key in current.documents}
+    documents = str(iris.graph("doc/"))
+    replaced = [str(document_graph_iri(r.record.doc)) for r in results]
+    if whole:
+        replaced += [str(iris.graph(name)) for name in SHARED_GRAPHS]
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
+    try:
+        nquads = staging / "graphs.nq"
+        with nquads.open("wb") as f:
+            if whole:
+                f.write(shared.serialize(format="nquads", encoding="utf-8"))
+            for result in results:
+                write_document_nquads(result, f)
+        write_build_store(out_dir / STORE_DIR, StoreUpdate(
+            nquads, replaced, lambda name: name.startswith(documents) and name not in kept),
+            wait)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def write_document_nquads(result: DocumentResult, f: BinaryIO) -> None:
+    """The document's N-Triples lines as N-Quads of its named graph: nothing is parsed."""
+    graph = f" {document_graph_iri(result.record.doc).n3()} .\n"
+    for line in result.ntriples.splitlines():
+        line = line.rstrip()
+        if line:
+            f.write((line.removesuffix(".").rstrip() + graph).encode("utf-8"))
 
 
 def reusable_results(out_dir: Path, current: Manifest) -> dict[str, DocumentResult]:
@@ -381,10 +452,14 @@ def reusable_results(out_dir: Path, current: Manifest) -> dict[str, DocumentResu
     return found
 
 
-def unchanged_build(out_dir: Path, results: list[DocumentResult]) -> BuildResult | None:
+def unchanged_build(out_dir: Path, results: list[DocumentResult],
+                    trig: bool = False) -> BuildResult | None:
     """Nothing changed since the last complete build: its outputs stand (None if one is
     missing or unreadable, and the build runs)."""
-    if not all((out_dir / name).is_file() for name in OUTPUTS):
+    names = (*OUTPUTS, TRIG_FILE) if trig else OUTPUTS
+    if not all((out_dir / name).is_file() for name in names):
+        return None
+    if not store_swap.exists(out_dir / STORE_DIR):
         return None
     try:
         report = json.loads((out_dir / "report.json").read_text(encoding="utf-8"))
@@ -401,17 +476,23 @@ def encoding_warning(source: SourceText) -> str:
 
 
 def write_outputs(out_dir: Path, shared: Dataset, results: list[DocumentResult],
-                  mentions: list[dict], report: dict, sources: Sequence[SourceText] = ()) -> None:
+                  mentions: list[dict], report: dict, sources: Sequence[SourceText] = (),
+                  trig: bool = False) -> None:
     """Stages the outputs in a folder of `out_dir` and renames them into place; the caller holds
     the folder's lock (kg/build/outdir.py), and a build killed here leaves the staging folder
-    for the next build to remove."""
+    for the next build to remove. Without `trig`, a graph.trig of an earlier build is removed:
+    it would no longer be this build's graph."""
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
     try:
-        with (staging / "graph.trig").open("wb") as f:
-            write_trig(shared, f)
-            for result in results:
-                write_document_trig(result, f)
+        if trig:
+            with (staging / TRIG_FILE).open("wb") as f:
+                write_trig(shared, f)
+                for result in results:
+                    write_document_trig(result, f)
+            (staging / TRIG_FILE).replace(out_dir / TRIG_FILE)
+        else:
+            (out_dir / TRIG_FILE).unlink(missing_ok=True)
         with (staging / "mentions.jsonl").open("w", encoding="utf-8", newline="\n") as f:
             for row in mentions:
                 f.write(json.dumps(row, ensure_ascii=False) + "\n")

@@ -11,6 +11,7 @@ from kg.commands.common import (
     add_network_args,
     add_store_args,
     dataset,
+    graph_location,
     network_scope,
 )
 from kg.errors import EXIT_OK, InputError
@@ -57,8 +58,8 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("analyze export needs --out PATH")
     ds = dataset(args)
     g = network.project(ds, args.network, membership=not args.corridors_only,
-                        roots=network.text_roots(args.graph), scope=network_scope(args, ds),
-                        places_only=args.places_only)
+                        roots=network.text_roots(graph_location(args)),
+                        scope=network_scope(args, ds), places_only=args.places_only)
     for warning in network.fallback_warnings(g):
         print(f"warning: {warning}", file=sys.stderr)
     if args.what == "export":

@@ -13,9 +13,18 @@ from kg.errors import EXIT_INVALID, EXIT_OK, InputError
 
 
 def add(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("build", help="extract entities from texts and write a validated graph")
+    p = sub.add_parser("build", help="extract entities from texts and write a validated graph "
+                       "into an Oxigraph store (OUT/store), which every command reads")
     p.add_argument("inputs", nargs="*", type=Path, help="text files or folders (default: corpus/)")
-    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: build/)")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT,
+                   help="output folder (default: build/, where the other commands look); the "
+                        "graph is its store, OUT/store")
+    p.add_argument("--trig", action="store_true",
+                   help="also write the graph as OUT/graph.trig (the same bytes for any --jobs); "
+                        "without it an earlier OUT/graph.trig is removed")
+    p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                   help="wait up to this long for another kg process reading OUT/store (a kg "
+                        "serve) to let go of it, instead of stopping at once (default 0)")
     p.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
                    help="extract and validate documents in N processes (default 1); the graph "
                         "is the same for any N")
@@ -37,15 +46,17 @@ def run(args: argparse.Namespace) -> int:
     if args.executor != "processes" and not args.executor.startswith("dask:"):
         raise InputError(f"--executor {args.executor}: expected processes, dask:local or "
                          "dask:ADDRESS")
+    if args.wait < 0:
+        raise InputError(f"--wait {args.wait:g}: expected 0 or more seconds")
     check_out_dir(args.out)
     sources = read_sources(args.inputs or default_inputs())
-    from kg.build.run import build_sources
+    from kg.build.run import Outputs, build_sources
 
     result = build_sources(sources, args.out, progress=Progress(), jobs=args.jobs,
-                           executor=args.executor)
+                           executor=args.executor, outputs=Outputs(args.trig, args.wait))
     report = result.report
     docs = report["documents"]
-    print(f"built {args.out}/graph.trig from {len(docs)} document(s): "
+    print(f"built {args.out / 'store'} from {len(docs)} document(s): "
           f"{sum(d['mentions'] for d in docs.values())} mentions, "
           f"{sum(report['entities_per_class'].values())} distinct entities "
           f"({len(report['unlinked'])} mentions of open-world names)")

@@ -15,11 +15,24 @@ def open_graph_store(args: argparse.Namespace):
     """The store the command reads (kg/store/): --store, $KG_STORE, or the --graph file."""
     from kg.store.base import DEFAULT_MAX_ANSWER
     from kg.store.http import max_answer_bytes
-    from kg.store.registry import open_store, parse_spec
+    from kg.store.registry import open_store
 
     limit = max_answer_bytes(args.max_answer_mb) if "max_answer_mb" in args else DEFAULT_MAX_ANSWER
-    return open_store(parse_spec(args.store, args.graph), args.timeout, limit,
-                      wait=wait_seconds(args))
+    return open_store(store_spec(args), args.timeout, limit, wait=wait_seconds(args))
+
+
+def store_spec(args: argparse.Namespace):
+    """The store the options name, else the build's store (build/store), else its graph.trig."""
+    from kg.store.registry import parse_spec
+
+    return parse_spec(args.store, args.graph, DEFAULT_OUT)
+
+
+def graph_location(args: argparse.Namespace) -> Path:
+    """The graph file or store folder read, for titles and for finding the build's texts beside
+    it (for a server, where the default build's would be)."""
+    spec = store_spec(args)
+    return Path(spec.location) if spec.kind != "sparql" else DEFAULT_GRAPH
 
 
 def wait_seconds(args: argparse.Namespace) -> float:
@@ -49,11 +62,13 @@ def add_max_answer(p: argparse.ArgumentParser, what: str) -> None:
 def add_store_args(p: argparse.ArgumentParser,
                     timeout_help: str = "seconds to wait for a remote store (default 60)",
                     timeout: float = 60.0) -> None:
-    p.add_argument("--graph", type=Path, default=DEFAULT_GRAPH,
-                   help="the built graph file (default: build/graph.trig)")
+    p.add_argument("--graph", type=Path, metavar="FILE",
+                   help="a graph file (TriG, N-Quads …) read into memory, e.g. from `kg build "
+                        "--trig` or `kg export graph`; by default the build's store")
     p.add_argument("--store", metavar="STORE",
-                   help="where the graph is: memory (the --graph file, default), oxigraph:PATH "
-                        "or sparql:URL; default $KG_STORE")
+                   help="where the graph is: oxigraph:PATH, sparql:URL or memory (the --graph "
+                        "file); default $KG_STORE, else the store `kg build` wrote, build/store "
+                        "(else build/graph.trig)")
     p.add_argument("--timeout", type=float, default=timeout, help=timeout_help)
     p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                    help="oxigraph: wait up to this long for a store another kg process is "

@@ -10,6 +10,7 @@ from kg.commands.common import (
     add_max_answer,
     add_store_args,
     open_graph_store,
+    store_spec,
     wait_seconds,
     write_atomic,
 )
@@ -40,9 +41,9 @@ def run(args: argparse.Namespace) -> int:
     from kg.link import propose as link
     from kg.link.match import Index
     from kg.sparql.results import as_table
+    from kg.store.files import NO_FILE
     from kg.store.http import max_answer_bytes
     from kg.store.load import replace_graph
-    from kg.store.registry import parse_spec
 
     name = link.check_name(args.name) if args.name else None
     if args.review:
@@ -52,9 +53,9 @@ def run(args: argparse.Namespace) -> int:
     if not args.endpoint:
         raise InputError("kg link needs --endpoint URL (or --review)")
     endpoint = link.check_endpoint(args.endpoint)
-    spec = parse_spec(args.store, args.graph)
+    spec = store_spec(args)
     if spec.kind == "memory" and not Path(spec.location).is_file():
-        raise InputError(f"{spec.location}: no such graph file (run `kg build` first)")
+        raise InputError(f"{spec.location}: {NO_FILE}")
     max_answer = max_answer_bytes(args.max_answer_mb)
     # an Oxigraph store must exist: checked before the endpoint is asked
     open_graph_store(args).close()

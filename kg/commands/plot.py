@@ -9,6 +9,7 @@ from kg.commands.common import (
     DEFAULT_OUT,
     add_store_args,
     dataset,
+    graph_location,
 )
 from kg.errors import EXIT_OK, InputError
 
@@ -32,12 +33,12 @@ def run(args: argparse.Namespace) -> int:
     if args.picture == "targets":
         matrix = plots.target_matrix(ds)
         if not matrix.cols:
-            raise InputError(f"{args.graph}: no policy recommendation targets a place")
+            raise InputError(f"{graph_location(args)}: no policy recommendation targets a place")
         fig = plots.plot_target_heatmap(matrix, font)
     else:
         changes = plots.indicator_changes(ds)
         if not changes:
-            raise InputError(f"{args.graph}: no indicator has values for two years")
+            raise InputError(f"{graph_location(args)}: no indicator has values for two years")
         fig = plots.plot_indicator_changes(changes, font)
     for path in plots.save(fig, args.out, args.picture, args.format):
         print(path)

@@ -6,6 +6,7 @@ import argparse
 
 from kg.commands.common import (
     add_store_args,
+    store_spec,
     wait_seconds,
 )
 
@@ -33,9 +34,8 @@ def add(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from kg.serve.server import Settings, serve
-    from kg.store.registry import parse_spec
 
     settings = Settings(args.host, args.port, args.timeout, args.max_rows, args.allow_update,
                         frozenset(args.allow_service), args.client_timeout, args.max_connections,
                         wait_seconds(args))
-    return serve(parse_spec(args.store, args.graph), settings)
+    return serve(store_spec(args), settings)

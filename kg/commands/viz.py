@@ -12,6 +12,7 @@ from kg.commands.common import (
     add_network_args,
     add_store_args,
     dataset,
+    graph_location,
     network_scope,
     write_atomic,
 )
@@ -45,14 +46,14 @@ def run(args: argparse.Namespace) -> int:
             g = network.query_graph(ds, sparql)
         except ValueError as e:
             raise InputError(f"{qfile}: {e}") from None
-        title = f"{qfile.name} ({args.graph.name})"
+        title = f"{qfile.name} ({graph_location(args).name})"
     else:
         ds = dataset(args)
-        g = network.project(ds, args.view, roots=network.text_roots(args.graph),
+        g = network.project(ds, args.view, roots=network.text_roots(graph_location(args)),
                             scope=network_scope(args, ds), places_only=args.places_only)
         for warning in network.fallback_warnings(g):
             print(f"warning: {warning}", file=sys.stderr)
-        title = f"{args.view} ({args.graph.name})"
+        title = f"{args.view} ({graph_location(args).name})"
     args.out.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(args.out, render_view(g, title, layout=args.layout, physics=args.physics))
     print(f"wrote {args.out}: {g.number_of_nodes()} nodes, {g.number_of_edges()} edges "

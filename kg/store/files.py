@@ -10,12 +10,13 @@ from rdflib import Dataset
 from kg.errors import InputError
 from kg.ontology import CONTEXT_IRI, local_context
 
+NO_FILE = "no such graph file (`kg build --trig` or `kg export graph --out FILE` writes one)"
 FORMATS = {".trig": "trig", ".nq": "nquads", ".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld"}
 
 
 def load_dataset(path: Path) -> Dataset:
     if not path.is_file():
-        raise InputError(f"{path}: no such graph file (run `kg build` first)")
+        raise InputError(f"{path}: {NO_FILE}")
     fmt = FORMATS.get(path.suffix)
     if fmt is None:
         raise InputError(f"{path}: unknown graph format (expected one of {', '.join(FORMATS)})")

@@ -24,7 +24,7 @@ from rdflib import BNode, Graph, URIRef
 from kg.errors import InputError, StoreError
 from kg.store.atomic import write_atomic
 from kg.store.base import DEFAULT_TIMEOUT, PASSWORD_ENV, USER_ENV, StoreSpec
-from kg.store.files import FORMATS, load_dataset
+from kg.store.files import FORMATS, NO_FILE, load_dataset
 from kg.store.lock import lock_store
 from kg.store.swap import rewrite
 
@@ -95,7 +95,7 @@ def _load_oxigraph_file(path: Path, graph_file: Path, wait: float) -> list[Loade
     import pyoxigraph as ox
 
     if not graph_file.is_file():
-        raise InputError(f"{graph_file}: no such graph file (run `kg build` first)")
+        raise InputError(f"{graph_file}: {NO_FILE}")
     fmt = getattr(ox.RdfFormat, _OXIGRAPH_FORMATS[graph_file.suffix])
     counts: dict[ox.NamedNode, int] = {}
     try:
@@ -113,7 +113,7 @@ def _load_oxigraph_file(path: Path, graph_file: Path, wait: float) -> list[Loade
         # Not atomic, and need not be: a copy killed half-way is never put in place.
         store.bulk_load(path=graph_file, format=fmt)
 
-    _rewrite_oxigraph(path, fill, [name.value for name in counts], wait, "load into it")
+    rewrite_oxigraph(path, fill, [name.value for name in counts], wait, "load into it")
     return [Loaded(name.value, n) for name, n in counts.items()]
 
 
@@ -128,11 +128,11 @@ def _load_oxigraph(path: Path, graphs: list[tuple[URIRef, Graph]], wait: float,
             store.load(g.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES,
                        to_graph=node)
 
-    _rewrite_oxigraph(path, fill, [str(name) for name, _ in graphs], wait, purpose)
+    rewrite_oxigraph(path, fill, [str(name) for name, _ in graphs], wait, purpose)
     return [Loaded(str(name), len(g)) for name, g in graphs]
 
 
-def _rewrite_oxigraph(path: Path, fill: Callable[..., None], graphs: list[str], wait: float,
+def rewrite_oxigraph(path: Path, fill: Callable[..., None], graphs: list[str], wait: float,
                       purpose: str) -> None:
     """Under the store's exclusive lock: no kg process reads it meanwhile, and the copy that
     replaces it holds either all of `fill` (which replaces `graphs`) or none of it."""

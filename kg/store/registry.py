@@ -1,8 +1,10 @@
 """The registry of store kinds: where a built graph lives, chosen by one option (`--store`):
 
-- `memory` (default): the graph file is read into rdflib, in this process; nothing to start.
-- `oxigraph:PATH`: an embedded on-disk Oxigraph store (pyoxigraph), filled by `kg load`; queries
-  run in Oxigraph's engine, the rdflib API is served by oxrdflib.
+- `oxigraph:PATH`: an embedded on-disk Oxigraph store (pyoxigraph); `kg build` writes one into
+  its output folder (`build/store`, the default of every command) and `kg load` fills others;
+  queries run in Oxigraph's engine, the rdflib API is served by oxrdflib.
+- `memory`: a graph file (`--graph FILE`, e.g. a `kg export graph` or `kg build --trig` TriG) is
+  read into rdflib, in this process; for small graphs and tests.
 - `sparql:URL`: any SPARQL 1.1 server's query endpoint, through SPARQLWrapper. Queries run on
   the server; commands that walk the graph in Python (stats, export, analyze, viz, validate) read
   its quads once, with one query.
@@ -19,6 +21,7 @@ import re
 from pathlib import Path
 
 from kg.errors import InputError
+from kg.store import swap as store_swap
 from kg.store.base import (
     DEFAULT_MAX_ANSWER,
     DEFAULT_TIMEOUT,
@@ -30,13 +33,20 @@ from kg.store.memory import MemoryStore
 from kg.store.oxigraph import OxigraphStore
 from kg.store.remote import SparqlStore
 
+DEFAULT_BUILD = Path("build")  # `kg build --out`'s default, where every command looks
+STORE_DIR = "store"  # the build's Oxigraph store, in its output folder
+TRIG_FILE = "graph.trig"  # the build's graph as a file, with `kg build --trig`
 
-def parse_spec(text: str | None, graph: Path) -> StoreSpec:
-    """`memory`, `oxigraph:PATH` or `sparql:URL`; unset, $KG_STORE, then memory on `graph`."""
-    text = text or os.environ.get(STORE_ENV) or "memory"
+
+def parse_spec(text: str | None, graph: Path | None, build: Path = DEFAULT_BUILD) -> StoreSpec:
+    """`memory`, `oxigraph:PATH` or `sparql:URL`; unset, $KG_STORE; then memory on `graph` if
+    one is named; then the build's store in `build` (see `default_spec`)."""
+    text = text or os.environ.get(STORE_ENV)
+    if text is None:
+        return StoreSpec("memory", str(graph)) if graph is not None else default_spec(build)
     kind, _, location = text.partition(":")
     if kind == "memory" and not location:
-        return StoreSpec("memory", str(graph))
+        return StoreSpec("memory", str(graph if graph is not None else build / TRIG_FILE))
     if kind == "memory":
         return StoreSpec("memory", location)
     if kind == "oxigraph" and location:
@@ -44,6 +54,18 @@ def parse_spec(text: str | None, graph: Path) -> StoreSpec:
     if kind == "sparql" and re.match(r"https?://[^/\s]+", location):
         return StoreSpec("sparql", location)
     raise InputError(f"--store {text!r}: expected memory, oxigraph:PATH or sparql:http(s)://…")
+
+
+def default_spec(build: Path = DEFAULT_BUILD) -> StoreSpec:
+    """What a command reads when nothing is named: the store `kg build` wrote into `build`,
+    else the `graph.trig` an older build (or `kg build --trig` alone) left there."""
+    store, trig = build / STORE_DIR, build / TRIG_FILE
+    if store_swap.exists(store):
+        return StoreSpec("oxigraph", str(store))
+    if trig.is_file():
+        return StoreSpec("memory", str(trig))
+    raise InputError(f"no graph to read: {store} does not exist (run `kg build`, or name the "
+                     "graph with --store oxigraph:PATH, --store sparql:URL or --graph FILE)")
 
 
 def open_store(spec: StoreSpec, timeout: float = DEFAULT_TIMEOUT,
