@@ -87,9 +87,10 @@ def kg_command() -> list[str]:
 @pytest.fixture(scope="session")
 def article_build(tmp_path_factory, kg_command) -> tuple[subprocess.CompletedProcess, Path]:
     """The article built once by the real `kg build` (a subprocess), shared by every test that
-    only reads the outputs: (the finished process, the output folder). Do not write into it."""
+    only reads the outputs: (the finished process, the output folder, with its store and, by
+    `--trig`, graph.trig). Do not write into it."""
     out = tmp_path_factory.mktemp("article-build")
-    result = subprocess.run([*kg_command, "build", str(ARTICLE), "--out", str(out)],
+    result = subprocess.run([*kg_command, "build", str(ARTICLE), "--out", str(out), "--trig"],
                             capture_output=True, text=True, timeout=600)
     return result, out
 
@@ -117,6 +118,25 @@ def article_validation(article_graph, kg_command) -> subprocess.CompletedProcess
     """`kg validate` of the shared build, run once: the shapes take about 15 s on the article."""
     return subprocess.run([*kg_command, "validate", "--graph", str(article_graph)],
                           capture_output=True, text=True, timeout=600)
+
+
+def store_nquads(store: Path) -> list[str]:
+    """The quads of an Oxigraph store folder (a build's OUT/store) as sorted N-Quads lines."""
+    import pyoxigraph as ox
+
+    text = ox.Store.read_only(str(store)).dump(format=ox.RdfFormat.N_QUADS).decode("utf-8")
+    return sorted(line for line in text.splitlines() if line)
+
+
+def file_nquads(graph_file: Path) -> list[str]:
+    """A TriG file's quads as an Oxigraph store holds them (it writes xsd:nonNegativeInteger
+    as xsd:integer, and decimals canonically), as sorted N-Quads lines."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.bulk_extend(ox.parse(path=graph_file, format=ox.RdfFormat.TRIG))
+    text = store.dump(format=ox.RdfFormat.N_QUADS).decode("utf-8")
+    return sorted(line for line in text.splitlines() if line)
 
 
 def cell(value) -> str | None:

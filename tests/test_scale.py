@@ -1,5 +1,6 @@
-"""Corpus scale (issue 14): documents built in parallel give the same bytes as one process,
-and a document's graph is validated on its own, with the same violations on both engines."""
+"""Corpus scale (issue 14): documents built in parallel give the same bytes and the same store
+as one process, a document's graph is validated on its own, with the same violations on both
+engines, and an incremental build changes only what changed, in the store too."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import cell, shared_input
+from conftest import cell, file_nquads, shared_input, store_nquads
 from rdflib import Graph
 
 from kg import iris
@@ -22,7 +23,7 @@ from kg.ontology import ontology_graph
 from kg.vocab import PKG
 
 REPORTS = ("gwr-2025-beijing.txt", "gwr-2025-gansu.txt", "gwr-2025-anhui.txt")
-OUTPUTS = ("graph.trig", "mentions.jsonl", "report.json")
+OUTPUTS = ("graph.trig", "mentions.jsonl", "report.json")  # graph.trig: built with --trig
 TEXT = "广西壮族自治区首府南宁市与北部湾城市群相连，成渝地区双城经济圈和西部陆海新通道也在其中。"
 
 
@@ -41,7 +42,8 @@ def builds_by_jobs(three_reports, kg_command, tmp_path_factory):
     for jobs in (1, 2):
         out = tmp_path_factory.mktemp(f"jobs-{jobs}")
         done = subprocess.run([*kg_command, "build", str(three_reports), "--out", str(out),
-                               "--jobs", str(jobs)], capture_output=True, text=True, timeout=600)
+                               "--jobs", str(jobs), "--trig"],
+                              capture_output=True, text=True, timeout=600)
         assert done.returncode == 0, done.stderr
         outs[jobs] = out
     return outs
@@ -55,6 +57,16 @@ def test_two_processes_write_the_same_bytes_as_one(builds_by_jobs):
     trig = (builds_by_jobs[1] / "graph.trig").read_text(encoding="utf-8")
     for name in REPORTS:  # every document is there, not just the same nothing twice
         assert f"graph/doc/{name.removesuffix('.txt')}>" in trig
+
+
+@pytest.mark.slow
+def test_the_store_holds_the_graph_file_and_is_the_same_from_two_processes(builds_by_jobs):
+    one = store_nquads(builds_by_jobs[1] / "store")
+    assert one == store_nquads(builds_by_jobs[2] / "store")  # the ontology's blank nodes too
+    assert one == file_nquads(builds_by_jobs[1] / "graph.trig")
+    graphs = {line.rsplit(" ", 2)[-2] for line in one}
+    assert {g for g in graphs if "/graph/doc/" in g} == {
+        f"<{iris.graph('doc/' + name.removesuffix('.txt'))}>" for name in REPORTS}
 
 
 def test_jobs_below_one_is_refused(kg_command, tmp_path):
@@ -118,10 +130,26 @@ def result_files(out) -> dict[str, int]:
 
 
 def outputs(out) -> dict[str, int]:
-    """The build's files and when each was written (not the lock file, which names the last
-    build's process)."""
-    return {p.name: p.stat().st_mtime_ns for p in out.iterdir()
-            if p.is_file() and not p.name.startswith(".")}
+    """The build's files and its store's, and when each was written (not the lock file, which
+    names the last build's process)."""
+    files = [p for p in out.iterdir() if p.is_file() and not p.name.startswith(".")]
+    return {str(p.relative_to(out)): p.stat().st_mtime_ns for p in (
+        *files, *(out / "store").iterdir())}
+
+
+def store_tables(out) -> set[int]:
+    """The inodes of the store's table files (RocksDB writes them once and never changes them;
+    a checkpoint copy hard-links them)."""
+    return {p.stat().st_ino for p in (out / "store").glob("*.sst")}
+
+
+def document_graphs(out) -> set[str]:
+    """The keys of the documents whose graphs the build's store holds."""
+    import pyoxigraph as ox
+
+    prefix = str(iris.graph("doc/"))
+    names = (str(g.value) for g in ox.Store.read_only(str(out / "store")).named_graphs())
+    return {name.removeprefix(prefix) for name in names if name.startswith(prefix)}
 
 
 @pytest.fixture(scope="module")
@@ -156,15 +184,20 @@ def test_an_unchanged_rebuild_writes_nothing(incremental):
 def test_a_rebuild_redoes_only_the_changed_and_the_new_document(incremental):
     texts, out, run = incremental
     results = result_files(out)
+    tables = store_tables(out)
     (texts / "cq.txt").write_text(SMALL_TEXTS["cq"] + "重庆市也在其中。", encoding="utf-8")
     (texts / "sc.txt").write_text("四川省成都市是西部的中心城市。", encoding="utf-8")
     result = run()
     now = result_files(out)
     assert set(now) == {*SMALL_TEXTS, "sc"}
     assert {key for key in now if now[key] != results.get(key)} == {"cq", "sc"}
-    trig = (out / "graph.trig").read_text(encoding="utf-8")
-    assert "重庆市也在其中" in trig and "graph/doc/sc>" in trig
+    quads = "\n".join(store_nquads(out / "store"))
+    assert "重庆市也在其中" in quads and "graph/doc/sc>" in quads
+    assert document_graphs(out) == {*SMALL_TEXTS, "sc"}
     assert set(result.report["documents"]) == {*SMALL_TEXTS, "sc"}
+    # the store was changed on a copy of itself, not loaded again: its earlier table files
+    # (the shared graphs, the unchanged documents) are in the new store as they were
+    assert tables & store_tables(out)
 
 
 @pytest.mark.slow
@@ -173,7 +206,7 @@ def test_a_removed_document_leaves_the_graph_and_its_result_goes(incremental):
     (texts / "hn.txt").unlink()
     result = run()
     assert "hn" not in result_files(out)
-    assert "graph/doc/hn>" not in (out / "graph.trig").read_text(encoding="utf-8")
+    assert document_graphs(out) == {"gx", "cq", "sc"}
     assert "hn" not in result.report["documents"]
     (texts / "hn.txt").write_text(SMALL_TEXTS["hn"], encoding="utf-8")  # as the others found it
     run()
@@ -186,6 +219,7 @@ def test_another_pipeline_or_reference_version_redoes_every_document(incremental
     _texts, out, run = incremental
     for field_name in ("pipeline", "reference"):
         results = result_files(out)
+        tables = store_tables(out)
         manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
         manifest[field_name] = "an older version"
         (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
@@ -193,6 +227,9 @@ def test_another_pipeline_or_reference_version_redoes_every_document(incremental
         now = result_files(out)
         assert set(now) == set(results)
         assert all(now[key] != results[key] for key in now), field_name
+        assert not tables & store_tables(out), "the store was not written anew"
+    assert document_graphs(out) == {*SMALL_TEXTS, "sc"}
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["store"] is True
 
 
 # --------------------------------------------------------------------------------------------
@@ -202,8 +239,9 @@ def test_another_pipeline_or_reference_version_redoes_every_document(incremental
 
 @pytest.fixture(scope="module")
 def corpus_stores(builds_by_jobs, tmp_path_factory):
-    """The three-report build in memory, in embedded Oxigraph, in an Oxigraph server and (where
-    installed) in Virtuoso, each filled the way `kg load` fills it."""
+    """The three-report build in memory, in the build's own store, in embedded Oxigraph, in an
+    Oxigraph server and (where installed) in Virtuoso, each filled the way `kg load` fills
+    it."""
     import virtuoso
     from servers import start_oxigraph
 
@@ -213,7 +251,8 @@ def corpus_stores(builds_by_jobs, tmp_path_factory):
 
     trig = builds_by_jobs[1] / "graph.trig"
     folder = tmp_path_factory.mktemp("corpus-stores")
-    stores = {"memory": open_store(StoreSpec("memory", str(trig)))}
+    stores = {"memory": open_store(StoreSpec("memory", str(trig))),
+              "build store": open_store(StoreSpec("oxigraph", str(builds_by_jobs[1] / "store")))}
     load(StoreSpec("oxigraph", str(folder / "oxigraph")), trig)
     stores["oxigraph"] = open_store(StoreSpec("oxigraph", str(folder / "oxigraph")))
     (folder / "server").mkdir()
@@ -272,21 +311,23 @@ def worker_has_the_pipeline() -> bool:
 def test_a_dask_cluster_builds_the_same_bytes_as_one_process(tmp_path, extractor):
     distributed = pytest.importorskip("dask.distributed",
                                       reason="the dask extra: pip install 'policy-kg[dask]'")
-    from kg.build.run import build
+    from kg.build.run import Outputs, build
 
     texts = tmp_path / "texts"
     texts.mkdir()
     for key, text in SMALL_TEXTS.items():
         (texts / f"{key}.txt").write_text(text, encoding="utf-8")
-    build([texts], tmp_path / "serial", extractor=extractor)
+    build([texts], tmp_path / "serial", extractor=extractor, outputs=Outputs(trig=True))
     with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
                                   dashboard_address=None) as cluster:
-        build([texts], tmp_path / "dask", executor=f"dask:{cluster.scheduler_address}")
+        build([texts], tmp_path / "dask", executor=f"dask:{cluster.scheduler_address}",
+              outputs=Outputs(trig=True))
         with distributed.Client(cluster) as client:
             loaded = client.run(worker_has_the_pipeline)
     assert len(loaded) == 2 and any(loaded.values())  # the steps ran on the cluster's workers
     for name in OUTPUTS:
         assert (tmp_path / "serial" / name).read_bytes() == (tmp_path / "dask" / name).read_bytes()
+    assert store_nquads(tmp_path / "serial" / "store") == store_nquads(tmp_path / "dask" / "store")
     assert len(list((tmp_path / "dask" / "documents").glob("*.pickle"))) == len(SMALL_TEXTS)
 
 
