@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ARTICLE
+from conftest import ARTICLE, store_nquads
 
 BUILD_TIMEOUT = 600  # generous: the shapes alone take seconds, and CI shares 2 cores
 QUICK = 60  # a refusal that takes longer than this has not been quick
@@ -233,8 +233,8 @@ def test_a_killed_build_leaves_nothing_after_the_next_build(kg_command, tmp_path
     out = tmp_path / "out"
     result, _ = run_build(kg_command, tmp_path, "first.txt", "--out", "out")
     assert result.returncode == 0, result.stderr
-    before = {name: (out / name).read_bytes()
-              for name in ("graph.trig", "mentions.jsonl", "report.json")}
+    before = {name: (out / name).read_bytes() for name in ("mentions.jsonl", "report.json")}
+    store_before = store_nquads(out / "store")
 
     # killed while it writes its outputs into the staging folder
     build = subprocess.Popen([*kg_command, "build", "second.txt", "--out", "out"], cwd=tmp_path,
@@ -248,6 +248,7 @@ def test_a_killed_build_leaves_nothing_after_the_next_build(kg_command, tmp_path
     assert build.returncode == -signal.SIGKILL, "the build ended before it was killed"
     assert staging_folders(out), "the killed build left no staging folder"
     assert {name: (out / name).read_bytes() for name in before} == before
+    assert store_nquads(out / "store") == store_before
 
     result, _ = run_build(kg_command, tmp_path, "second.txt", "--out", "out")
 
