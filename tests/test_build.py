@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 
 import pytest
@@ -33,12 +34,13 @@ def test_build_exits_0_and_reports_a_valid_graph(built):
     result, out = built
     assert result.returncode == 0, result.stderr
     assert "conforms" in result.stdout
-    # the three outputs, the lock file that kept other builds out (it stays: kg/build/outdir.py),
-    # what the next build reuses: the manifest and each document's result (docs/scale.md), and
-    # the folder of extracted texts (empty: a .txt input is its own text)
-    assert sorted(p.name for p in out.iterdir()) == [".kg-build.lock", "documents", "graph.trig",
-                                                      "manifest.json", "mentions.jsonl",
-                                                      "report.json", "texts"]
+    # the outputs (the store and its lock file, graph.trig by --trig), the lock file that kept
+    # other builds out (it stays: kg/build/outdir.py), what the next build reuses: the manifest
+    # and each document's result (docs/scale.md), and the folder of extracted texts (empty: a
+    # .txt input is its own text)
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".kg-build.lock", "documents", "graph.trig", "manifest.json", "mentions.jsonl",
+        "report.json", "store", "store.kg-lock", "texts"]
     assert not any((out / "texts").iterdir())
 
 
@@ -94,6 +96,24 @@ def test_stats_and_validate_read_the_built_graph(built, kg_command, article_vali
     per_class = {r["class"]: r for r in json.loads(s.stdout)["per_class"]}
     assert per_class["Province"]["entities"] >= 30
     assert per_class["MacroRegion"]["mentions"] > 100
+
+
+def test_commands_read_the_build_store_by_default(built, kg_command, tmp_path):
+    """No --graph or --store: a command reads build/store, the store `kg build` wrote, and
+    answers as it does from the same build's graph.trig in memory."""
+    _, out = built
+    (tmp_path / "build").symlink_to(out)  # the build, where every command looks for it
+    env = {k: v for k, v in os.environ.items() if k != "KG_STORE"}
+    answers = {}
+    for where in ((), ("--graph", str(out / "graph.trig"))):
+        done = subprocess.run([*kg_command, "query", "most-mentioned-entities", "--format", "csv",
+                               *where], cwd=tmp_path, env=env, capture_output=True, text=True,
+                              timeout=300)
+        assert done.returncode == 0, done.stderr
+        answers[where] = done.stdout
+    rows = answers[()].splitlines()
+    assert len(rows) > 10 and rows[0] == "entity,class,mentions"
+    assert answers[()] == answers[("--graph", str(out / "graph.trig"))]
 
 
 def test_validate_rejects_a_graph_that_breaks_the_shapes(built, kg_command, tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -67,6 +68,16 @@ def test_missing_graph(kg_command, tmp_path, command):
     result = subprocess.run([*kg_command, command, "--graph", "nowhere.trig"], cwd=tmp_path,
                             capture_output=True, text=True, timeout=60)
     assert_refused(result, tmp_path, "no such graph file")
+
+
+@pytest.mark.parametrize("command", ["query most-mentioned-entities", "stats", "documents"])
+def test_no_build_in_the_folder(kg_command, tmp_path, command):
+    """No --graph, no --store, no $KG_STORE and no build/: say what to do."""
+    env = {k: v for k, v in os.environ.items() if k != "KG_STORE"}
+    result = subprocess.run([*kg_command, *command.split()], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert_refused(result, tmp_path, "no graph to read: build/store does not exist (run `kg "
+                                     "build`, or name the graph with --store oxigraph:PATH")
 
 
 def test_unparseable_graph(kg_command, tmp_path):

@@ -39,13 +39,13 @@ def two_texts() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def small_build(two_texts, tmp_path_factory, extractor):
-    from kg.build.run import build_sources
+    from kg.build.run import Outputs, build_sources
     from kg.inputs.files import SourceText
 
     out = tmp_path_factory.mktemp("two-documents")
     sources = [SourceText(key, Path(f"{key}.txt"), text, "utf-8")
                for key, text in two_texts.items()]
-    result = build_sources(sources, out, extractor)
+    result = build_sources(sources, out, extractor, outputs=Outputs(trig=True))
     written = Dataset()
     written.parse(out / "graph.trig", format="trig")
     return result, named_graphs(written), {s.doc: s for s in sources}

@@ -25,7 +25,8 @@ def hostile_graph(tmp_path_factory, kg_command):
     root = tmp_path_factory.mktemp("hostile")
     (root / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
     result = subprocess.run([*kg_command, "build", str(root / "hostile.txt"), "--out",
-                             str(root / "out")], capture_output=True, text=True, timeout=300)
+                             str(root / "out"), "--trig"], capture_output=True, text=True,
+                            timeout=300)
     assert result.returncode == 0, result.stderr
     return root / "out" / "graph.trig"
 
