@@ -7,7 +7,10 @@ For the texts of DIR (default: ../shared/corpus-dev/gwr-2025, the 27 provincial 
 jieba's segmentation of all of them, then real `kg build` subprocesses into a fresh folder:
 a cold build per --jobs value, an unchanged rebuild, a rebuild after adding one document and
 one after changing one. Each figure is seconds, the peak memory (RSS) of the build process,
-and the ratio to jieba.
+and the ratio to jieba. Then the answers on that build: `kg query most-mentioned-entities` as a
+user runs it (a subprocess: start, imports, the query) on the build's store and on the same
+graph in memory (the TriG that `kg export graph` writes from the store), and every catalogue
+query that reads only the graph, in one process on the store (the slowest and the sum).
 """
 
 from __future__ import annotations
@@ -71,17 +74,67 @@ def main() -> None:
         changed = inputs / sources[0].name
         changed.write_text(texts[0] + "\n广西壮族自治区。\n", encoding="utf-8")
         rows.append(measure("one document changed", kg_build(inputs, out, jobs), jieba))
-        rows.append({"run": "store size (build folder)", "megabytes": folder_mb(out)})
+        rows.append({"run": "build folder size", "megabytes": folder_mb(out)})
+        rows.append({"run": "store size (OUT/store)", "megabytes": folder_mb(out / "store")})
+        rows += answer_rows(out, Path(tmp) / "graph.trig", jieba)
     for row in rows:
         print(json.dumps(row, ensure_ascii=False))
     if args.out:
         args.out.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
 
 
+def kg_seconds(*args: str) -> float:
+    """Seconds of one `kg` subprocess, which must succeed."""
+    kg = Path(sys.executable).with_name("kg")
+    start = time.perf_counter()
+    done = subprocess.run([str(kg), *args], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"kg {' '.join(args)} failed: {done.stderr}")
+    return time.perf_counter() - start
+
+
+def answer_rows(out: Path, trig: Path, jieba: float) -> list[dict]:
+    """The catalogue's latency on the build: from its store, and from its graph in memory."""
+    store = f"oxigraph:{out / 'store'}"
+    rows = [measure("kg export graph (TriG) from the store",
+                    (kg_seconds("export", "graph", "--store", store, "--out", str(trig)), 0),
+                    jieba)]
+    for name, where in (("store", ("--store", store)), ("memory", ("--graph", str(trig)))):
+        took = kg_seconds("query", "most-mentioned-entities", *where)
+        rows.append(measure(f"kg query most-mentioned-entities, {name}", (took, 0), jieba))
+    slowest, total = catalogue_seconds(out / "store")
+    rows.append(measure(f"slowest catalogue query in process, store ({slowest[0]})",
+                        (slowest[1], 0), jieba))
+    rows.append(measure("all catalogue queries in process, store", (total, 0), jieba))
+    return rows
+
+
+def catalogue_seconds(store: Path) -> tuple[tuple[str, float], float]:
+    """Each catalogue query that reads only the graph, on the store opened once: the slowest
+    (name, seconds) and the sum."""
+    sys.path.insert(0, str(ROOT))
+    from kg.sparql.catalogue import catalogue
+    from kg.store.base import StoreSpec
+    from kg.store.registry import open_store
+
+    graph_store = open_store(StoreSpec("oxigraph", str(store)))
+    times = {}
+    for name, path in sorted(catalogue().items()):
+        text = path.read_text(encoding="utf-8")
+        if "SERVICE" in text:
+            continue
+        start = time.perf_counter()
+        list(graph_store.query(text))
+        times[name] = time.perf_counter() - start
+    graph_store.close()
+    slowest = max(times.items(), key=lambda kv: kv[1])
+    return slowest, sum(times.values())
+
+
 def measure(run: str, timing: tuple[float, float], jieba: float) -> dict:
     seconds, peak_mb = timing
-    return {"run": run, "seconds": round(seconds, 2), "x_jieba": round(seconds / jieba, 1),
-            "peak_rss_mb_so_far": round(peak_mb)}
+    row = {"run": run, "seconds": round(seconds, 3), "x_jieba": round(seconds / jieba, 3)}
+    return {**row, "peak_rss_mb_so_far": round(peak_mb)} if peak_mb else row
 
 
 def folder_mb(path: Path) -> float:

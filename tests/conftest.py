@@ -129,12 +129,14 @@ def store_nquads(store: Path) -> list[str]:
 
 
 def file_nquads(graph_file: Path) -> list[str]:
-    """A TriG file's quads as an Oxigraph store holds them (it writes xsd:nonNegativeInteger
-    as xsd:integer, and decimals canonically), as sorted N-Quads lines."""
+    """A TriG (or .nq N-Quads) file's quads as an Oxigraph store holds them (it writes
+    xsd:nonNegativeInteger as xsd:integer, and decimals canonically), as sorted N-Quads
+    lines."""
     import pyoxigraph as ox
 
+    fmt = ox.RdfFormat.N_QUADS if graph_file.suffix == ".nq" else ox.RdfFormat.TRIG
     store = ox.Store()
-    store.bulk_extend(ox.parse(path=graph_file, format=ox.RdfFormat.TRIG))
+    store.bulk_extend(ox.parse(path=graph_file, format=fmt))
     text = store.dump(format=ox.RdfFormat.N_QUADS).decode("utf-8")
     return sorted(line for line in text.splitlines() if line)
 

@@ -7,7 +7,7 @@ import os
 import subprocess
 
 import pytest
-from conftest import ARTICLE, ARTICLE_KEY
+from conftest import ARTICLE, ARTICLE_KEY, file_nquads
 from rdflib import Dataset
 
 pytestmark = pytest.mark.slow  # every test here reads the real build of the article or builds
@@ -114,6 +114,19 @@ def test_commands_read_the_build_store_by_default(built, kg_command, tmp_path):
     rows = answers[()].splitlines()
     assert len(rows) > 10 and rows[0] == "entity,class,mentions"
     assert answers[()] == answers[("--graph", str(out / "graph.trig"))]
+
+
+@pytest.mark.parametrize("suffix", [".trig", ".nq"])
+def test_the_graph_exported_from_the_build_store_is_the_build_graph(built, kg_command, tmp_path,
+                                                                    suffix):
+    _, out = built
+    exported = tmp_path / f"graph{suffix}"
+    done = subprocess.run([*kg_command, "export", "graph", "--store", f"oxigraph:{out / 'store'}",
+                           "--format", {".trig": "trig", ".nq": "nquads"}[suffix],
+                           "--out", str(exported)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    quads = file_nquads(exported)
+    assert len(quads) > 40_000 and quads == file_nquads(out / "graph.trig")
 
 
 def test_validate_rejects_a_graph_that_breaks_the_shapes(built, kg_command, tmp_path):

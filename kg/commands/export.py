@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kg.commands.common import (
     add_store_args,
-    dataset,
+    open_graph_store,
     write_atomic,
 )
 from kg.errors import EXIT_OK
@@ -29,14 +29,15 @@ def add(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kg.export.graph import export_format, serialize
+    from kg.export.graph import export_format, serialize_store
     from kg.export.tables import as_csv, as_jsonl, export_rows
 
     fmt = export_format(args.kind, args.format)
+    store = open_graph_store(args)
     if args.kind == "graph":
-        text = serialize(dataset(args), fmt)
+        text = serialize_store(store, fmt)
     else:
-        columns, rows = export_rows(dataset(args), args.kind)
+        columns, rows = export_rows(store.dataset(), args.kind)
         text = (as_csv if fmt == "csv" else as_jsonl)(columns, rows)
     if args.out is None:
         sys.stdout.write(text)

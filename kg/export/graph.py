@@ -15,6 +15,7 @@ from rdflib.plugins.serializers.jsonld import from_rdf
 
 from kg.errors import InputError
 from kg.ontology import CONTEXT_IRI, local_context
+from kg.store.base import GraphStore
 
 GRAPH_FORMATS = ("trig", "nquads", "turtle", "jsonld")
 TABLE_FORMATS = ("jsonl", "csv")
@@ -43,6 +44,13 @@ def union_graph(ds: Dataset) -> Graph:
     for s, p, o, _ in ds.quads((None, None, None, None)):
         g.add((s, p, o))
     return g
+
+
+def serialize_store(store: GraphStore, fmt: str) -> str:
+    """The store's graph in `fmt`, written by the store where it can (Oxigraph: TriG and
+    N-Quads), else by rdflib."""
+    native = store.dump(fmt, prefixes(local_context()))
+    return native.decode("utf-8") if native is not None else serialize(store.dataset(), fmt)
 
 
 def serialize(ds: Dataset, fmt: str) -> str:

@@ -45,6 +45,11 @@ class GraphStore:
     def dataset(self) -> Dataset:
         raise NotImplementedError
 
+    def dump(self, fmt: str, prefixes: Mapping[str, str]) -> bytes | None:
+        """The whole graph as `fmt` ("trig" or "nquads") written by the store itself, or None
+        where only rdflib can write it (the caller then serializes `dataset()`)."""
+        return None
+
     def query(self, text: str, bindings: Mapping[str, Node] | None = None,
               origin: str = "query") -> Result:
         """Run SPARQL with the union of the named graphs as default graph. `bindings` are
