@@ -7,7 +7,7 @@ import os
 import subprocess
 
 import pytest
-from conftest import ARTICLE, ARTICLE_KEY, file_nquads
+from conftest import ARTICLE, ARTICLE_KEY, file_nquads, store_nquads
 from rdflib import Dataset
 
 pytestmark = pytest.mark.slow  # every test here reads the real build of the article or builds
@@ -127,6 +127,18 @@ def test_the_graph_exported_from_the_build_store_is_the_build_graph(built, kg_co
     assert done.returncode == 0, done.stderr
     quads = file_nquads(exported)
     assert len(quads) > 40_000 and quads == file_nquads(out / "graph.trig")
+
+
+def test_load_without_a_graph_file_loads_the_build_store(built, kg_command, tmp_path):
+    _, out = built
+    (tmp_path / "build").symlink_to(out)
+    env = {k: v for k, v in os.environ.items() if k != "KG_STORE"}
+    done = subprocess.run([*kg_command, "load", "--store", "oxigraph:copy"], cwd=tmp_path,
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1].endswith("named graphs from build/store into "
+                                                 "oxigraph:copy")
+    assert store_nquads(tmp_path / "copy") == store_nquads(out / "store")
 
 
 def test_validate_rejects_a_graph_that_breaks_the_shapes(built, kg_command, tmp_path):
