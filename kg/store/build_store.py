@@ -10,12 +10,17 @@ it meanwhile. A build killed at any moment leaves the previous store as it was.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
 from kg.store.load import rewrite_oxigraph
 from kg.store.lock import lock_store
+
+# Quads per bulk-load batch: Oxigraph's bulk loader holds a batch in memory (about 1 KB a quad:
+# 300 MB for 300,000 quads in one batch, 110 MB in batches of 50,000, 15 % slower).
+BULK_BATCH = 50_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +56,9 @@ def write_build_store(store: Path, update: StoreUpdate, wait: float) -> int:
                 dropped += name not in replaced
         # ox.parse keeps blank node labels (bulk_load would rename them at random), so the
         # ontology's stably named blank nodes are the same in every build's store
-        copy.bulk_extend(ox.parse(path=update.nquads, format=ox.RdfFormat.N_QUADS))
+        quads = ox.parse(path=update.nquads, format=ox.RdfFormat.N_QUADS)
+        while batch := list(itertools.islice(quads, BULK_BATCH)):
+            copy.bulk_extend(batch)
 
     rewrite_oxigraph(store, fill, list(update.replaced), wait, "write the build into it")
     return dropped
