@@ -33,9 +33,10 @@ def add(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kg.serve.server import Settings, serve
+    from kg.serve.server import Settings, check_settings, serve
 
     settings = Settings(args.host, args.port, args.timeout, args.max_rows, args.allow_update,
                         frozenset(args.allow_service), args.client_timeout, args.max_connections,
                         wait_seconds(args))
+    check_settings(settings)
     return serve(store_spec(args), settings)

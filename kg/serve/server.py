@@ -331,13 +331,18 @@ def _page() -> bytes:
     return text.replace("__EXAMPLE_JSON__", as_json).replace("__EXAMPLE_NAME__", EXAMPLE).encode()
 
 
-def serve(spec: StoreSpec, settings: Settings) -> int:
+def check_settings(settings: Settings) -> None:
+    """Bad options are refused before the store is even looked for."""
     if not 0 <= settings.port <= 65535:
         raise InputError(f"--port {settings.port}: expected 0 to 65535 (0: a free port)")
     if settings.timeout <= 0 or settings.max_rows < 1:
         raise InputError("--timeout must be above 0 and --max-rows at least 1")
     if settings.client_timeout <= 0 or settings.max_connections < 1:
         raise InputError("--client-timeout must be above 0 and --max-connections at least 1")
+
+
+def serve(spec: StoreSpec, settings: Settings) -> int:
+    check_settings(settings)
     if settings.allow_update and spec.kind == "sparql":
         raise InputError(f"--allow-update: {spec} is served read-only; send updates to that "
                          "server's own update endpoint")
