@@ -89,3 +89,28 @@ def test_a_build_killed_again_and_again_leaves_the_last_store_and_the_next_one_f
     assert fresh.returncode == 0, fresh.stderr
     assert store_nquads(out / "store") == store_nquads(tmp_path / "fresh" / "store")
     assert "2 document(s)" in documents_listing(kg_command, tmp_path)
+
+
+@pytest.mark.slow
+def test_a_build_while_another_process_reads_the_store_is_refused_before_any_work(
+        kg_command, tmp_path):
+    from kg.store.lock import lock_store
+
+    (tmp_path / "first.txt").write_text(FIRST, encoding="utf-8")
+    done = build(kg_command, tmp_path, "first.txt")
+    assert done.returncode == 0, done.stderr
+    quads = store_nquads(tmp_path / "build" / "store")
+    second = "重庆市和四川省共建成渝地区双城经济圈。\n"
+    (tmp_path / "second.txt").write_text(second, encoding="utf-8")
+    reading = lock_store(tmp_path / "build" / "store", exclusive=False, wait=0, purpose="read it")
+    try:  # this process reads the store, as a kg serve would
+        refused = build(kg_command, tmp_path, "first.txt", "second.txt")
+    finally:
+        reading.release()
+    assert refused.returncode == 2
+    lines = refused.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("kg: error: oxigraph:"), refused.stderr
+    assert "cannot write the build into it now: in use by pid" in lines[0]
+    assert "or pass --wait SECONDS" in lines[0]
+    assert not list((tmp_path / "build" / "documents").glob("second.*"))  # no work was done
+    assert store_nquads(tmp_path / "build" / "store") == quads
