@@ -66,6 +66,9 @@ class Check:
     # what the claim was checked against: "table" (the document's statistics tables),
     # "same_sentence" or "other_sentence" (figures the text states); None when unchecked
     against: str | None = None
+    # the evidence span (start, end) of the claim of another place in the text this one was
+    # checked against (a restated figure, extract/claim_restated.py)
+    compared_with: tuple[int, int] | None = None
 
 
 def decimals_of(number: str) -> int | None:

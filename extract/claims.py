@@ -34,13 +34,16 @@ from .gazetteer import read_tsv
 from .normalize import translate_chars
 from .records import Mention
 
-__all__ = ["CHANGE_KINDS", "LEVEL_KINDS", "NumericClaim", "Rules", "find_claims", "load_rules"]
+__all__ = ["CHANGE_KINDS", "LEVEL_KINDS", "SUM_KINDS", "NumericClaim", "Rules", "find_claims",
+           "load_rules"]
 
 RULE = "claims/v1"
 PATTERNS = Path(__file__).resolve().parent / "patterns"
 
 # kind of a level (a value at one year) and of its change over a period
 LEVEL_KINDS = {"plain": "value", "gap": "gap", "ratio": "ratio", "share": "share"}
+# a stated whole against its stated parts (extract/claim_sums.py): no region of its own
+SUM_KINDS = ("sum_of_parts", "shares_sum")
 CHANGE_KINDS = {"plain": "change", "gap": "gap_change", "ratio": "ratio_change",
                 "share": "share_change"}
 PERCENT, POINTS = "%", "百分点"
@@ -70,6 +73,9 @@ class NumericClaim:
     qualifier: str | None = None  # at_least, at_most, about (以上, 近, 左右)
     rule: str = RULE
     confidence: float = 1.0
+    # a sum (extract/claim_sums.py): the evidence spans (start, end) of the claims that are its
+    # parts; empty for a claim about one region
+    parts: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,8 @@ from spacy.language import Language
 
 from . import gazetteer
 from .claim_check import cells_from_tables, check_claims
+from .claim_restated import check_restated
+from .claim_sums import find_sums
 from .claim_text import check_in_text
 from .claims import find_claims
 from .components import SHAPES, build_nlp
@@ -164,13 +166,18 @@ class Extractor:
 def checked_claims(text: str, found: Entities, tables: Sequence[Table]
                    ) -> tuple[CheckedClaim, ...]:
     """The numeric claims of the text, each checked against the document's own tables, or
-    against the other figures of its sentence (extract/claim_text.py)."""
+    against the other figures of its sentence (extract/claim_text.py), or against the same
+    figure stated earlier (extract/claim_restated.py); with the sums the text states, each
+    whole against its parts (extract/claim_sums.py)."""
     claims = find_claims(text, found.mentions, found.sentences)
     checks = check_claims(claims, cells_from_tables(tables))
     # what no table checks, the figures of its own sentence may (part / whole)
     regions = [(m.start, m.ref) for m in found.mentions if m.ref is not None]
     checks = check_in_text(text, claims, checks, regions)
-    return tuple(CheckedClaim(c, check) for c, check in zip(claims, checks, strict=True))
+    checks = check_restated(claims, checks, found.sentences)
+    pairs = list(zip(claims, checks, strict=True)) + find_sums(text, claims)
+    pairs.sort(key=lambda pair: (pair[0].start, pair[0].end, pair[0].kind))
+    return tuple(CheckedClaim(c, check) for c, check in pairs)
 
 
 def _silent(_: str) -> None:
