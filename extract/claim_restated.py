@@ -29,7 +29,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from .claim_check import Check
 from .claim_text import SAME_SENTENCE
-from .claims import NumericClaim
+from .claims import NumericClaim, claim_id
 
 OTHER_SENTENCE = "other_sentence"
 # how many sentences after a figure its restatement may come (the sentence itself counts 0)
@@ -92,5 +92,5 @@ def check_restated(claims: Sequence[NumericClaim], checks: Sequence[Check],
             else OTHER_SENTENCE
         how = f"restates {earlier.value} stated at [{earlier.start}:{earlier.end}]"
         out[i] = Check(_verdict(c.value, earlier.value), earlier.value, earlier.value,
-                       earlier.value, how, where, (earlier.start, earlier.end))
+                       earlier.value, how, where, claim_id(earlier))
     return out

@@ -5,7 +5,7 @@ shares of (…占比分别为64.7%、21.1%、10.8%、3.5%: 100.1 against 100 %).
 
 Each check is a new claim of its own (kind `sum_of_parts` or `shares_sum`), with no region: its
 stated value is the whole (the stated total, or 100 for shares), its computed value the sum of
-its parts, and its parts are claims extract/claims.py read (`parts`: their evidence spans).
+its parts, and its parts are claims extract/claims.py read (`parts`: their `claim_id`s).
 
 The parts must be a complete set of regions (`patterns/claim_region_sets.tsv`: the four
 macro-regions), each once, in one sentence (up to its full stop), of the same kind, year and
@@ -37,7 +37,7 @@ from decimal import Decimal
 from .claim_check import APPROX, Check
 from .claim_check import region_sets as _region_sets
 from .claim_text import SAME_SENTENCE, _full_sentence, _sentence
-from .claims import NumericClaim, Rules, _view, load_rules
+from .claims import NumericClaim, Rules, _view, claim_id, load_rules
 
 RULE = "claim-sums/v1"
 WHOLE_SHARE = Decimal(100)
@@ -100,7 +100,7 @@ def _sum_claim(kind: str, text: str, start: int, parts: Sequence[_Part], whole: 
     return NumericClaim(start, last.end, text[start:last.end], kind, None, None,
                         last.indicator_text, last.indicator, None, last.end_year, whole, unit,
                         None, RULE, min(p.claim.confidence for p in parts),
-                        tuple((p.claim.start, p.claim.end) for p in parts))
+                        tuple(claim_id(p.claim) for p in parts))
 
 
 def _shares_sum(text: str, parts: Sequence[_Part]) -> tuple[NumericClaim, Check] | None:

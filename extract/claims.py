@@ -34,8 +34,8 @@ from .gazetteer import read_tsv
 from .normalize import translate_chars
 from .records import Mention
 
-__all__ = ["CHANGE_KINDS", "LEVEL_KINDS", "SUM_KINDS", "NumericClaim", "Rules", "find_claims",
-           "load_rules"]
+__all__ = ["CHANGE_KINDS", "LEVEL_KINDS", "SUM_KINDS", "ClaimId", "NumericClaim", "Rules",
+           "claim_id", "find_claims", "load_rules"]
 
 RULE = "claims/v1"
 PATTERNS = Path(__file__).resolve().parent / "patterns"
@@ -50,6 +50,10 @@ PERCENT, POINTS = "%", "百分点"
 # the confidence of a claim whose regions, pair subject or indicator come from an earlier
 # clause of its sentence rather than its own words
 INFERRED = 0.8
+
+
+# a claim's identity in its document: evidence start and end, kind, region ref ("" for none)
+ClaimId = tuple[int, int, str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,9 +77,15 @@ class NumericClaim:
     qualifier: str | None = None  # at_least, at_most, about (以上, 近, 左右)
     rule: str = RULE
     confidence: float = 1.0
-    # a sum (extract/claim_sums.py): the evidence spans (start, end) of the claims that are its
-    # parts; empty for a claim about one region
-    parts: tuple[tuple[int, int], ...] = ()
+    # a sum (extract/claim_sums.py): the `claim_id`s of the claims that are its parts; empty
+    # for a claim about one region
+    parts: tuple[ClaimId, ...] = ()
+
+
+def claim_id(c: NumericClaim) -> ClaimId:
+    """What tells a claim from the others of its document: one span may hold several claims
+    (均下降0.2个百分点 is one number for two regions; 下降…至65.4% a change and a level)."""
+    return (c.start, c.end, c.kind, c.region or "")
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from extract.claim_check import check_claims
 from extract.claim_restated import check_restated
 from extract.claim_sums import find_sums
-from extract.claims import find_claims
+from extract.claims import claim_id, find_claims
 from extract.records import Mention
 
 NAMES = {"东部地区": "macro-region/east", "中部地区": "macro-region/central",
@@ -47,14 +47,15 @@ def test_a_total_against_the_counts_it_is_split_into():
         ("sum_of_parts", "12183", "12183", "holds", 4)]
 
 
-def test_the_sum_claim_has_no_region_and_names_its_parts_by_their_spans():
-    text = "66个国家级集群中，东部地区、中部地区、西部地区、东北地区数量分别为35个、18个、9个、4个。"
+def test_the_sum_claim_has_no_region_and_names_its_parts():
+    text = ("66个国家级集群中，东部地区、中部地区、西部地区、东北地区数量分别为"
+            "35个、18个、9个、4个。")
     claims = find_claims(text, _mentions(text), _sentences(text))
     [(total, check)] = find_sums(text, claims)
     assert (total.region, total.value, total.unit, check.against) == (
         None, Decimal(66), "个", "same_sentence")
     assert total.quote == text[:-1]  # from the whole's clause to the last part
-    assert set(total.parts) == {(c.start, c.end) for c in claims if c.kind == "value"}
+    assert set(total.parts) == {claim_id(c) for c in claims if c.kind == "value"}
 
 
 def test_parts_of_an_incomplete_set_of_regions_are_not_summed():
