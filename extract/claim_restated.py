@@ -28,10 +28,9 @@ from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from .claim_check import Check
-from .claim_text import SAME_SENTENCE
+from .claim_text import OTHER_SENTENCE, SAME_SENTENCE
 from .claims import NumericClaim, claim_id
 
-OTHER_SENTENCE = "other_sentence"
 # how many sentences after a figure its restatement may come (the sentence itself counts 0)
 WINDOW = 5
 # what is not the words of a clause: its years and numbers

@@ -12,7 +12,7 @@ from . import gazetteer
 from .claim_check import cells_from_tables, check_claims
 from .claim_restated import check_restated
 from .claim_sums import find_sums
-from .claim_text import check_in_text
+from .claim_text import check_by_year, check_in_text
 from .claims import find_claims
 from .components import SHAPES, build_nlp
 from .metadata import document_meta
@@ -174,6 +174,7 @@ def checked_claims(text: str, found: Entities, tables: Sequence[Table]
     # what no table checks, the figures of its own sentence may (part / whole)
     regions = [(m.start, m.ref) for m in found.mentions if m.ref is not None]
     checks = check_in_text(text, claims, checks, regions)
+    checks = check_by_year(text, claims, checks)
     checks = check_restated(claims, checks, found.sentences)
     pairs = list(zip(claims, checks, strict=True)) + find_sums(text, claims)
     pairs.sort(key=lambda pair: (pair[0].start, pair[0].end, pair[0].kind))

@@ -3,7 +3,9 @@ hand-computed by an annotator who never saw the pipeline; conventions in its REA
 
 A gold row is one stated figure (its digits' span) with its verdict. Our claim for it is the
 one whose evidence span holds the figure and ends nearest after it (a claim's quote ends with
-its number and unit). The figures:
+its number and unit), a sum (extract/claim_sums.py) for a gold sum (kinds `sum_of_parts` and
+`shares_sum`, the same names) and a claim about one region for the other rows, where one
+covers the figure. The figures:
 
 - wrong figures caught: gold does_not_hold rows that we find does_not_hold (recall);
 - false alarms: our does_not_hold where the gold says holds or holds_within_rounding, and our
@@ -19,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from extract.claims import SUM_KINDS
 from extract.records import CheckedClaim
 from kg.errors import InputError
 
@@ -58,8 +61,12 @@ def read_claim_gold(path: Path) -> list[GoldClaim]:
 
 
 def ours_for(gold: GoldClaim, claims: Sequence[CheckedClaim]) -> CheckedClaim | None:
+    """Among the claims whose evidence covers the figure, a sum for a gold sum (which the gold
+    anchors on the whole, or on one share of the list) and a claim about one region for any
+    other gold row, if there is one; then the one ending nearest after it."""
     covering = [c for c in claims if c.claim.start <= gold.start and gold.end <= c.claim.end]
-    return min(covering, key=lambda c: c.claim.end - gold.end, default=None)
+    alike = [c for c in covering if (c.claim.kind in SUM_KINDS) == (gold.kind in SUM_KINDS)]
+    return min(alike or covering, key=lambda c: c.claim.end - gold.end, default=None)
 
 
 def _same(gold: str, ours: str) -> bool:
