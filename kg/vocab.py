@@ -75,6 +75,7 @@ class PKG(DefinedNamespace):
     SpecialCustomsSupervisionArea: URIRef
     StrategicRegion: URIRef
     Strategy: URIRef
+    SumClaim: URIRef
     Town: URIRef
     Waterway: URIRef
     WorldRegion: URIRef

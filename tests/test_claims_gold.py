@@ -25,7 +25,9 @@ def test_the_gold_lists_134_figures_19_of_them_wrong(score):
 
 
 def test_wrong_figures_caught(score):
-    assert score.caught >= 10  # of 19 (5 from the tables alone)
+    # of 19: 5 from the tables alone, 10 with the shares of their own sentence's counts, 12 with
+    # the total against its parts (12183) and a share of the previous sentence's count (6.85)
+    assert score.caught >= 12
 
 
 def test_false_alarms(score):
@@ -36,5 +38,5 @@ def test_false_alarms(score):
 
 
 def test_agreement(score):
-    assert score.agreed >= 88  # of 134
-    assert score.unchecked + score.unread <= 134 - 88
+    assert score.agreed >= 105  # of 134 (88 before the sums, restated figures and years)
+    assert score.unchecked + score.unread <= 134 - 105

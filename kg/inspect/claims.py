@@ -61,12 +61,14 @@ def _decimal(literal) -> Decimal | None:
 def _as_printed(value: Decimal, quote: str) -> Decimal:
     """The stated value with the decimals its quote prints: a serialiser may write the decimal
     63 as 63.0, and the check's precision depends on the printed decimals. The quote ends with
-    the number (and its unit)."""
+    the number (and its unit); a sum's quote holds its whole (全国12183家…) or, for shares,
+    not at all (100 %), and a whole is a whole number."""
     numbers = re.findall(r"\d+(?:\.\d+)?", "".join(quote.split()))
-    if numbers and Decimal(numbers[-1]) == abs(value):
-        d = decimals_of(numbers[-1]) or 0
+    printed = [n for n in reversed(numbers) if Decimal(n) == abs(value)]
+    if printed:
+        d = decimals_of(printed[0]) or 0
         return value.quantize(Decimal(1).scaleb(-d))
-    return value
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
 
 
 def _year(literal) -> int | None:
