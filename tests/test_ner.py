@@ -1,0 +1,64 @@
+"""The statistical recogniser beside the rules (extract/ner.py, tools/train_ner.py; issue 12)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from extract.gazetteer import default
+from extract.ner import MODEL_DIR, Span, class_of, model_mentions, sentence_spans
+from extract.records import Mention
+from tests.conftest import ROOT, shared_input
+
+MAX_MODEL_BYTES = 5_000_000  # it ships in the wheel: a few MB at most
+
+
+def test_sentences_are_cut_at_their_ends_and_long_ones_at_commas():
+    text = "湖北省推进。\n武汉、宜昌，襄阳！" + "甲" * 10 + "，" + "乙" * 10
+    pieces = [text[s:e] for s, e in sentence_spans(text, max_len=12)]
+    assert pieces == ["湖北省推进。", "武汉、宜昌，襄阳！", "甲" * 10 + "，", "乙" * 10]
+
+
+def test_an_open_world_name_takes_its_head_words_class_before_the_models_label():
+    assert class_of("关累口岸", "Town") == "Port"
+    assert class_of("西部科学城", "Platform") == "ScienceCity"
+    assert class_of("荆荆高铁", "Platform") == "Railway"
+    assert class_of("东湖科创城", "Platform") == "Platform"  # no head word: the label's class
+    # the tables hold every province, city and county: such a label alone names nothing new
+    assert class_of("某某", "City") is None and class_of("某某", "Province") is None
+
+
+def test_model_spans_are_added_only_where_no_rule_mention_is_and_link_by_the_gazetteer():
+    gaz = default()
+    text = "推进武汉都市圈和宜昌发展，建设荆荆高铁。"
+    rules = [Mention("d", 2, 7, "武汉都市圈", "MetropolitanArea", None, "shape/v1")]
+    spans = [Span(2, 4, "City"),        # inside a rule's name: left to the rules
+             Span(8, 10, "City"),       # 宜昌: in the gazetteer, linked
+             Span(15, 19, "Corridor"),  # 荆荆高铁: open-world, its class from 高铁
+             Span(11, 11, "City")]      # empty: dropped
+    added = model_mentions("d", text, spans, rules, gaz)
+    assert [(m.text, m.type, m.rule) for m in added] == [
+        ("宜昌", "City", "ner/v1"), ("荆荆高铁", "Railway", "ner/v1")]
+    assert added[0].ref == "city/420500" and added[1].ref is None
+    assert all(m.confidence < 1 for m in added)
+
+
+def test_the_shipped_model_is_small_and_loads_and_tags_with_no_network():
+    size = sum(p.stat().st_size for p in MODEL_DIR.rglob("*") if p.is_file())
+    assert 0 < size <= MAX_MODEL_BYTES
+    # any attempt to open a socket fails the child: the model must come from the package only
+    code = ("import socket\n"
+            "def refuse(*a, **k): raise RuntimeError('network used')\n"
+            "socket.socket.connect = refuse; socket.create_connection = refuse\n"
+            "from extract.ner import load_model, tag\n"
+            "nlp = load_model()\n"
+            "print(sorted(nlp.get_pipe('ner').labels))\n"
+            "print([t for t in tag('加快建设武汉港和鄂州花湖机场。', nlp)])\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    labels = done.stdout.splitlines()[0]
+    assert "'Platform'" in labels and "'County'" in labels
+    assert "Span(" in done.stdout.splitlines()[1]  # it tags something in that sentence
