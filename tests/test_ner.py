@@ -62,3 +62,35 @@ def test_the_shipped_model_is_small_and_loads_and_tags_with_no_network():
     labels = done.stdout.splitlines()[0]
     assert "'Platform'" in labels and "'County'" in labels
     assert "Span(" in done.stdout.splitlines()[1]  # it tags something in that sentence
+
+
+def train(texts, gold_dir, out) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "tools/train_ner.py", "--texts", str(texts),
+                           "--gold-dir", str(gold_dir), "--out", str(out), "--epochs", "1"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.slow  # two trainings on a tiny sample, each loading jieba and the rules (≈ 8 s)
+def test_the_training_script_is_reproducible_and_never_reads_the_test_split(tmp_path):
+    reports = shared_input("corpus-dev", "gwr-2025")
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    for doc in ("gwr-2025-hubei", "gwr-2025-anhui"):  # a dev report with gold, one without
+        text = (reports / f"{doc}.txt").read_text(encoding="utf-8")
+        (texts / f"{doc}.txt").write_text(text[:2500], encoding="utf-8")
+    # a test report's name that cannot be read: opening it fails the training
+    (texts / "gwr-2025-xinjiang.txt").mkdir()
+    gold_dir = ROOT / "tests" / "gold" / "gwr-2025"
+    first, second = train(texts, gold_dir, tmp_path / "a"), train(texts, gold_dir, tmp_path / "b")
+    assert first.returncode == 0, first.stderr
+    assert "gold documents 1" in first.stdout and "silver documents 1" in first.stdout
+    assert second.returncode == 0, second.stderr
+    for part in ("ner/model", "tok2vec/model"):  # the same seed, the same weights
+        assert (tmp_path / "a" / part).read_bytes() == (tmp_path / "b" / part).read_bytes()
+
+
+def test_the_training_script_refuses_a_missing_texts_folder(tmp_path):
+    done = train(tmp_path / "nowhere", ROOT / "tests" / "gold" / "gwr-2025", tmp_path / "m")
+    assert done.returncode == 2
+    assert done.stderr == f"train_ner: error: --texts {tmp_path / 'nowhere'}: no such folder\n"
+    assert not (tmp_path / "m").exists()

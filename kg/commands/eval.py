@@ -32,7 +32,8 @@ def add(sub: argparse._SubParsersAction) -> None:
                         f"(default {DEFAULT_REPORT_TEXTS})")
     p.add_argument("--ner", action="store_true",
                    help="add the shipped NER model's names where no rule finds one "
-                        "(extract/ner.py; docs/extraction.md, \"A statistical recogniser\")")
+                        "(extract/ner.py; docs/extraction.md, \"A statistical recogniser beside "
+                        "the rules\")")
     p.add_argument("--split", help="with --gold-dir: only the documents of this split (dev, test)")
     p.set_defaults(func=run)
 
