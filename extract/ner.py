@@ -97,6 +97,12 @@ def _head_words() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(rows, key=lambda r: -len(r[0])))
 
 
+def is_bare_head_word(name: str) -> bool:
+    """A category name alone (自贸试验区, 高新区) names no entity by itself: which zone it means
+    is the rules' judgement over the document (a report's own FTZ, extract/resolve.py)."""
+    return any(name == suffix for suffix, _ in _head_words())
+
+
 def class_of(name: str, label: str) -> str | None:
     """An open-world name's class: its head word's, else its label's (None: drop it)."""
     for suffix, cls in _head_words():
@@ -113,7 +119,8 @@ def model_mentions(doc_id: str, text: str, spans: Sequence[Span], rule_mentions:
     out = []
     for s in spans:
         name = text[s.start:s.end]
-        if len(name) < 2 or name != name.strip() or _overlaps_any(s.start, s.end, taken):
+        if (len(name) < 2 or name != name.strip() or is_bare_head_word(name)
+                or _overlaps_any(s.start, s.end, taken)):
             continue
         refs = gaz.surfaces.get(name)
         if refs:

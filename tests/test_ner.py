@@ -32,12 +32,13 @@ def test_an_open_world_name_takes_its_head_words_class_before_the_models_label()
 
 def test_model_spans_are_added_only_where_no_rule_mention_is_and_link_by_the_gazetteer():
     gaz = default()
-    text = "推进武汉都市圈和宜昌发展，建设荆荆高铁。"
+    text = "推进武汉都市圈和宜昌发展，建设荆荆高铁和自贸试验区。"
     rules = [Mention("d", 2, 7, "武汉都市圈", "MetropolitanArea", None, "shape/v1")]
     spans = [Span(2, 4, "City"),        # inside a rule's name: left to the rules
              Span(8, 10, "City"),       # 宜昌: in the gazetteer, linked
              Span(15, 19, "Corridor"),  # 荆荆高铁: open-world, its class from 高铁
-             Span(11, 11, "City")]      # empty: dropped
+             Span(11, 11, "City"),      # empty: dropped
+             Span(20, 25, "Platform")]  # a bare category name: the rules' judgement
     added = model_mentions("d", text, spans, rules, gaz)
     assert [(m.text, m.type, m.rule) for m in added] == [
         ("宜昌", "City", "ner/v1"), ("荆荆高铁", "Railway", "ner/v1")]

@@ -84,7 +84,9 @@ width = 64
 upstream = "*"
 """
 
-Labelled = tuple[str, list[tuple[int, int, str]]]  # a sentence and its (start, end, label)
+# a sentence, its (start, end, label) spans, and whether they are complete (gold: every other
+# token is no name) or only positive (silver: a token the rules left unlabelled is unknown)
+Labelled = tuple[str, list[tuple[int, int, str]], bool]
 
 
 def split_of(gold_dir: Path) -> dict[str, str]:
@@ -112,7 +114,8 @@ def silver_spans(extractor, doc: str, text: str) -> list[tuple[int, int, str]]:
     return out
 
 
-def by_sentence(text: str, spans: Sequence[tuple[int, int, str]]) -> Iterable[Labelled]:
+def by_sentence(text: str, spans: Sequence[tuple[int, int, str]], complete: bool
+                ) -> Iterable[Labelled]:
     """Each sentence with the spans inside it, in its own coordinates; overlapping spans keep
     the longer (the gold nests a few names; spaCy's NER does not)."""
     ordered = sorted(spans, key=lambda s: (s[0], s[0] - s[1]))
@@ -123,11 +126,11 @@ def by_sentence(text: str, spans: Sequence[tuple[int, int, str]]) -> Iterable[La
             if kept and s < kept[-1][1]:
                 continue
             kept.append((s, e, lab))
-        yield text[start:end], kept
+        yield text[start:end], kept, complete
 
 
-def training_data(texts_dir: Path, gold_dir: Path, limit: int | None = None
-                  ) -> tuple[list[Labelled], Counter]:
+def training_data(texts_dir: Path, gold_dir: Path, limit: int | None = None,
+                  partial: bool = True) -> tuple[list[Labelled], Counter]:
     """The labelled sentences of every report but the test split's, and where they came from."""
     from extract.pipeline import Extractor
 
@@ -142,10 +145,10 @@ def training_data(texts_dir: Path, gold_dir: Path, limit: int | None = None
             spans, source = gold_spans(gold_dir, path.stem), "gold"
         else:
             spans, source = silver_spans(extractor, path.stem, text), "silver"
-        sentences = list(by_sentence(text, spans))
+        sentences = list(by_sentence(text, spans, complete=source == "gold" or not partial))
         sources[f"{source} documents"] += 1
         sources[f"{source} sentences"] += len(sentences)
-        sources[f"{source} spans"] += sum(len(s) for _, s in sentences)
+        sources[f"{source} spans"] += sum(len(s) for _, s, _ in sentences)
         data.extend(sentences)
     return data, sources
 
@@ -156,7 +159,7 @@ def examples(nlp, data: Sequence[Labelled]) -> tuple[list, int]:
     from spacy.training import Example
 
     out, dropped = [], 0
-    for sentence, spans in data:
+    for sentence, spans, complete in data:
         doc = nlp.make_doc(sentence)
         ents, last_end = [], -1
         for s, e, lab in spans:
@@ -167,7 +170,9 @@ def examples(nlp, data: Sequence[Labelled]) -> tuple[list, int]:
             ents.append(span)
             last_end = span.end
         ref = doc.copy()
-        ref.ents = ents
+        # silver: what the rules missed is not taught as "no name" (the names the model is
+        # for are exactly those); the tokens outside the rules' names are left unknown
+        ref.set_ents(ents, default="outside" if complete else "missing")
         out.append(Example(nlp.make_doc(sentence), ref))
     return out, dropped
 
@@ -212,11 +217,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--epochs", type=int, default=12)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--limit-docs", type=int, help="read only the first N reports (for tests)")
+    ap.add_argument("--complete-silver", action="store_true",
+                    help="treat every token outside the rules' names in silver sentences as no "
+                         "name (default: unknown, so the rules' misses are not taught)")
     args = ap.parse_args(argv)
     if not args.texts.is_dir():
         print(f"train_ner: error: --texts {args.texts}: no such folder", file=sys.stderr)
         return 2
-    data, sources = training_data(args.texts, args.gold_dir, args.limit_docs)
+    data, sources = training_data(args.texts, args.gold_dir, args.limit_docs,
+                                  partial=not args.complete_silver)
     print(", ".join(f"{k} {v}" for k, v in sorted(sources.items())))
     nlp = train(data, args.epochs, args.seed)
     size = save(nlp, args.out)
