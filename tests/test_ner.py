@@ -46,6 +46,7 @@ def test_model_spans_are_added_only_where_no_rule_mention_is_and_link_by_the_gaz
     assert all(m.confidence < 1 for m in added)
 
 
+@pytest.mark.slow  # a fresh interpreter imports spaCy and loads jieba's dictionary (≈ 4 s)
 def test_the_shipped_model_is_small_and_loads_and_tags_with_no_network():
     size = sum(p.stat().st_size for p in MODEL_DIR.rglob("*") if p.is_file())
     assert 0 < size <= MAX_MODEL_BYTES
@@ -118,3 +119,23 @@ def test_the_model_takes_nothing_from_the_rules_on_the_test_reports(kg_command):
     assert r_both >= r_rules
     assert p_both >= p_rules - 0.02 and f1_both >= 0.6
     assert sum(line.startswith("gwr-2025-") for line in both.stdout.splitlines()) == 6
+
+
+def test_with_the_model_the_rules_mentions_stay_and_the_models_are_added(extractor):
+    from extract.pipeline import Extractor
+
+    text = ("推进龙粤、深哈合作，建设中俄跨境索道和国家光刻机研发基地。"
+            "支持哈尔滨新区和黑龙江自贸试验区建设。")
+    with_model = Extractor(nlp=extractor.nlp, ner=True)
+    rules = extractor.entities("d", text).mentions
+    both = with_model.entities("d", text).mentions
+    assert set(rules) <= set(both)
+    added = [m for m in both if m not in set(rules)]
+    assert added and all(m.rule == "ner/v1" for m in added)
+    assert not any(a.start < r.end and r.start < a.end for a in added for r in rules)
+
+
+def test_a_build_with_the_model_is_not_taken_for_one_without():
+    from kg.build.manifest import Manifest
+
+    assert Manifest.current(ner=True).pipeline != Manifest.current().pipeline
