@@ -130,7 +130,7 @@ def by_sentence(text: str, spans: Sequence[tuple[int, int, str]], complete: bool
 
 
 def training_data(texts_dir: Path, gold_dir: Path, limit: int | None = None,
-                  partial: bool = True) -> tuple[list[Labelled], Counter]:
+                  partial: bool = True, silver: bool = True) -> tuple[list[Labelled], Counter]:
     """The labelled sentences of every report but the test split's, and where they came from."""
     from extract.pipeline import Extractor
 
@@ -138,7 +138,8 @@ def training_data(texts_dir: Path, gold_dir: Path, limit: int | None = None,
     extractor = Extractor()
     data: list[Labelled] = []
     sources: Counter = Counter()
-    paths = [p for p in sorted(texts_dir.glob("*.txt")) if split.get(p.stem) != "test"]
+    wanted = ("dev", None) if silver else ("dev",)
+    paths = [p for p in sorted(texts_dir.glob("*.txt")) if split.get(p.stem) in wanted]
     for path in paths[:limit]:
         text = path.read_text(encoding="utf-8")  # a test report's text is never opened
         if split.get(path.stem) == "dev":
@@ -217,6 +218,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--epochs", type=int, default=12)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--limit-docs", type=int, help="read only the first N reports (for tests)")
+    ap.add_argument("--gold-only", action="store_true",
+                    help="train on the dev reports' gold alone (no silver)")
     ap.add_argument("--complete-silver", action="store_true",
                     help="treat every token outside the rules' names in silver sentences as no "
                          "name (default: unknown, so the rules' misses are not taught)")
@@ -225,7 +228,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"train_ner: error: --texts {args.texts}: no such folder", file=sys.stderr)
         return 2
     data, sources = training_data(args.texts, args.gold_dir, args.limit_docs,
-                                  partial=not args.complete_silver)
+                                  partial=not args.complete_silver, silver=not args.gold_only)
     print(", ".join(f"{k} {v}" for k, v in sorted(sources.items())))
     nlp = train(data, args.epochs, args.seed)
     size = save(nlp, args.out)
