@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from extract.gazetteer import default
-from extract.ner import MODEL_DIR, Span, class_of, model_mentions, sentence_spans
+from extract.ner import MODEL_DIR, Span, class_of, is_whole, model_mentions, sentence_spans
 from extract.records import Mention
 from tests.conftest import ROOT, shared_input
 
@@ -21,13 +21,17 @@ def test_sentences_are_cut_at_their_ends_and_long_ones_at_commas():
     assert pieces == ["湖北省推进。", "武汉、宜昌，襄阳！", "甲" * 10 + "，", "乙" * 10]
 
 
-def test_an_open_world_name_takes_its_head_words_class_before_the_models_label():
-    assert class_of("关累口岸", "Town") == "Port"
-    assert class_of("西部科学城", "Platform") == "ScienceCity"
-    assert class_of("荆荆高铁", "Platform") == "Railway"
-    assert class_of("东湖科创城", "Platform") == "Platform"  # no head word: the label's class
-    # the tables hold every province, city and county: such a label alone names nothing new
-    assert class_of("某某", "City") is None and class_of("某某", "Province") is None
+def test_an_open_world_name_takes_its_head_words_class_and_without_one_none():
+    assert class_of("关累口岸") == "Port"
+    assert class_of("西部科学城") == "ScienceCity"
+    assert class_of("荆荆高铁") == "Railway"
+    assert class_of("携手港澳") is None  # a phrase the model took for a name
+    assert class_of("高铁") is None  # the head word alone names no line
+
+
+def test_a_span_the_model_cut_inside_brackets_or_quotes_is_no_name():
+    assert is_whole("中国（黑龙江）自由贸易试验区") and is_whole("南沙港")
+    assert not is_whole("长江（") and not is_whole("兰亭奖”") and not is_whole("、南沙港")
 
 
 def test_model_spans_are_added_only_where_no_rule_mention_is_and_link_by_the_gazetteer():
@@ -38,7 +42,8 @@ def test_model_spans_are_added_only_where_no_rule_mention_is_and_link_by_the_gaz
              Span(8, 10, "City"),       # 宜昌: in the gazetteer, linked
              Span(15, 19, "Corridor"),  # 荆荆高铁: open-world, its class from 高铁
              Span(11, 11, "City"),      # empty: dropped
-             Span(20, 25, "Platform")]  # a bare category name: the rules' judgement
+             Span(20, 25, "Platform"),  # a bare category name: the rules' judgement
+             Span(13, 15, "Platform")]  # 建设: no table's name, no head word
     added = model_mentions("d", text, spans, rules, gaz)
     assert [(m.text, m.type, m.rule) for m in added] == [
         ("宜昌", "City", "ner/v1"), ("荆荆高铁", "Railway", "ner/v1")]
