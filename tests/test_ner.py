@@ -144,3 +144,23 @@ def test_a_build_with_the_model_is_not_taken_for_one_without():
     from kg.build.manifest import Manifest
 
     assert Manifest.current(ner=True).pipeline != Manifest.current().pipeline
+
+
+@pytest.mark.slow  # a real build with the model (≈ 10 s)
+def test_kg_build_with_the_model_writes_its_names_and_conforms(kg_command, tmp_path):
+    import json
+
+    text = tmp_path / "report.txt"
+    text.write_text("推进龙粤、深哈合作，建设中俄跨境索道和国家光刻机研发基地。\n"
+                    "支持哈尔滨新区和黑龙江自贸试验区建设。\n", encoding="utf-8")
+    out = tmp_path / "out"
+    done = subprocess.run([*kg_command, "build", "--ner", str(text), "--out", str(out)],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "The graph conforms to the shapes." in done.stdout
+    rows = [json.loads(line) for line in
+            (tmp_path / "out" / "mentions.jsonl").read_text(encoding="utf-8").splitlines()]
+    by_model = [r for r in rows if r["rule"] == "ner/v1"]
+    assert by_model and all(r["iri"] for r in by_model)
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["pipeline"].endswith(":ner")
