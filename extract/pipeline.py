@@ -16,6 +16,7 @@ from .claim_text import check_by_year, check_in_text
 from .claims import find_claims
 from .components import SHAPES, build_nlp
 from .metadata import document_meta
+from .ner import model_mentions, tag
 from .normalize import MIN_PROSE_LINE, is_cjk
 from .recommendations import find_recommendations
 from .records import CheckedClaim, Entities, ExtractedDocument, Mention
@@ -98,8 +99,10 @@ class Extractor:
     """Holds the spaCy pipeline and the gazetteer; `extract` is a pure function of the text."""
 
     def __init__(self, nlp: Language | None = None, reference_dir: str = "",
-                 chunk_size: int = CHUNK) -> None:
+                 chunk_size: int = CHUNK, ner: bool = False) -> None:
         self.chunk_size = chunk_size
+        # the statistical recogniser beside the rules (extract/ner.py): off unless asked for
+        self.ner = ner
         # The bulk path reads the records; it does not need Docs re-cut at every name.
         self.nlp = nlp or build_nlp(reference_dir, cut_doc=False)
         # the gazetteer the pipeline's components link with, for the relation rules
@@ -159,8 +162,18 @@ class Extractor:
                 on_chunk(len(piece))
         if on_chunk is not None and body < len(text):
             on_chunk(len(text) - body)  # the bibliography, not read: done all the same
+        if self.ner:
+            mentions = with_model_mentions(doc_id, text[:body], mentions, self.gaz)
         mentions = resolve(mentions, text, self.gaz, self.ordinary, doc_id)
         return Entities(tuple(mentions), tuple(sentences))
+
+
+def with_model_mentions(doc_id: str, body: str, mentions: list[Mention],
+                        gaz: gazetteer.Gazetteer) -> list[Mention]:
+    """The rules' mentions and, where none of them is, the NER model's (extract/ner.py); the
+    whole-document judgements (`resolve`) then apply to both alike."""
+    added = model_mentions(doc_id, body, tag(body), mentions, gaz)
+    return sorted([*mentions, *added], key=lambda m: (m.start, m.end))
 
 
 def checked_claims(text: str, found: Entities, tables: Sequence[Table]
