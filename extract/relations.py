@@ -504,12 +504,40 @@ def _names_inside(sent: _Sentence) -> None:
             ref = _place_at(name, at, gaz, weak, _INSIDE[fam])
             if ref is None or ref == m.ref:
                 continue
+            if fam == "Corridor" and not _county_in_context(sent, ref):
+                continue
             place = Mention(m.doc, m.start, m.end, m.text, "", ref, "")
             if fam == "CityCluster":
                 sent.emit(place, "memberOf", m, "name-place", 0.9)
             else:
                 sent.emit(m, "locatedIn" if fam == "Platform" else "connects", place,
                           "name-place", 0.9)
+
+
+def _ancestors(ref: str, gaz: Gazetteer) -> set[str]:
+    """The places the reference data puts `ref` in, up the partOf chain (county -> city ->
+    province)."""
+    out: set[str] = set()
+    while ref in gaz.entries and ref not in out:
+        parents = [v for p, v in gaz.entries[ref].facts if p == "partOf"]
+        if not parents:
+            break
+        out.update(parents)
+        ref = parents[0]
+    return out
+
+
+def _county_in_context(sent: _Sentence, ref: str) -> bool:
+    """A line's name is built from short names of the places it joins (珲春至防川高速), but a
+    county's short name is an ordinary stretch of another name too often (平陆运河: 平陆 is a
+    county of Shanxi, the canal is in Guangxi). A county named inside a line's name is read only
+    when its own city or province is named in the sentence or is the document's place; a
+    province or city needs no context."""
+    entry = sent.gaz.entries[ref]
+    if "County" not in sent.gaz.lineage(entry.cls):
+        return True
+    context = {m.ref for m in sent.fams} | ({sent.home.ref} if sent.home is not None else set())
+    return bool(_ancestors(ref, sent.gaz) & context)
 
 
 def _place_at(name: str, at: int, gaz: Gazetteer, weak: frozenset[str],

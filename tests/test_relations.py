@@ -99,6 +99,9 @@ def triples(extractor, gaz, text: str) -> set[tuple[str, str, str]]:
     ("中欧班列开行量增长。", set(), {("中欧班列", "about", "中欧班列")}),
     # a strategy about the region its name starts with
     ("推动长三角一体化发展。", {("长三角一体化发展", "about", "长三角城市群")}, set()),
+    # a county's short name inside a line's name, with no province or city of that county in
+    # the sentence or the document's title: 平陆 is a county of Shanxi, 平陆运河 a canal of Guangxi
+    ("加快平陆运河建设，促进广西发展。", set(), {("平陆运河", "connects", "平陆县")}),
 ])
 def test_rules_on_unseen_sentences(extractor, gaz, text, expected, absent):
     found = triples(extractor, gaz, text)
