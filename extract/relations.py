@@ -30,15 +30,17 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from .gazetteer import PATTERNS, Gazetteer, read_tsv, weak_names
+from .gazetteer import PATTERNS, Gazetteer, read_tsv, weak_names, written
 from .records import Mention
+from .slugs import open_world_key
 
 RULE_VERSION = "v1"
 SYMMETRIC = frozenset({"comparedWith", "listedWith", "cooperatesWith"})
 _CLAUSE_END = frozenset("，,；;。：:！!？?")
+_ENUMERATION = "、"  # separates the items of an enumeration (of projects, of places)
 _CHAIN = frozenset({"、", "和", "及", "以及"})  # 与 in "依托中欧班列与欧洲" means "with", not "and"
 # characters (without whitespace) a place may stand before the corridor it is linked to: a verb
 # and a little more (西部地区依托中欧班列: 2); a place further ahead is the subject of another verb
@@ -262,6 +264,10 @@ def _corridors(sent: _Sentence) -> None:
                 continue
             lo, hi = min(corridor.end, g.end), max(corridor.start, g.start)
             between = sent.gap(lo, hi)
+            if _ENUMERATION in between:
+                # 漳汕高铁、福州机场二期、厦门新机场: another item of an enumeration of projects
+                # stands between; the place belongs to it, not to the line
+                continue
             strong = any(w in between for w in words()["connect_verb"])
             for c in corridor.members:
                 for p in g.members:
@@ -498,13 +504,17 @@ def _names_inside(sent: _Sentence) -> None:
     for m, fam in sent.fams.items():
         if fam not in _INSIDE:
             continue
+        if fam == "CityCluster" and m.ref not in gaz.entries:
+            # a cluster the tables do not list is a guess from its head word (湛江临港经济区,
+            # 洛阳中原城市群): the place in its name is no member
+            continue
         name = _squash(m.text)
         starts = [0] + [i + 1 for i, ch in enumerate(name) if ch in _NAME_OPENERS]
         for at in starts:
             ref = _place_at(name, at, gaz, weak, _INSIDE[fam])
             if ref is None or ref == m.ref:
                 continue
-            if fam == "Corridor" and not _county_in_context(sent, ref):
+            if not _county_in_context(sent, ref):
                 continue
             place = Mention(m.doc, m.start, m.end, m.text, "", ref, "")
             if fam == "CityCluster":
@@ -518,21 +528,23 @@ def _ancestors(ref: str, gaz: Gazetteer) -> set[str]:
     """The places the reference data puts `ref` in, up the partOf chain (county -> city ->
     province)."""
     out: set[str] = set()
-    while ref in gaz.entries and ref not in out:
-        parents = [v for p, v in gaz.entries[ref].facts if p == "partOf"]
-        if not parents:
-            break
-        out.update(parents)
-        ref = parents[0]
+    todo = [ref]
+    while todo:
+        current = todo.pop()
+        entry = gaz.entries.get(current)
+        for parent in (v for p, v in entry.facts if p == "partOf") if entry else ():
+            if parent not in out:
+                out.add(parent)
+                todo.append(parent)
     return out
 
 
 def _county_in_context(sent: _Sentence, ref: str) -> bool:
-    """A line's name is built from short names of the places it joins (珲春至防川高速), but a
-    county's short name is an ordinary stretch of another name too often (平陆运河: 平陆 is a
-    county of Shanxi, the canal is in Guangxi). A county named inside a line's name is read only
-    when its own city or province is named in the sentence or is the document's place; a
-    province or city needs no context."""
+    """Names are built from short names of places (珲春至防川高速, 崂山实验室), but a county's
+    short name is an ordinary stretch of another name too often (平陆运河: 平陆 is a county of
+    Shanxi, the canal is in Guangxi; 太湖实验室 is in Jiangsu, 太湖县 in Anhui). A county named
+    inside a name is read only when its own city or province is named in the sentence or is
+    the document's place; a province or city needs no context."""
     entry = sent.gaz.entries[ref]
     if "County" not in sent.gaz.lineage(entry.cls):
         return True
@@ -795,12 +807,29 @@ def _named_in_title(title: str, at: int, gaz: Gazetteer) -> Mention | None:
     return next(iter(found.values())) if len(found) == 1 else None
 
 
+def relation_key(m: Mention, gaz: Gazetteer) -> str | None:
+    """The key a relation names a mention's entity by: its reference entry, else (a name
+    recognised by its shape, of a class the ontology knows: 宜昌三峡机场, 珲春至防川高速公路) the
+    key of the open-world entity its name mints, the same the build mints its IRI from."""
+    if m.ref:
+        return m.ref
+    kind = gaz.class_kind.get(m.type)
+    return open_world_key(kind, m.type, written(m.text)) if kind else None
+
+
+def keyed_mention(m: Mention, gaz: Gazetteer) -> Mention:
+    """`m` with its relation key as its ref (an open-world name's minted key)."""
+    key = relation_key(m, gaz)
+    return m if key == m.ref else replace(m, ref=key)
+
+
 def find_relations(text: str, mentions: Sequence[Mention], sentences: Sequence[tuple[int, int]],
                    gaz: Gazetteer, home: Mention | None = None) -> list[Relation]:
     """Relations stated by each sentence; one per (subject, predicate, object, sentence), the
     most confident rule's, in text order. `home` is the place the document speaks for
     (`home_place`), the subject of clauses that leave it unwritten."""
-    linked = sorted((m for m in mentions if m.ref), key=lambda m: (m.start, m.end))
+    keyed = (keyed_mention(m, gaz) for m in mentions)
+    linked = sorted((m for m in keyed if m.ref), key=lambda m: (m.start, m.end))
     linked = _without_qualifiers(text, linked, gaz)
     out: list[Relation] = []
     i = 0

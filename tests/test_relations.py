@@ -11,7 +11,7 @@ from conftest import ARTICLE
 from rdflib import Dataset
 from rdflib.namespace import RDF
 
-from extract.relations import find_relations
+from extract.relations import find_relations, relation_key
 from kg.build.run import assemble
 from kg.evaluate.entities import overall
 from kg.evaluate.relations import read_relation_gold, score_relations
@@ -20,9 +20,15 @@ from kg.vocab import PKG
 GOLD = Path(__file__).parent / "gold" / "lu-li-2025.relations.tsv"
 
 
+def labels(gaz, mentions) -> dict[str, str]:
+    """ref -> its label: the reference entry's, or an open-world name's text."""
+    out = {relation_key(m, gaz): m.text for m in mentions if relation_key(m, gaz)}
+    return out | {ref: e.label_zh for ref, e in gaz.entries.items()}
+
+
 def triples(extractor, gaz, text: str) -> set[tuple[str, str, str]]:
     doc = extractor.extract("t", text)
-    label = {ref: e.label_zh for ref, e in gaz.entries.items()}
+    label = labels(gaz, doc.mentions)
     return {(label[r.subject], r.predicate, label[r.object])
             for r in find_relations(doc.text, doc.mentions, doc.sentences, gaz)}
 
@@ -247,7 +253,7 @@ def test_a_report_s_own_province_is_the_subject_its_clauses_leave_unwritten(extr
             "主动融入长江经济带，深度融入高质量共建“一带一路”，融入国内国际双循环。"
             "深化与京津冀、长三角等地区对接合作。广东与广西加强合作。\n")
     doc = extractor.extract("t", text)
-    label = {ref: e.label_zh for ref, e in gaz.entries.items()}
+    label = labels(gaz, doc.mentions)
     found = {(label[r.subject], r.predicate, label[r.object]) for r in doc.relations}
     assert not {r for r in doc.relations if label[r.object] == "新发展格局"}
     assert {("湖北省", "connects", "长江经济带"), ("湖北省", "connects", "一带一路"),
@@ -263,3 +269,29 @@ def test_a_report_s_own_province_is_the_subject_its_clauses_leave_unwritten(extr
 def test_a_text_without_a_place_in_its_title_has_no_unwritten_subject(extractor, gaz):
     doc = extractor.extract("t", "区域协调发展研究\n主动融入长江经济带。\n")
     assert [r for r in doc.relations if r.predicate == "connects"] == []
+
+
+def _doc_triples(extractor, gaz, text: str) -> set[tuple[str, str, str]]:
+    """The triples of a whole document (its title gives the unwritten place)."""
+    doc = extractor.extract("t", text)
+    label = labels(gaz, doc.mentions)
+    return {(label[r.subject], r.predicate, label[r.object]) for r in doc.relations}
+
+
+def test_names_recognised_by_shape_take_part_in_relations(extractor, gaz):
+    """Open-world names (in no reference table) are endpoints like listed ones: a line named
+    after the places it joins, an airport named after its city."""
+    found = _doc_triples(extractor, gaz, "2025年吉林省政府工作报告\n"
+                         "推进珲春至防川高速公路建设，新建宜昌三峡机场。\n")
+    assert {("珲春至防川高速公路", "connects", "珲春市"),
+            ("宜昌三峡机场", "locatedIn", "宜昌市")} <= found
+
+
+def test_a_county_inside_a_name_needs_its_city_or_province_in_context(extractor, gaz):
+    """崂山 is a district of Qingdao (Shandong), 太湖 a county of Anhui: in Jiangsu's report the
+    labs named so are not placed in them; in Shandong's, 崂山实验室 is in 崂山区."""
+    jiangsu = _doc_triples(extractor, gaz,
+                           "2025年江苏省政府工作报告\n建设太湖实验室、崂山实验室。\n")
+    assert not {t for t in jiangsu if t[1] == "locatedIn"}, jiangsu
+    shandong = _doc_triples(extractor, gaz, "2025年山东省政府工作报告\n建设崂山实验室。\n")
+    assert ("崂山实验室", "locatedIn", "崂山区") in shandong
