@@ -429,14 +429,7 @@ def _compares_run(sent: _Sentence, g: _Group) -> bool:
 
 
 def _clause_text(sent: _Sentence, clause: int) -> str:
-    ms = [m for m, c in sent.clause_of.items() if c == clause]
-    lo = min(m.start for m in ms)
-    hi = max(m.end for m in ms)
-    # widen to the clause's ends
-    while lo > sent.start and sent.text[lo - 1] not in _CLAUSE_END:
-        lo -= 1
-    while hi < sent.end and sent.text[hi] not in _CLAUSE_END:
-        hi += 1
+    lo, hi = _clause_span(sent, clause)
     return _squash(sent.text[lo:hi])
 
 
@@ -771,9 +764,54 @@ def _bracketed_ends(sent: _Sentence) -> None:
                     sent.emit(c, "connects", p, "bracketed-ends", 0.8)
 
 
+def _corridor_parts(sent: _Sentence) -> None:
+    """增强西部陆海新通道发展能级，加快渝昆、贵南、隆黄铁路、北部湾国际门户港及平陆运河建设: the
+    lines and ports a clause enumerates between a build verb and its tail (加快 … 建设), right
+    after the clause of a whole corridor (a land–sea or economic corridor, an axis), are its
+    components. One facility is no enumeration (实施格尔木陆港扩能工程 after a corridor)."""
+    ms = sorted(sent.fams, key=lambda m: m.start)
+    for clause in sorted({sent.clause_of[m] for m in ms}):
+        wholes = [m for m in ms if sent.clause_of[m] == clause and _is_class(m, sent.gaz,
+                                                                            "whole_corridor_class")]
+        parts = [m for m in ms if sent.clause_of[m] == clause + 1]
+        if not wholes or not _enumerated_parts(sent, parts):
+            continue
+        for part in parts:
+            sent.emit(part, "componentOf", wholes[-1], "corridor-parts", 0.8)
+
+
+def _enumerated_parts(sent: _Sentence, parts: Sequence[Mention]) -> bool:
+    """Are `parts` (a clause's mentions) an enumeration of two or more lines or ports, the
+    clause's only names, opened by a build verb and closed by a build tail?"""
+    if len(parts) < 2 or not all(_is_class(m, sent.gaz, "part_class") for m in parts):
+        return False
+    if not all(_is_joiner(sent.gap(a.end, b.start)) for a, b in itertools.pairwise(parts)):
+        return False
+    lo, hi = _clause_span(sent, sent.clause_of[parts[0]])
+    return (_starts_with(sent.gap(lo, parts[0].start), "build_verb") is not None
+            and sent.gap(parts[-1].end, hi) in words()["build_tail"])
+
+
+def _clause_span(sent: _Sentence, clause: int) -> tuple[int, int]:
+    """The offsets of the clause's text, without the mark that ends it."""
+    ms = [m for m, c in sent.clause_of.items() if c == clause]
+    lo, hi = min(m.start for m in ms), max(m.end for m in ms)
+    while lo > sent.start and sent.text[lo - 1] not in _CLAUSE_END:
+        lo -= 1
+    while hi < sent.end and sent.text[hi] not in _CLAUSE_END:
+        hi += 1
+    return lo, hi
+
+
+def _is_class(m: Mention, gaz: Gazetteer, role: str) -> bool:
+    """Is the mention's class, or one of its ancestors, a class of `role`?"""
+    lineage = gaz.lineage(m.type) if m.type in gaz.class_parent else [m.type]
+    return any(c in words()[role] for c in lineage)
+
+
 RULES = (_names_inside, _corridors, _projects, _platforms, _members, _relies, _comparisons,
          _shared_predicates, _cooperations, _joins, _qualified_places, _strategy_regions,
-         _services, _bracketed_ends)
+         _services, _bracketed_ends, _corridor_parts)
 
 
 def home_place(text: str, title: str | None, mentions: Sequence[Mention],

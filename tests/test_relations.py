@@ -108,6 +108,16 @@ def triples(extractor, gaz, text: str) -> set[tuple[str, str, str]]:
     # a county's short name inside a line's name, with no province or city of that county in
     # the sentence or the document's title: 平陆 is a county of Shanxi, 平陆运河 a canal of Guangxi
     ("加快平陆运河建设，促进广西发展。", set(), {("平陆运河", "connects", "平陆县")}),
+    # the lines and ports a clause builds right after a corridor's clause are its components
+    ("增强西部陆海新通道发展能级，加快渝昆、贵南、隆黄铁路、北部湾国际门户港及平陆运河建设，"
+     "更好衔接中老铁路经济带。",
+     {(part, "componentOf", "西部陆海新通道")
+      for part in ("渝昆高速铁路", "贵南高速铁路", "隆黄铁路", "北部湾港", "平陆运河")},
+     {("中老铁路经济带", "componentOf", "西部陆海新通道")}),
+    # one facility of the next clause is no enumeration of the corridor's parts
+    ("共建西部陆海新通道，实施格尔木陆港扩能工程，提升吉隆口岸能级。", set(),
+     {("格尔木陆港", "componentOf", "西部陆海新通道"),
+      ("吉隆口岸", "componentOf", "西部陆海新通道")}),
 ])
 def test_rules_on_unseen_sentences(extractor, gaz, text, expected, absent):
     found = triples(extractor, gaz, text)
