@@ -88,6 +88,12 @@ _COOP_REACH = 14
 # The text before a list read for a join verb and its filler (融入高质量共建“: 8 characters).
 _JOIN_LEAD = 9
 _QUOTES = "“”\"'‘’「」《》"
+# Characters between 为 and the hub word of a "以 X 为 … 枢纽" frame: a short qualifier (西,
+# 重要, 国际性: 3).
+_MAX_HUB_QUALIFIER = 4
+# The text before a list read for 沿 (along): 沿着 and room for a PDF's space.
+_ALONG_LEAD = 3
+_ALONG_FAMILIES = frozenset({"Corridor", "EconomicBelt"})  # what a sentence may run along
 # Characters between a corridor and the bracket that opens its ends (中泰铁路一期(: 3).
 _MAX_BRACKET_LEAD = 4
 # The shortest corridor name a service's name may start with (中欧班列's 中欧 is no corridor;
@@ -653,8 +659,20 @@ def _joins(sent: _Sentence) -> None:
         else:
             continue
         for s in subjects:
-            for o in g.members:
+            for o in _chained(sent, i, _JOINED):
                 sent.emit(s, "connects", o, "joins", 0.7, (g.start - 1,))
+
+
+def _chained(sent: _Sentence, i: int, families: frozenset[str]) -> list[Mention]:
+    """The members of `sent.groups[i]` and of the lists of `families` chained to it by 和, 及 …
+    in its clause (融入长三角和中部地区: a cluster and a region are two lists of one object)."""
+    out = list(sent.groups[i].members)
+    for prev, g in itertools.pairwise(sent.groups[i:]):
+        if (g.clause != prev.clause or g.family not in families
+                or sent.gap(prev.end, g.start) not in _CHAIN):
+            break
+        out.extend(g.members)
+    return out
 
 
 def _joined_by_verb(sent: _Sentence, g: _Group) -> bool:
@@ -809,9 +827,53 @@ def _is_class(m: Mention, gaz: Gazetteer, role: str) -> bool:
     return any(c in words()[role] for c in lineage)
 
 
+def _hubs(sent: _Sentence) -> None:
+    """以成渝地区双城经济圈为西枢纽，向北沿中欧班列…，向南沿中老铁路经济带和西部陆海新通道…: the
+    place a 以 … 为 … 枢纽 frame makes a hub (门户, 节点 …) is connected by every corridor or
+    belt the rest of the sentence runs along (沿 LIST)."""
+    for i, g in enumerate(sent.groups):
+        if g.family not in PLACE_FAMILIES or not _hub_frame(sent, g):
+            continue
+        for line in _along(sent, i + 1):
+            for hub in g.members:
+                sent.emit(line, "connects", hub, "hub", 0.7)
+
+
+def _hub_frame(sent: _Sentence, g: _Group) -> bool:
+    """Is the list the X of "以 X 为 … 枢纽", with at most _MAX_HUB_QUALIFIER characters (西,
+    重要, 国际性) between 为 and the hub word?"""
+    lead = sent.gap(max(sent.start, g.start - _FRAME_LEAD), g.start)
+    if not lead.endswith("以"):
+        return False
+    lo, hi = _clause_span(sent, g.clause)
+    tail = sent.gap(g.end, hi)
+    if not tail.startswith("为"):
+        return False
+    return any(0 <= tail.find(w) <= _MAX_HUB_QUALIFIER + 1 for w in words()["hub_word"])
+
+
+def _along(sent: _Sentence, first: int) -> list[Mention]:
+    """The corridors and belts of `sent.groups[first:]` that stand right after 沿 (along), with
+    the lists chained to them (沿中老铁路经济带和西部陆海新通道)."""
+    out: list[Mention] = []
+    chained = False
+    for k in range(first, len(sent.groups)):
+        g = sent.groups[k]
+        prev = sent.groups[k - 1]
+        lead = sent.gap(max(sent.start, g.start - _ALONG_LEAD), g.start)
+        after_marker = _ends_with(lead, "along_marker") is not None
+        chained = after_marker or (chained and prev.clause == g.clause
+                                   and sent.gap(prev.end, g.start) in _CHAIN)
+        if chained and g.family in _ALONG_FAMILIES:
+            out.extend(g.members)
+        elif chained:
+            chained = False
+    return out
+
+
 RULES = (_names_inside, _corridors, _projects, _platforms, _members, _relies, _comparisons,
          _shared_predicates, _cooperations, _joins, _qualified_places, _strategy_regions,
-         _services, _bracketed_ends, _corridor_parts)
+         _services, _bracketed_ends, _corridor_parts, _hubs)
 
 
 def home_place(text: str, title: str | None, mentions: Sequence[Mention],

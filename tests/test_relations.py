@@ -114,6 +114,15 @@ def triples(extractor, gaz, text: str) -> set[tuple[str, str, str]]:
      {(part, "componentOf", "西部陆海新通道")
       for part in ("渝昆高速铁路", "贵南高速铁路", "隆黄铁路", "北部湾港", "平陆运河")},
      {("中老铁路经济带", "componentOf", "西部陆海新通道")}),
+    # a place that links itself to regions (联接, 衔接 as 融入, 对接)
+    ("强化安徽联接长三角和中部地区枢纽功能。",
+     {("安徽省", "connects", "长三角城市群"), ("安徽省", "connects", "中部地区")}, set()),
+    # a hub: the corridors and belts the sentence runs along (沿 …) connect it
+    ("以成渝地区双城经济圈为西枢纽，向北沿中欧班列强化对接能力，"
+     "向南沿中老铁路经济带和西部陆海新通道强化联动东盟能力。",
+     {(line, "connects", "成渝地区双城经济圈")
+      for line in ("中欧班列", "中老铁路经济带", "西部陆海新通道")}, set()),
+    ("以重庆为中心，沿中欧班列强化对接能力。", set(), {("中欧班列", "connects", "重庆市")}),
     # one facility of the next clause is no enumeration of the corridor's parts
     ("共建西部陆海新通道，实施格尔木陆港扩能工程，提升吉隆口岸能级。", set(),
      {("格尔木陆港", "componentOf", "西部陆海新通道"),
