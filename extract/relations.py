@@ -845,7 +845,7 @@ def _hub_frame(sent: _Sentence, g: _Group) -> bool:
     lead = sent.gap(max(sent.start, g.start - _FRAME_LEAD), g.start)
     if not lead.endswith("以"):
         return False
-    lo, hi = _clause_span(sent, g.clause)
+    _, hi = _clause_span(sent, g.clause)
     tail = sent.gap(g.end, hi)
     if not tail.startswith("为"):
         return False
