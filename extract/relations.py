@@ -787,15 +787,16 @@ def _corridor_parts(sent: _Sentence) -> None:
     lines and ports a clause enumerates between a build verb and its tail (加快 … 建设), right
     after the clause of a whole corridor (a land–sea or economic corridor, an axis), are its
     components. One facility is no enumeration (实施格尔木陆港扩能工程 after a corridor)."""
-    ms = sorted(sent.fams, key=lambda m: m.start)
-    for clause in sorted({sent.clause_of[m] for m in ms}):
-        wholes = [m for m in ms if sent.clause_of[m] == clause and _is_class(m, sent.gaz,
-                                                                            "whole_corridor_class")]
-        parts = [m for m in ms if sent.clause_of[m] == clause + 1]
-        if not wholes or not _enumerated_parts(sent, parts):
-            continue
-        for part in parts:
-            sent.emit(part, "componentOf", wholes[-1], "corridor-parts", 0.8)
+    wholes = sorted((m for m, fam in sent.fams.items()
+                     if fam == "Corridor" and _is_class(m, sent.gaz, "whole_corridor_class")),
+                    key=lambda m: m.start)
+    for clause in sorted({sent.clause_of[m] for m in wholes}):
+        whole = [m for m in wholes if sent.clause_of[m] == clause][-1]
+        parts = sorted((m for m in sent.fams if sent.clause_of[m] == clause + 1),
+                       key=lambda m: m.start)
+        if _enumerated_parts(sent, parts):
+            for part in parts:
+                sent.emit(part, "componentOf", whole, "corridor-parts", 0.8)
 
 
 def _enumerated_parts(sent: _Sentence, parts: Sequence[Mention]) -> bool:

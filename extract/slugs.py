@@ -63,6 +63,7 @@ SLUG_SYLLABLES = 12  # of the pinyin in an open-world slug: enough to read it, s
 HASH_CHARS = 8  # of the SHA-256 of class and name: names alike in pinyin stay apart
 
 
+@lru_cache(maxsize=8192)  # a report names the same lines and ports again and again
 def open_world_key(kind: str, cls: str, name: str) -> str:
     """The key of the entity a name of class `cls` recognised by its shape stands for, in no
     reference table: `<kind>/name/<pinyin>-<hash>`. `name` is the normalised name; the same name
