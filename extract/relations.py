@@ -21,6 +21,14 @@
   and the places of one run ("南北方…差距").
 - `relation/shared-predicate/v1` `listedWith` (symmetric): the members of a list that shares one
   predicate (…分别…, …均…).
+- `relation/corridor-parts/v1` `componentOf`: the lines and ports a clause builds (加快 … 建设)
+  right after a whole corridor's clause.
+- `relation/hub/v1` `connects`: 以 X 为…枢纽: the corridors the sentence runs along (沿 …)
+  connect X.
+- and cooperation, partner-link, joins, qualified-place, strategy-region, service-corridor and
+  bracketed-ends (docs/extraction.md, "Relations", has the table).
+
+Names in no reference table take part by the key their name mints (`relation_key`).
 
 Words are data (`patterns/relation_words.tsv`); no rule knows a name. Offsets are ORIGINAL
 text offsets, like the mentions'.
