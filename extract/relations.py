@@ -527,8 +527,13 @@ def _names_inside(sent: _Sentence) -> None:
             if fam == "CityCluster":
                 sent.emit(place, "memberOf", m, "name-place", 0.9)
             else:
-                sent.emit(m, "locatedIn" if fam == "Platform" else "connects", place,
-                          "name-place", 0.9)
+                inside = fam == "Platform" or (at == 0 and _is_local_line(name))
+                sent.emit(m, "locatedIn" if inside else "connects", place, "name-place", 0.9)
+
+
+def _is_local_line(name: str) -> bool:
+    """长春轨道交通, 萍乡绕城高速: a line that runs inside the place its name opens with."""
+    return any(w in name for w in words()["local_line_word"])
 
 
 def _ancestors(ref: str, gaz: Gazetteer) -> set[str]:

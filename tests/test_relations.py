@@ -114,6 +114,10 @@ def triples(extractor, gaz, text: str) -> set[tuple[str, str, str]]:
      {(part, "componentOf", "西部陆海新通道")
       for part in ("渝昆高速铁路", "贵南高速铁路", "隆黄铁路", "北部湾港", "平陆运河")},
      {("中老铁路经济带", "componentOf", "西部陆海新通道")}),
+    # a city's own transit line or ring road lies in it; it joins no other place
+    ("加快长春轨道交通建设，推进萍乡绕城高速建设。",
+     {("长春轨道交通", "locatedIn", "长春市"), ("萍乡绕城高速", "locatedIn", "萍乡市")},
+     {("长春轨道交通", "connects", "长春市"), ("萍乡绕城高速", "connects", "萍乡市")}),
     # a place that links itself to regions (联接, 衔接 as 融入, 对接)
     ("强化安徽联接长三角和中部地区枢纽功能。",
      {("安徽省", "connects", "长三角城市群"), ("安徽省", "connects", "中部地区")}, set()),
