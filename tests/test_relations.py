@@ -259,8 +259,12 @@ def test_export_relations_rows(kg_command, article_graph):
     assert text[row["start"]:row["end"]] in row["sentence"]
     assert row["sentence"].startswith("但根据《中国区域科技创新评价报告")
     # the article states no cooperation and names no strategy after its region
+    # and the lines and port of 西部陆海新通道 are its components
     assert {x["predicate"] for x in rows} == {"connects", "locatedIn", "partOf", "memberOf",
-                                              "builtOn", "comparedWith", "listedWith"}
+                                              "builtOn", "comparedWith", "listedWith",
+                                              "componentOf"}
+    parts = {x["subject"] for x in rows if x["predicate"] == "componentOf"}
+    assert parts == {"渝昆高速铁路", "贵南高速铁路", "隆黄铁路", "北部湾港", "平陆运河"}
 
 
 def test_dataset_is_reusable(extractor, gaz):
