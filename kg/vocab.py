@@ -91,6 +91,7 @@ class PKG(DefinedNamespace):
     clusterTier: URIRef
     comparedArea: URIRef
     comparedWith: URIRef
+    componentOf: URIRef
     computedValue: URIRef
     confidence: URIRef
     connects: URIRef
