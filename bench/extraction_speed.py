@@ -1,12 +1,13 @@
 """Extraction speed against two baselines measured in the same run.
 
-    python bench/extraction_speed.py [--chars 2000000] [--repeat 3]
+    python bench/extraction_speed.py [--chars 2000000] [--repeat 3] [--ner]
 
 Baselines: jieba segmenting the same text (what a segment-everything pipeline would cost), and
 one Aho-Corasick pass with 10,000 phrases (the floor of any gazetteer matcher). What is timed
 is the entity extraction (`Extractor.entities`: normalising, matching, boundaries, linking);
 the later steps of a document's record are timed by bench/build_steps.py. The target of the
-project is at least 1 M chars/s per core for it.
+project is at least 1 M chars/s per core for it. `--ner` also times the extraction with the
+NER model beside the rules (`Extractor(ner=True)`, extract/ner.py) and its ratio to jieba.
 """
 
 from __future__ import annotations
@@ -65,15 +66,19 @@ def main() -> None:
     ap.add_argument("--chars", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--json", type=Path, help="also write the results here")
+    ap.add_argument("--ner", action="store_true", help="also time the rules with the NER model")
     args = ap.parse_args()
 
     extractor = Extractor()
+    with_ner = Extractor(nlp=extractor.nlp, ner=True) if args.ner else None
     jieba.initialize()
     automaton = ahocorasick.Automaton()
     for p in phrases_10k():
         automaton.add_word(p, p)
     automaton.make_automaton()
     extractor.entities("warm-up", TEXTS[0].read_text(encoding="utf-8")[:5000])
+    if with_ner is not None:
+        with_ner.entities("warm-up", TEXTS[0].read_text(encoding="utf-8")[:5000])
 
     rows = []
     for name, text in corpus(args.chars).items():
@@ -82,16 +87,23 @@ def main() -> None:
                          lambda text=text, name=name: extractor.entities(name, text))
         t_jieba = best_of(args.repeat, lambda text=text: sum(1 for _ in jieba.cut(text)))
         t_ac = best_of(args.repeat, lambda text=text: sum(1 for _ in automaton.iter(text)))
-        rows.append({"text": name, "chars": n, "ours_chars_per_s": n / t_ours,
-                     "jieba_chars_per_s": n / t_jieba, "aho_corasick_10k_chars_per_s": n / t_ac,
-                     "ours_vs_jieba": t_jieba / t_ours, "ours_vs_aho_corasick": t_ac / t_ours})
+        row = {"text": name, "chars": n, "ours_chars_per_s": n / t_ours,
+               "jieba_chars_per_s": n / t_jieba, "aho_corasick_10k_chars_per_s": n / t_ac,
+               "ours_vs_jieba": t_jieba / t_ours, "ours_vs_aho_corasick": t_ac / t_ours}
+        if with_ner is not None:
+            t_ner = best_of(args.repeat,
+                            lambda text=text, name=name: with_ner.entities(name, text))
+            row |= {"ner_chars_per_s": n / t_ner, "ner_vs_jieba": t_jieba / t_ner}
+        rows.append(row)
     print(f"{'text':<44}{'ours M/s':>9}{'jieba M/s':>10}{'AC-10k M/s':>11}"
-          f"{'×jieba':>8}{'×AC':>7}")
+          f"{'×jieba':>8}{'×AC':>7}" + (f"{'+NER M/s':>10}{'×jieba':>8}" if args.ner else ""))
     for r in rows:
+        ner = (f"{r['ner_chars_per_s'] / 1e6:>10.3f}{r['ner_vs_jieba']:>8.2f}"
+               if "ner_chars_per_s" in r else "")
         print(f"{r['text']:<44}{r['ours_chars_per_s'] / 1e6:>9.2f}"
               f"{r['jieba_chars_per_s'] / 1e6:>10.2f}"
               f"{r['aho_corasick_10k_chars_per_s'] / 1e6:>11.2f}"
-              f"{r['ours_vs_jieba']:>8.2f}{r['ours_vs_aho_corasick']:>7.2f}")
+              f"{r['ours_vs_jieba']:>8.2f}{r['ours_vs_aho_corasick']:>7.2f}{ner}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(rows, indent=2), encoding="utf-8")

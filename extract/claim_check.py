@@ -31,7 +31,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 
-from .claims import CHANGE_KINDS, NumericClaim, load_rules
+from .claims import CHANGE_KINDS, ClaimId, NumericClaim, load_rules
 from .gazetteer import read_tsv
 
 __all__ = ["APPROX", "TABLE", "VERDICTS", "Cell", "Check", "cells_from_tables", "check_claim",
@@ -66,6 +66,9 @@ class Check:
     # what the claim was checked against: "table" (the document's statistics tables),
     # "same_sentence" or "other_sentence" (figures the text states); None when unchecked
     against: str | None = None
+    # the claim_id of the claim of another place in the text this one was checked against (a
+    # restated figure, extract/claim_restated.py)
+    compared_with: ClaimId | None = None
 
 
 def decimals_of(number: str) -> int | None:

@@ -26,13 +26,14 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from .claim_check import Check, exact_verdict
-from .claims import NumericClaim, Rules, _view, load_rules
+from .claims import RANGE_RE, NumericClaim, Rules, _view, load_rules
 
 SAME_SENTENCE = "same_sentence"
+OTHER_SENTENCE = "other_sentence"
 _NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?")
 _CLAUSE_END = frozenset(",;:?!。，；：")
 _FULL_STOPS = ("。", "！", "？", "\n\n")  # a blank line ends a paragraph and its sentence
@@ -168,6 +169,59 @@ def check_in_text(text: str, claims: Sequence[NumericClaim], checks: Sequence[Ch
             part = _part(at, index, size, claims[i].region, sent.parts(whole, at), sent,
                          regions_of)
             out[i] = _check(claims[i], whole.value, part)
+    return out
+
+
+def _year_wholes(text: str, span: tuple[int, int], rules: Rules) -> dict[int, int]:
+    """The counts a sentence states of one thing at the two ends of its period ("2020—2023年，
+    跨境电商综合试验区数量从103个增加至165个": 2020 -> 103, 2023 -> 165), by year."""
+    view = _view(text, *span)
+    periods = list(RANGE_RE.finditer(view.s))
+    units = "".join(sorted(rules.words.get("count_unit", frozenset())))
+    froms = "|".join(sorted(rules.words.get("from", frozenset())))
+    tos = "|".join(sorted(rules.words.get("to", frozenset())))
+    if not (periods and units and froms and tos):
+        return {}
+    pair = re.compile(rf"(?:{froms})(\d+)([{units}])[^，,；;：:]*?(?:{tos})(\d+)\2")
+    out: dict[int, int] = {}
+    for m in pair.finditer(view.s):
+        before = [p for p in periods if p.start() < m.start()]
+        if before:
+            period = before[-1]
+            out.setdefault(int(period.group(1)), int(m.group(1)))
+            out.setdefault(int(period.group(2)), int(m.group(3)))
+    return out
+
+
+def _previous_sentence(text: str, start: int) -> tuple[int, int] | None:
+    """The sentence before the one that starts at `start`."""
+    end = start - 1
+    while end > 0 and (text[end].isspace() or text[end] in "。！？"):
+        end -= 1
+    return _full_sentence(text, end) if end > 0 else None
+
+
+def check_by_year(text: str, claims: Sequence[NumericClaim], checks: Sequence[Check],
+                  rules: Rules | None = None) -> list[Check]:
+    """`checks` with the unchecked shares of a year whose whole the text states for that year
+    as the start or end of a from-to count (数量从103个增加至165个, under "2020—2023年"), in
+    their own sentence or the one before (a share in a list of "从2020年的57.3%…变化为2023年的
+    37.6%" is k/103 or k/165 for a whole number k: the nearest is taken)."""
+    rules = rules or load_rules()
+    out = list(checks)
+    for i, c in enumerate(claims):
+        if not (c.kind == "share" and c.unit == "%" and out[i].verdict == "unchecked"
+                and c.end_year is not None):
+            continue
+        own = _full_sentence(text, c.start)
+        whole = _year_wholes(text, own, rules).get(c.end_year)
+        against = SAME_SENTENCE
+        if whole is None and (previous := _previous_sentence(text, own[0])) is not None:
+            whole, against = _year_wholes(text, previous, rules).get(c.end_year), OTHER_SENTENCE
+        if whole:
+            check = _check(c, whole, None)
+            out[i] = replace(check, against=against,
+                             note=f"{check.note} of {c.end_year}")
     return out
 
 

@@ -34,19 +34,26 @@ from .gazetteer import read_tsv
 from .normalize import translate_chars
 from .records import Mention
 
-__all__ = ["CHANGE_KINDS", "LEVEL_KINDS", "NumericClaim", "Rules", "find_claims", "load_rules"]
+__all__ = ["CHANGE_KINDS", "LEVEL_KINDS", "SUM_KINDS", "ClaimId", "NumericClaim", "Rules",
+           "claim_id", "find_claims", "load_rules"]
 
 RULE = "claims/v1"
 PATTERNS = Path(__file__).resolve().parent / "patterns"
 
 # kind of a level (a value at one year) and of its change over a period
 LEVEL_KINDS = {"plain": "value", "gap": "gap", "ratio": "ratio", "share": "share"}
+# a stated whole against its stated parts (extract/claim_sums.py): no region of its own
+SUM_KINDS = ("sum_of_parts", "shares_sum")
 CHANGE_KINDS = {"plain": "change", "gap": "gap_change", "ratio": "ratio_change",
                 "share": "share_change"}
 PERCENT, POINTS = "%", "百分点"
 # the confidence of a claim whose regions, pair subject or indicator come from an earlier
 # clause of its sentence rather than its own words
 INFERRED = 0.8
+
+
+# a claim's identity in its document: evidence start and end, kind, region ref ("" for none)
+ClaimId = tuple[int, int, str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +77,15 @@ class NumericClaim:
     qualifier: str | None = None  # at_least, at_most, about (以上, 近, 左右)
     rule: str = RULE
     confidence: float = 1.0
+    # a sum (extract/claim_sums.py): the `claim_id`s of the claims that are its parts; empty
+    # for a claim about one region
+    parts: tuple[ClaimId, ...] = ()
+
+
+def claim_id(c: NumericClaim) -> ClaimId:
+    """What tells a claim from the others of its document: one span may hold several claims
+    (均下降0.2个百分点 is one number for two regions; 下降…至65.4% a change and a level)."""
+    return (c.start, c.end, c.kind, c.region or "")
 
 
 @dataclass(frozen=True, slots=True)

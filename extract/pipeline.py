@@ -10,10 +10,13 @@ from spacy.language import Language
 
 from . import gazetteer
 from .claim_check import cells_from_tables, check_claims
-from .claim_text import check_in_text
+from .claim_restated import check_restated
+from .claim_sums import find_sums
+from .claim_text import check_by_year, check_in_text
 from .claims import find_claims
 from .components import SHAPES, build_nlp
 from .metadata import document_meta
+from .ner import model_mentions, tag
 from .normalize import MIN_PROSE_LINE, is_cjk
 from .recommendations import find_recommendations
 from .records import CheckedClaim, Entities, ExtractedDocument, Mention
@@ -96,8 +99,10 @@ class Extractor:
     """Holds the spaCy pipeline and the gazetteer; `extract` is a pure function of the text."""
 
     def __init__(self, nlp: Language | None = None, reference_dir: str = "",
-                 chunk_size: int = CHUNK) -> None:
+                 chunk_size: int = CHUNK, ner: bool = False) -> None:
         self.chunk_size = chunk_size
+        # the statistical recogniser beside the rules (extract/ner.py): off unless asked for
+        self.ner = ner
         # The bulk path reads the records; it does not need Docs re-cut at every name.
         self.nlp = nlp or build_nlp(reference_dir, cut_doc=False)
         # the gazetteer the pipeline's components link with, for the relation rules
@@ -157,20 +162,36 @@ class Extractor:
                 on_chunk(len(piece))
         if on_chunk is not None and body < len(text):
             on_chunk(len(text) - body)  # the bibliography, not read: done all the same
+        if self.ner:
+            mentions = with_model_mentions(doc_id, text[:body], mentions, self.gaz)
         mentions = resolve(mentions, text, self.gaz, self.ordinary, doc_id)
         return Entities(tuple(mentions), tuple(sentences))
+
+
+def with_model_mentions(doc_id: str, body: str, mentions: list[Mention],
+                        gaz: gazetteer.Gazetteer) -> list[Mention]:
+    """The rules' mentions and, where none of them is, the NER model's (extract/ner.py); the
+    whole-document judgements (`resolve`) then apply to both alike."""
+    added = model_mentions(doc_id, body, tag(body), mentions, gaz)
+    return sorted([*mentions, *added], key=lambda m: (m.start, m.end))
 
 
 def checked_claims(text: str, found: Entities, tables: Sequence[Table]
                    ) -> tuple[CheckedClaim, ...]:
     """The numeric claims of the text, each checked against the document's own tables, or
-    against the other figures of its sentence (extract/claim_text.py)."""
+    against the other figures of its sentence (extract/claim_text.py), or against the same
+    figure stated earlier (extract/claim_restated.py); with the sums the text states, each
+    whole against its parts (extract/claim_sums.py)."""
     claims = find_claims(text, found.mentions, found.sentences)
     checks = check_claims(claims, cells_from_tables(tables))
     # what no table checks, the figures of its own sentence may (part / whole)
     regions = [(m.start, m.ref) for m in found.mentions if m.ref is not None]
     checks = check_in_text(text, claims, checks, regions)
-    return tuple(CheckedClaim(c, check) for c, check in zip(claims, checks, strict=True))
+    checks = check_by_year(text, claims, checks)
+    checks = check_restated(claims, checks, found.sentences)
+    pairs = list(zip(claims, checks, strict=True)) + find_sums(text, claims)
+    pairs.sort(key=lambda pair: (pair[0].start, pair[0].end, pair[0].kind))
+    return tuple(CheckedClaim(c, check) for c, check in pairs)
 
 
 def _silent(_: str) -> None:

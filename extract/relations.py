@@ -21,6 +21,14 @@
   and the places of one run ("南北方…差距").
 - `relation/shared-predicate/v1` `listedWith` (symmetric): the members of a list that shares one
   predicate (…分别…, …均…).
+- `relation/corridor-parts/v1` `componentOf`: the lines and ports a clause builds (加快 … 建设)
+  right after a whole corridor's clause.
+- `relation/hub/v1` `connects`: 以 X 为…枢纽: the corridors the sentence runs along (沿 …)
+  connect X.
+- and cooperation, partner-link, joins, qualified-place, strategy-region, service-corridor and
+  bracketed-ends (docs/extraction.md, "Relations", has the table).
+
+Names in no reference table take part by the key their name mints (`relation_key`).
 
 Words are data (`patterns/relation_words.tsv`); no rule knows a name. Offsets are ORIGINAL
 text offsets, like the mentions'.
@@ -30,15 +38,17 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from .gazetteer import PATTERNS, Gazetteer, read_tsv, weak_names
+from .gazetteer import PATTERNS, Gazetteer, read_tsv, weak_names, written
 from .records import Mention
+from .slugs import open_world_key
 
 RULE_VERSION = "v1"
 SYMMETRIC = frozenset({"comparedWith", "listedWith", "cooperatesWith"})
 _CLAUSE_END = frozenset("，,；;。：:！!？?")
+_ENUMERATION = "、"  # separates the items of an enumeration (of projects, of places)
 _CHAIN = frozenset({"、", "和", "及", "以及"})  # 与 in "依托中欧班列与欧洲" means "with", not "and"
 # characters (without whitespace) a place may stand before the corridor it is linked to: a verb
 # and a little more (西部地区依托中欧班列: 2); a place further ahead is the subject of another verb
@@ -86,6 +96,12 @@ _COOP_REACH = 14
 # The text before a list read for a join verb and its filler (融入高质量共建“: 8 characters).
 _JOIN_LEAD = 9
 _QUOTES = "“”\"'‘’「」《》"
+# Characters between 为 and the hub word of a "以 X 为 … 枢纽" frame: a short qualifier (西,
+# 重要, 国际性: 3).
+_MAX_HUB_QUALIFIER = 4
+# The text before a list read for 沿 (along): 沿着 and room for a PDF's space.
+_ALONG_LEAD = 3
+_ALONG_FAMILIES = frozenset({"Corridor", "EconomicBelt"})  # what a sentence may run along
 # Characters between a corridor and the bracket that opens its ends (中泰铁路一期(: 3).
 _MAX_BRACKET_LEAD = 4
 # The shortest corridor name a service's name may start with (中欧班列's 中欧 is no corridor;
@@ -262,6 +278,10 @@ def _corridors(sent: _Sentence) -> None:
                 continue
             lo, hi = min(corridor.end, g.end), max(corridor.start, g.start)
             between = sent.gap(lo, hi)
+            if _ENUMERATION in between:
+                # 漳汕高铁、福州机场二期、厦门新机场: another item of an enumeration of projects
+                # stands between; the place belongs to it, not to the line
+                continue
             strong = any(w in between for w in words()["connect_verb"])
             for c in corridor.members:
                 for p in g.members:
@@ -423,14 +443,7 @@ def _compares_run(sent: _Sentence, g: _Group) -> bool:
 
 
 def _clause_text(sent: _Sentence, clause: int) -> str:
-    ms = [m for m, c in sent.clause_of.items() if c == clause]
-    lo = min(m.start for m in ms)
-    hi = max(m.end for m in ms)
-    # widen to the clause's ends
-    while lo > sent.start and sent.text[lo - 1] not in _CLAUSE_END:
-        lo -= 1
-    while hi < sent.end and sent.text[hi] not in _CLAUSE_END:
-        hi += 1
+    lo, hi = _clause_span(sent, clause)
     return _squash(sent.text[lo:hi])
 
 
@@ -498,18 +511,57 @@ def _names_inside(sent: _Sentence) -> None:
     for m, fam in sent.fams.items():
         if fam not in _INSIDE:
             continue
+        if fam == "CityCluster" and m.ref not in gaz.entries:
+            # a cluster the tables do not list is a guess from its head word (湛江临港经济区,
+            # 洛阳中原城市群): the place in its name is no member
+            continue
         name = _squash(m.text)
         starts = [0] + [i + 1 for i, ch in enumerate(name) if ch in _NAME_OPENERS]
         for at in starts:
             ref = _place_at(name, at, gaz, weak, _INSIDE[fam])
             if ref is None or ref == m.ref:
                 continue
+            if not _county_in_context(sent, ref):
+                continue
             place = Mention(m.doc, m.start, m.end, m.text, "", ref, "")
             if fam == "CityCluster":
                 sent.emit(place, "memberOf", m, "name-place", 0.9)
             else:
-                sent.emit(m, "locatedIn" if fam == "Platform" else "connects", place,
-                          "name-place", 0.9)
+                inside = fam == "Platform" or (at == 0 and _is_local_line(name))
+                sent.emit(m, "locatedIn" if inside else "connects", place, "name-place", 0.9)
+
+
+def _is_local_line(name: str) -> bool:
+    """长春轨道交通, 萍乡绕城高速: a line that runs inside the place its name opens with."""
+    return any(w in name for w in words()["local_line_word"])
+
+
+def _ancestors(ref: str, gaz: Gazetteer) -> set[str]:
+    """The places the reference data puts `ref` in, up the partOf chain (county -> city ->
+    province)."""
+    out: set[str] = set()
+    todo = [ref]
+    while todo:
+        current = todo.pop()
+        entry = gaz.entries.get(current)
+        for parent in (v for p, v in entry.facts if p == "partOf") if entry else ():
+            if parent not in out:
+                out.add(parent)
+                todo.append(parent)
+    return out
+
+
+def _county_in_context(sent: _Sentence, ref: str) -> bool:
+    """Names are built from short names of places (珲春至防川高速, 崂山实验室), but a county's
+    short name is an ordinary stretch of another name too often (平陆运河: 平陆 is a county of
+    Shanxi, the canal is in Guangxi; 太湖实验室 is in Jiangsu, 太湖县 in Anhui). A county named
+    inside a name is read only when its own city or province is named in the sentence or is
+    the document's place; a province or city needs no context."""
+    entry = sent.gaz.entries[ref]
+    if "County" not in sent.gaz.lineage(entry.cls):
+        return True
+    context = {m.ref for m in sent.fams} | ({sent.home.ref} if sent.home is not None else set())
+    return bool(_ancestors(ref, sent.gaz) & context)
 
 
 def _place_at(name: str, at: int, gaz: Gazetteer, weak: frozenset[str],
@@ -620,8 +672,20 @@ def _joins(sent: _Sentence) -> None:
         else:
             continue
         for s in subjects:
-            for o in g.members:
+            for o in _chained(sent, i, _JOINED):
                 sent.emit(s, "connects", o, "joins", 0.7, (g.start - 1,))
+
+
+def _chained(sent: _Sentence, i: int, families: frozenset[str]) -> list[Mention]:
+    """The members of `sent.groups[i]` and of the lists of `families` chained to it by 和, 及 …
+    in its clause (融入长三角和中部地区: a cluster and a region are two lists of one object)."""
+    out = list(sent.groups[i].members)
+    for prev, g in itertools.pairwise(sent.groups[i:]):
+        if (g.clause != prev.clause or g.family not in families
+                or sent.gap(prev.end, g.start) not in _CHAIN):
+            break
+        out.extend(g.members)
+    return out
 
 
 def _joined_by_verb(sent: _Sentence, g: _Group) -> bool:
@@ -731,9 +795,99 @@ def _bracketed_ends(sent: _Sentence) -> None:
                     sent.emit(c, "connects", p, "bracketed-ends", 0.8)
 
 
+def _corridor_parts(sent: _Sentence) -> None:
+    """增强西部陆海新通道发展能级，加快渝昆、贵南、隆黄铁路、北部湾国际门户港及平陆运河建设: the
+    lines and ports a clause enumerates between a build verb and its tail (加快 … 建设), right
+    after the clause of a whole corridor (a land–sea or economic corridor, an axis), are its
+    components. One facility is no enumeration (实施格尔木陆港扩能工程 after a corridor)."""
+    wholes = sorted((m for m, fam in sent.fams.items()
+                     if fam == "Corridor" and _is_class(m, sent.gaz, "whole_corridor_class")),
+                    key=lambda m: m.start)
+    for clause in sorted({sent.clause_of[m] for m in wholes}):
+        whole = [m for m in wholes if sent.clause_of[m] == clause][-1]
+        parts = sorted((m for m in sent.fams if sent.clause_of[m] == clause + 1),
+                       key=lambda m: m.start)
+        if _enumerated_parts(sent, parts):
+            for part in parts:
+                sent.emit(part, "componentOf", whole, "corridor-parts", 0.8)
+
+
+def _enumerated_parts(sent: _Sentence, parts: Sequence[Mention]) -> bool:
+    """Are `parts` (a clause's mentions) an enumeration of two or more lines or ports, the
+    clause's only names, opened by a build verb and closed by a build tail?"""
+    if len(parts) < 2 or not all(_is_class(m, sent.gaz, "part_class") for m in parts):
+        return False
+    if not all(_is_joiner(sent.gap(a.end, b.start)) for a, b in itertools.pairwise(parts)):
+        return False
+    lo, hi = _clause_span(sent, sent.clause_of[parts[0]])
+    return (_starts_with(sent.gap(lo, parts[0].start), "build_verb") is not None
+            and sent.gap(parts[-1].end, hi) in words()["build_tail"])
+
+
+def _clause_span(sent: _Sentence, clause: int) -> tuple[int, int]:
+    """The offsets of the clause's text, without the mark that ends it."""
+    ms = [m for m, c in sent.clause_of.items() if c == clause]
+    lo, hi = min(m.start for m in ms), max(m.end for m in ms)
+    while lo > sent.start and sent.text[lo - 1] not in _CLAUSE_END:
+        lo -= 1
+    while hi < sent.end and sent.text[hi] not in _CLAUSE_END:
+        hi += 1
+    return lo, hi
+
+
+def _is_class(m: Mention, gaz: Gazetteer, role: str) -> bool:
+    """Is the mention's class, or one of its ancestors, a class of `role`?"""
+    lineage = gaz.lineage(m.type) if m.type in gaz.class_parent else [m.type]
+    return any(c in words()[role] for c in lineage)
+
+
+def _hubs(sent: _Sentence) -> None:
+    """以成渝地区双城经济圈为西枢纽，向北沿中欧班列…，向南沿中老铁路经济带和西部陆海新通道…: the
+    place a 以 … 为 … 枢纽 frame makes a hub (门户, 节点 …) is connected by every corridor or
+    belt the rest of the sentence runs along (沿 LIST)."""
+    for i, g in enumerate(sent.groups):
+        if g.family not in PLACE_FAMILIES or not _hub_frame(sent, g):
+            continue
+        for line in _along(sent, i + 1):
+            for hub in g.members:
+                sent.emit(line, "connects", hub, "hub", 0.7)
+
+
+def _hub_frame(sent: _Sentence, g: _Group) -> bool:
+    """Is the list the X of "以 X 为 … 枢纽", with at most _MAX_HUB_QUALIFIER characters (西,
+    重要, 国际性) between 为 and the hub word?"""
+    lead = sent.gap(max(sent.start, g.start - _FRAME_LEAD), g.start)
+    if not lead.endswith("以"):
+        return False
+    _, hi = _clause_span(sent, g.clause)
+    tail = sent.gap(g.end, hi)
+    if not tail.startswith("为"):
+        return False
+    return any(0 <= tail.find(w) <= _MAX_HUB_QUALIFIER + 1 for w in words()["hub_word"])
+
+
+def _along(sent: _Sentence, first: int) -> list[Mention]:
+    """The corridors and belts of `sent.groups[first:]` that stand right after 沿 (along), with
+    the lists chained to them (沿中老铁路经济带和西部陆海新通道)."""
+    out: list[Mention] = []
+    chained = False
+    for k in range(first, len(sent.groups)):
+        g = sent.groups[k]
+        prev = sent.groups[k - 1]
+        lead = sent.gap(max(sent.start, g.start - _ALONG_LEAD), g.start)
+        after_marker = _ends_with(lead, "along_marker") is not None
+        chained = after_marker or (chained and prev.clause == g.clause
+                                   and sent.gap(prev.end, g.start) in _CHAIN)
+        if chained and g.family in _ALONG_FAMILIES:
+            out.extend(g.members)
+        elif chained:
+            chained = False
+    return out
+
+
 RULES = (_names_inside, _corridors, _projects, _platforms, _members, _relies, _comparisons,
          _shared_predicates, _cooperations, _joins, _qualified_places, _strategy_regions,
-         _services, _bracketed_ends)
+         _services, _bracketed_ends, _corridor_parts, _hubs)
 
 
 def home_place(text: str, title: str | None, mentions: Sequence[Mention],
@@ -767,12 +921,29 @@ def _named_in_title(title: str, at: int, gaz: Gazetteer) -> Mention | None:
     return next(iter(found.values())) if len(found) == 1 else None
 
 
+def relation_key(m: Mention, gaz: Gazetteer) -> str | None:
+    """The key a relation names a mention's entity by: its reference entry, else (a name
+    recognised by its shape, of a class the ontology knows: 宜昌三峡机场, 珲春至防川高速公路) the
+    key of the open-world entity its name mints, the same the build mints its IRI from."""
+    if m.ref:
+        return m.ref
+    kind = gaz.class_kind.get(m.type)
+    return open_world_key(kind, m.type, written(m.text)) if kind else None
+
+
+def keyed_mention(m: Mention, gaz: Gazetteer) -> Mention:
+    """`m` with its relation key as its ref (an open-world name's minted key)."""
+    key = relation_key(m, gaz)
+    return m if key == m.ref else replace(m, ref=key)
+
+
 def find_relations(text: str, mentions: Sequence[Mention], sentences: Sequence[tuple[int, int]],
                    gaz: Gazetteer, home: Mention | None = None) -> list[Relation]:
     """Relations stated by each sentence; one per (subject, predicate, object, sentence), the
     most confident rule's, in text order. `home` is the place the document speaks for
     (`home_place`), the subject of clauses that leave it unwritten."""
-    linked = sorted((m for m in mentions if m.ref), key=lambda m: (m.start, m.end))
+    keyed = (keyed_mention(m, gaz) for m in mentions)
+    linked = sorted((m for m in keyed if m.ref), key=lambda m: (m.start, m.end))
     linked = _without_qualifiers(text, linked, gaz)
     out: list[Relation] = []
     i = 0

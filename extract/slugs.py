@@ -4,6 +4,7 @@ or per syllable for a name (云南 → yun-nan, as the entity keys of ontology/r
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping
 from functools import lru_cache
@@ -55,3 +56,20 @@ def title_slug(title: str, words: int = TITLE_WORDS,
         if len(parts) == words:
             break
     return "-".join(parts)
+
+
+OPEN_WORLD_SEGMENT = "name"  # <kind>/name/<slug>: an entity minted from a text's name
+SLUG_SYLLABLES = 12  # of the pinyin in an open-world slug: enough to read it, short to write
+HASH_CHARS = 8  # of the SHA-256 of class and name: names alike in pinyin stay apart
+
+
+@lru_cache(maxsize=8192)  # a report names the same lines and ports again and again
+def open_world_key(kind: str, cls: str, name: str) -> str:
+    """The key of the entity a name of class `cls` recognised by its shape stands for, in no
+    reference table: `<kind>/name/<pinyin>-<hash>`. `name` is the normalised name; the same name
+    and class give the same key in every document and build, and the hash of both keeps
+    homophones (and the same name in two classes) apart."""
+    syllables = [re.sub(r"[^a-z0-9]+", "", s.lower()) for s in lazy_pinyin(name)]
+    slug = "-".join(s for s in syllables[:SLUG_SYLLABLES] if s) or "x"
+    digest = hashlib.sha256(f"{cls}\t{name}".encode()).hexdigest()[:HASH_CHARS]
+    return f"{kind}/{OPEN_WORLD_SEGMENT}/{slug}-{digest}"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 
-from pypinyin import lazy_pinyin
 from rdflib import URIRef
+
+from extract.slugs import open_world_key
 
 DEFAULT_ID_BASE = "https://w3id.org/policy-kg/id/"
 
@@ -35,20 +35,11 @@ def entity(ref: str) -> URIRef:
     return URIRef(id_base() + ref)
 
 
-OPEN_WORLD_SEGMENT = "name"  # <kind>/name/<slug>: an entity minted from a text's name
-SLUG_SYLLABLES = 12  # of the pinyin in an open-world slug: enough to read it, short to write
-HASH_CHARS = 8  # of the SHA-256 of class and name: names alike in pinyin stay apart
-
-
 def open_world(kind: str, cls: str, name: str) -> URIRef:
     """The entity a name of class `cls` recognised by its shape stands for, in no reference
-    table: `<kind>/name/<pinyin>-<hash>`. `name` is the normalised name; the same name and
-    class give the same IRI in every document and build, and the hash of both keeps homophones
-    (and the same name in two classes) apart."""
-    syllables = [re.sub(r"[^a-z0-9]+", "", s.lower()) for s in lazy_pinyin(name)]
-    slug = "-".join(s for s in syllables[:SLUG_SYLLABLES] if s) or "x"
-    digest = hashlib.sha256(f"{cls}\t{name}".encode()).hexdigest()[:HASH_CHARS]
-    return entity(f"{kind}/{OPEN_WORLD_SEGMENT}/{slug}-{digest}")
+    table: `<kind>/name/<pinyin>-<hash>` (extract/slugs.py `open_world_key`, which the relation
+    rules use as the entity's key)."""
+    return entity(open_world_key(kind, cls, name))
 
 
 def document(doc_key: str) -> URIRef:

@@ -75,6 +75,7 @@ class PKG(DefinedNamespace):
     SpecialCustomsSupervisionArea: URIRef
     StrategicRegion: URIRef
     Strategy: URIRef
+    SumClaim: URIRef
     Town: URIRef
     Waterway: URIRef
     WorldRegion: URIRef
@@ -90,6 +91,7 @@ class PKG(DefinedNamespace):
     clusterTier: URIRef
     comparedArea: URIRef
     comparedWith: URIRef
+    componentOf: URIRef
     computedValue: URIRef
     confidence: URIRef
     connects: URIRef

@@ -38,7 +38,7 @@ HOMES = {
     "pylode": ("kg.export.ontology_docs",),
     "spacy": ("extract",),
     "jieba": ("extract.components", "extract.slugs"),  # slugs: a title's words for its key
-    "pypinyin": ("kg.iris", "extract.slugs"),
+    "pypinyin": ("extract.slugs",),  # the open-world keys kg.iris mints IRIs from
     "ahocorasick": ("extract.matching",),
     "pypdfium2": ("kg.inputs.pdf",),
     "docx": ("kg.inputs.docx", "kg.inputs.numbering"),

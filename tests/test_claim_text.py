@@ -65,3 +65,39 @@ def test_without_a_whole_in_the_sentence_a_share_stays_unchecked():
     text = "北京独角兽共66家，数量占比23%。东部地区、中部地区占比分别为64.7%、21.1%。"
     assert {verdict for _, verdict, _, _ in checked(text)} == {"unchecked"}
     assert {against for _, _, _, against in checked(text)} == {None}
+
+
+def by_year(text: str) -> list[tuple[str, str, str | None]]:
+    """(stated, verdict, against) of every share of `text` after check_by_year."""
+    from extract.claim_text import check_by_year
+
+    mentions = sorted((Mention("t", i, i + len(n), n, "Place", ref, "test")
+                       for n, ref in NAMES.items()
+                       for i in range(len(text)) if text.startswith(n, i)),
+                      key=lambda m: m.start)
+    sentences = [(0, text.index("。") + 1), (text.index("。") + 1, len(text))]
+    claims = find_claims(text, mentions, sentences)
+    checks = check_by_year(text, claims, check_claims(claims, []))
+    return [(str(c.value), k.verdict, k.against)
+            for c, k in zip(claims, checks, strict=True) if c.kind == "share"]
+
+
+def test_shares_of_a_year_against_the_count_the_sentence_before_states_for_that_year():
+    text = ("2020—2023年，试验区数量从103个增加至165个。东部地区、中部地区、西部地区、东北地区"
+            "占比分别从2020年的57.3%、22.3%、13.6%、6.85%变化为2023年的37.6%、24.2%、23.0%、"
+            "15.2%。")
+    # 59, 23, 14 of 103 and 62, 40, 38, 25 of 165; no whole number of 103 is 6.85 % (7: 6.80)
+    assert by_year(text) == [("57.3", "holds", "other_sentence"),
+                             ("22.3", "holds", "other_sentence"),
+                             ("13.6", "holds", "other_sentence"),
+                             ("6.85", "does_not_hold", "other_sentence"),
+                             ("37.6", "holds", "other_sentence"),
+                             ("24.2", "holds", "other_sentence"),
+                             ("23.0", "holds", "other_sentence"),
+                             ("15.2", "holds", "other_sentence")]
+
+
+def test_a_share_of_a_year_no_count_states_stays_unchecked():
+    text = ("2018—2019年，试验区数量从50个增加至60个。2023年，东部地区、中部地区占比分别为"
+            "57.3%、22.3%。")
+    assert {verdict for _, verdict, _ in by_year(text)} == {"unchecked"}

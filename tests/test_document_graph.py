@@ -12,7 +12,9 @@ from rdflib import BNode, Dataset, Graph
 from rdflib.compare import isomorphic
 
 from extract.claim_check import cells_from_tables, check_claims
-from extract.claim_text import check_in_text
+from extract.claim_restated import check_restated
+from extract.claim_sums import find_sums
+from extract.claim_text import check_by_year, check_in_text
 from extract.claims import find_claims
 from extract.recommendations import find_recommendations
 from extract.relations import find_relations
@@ -87,7 +89,10 @@ def test_the_record_holds_every_part_as_its_own_step_finds_it(extractor, gaz):
     checks = check_claims(claims, cells_from_tables(record.tables))
     regions = [(m.start, m.ref) for m in record.mentions if m.ref is not None]
     checks = check_in_text(text, claims, checks, regions)
-    assert [(c.claim, c.check) for c in record.claims] == list(zip(claims, checks, strict=True))
+    checks = check_restated(claims, check_by_year(text, claims, checks), record.sentences)
+    pairs = [*zip(claims, checks, strict=True), *find_sums(text, claims)]
+    pairs.sort(key=lambda pair: (pair[0].start, pair[0].end, pair[0].kind))
+    assert [(c.claim, c.check) for c in record.claims] == pairs
     assert {c.check.verdict for c in record.claims} >= {"holds", "does_not_hold"}
     assert record.meta.title and record.sentences and len(record.mentions) > 900
 

@@ -9,7 +9,7 @@ import pytest
 from conftest import ROOT, shared_input
 
 from extract.records import Mention
-from extract.relations import Relation
+from extract.relations import Relation, relation_key
 from kg.evaluate.mentions import GoldMention
 from kg.evaluate.relations import ReportGoldRelation, score_report_relations
 
@@ -64,6 +64,30 @@ def test_a_wrong_relation_counts_against_precision(gaz):
     assert (scores["partOf"].predicted, scores["partOf"].right, scores["partOf"].found) == (1, 0, 0)
     assert scores["partOf"].spurious == ["湖北省 partOf 武汉市"]
     assert scores["partOf"].missed == ["武汉市 partOf 湖北省 (0)"]
+
+
+def test_an_open_world_endpoint_matches_the_gold_by_its_mention(gaz):
+    """宜昌三峡机场 is in no reference table: the relation names it by the key its name mints,
+    and that key stands for the gold mention its mention is paired with."""
+    yichang = next(r for r, e in gaz.entries.items() if e.label_zh == "宜昌市")
+    airport = _m(0, "宜昌三峡机场", None, "Airport")
+    mentions = [airport, _m(10, "宜昌", yichang)]
+    gold_mentions = [_g(0, "宜昌三峡机场", "宜昌三峡机场", "Platform"), _g(10, "宜昌", "宜昌市")]
+    key = relation_key(airport, gaz)
+    assert key is not None and key not in gaz.entries
+    scores = score_report_relations([_r(key, "locatedIn", yichang)], mentions, gold_mentions,
+                                    [_gr("宜昌三峡机场", "locatedIn", "宜昌市", True)], gaz)
+    assert (scores["locatedIn"].predicted, scores["locatedIn"].right) == (1, 1)
+
+
+def test_a_predicate_the_report_gold_does_not_annotate_is_unscored(gaz):
+    wuhan = next(r for r, e in gaz.entries.items() if e.label_zh == "武汉市")
+    hubei = next(r for r, e in gaz.entries.items() if e.label_zh == "湖北省")
+    mentions = [_m(0, "武汉", wuhan), _m(10, "湖北", hubei, "Province")]
+    gold_mentions = [_g(0, "武汉", "武汉市"), _g(10, "湖北", "湖北省", "Province")]
+    scores = score_report_relations([_r(wuhan, "componentOf", hubei)], mentions, gold_mentions,
+                                    [], gaz)
+    assert (scores["componentOf"].predicted, scores["componentOf"].unscored) == (0, 1)
 
 
 def kg(kg_command, *args: str) -> subprocess.CompletedProcess:

@@ -24,6 +24,7 @@ def test_wheel_contains_the_data_and_runs_without_the_source_tree(tmp_path):
                      "kgdata/ontology/reference/cities.csv", "kgdata/ontology/shapes/entities.ttl",
                      "kgdata/corpus/lu-li-2025-regional-coordination.zh.txt",
                      "extract/patterns/shapes.tsv", "kg/inputs/common_chars.txt",
+                     "extract/models/ner-zh/config.cfg", "extract/models/ner-zh/ner/model",
                      "kg/cli.py"):
         assert required in names, required
     target = tmp_path / "site"
@@ -41,3 +42,11 @@ def test_wheel_contains_the_data_and_runs_without_the_source_tree(tmp_path):
     assert result.returncode == 0, result.stderr
     store = work / "out" / "store"  # the graph: the ontology, the reference data, the corpus
     assert sum(p.stat().st_size for p in store.iterdir() if p.is_file()) > 100_000
+    # the NER model (extract/ner.py) ships in the wheel and loads from the installed copy
+    code = ("import extract.ner as n; assert 'site' in n.MODEL_DIR.as_posix(), n.MODEL_DIR; "
+            "labels = set(n.load_model().get_pipe('ner').labels); "
+            "print(labels <= set(n.LABELS), 'Platform' in labels)")
+    loaded = subprocess.run([sys.executable, "-c", code], cwd=work, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.strip() == "True True"

@@ -190,6 +190,8 @@ def test_class_hierarchy() -> None:
                    PKG.Assertion, PKG.NumericClaim, PKG.Link, PKG.DocumentType,
                    PKG.PlanPeriod):
             assert not ancestors & classes, f"{local_name(cls)} must not descend from pkg: classes"
+        elif cls == PKG.SumClaim:  # a numeric claim about a whole and its parts
+            assert ancestors & classes == {PKG.NumericClaim}
         else:
             assert PKG.Entity in ancestors, f"{local_name(cls)} does not descend from pkg:Entity"
     assert (PKG.Document, RDFS.subClassOf, DCTERMS.BibliographicResource) in graph

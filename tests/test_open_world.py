@@ -85,3 +85,15 @@ def test_a_recommendation_targets_the_open_world_names_inside_it(extractor, gaz)
     targets = {str(t) for t in g.objects(None, PKG.targets)}
     assert any("/name/" in t for t in targets)  # 昆明片区, an open-world platform
     assert str(iris.entity("province/530000")) in targets
+
+
+def test_a_relation_names_an_open_world_entity_by_its_minted_iri(extractor, gaz):
+    """The relation's triple and its evidence name the same node as the mention's body."""
+    text = "新建宜昌三峡机场。"
+    g = document_graph(extractor.extract("three", text), gaz)
+    airport = body(g, "three", "宜昌三峡机场", text)
+    assert "/name/" in str(airport)
+    assert (airport, PKG.locatedIn, iris.entity("city/420500")) in g
+    [assertion] = list(g.subjects(RDF.subject, airport))
+    assert g.value(assertion, RDF.predicate) == PKG.locatedIn
+    assert g.value(assertion, PKG.rule) == Literal("relation/name-place/v1")

@@ -11,7 +11,7 @@ from conftest import ARTICLE
 from rdflib import Dataset
 from rdflib.namespace import RDF
 
-from extract.relations import find_relations
+from extract.relations import find_relations, relation_key
 from kg.build.run import assemble
 from kg.evaluate.entities import overall
 from kg.evaluate.relations import read_relation_gold, score_relations
@@ -20,9 +20,15 @@ from kg.vocab import PKG
 GOLD = Path(__file__).parent / "gold" / "lu-li-2025.relations.tsv"
 
 
+def labels(gaz, mentions) -> dict[str, str]:
+    """ref -> its label: the reference entry's, or an open-world name's text."""
+    out = {relation_key(m, gaz): m.text for m in mentions if relation_key(m, gaz)}
+    return out | {ref: e.label_zh for ref, e in gaz.entries.items()}
+
+
 def triples(extractor, gaz, text: str) -> set[tuple[str, str, str]]:
     doc = extractor.extract("t", text)
-    label = {ref: e.label_zh for ref, e in gaz.entries.items()}
+    label = labels(gaz, doc.mentions)
     return {(label[r.subject], r.predicate, label[r.object])
             for r in find_relations(doc.text, doc.mentions, doc.sentences, gaz)}
 
@@ -99,6 +105,32 @@ def triples(extractor, gaz, text: str) -> set[tuple[str, str, str]]:
     ("中欧班列开行量增长。", set(), {("中欧班列", "about", "中欧班列")}),
     # a strategy about the region its name starts with
     ("推动长三角一体化发展。", {("长三角一体化发展", "about", "长三角城市群")}, set()),
+    # a county's short name inside a line's name, with no province or city of that county in
+    # the sentence or the document's title: 平陆 is a county of Shanxi, 平陆运河 a canal of Guangxi
+    ("加快平陆运河建设，促进广西发展。", set(), {("平陆运河", "connects", "平陆县")}),
+    # the lines and ports a clause builds right after a corridor's clause are its components
+    ("增强西部陆海新通道发展能级，加快渝昆、贵南、隆黄铁路、北部湾国际门户港及平陆运河建设，"
+     "更好衔接中老铁路经济带。",
+     {(part, "componentOf", "西部陆海新通道")
+      for part in ("渝昆高速铁路", "贵南高速铁路", "隆黄铁路", "北部湾港", "平陆运河")},
+     {("中老铁路经济带", "componentOf", "西部陆海新通道")}),
+    # a city's own transit line or ring road lies in it; it joins no other place
+    ("加快长春轨道交通建设，推进萍乡绕城高速建设。",
+     {("长春轨道交通", "locatedIn", "长春市"), ("萍乡绕城高速", "locatedIn", "萍乡市")},
+     {("长春轨道交通", "connects", "长春市"), ("萍乡绕城高速", "connects", "萍乡市")}),
+    # a place that links itself to regions (联接, 衔接 as 融入, 对接)
+    ("强化安徽联接长三角和中部地区枢纽功能。",
+     {("安徽省", "connects", "长三角城市群"), ("安徽省", "connects", "中部地区")}, set()),
+    # a hub: the corridors and belts the sentence runs along (沿 …) connect it
+    ("以成渝地区双城经济圈为西枢纽，向北沿中欧班列强化对接能力，"
+     "向南沿中老铁路经济带和西部陆海新通道强化联动东盟能力。",
+     {(line, "connects", "成渝地区双城经济圈")
+      for line in ("中欧班列", "中老铁路经济带", "西部陆海新通道")}, set()),
+    ("以重庆为中心，沿中欧班列强化对接能力。", set(), {("中欧班列", "connects", "重庆市")}),
+    # one facility of the next clause is no enumeration of the corridor's parts
+    ("共建西部陆海新通道，实施格尔木陆港扩能工程，提升吉隆口岸能级。", set(),
+     {("格尔木陆港", "componentOf", "西部陆海新通道"),
+      ("吉隆口岸", "componentOf", "西部陆海新通道")}),
 ])
 def test_rules_on_unseen_sentences(extractor, gaz, text, expected, absent):
     found = triples(extractor, gaz, text)
@@ -227,8 +259,12 @@ def test_export_relations_rows(kg_command, article_graph):
     assert text[row["start"]:row["end"]] in row["sentence"]
     assert row["sentence"].startswith("但根据《中国区域科技创新评价报告")
     # the article states no cooperation and names no strategy after its region
+    # and the lines and port of 西部陆海新通道 are its components
     assert {x["predicate"] for x in rows} == {"connects", "locatedIn", "partOf", "memberOf",
-                                              "builtOn", "comparedWith", "listedWith"}
+                                              "builtOn", "comparedWith", "listedWith",
+                                              "componentOf"}
+    parts = {x["subject"] for x in rows if x["predicate"] == "componentOf"}
+    assert parts == {"渝昆高速铁路", "贵南高速铁路", "隆黄铁路", "北部湾港", "平陆运河"}
 
 
 def test_dataset_is_reusable(extractor, gaz):
@@ -244,7 +280,7 @@ def test_a_report_s_own_province_is_the_subject_its_clauses_leave_unwritten(extr
             "主动融入长江经济带，深度融入高质量共建“一带一路”，融入国内国际双循环。"
             "深化与京津冀、长三角等地区对接合作。广东与广西加强合作。\n")
     doc = extractor.extract("t", text)
-    label = {ref: e.label_zh for ref, e in gaz.entries.items()}
+    label = labels(gaz, doc.mentions)
     found = {(label[r.subject], r.predicate, label[r.object]) for r in doc.relations}
     assert not {r for r in doc.relations if label[r.object] == "新发展格局"}
     assert {("湖北省", "connects", "长江经济带"), ("湖北省", "connects", "一带一路"),
@@ -260,3 +296,29 @@ def test_a_report_s_own_province_is_the_subject_its_clauses_leave_unwritten(extr
 def test_a_text_without_a_place_in_its_title_has_no_unwritten_subject(extractor, gaz):
     doc = extractor.extract("t", "区域协调发展研究\n主动融入长江经济带。\n")
     assert [r for r in doc.relations if r.predicate == "connects"] == []
+
+
+def _doc_triples(extractor, gaz, text: str) -> set[tuple[str, str, str]]:
+    """The triples of a whole document (its title gives the unwritten place)."""
+    doc = extractor.extract("t", text)
+    label = labels(gaz, doc.mentions)
+    return {(label[r.subject], r.predicate, label[r.object]) for r in doc.relations}
+
+
+def test_names_recognised_by_shape_take_part_in_relations(extractor, gaz):
+    """Open-world names (in no reference table) are endpoints like listed ones: a line named
+    after the places it joins, an airport named after its city."""
+    found = _doc_triples(extractor, gaz, "2025年吉林省政府工作报告\n"
+                         "推进珲春至防川高速公路建设，新建宜昌三峡机场。\n")
+    assert {("珲春至防川高速公路", "connects", "珲春市"),
+            ("宜昌三峡机场", "locatedIn", "宜昌市")} <= found
+
+
+def test_a_county_inside_a_name_needs_its_city_or_province_in_context(extractor, gaz):
+    """崂山 is a district of Qingdao (Shandong), 太湖 a county of Anhui: in Jiangsu's report the
+    labs named so are not placed in them; in Shandong's, 崂山实验室 is in 崂山区."""
+    jiangsu = _doc_triples(extractor, gaz,
+                           "2025年江苏省政府工作报告\n建设太湖实验室、崂山实验室。\n")
+    assert not {t for t in jiangsu if t[1] == "locatedIn"}, jiangsu
+    shandong = _doc_triples(extractor, gaz, "2025年山东省政府工作报告\n建设崂山实验室。\n")
+    assert ("崂山实验室", "locatedIn", "崂山区") in shandong

@@ -195,7 +195,8 @@ def _add_membership(ds: Dataset, g: nx.MultiGraph, scope: Scope) -> None:
 
 # The relations the linkage network is made of: how places, corridors, platforms and strategies
 # are tied. Comparisons and shared predicates (comparedWith, listedWith) tie nothing.
-LINKAGES = ("connects", "partOf", "memberOf", "locatedIn", "builtOn", "cooperatesWith", "about")
+LINKAGES = ("connects", "partOf", "memberOf", "locatedIn", "builtOn", "cooperatesWith", "about",
+            "componentOf")
 
 
 def relation_graph(ds: Dataset, scope: Scope = TEXTS) -> nx.MultiGraph:

@@ -1,5 +1,8 @@
 """A document's numeric claims (extract/claims.py) in its named graph, each with its verdict
-against the document's own statistics tables (extract/claim_check.py) and its span as evidence.
+against the document's own statistics tables (extract/claim_check.py) or the figures of its text
+(extract/claim_text.py, claim_sums.py, claim_restated.py) and its span as evidence. A sum is a
+pkg:SumClaim whose parts are claims (dcterms:hasPart); a restated figure is
+prov:wasDerivedFrom the claim that stated it first.
 """
 
 from __future__ import annotations
@@ -8,18 +11,28 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 
 from extract.claim_check import VERDICTS, Check
-from extract.claims import NumericClaim
+from extract.claims import ClaimId, NumericClaim, claim_id
 from extract.records import CheckedClaim, ExtractedDocument
 from kg import iris
 from kg.build.evidence import add_target, confidence, decimal
 from kg.vocab import PKG
 
 
-def add_claim(g: Graph, doc_iri: URIRef, node: URIRef, c: NumericClaim, check: Check) -> None:
+def add_claim(g: Graph, doc_iri: URIRef, node: URIRef, c: NumericClaim, check: Check,
+              by_id: dict[ClaimId, URIRef] | None = None) -> None:
+    """`by_id`: the IRIs of the document's claims by their claim_id, which a sum's parts and a
+    restated figure's first statement name."""
+    by_id = by_id or {}
     g.add((node, RDF.type, PKG.NumericClaim))
+    if c.parts:
+        g.add((node, RDF.type, PKG.SumClaim))
+        for part in c.parts:
+            g.add((node, DCTERMS.hasPart, by_id[part]))
+    if check.compared_with is not None:
+        g.add((node, PROV.wasDerivedFrom, by_id[check.compared_with]))
     g.add((node, DCTERMS.isPartOf, doc_iri))
     g.add((node, PKG.claimKind, Literal(c.kind)))
     if c.region:
@@ -54,8 +67,9 @@ def claim_graph(doc_key: str, claims: Sequence[CheckedClaim], g: Graph) -> Graph
     """Adds the checked claims of the document `doc_key` (in text order) to `g`, the
     document's named graph; claims are numbered from 1."""
     doc_iri = iris.document(doc_key)
+    by_id = {claim_id(c.claim): iris.claim(doc_key, n) for n, c in enumerate(claims, start=1)}
     for n, checked in enumerate(claims, start=1):
-        add_claim(g, doc_iri, iris.claim(doc_key, n), checked.claim, checked.check)
+        add_claim(g, doc_iri, iris.claim(doc_key, n), checked.claim, checked.check, by_id)
     return g
 
 

@@ -82,8 +82,9 @@ class Manifest:
     store: bool = False  # DIR/store holds the graphs of these documents, of these versions
 
     @classmethod
-    def current(cls) -> Manifest:
-        return cls(pipeline_version(), reference_version())
+    def current(cls, ner: bool = False) -> Manifest:
+        # a build with the NER model (kg build --ner) makes other records from the same code
+        return cls(pipeline_version() + (":ner" if ner else ""), reference_version())
 
     def same_versions(self, other: Manifest) -> bool:
         return (self.pipeline, self.reference) == (other.pipeline, other.reference)

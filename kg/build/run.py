@@ -172,21 +172,21 @@ def _worker_step(source: SourceText) -> DocumentResult:
     return document_step(source, *_WORKER_STATE)
 
 
-def _dask_step(source: SourceText) -> DocumentResult:
+def _dask_step(source: SourceText, ner: bool = False) -> DocumentResult:
     """The step on a Dask worker: the pipeline and reference graph are loaded once per worker
-    process, on its first document."""
+    process, on its first document (with the NER model when `ner`, as `kg build --ner`)."""
     global _WORKER_STATE
     if _WORKER_STATE is None:
         from extract.pipeline import Extractor
 
-        extractor = Extractor()
+        extractor = Extractor(ner=ner)
         reference = corpus_dataset(extractor.gaz).graph(iris.graph("reference"))
         _WORKER_STATE = (extractor, DocumentValidator(reference))
     return document_step(source, *_WORKER_STATE)
 
 
 def dask_results(sources: list[SourceText], address: str,
-                 progress: Progress) -> Iterator[DocumentResult]:
+                 progress: Progress, ner: bool = False) -> Iterator[DocumentResult]:
     """The result of each source from a Dask cluster: `local` starts one on this machine (one
     worker process per core), anything else is a scheduler's address (tcp://host:8786). The
     workers need policy-kg installed, as here."""
@@ -198,7 +198,7 @@ def dask_results(sources: list[SourceText], address: str,
     cluster = LocalCluster(processes=True, threads_per_worker=1) if address == "local" else None
     try:
         with Client(cluster if cluster is not None else address) as client:
-            futures = client.map(_dask_step, sources, pure=False)
+            futures = client.map(_dask_step, sources, ner=ner, pure=False)
             for number, future in enumerate(futures, 1):  # in input order
                 result = future.result()
                 progress.document_started(number)
@@ -218,7 +218,8 @@ def document_results(sources: list[SourceText], extractor: Extractor,
     Dask cluster (`executor` "dask:ADDRESS" or "dask:local")."""
     global _WORKER_STATE
     if executor.startswith("dask:"):
-        yield from dask_results(sources, executor.removeprefix("dask:"), progress)
+        yield from dask_results(sources, executor.removeprefix("dask:"), progress,
+                                extractor.ner)
         return
     if jobs <= 1 or len(sources) <= 1:
         for number, source in enumerate(sources, 1):
@@ -347,7 +348,7 @@ def _build_locked(sources: list[SourceText], out_dir: Path, extractor: Extractor
                   outputs: Outputs) -> BuildResult:
     gaz = extractor.gaz if extractor is not None else gazetteer_module.default()
     sources = assign_keys(sources, gaz)
-    current = Manifest.current()
+    current = Manifest.current(ner=extractor is not None and extractor.ner)
     current.documents = {s.doc: source_hash(s) for s in sources}
     before = read_manifest(out_dir)
     cached = reusable_results(out_dir, current)

@@ -32,6 +32,9 @@ def add(sub: argparse._SubParsersAction) -> None:
                    help="where the per-document steps run: processes (default, --jobs of them), "
                         "dask:local (a Dask cluster on this machine) or dask:ADDRESS (a Dask "
                         "scheduler, e.g. dask:tcp://host:8786); needs policy-kg[dask]")
+    p.add_argument("--ner", action="store_true",
+                   help="add the shipped NER model's names where no rule finds one (slower; "
+                        "docs/extraction.md, \"A statistical recogniser beside the rules\")")
     p.set_defaults(func=run)
 
 
@@ -52,7 +55,12 @@ def run(args: argparse.Namespace) -> int:
     sources = read_sources(args.inputs or default_inputs())
     from kg.build.run import Outputs, build_sources
 
-    result = build_sources(sources, args.out, progress=Progress(), jobs=args.jobs,
+    extractor = None
+    if args.ner:
+        from extract.pipeline import Extractor
+
+        extractor = Extractor(ner=True)
+    result = build_sources(sources, args.out, extractor, progress=Progress(), jobs=args.jobs,
                            executor=args.executor, outputs=Outputs(args.trig, args.wait))
     report = result.report
     docs = report["documents"]

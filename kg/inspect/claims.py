@@ -4,8 +4,10 @@ observations (not from the text), so that it works on a graph someone else built
 A claim is checked against the observations of its own document's tables (qb:dataSet
 prov:wasDerivedFrom the document the claim is dcterms:isPartOf). The verdict rule is
 extract/claim_check.py's; docs/claims.md explains it. A claim the build checked against the
-figures of its own sentence (pkg:checkedAgainst "same_sentence") keeps the build's verdict:
-the graph holds the claim's quote, not the whole and the parts it was computed from.
+figures of its text (pkg:checkedAgainst "same_sentence" or "other_sentence") keeps the build's
+verdict: the graph holds the claim's quote, not every figure it was computed from. Each row says
+what its verdict was checked against, and where: the spans of a sum's parts (dcterms:hasPart) or
+of the first statement of a restated figure (prov:wasDerivedFrom).
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from kg.inspect.stats import local
 from kg.vocab import OA, PKG
 
 COLUMNS = ("doc", "start", "end", "quote", "kind", "region", "compared", "indicator",
-           "start_year", "end_year", "stated", "unit", "computed", "verdict")
+           "start_year", "end_year", "stated", "unit", "computed", "verdict", "against",
+           "against_spans")
 EXPORT_COLUMNS = ("doc", "start", "end", "quote", "stated", "computed", "verdict")
 
 
@@ -37,6 +40,8 @@ class ClaimRow:
     stored_computed: Decimal | None
     check: Check | None = None  # recomputed
     stored_against: str | None = None  # what the build checked it against
+    # where in the text: the spans of a sum's parts, or of a restated figure's first statement
+    against_spans: tuple[tuple[int, int], ...] = ()
 
 
 def _ref(node) -> str | None:
@@ -56,12 +61,14 @@ def _decimal(literal) -> Decimal | None:
 def _as_printed(value: Decimal, quote: str) -> Decimal:
     """The stated value with the decimals its quote prints: a serialiser may write the decimal
     63 as 63.0, and the check's precision depends on the printed decimals. The quote ends with
-    the number (and its unit)."""
+    the number (and its unit); a sum's quote holds its whole (全国12183家…) or, for shares,
+    not at all (100 %), and a whole is a whole number."""
     numbers = re.findall(r"\d+(?:\.\d+)?", "".join(quote.split()))
-    if numbers and Decimal(numbers[-1]) == abs(value):
-        d = decimals_of(numbers[-1]) or 0
+    printed = [n for n in reversed(numbers) if Decimal(n) == abs(value)]
+    if printed:
+        d = decimals_of(printed[0]) or 0
         return value.quantize(Decimal(1).scaleb(-d))
-    return value
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
 
 
 def _year(literal) -> int | None:
@@ -85,6 +92,13 @@ def _span(ds: Dataset, node) -> tuple[int, int, str]:
     return int(start or 0), int(end or 0), str(exact)
 
 
+def _against_spans(ds: Dataset, node) -> tuple[tuple[int, int], ...]:
+    """The spans of the claims this one was checked against: its parts, or its first
+    statement."""
+    others = [*ds.objects(node, DCTERMS.hasPart), *ds.objects(node, PROV.wasDerivedFrom)]
+    return tuple(sorted(_span(ds, o)[:2] for o in others))
+
+
 def read_claims(ds: Dataset) -> list[ClaimRow]:
     """The graph's claims, in document and text order."""
     rows = []
@@ -104,7 +118,8 @@ def read_claims(ds: Dataset) -> list[ClaimRow]:
         rows.append(ClaimRow(local(str(ds.value(node, DCTERMS.isPartOf))), claim,
                              _str(ds.value(node, PKG.verdict)),
                              _decimal(ds.value(node, PKG.computedValue)),
-                             stored_against=_str(ds.value(node, PKG.checkedAgainst))))
+                             stored_against=_str(ds.value(node, PKG.checkedAgainst)),
+                             against_spans=_against_spans(ds, node)))
     rows.sort(key=lambda r: (r.doc, r.claim.start, r.claim.end, r.claim.kind))
     return rows
 
@@ -137,7 +152,7 @@ def recompute(ds: Dataset) -> list[ClaimRow]:
         mine = [r for r in rows if r.doc == doc]
         checks = check_claims([r.claim for r in mine], cells.get(doc, []))
         out += [ClaimRow(r.doc, r.claim, r.stored_verdict, r.stored_computed,
-                         _or_as_built(r, c), r.stored_against)
+                         _or_as_built(r, c), r.stored_against, r.against_spans)
                 for r, c in zip(mine, checks, strict=True)]
     return out
 
@@ -170,7 +185,9 @@ def as_records(rows: Iterable[ClaimRow], names: dict[str, str]) -> list[list[obj
                     names.get(c.compared or "", c.compared), c.indicator or c.indicator_text,
                     c.start_year, c.end_year, str(c.value), c.unit,
                     str(check.computed) if check and check.computed is not None else None,
-                    check.verdict if check else r.stored_verdict])
+                    check.verdict if check else r.stored_verdict,
+                    check.against if check else r.stored_against,
+                    " ".join(f"{a}:{b}" for a, b in r.against_spans) or None])
     return out
 
 
@@ -185,15 +202,22 @@ def _short(text: str, width: int = 28) -> str:
     return text if len(text) <= width else "…" + text[-(width - 1):]
 
 
+def _against(against: object, spans: object) -> str:
+    """table; same_sentence; other_sentence [8740:8755]; same_sentence [9278:9305 …] (a sum)."""
+    if against is None:
+        return ""
+    return f"{against} [{spans}]" if spans else str(against)
+
+
 def table(records: list[list[object]], counts: Counter[str]) -> str:
     lines = []
-    for doc, _, _, quote, kind, region, compared, _, y0, y1, stated, unit, computed, verdict \
-            in records:
-        regions = f"{region}/{compared}" if compared else str(region)
+    for doc, _, _, quote, kind, region, compared, _, y0, y1, stated, unit, computed, verdict, \
+            against, spans in records:
+        regions = f"{region}/{compared}" if compared else str(region or "")
         years = f"{y0}–{y1}" if y0 else str(y1 or "")
         lines.append("\t".join([str(doc), _short(str(quote)), str(kind), regions, years,
                                 f"{stated}{unit or ''}", "" if computed is None else str(computed),
-                                str(verdict)]))
+                                str(verdict), _against(against, spans)]))
     lines.append("")
     lines.append("  ".join(f"{v}: {counts[v]}" for v in VERDICTS)
                  + f"  ({sum(counts.values())} claims, {len(records)} listed)")

@@ -63,7 +63,7 @@ def resolve_predicate(term: str) -> URIRef:
     except AttributeError:
         raise InputError(f"{term!r}: not a property of the ontology (e.g. connects, partOf, "
                          "locatedIn, builtOn, comparedWith, listedWith, cooperatesWith, "
-                         "about)") from None
+                         "about, componentOf)") from None
 
 
 def label(ds: Dataset, node: URIRef) -> str:
