@@ -1,0 +1,148 @@
+"""`kg build` at 1, 10, 100 and 1,000 documents: how its time, memory and store grow.
+
+    python bench/build_sizes.py [--sizes 1,10,100,1000] [--texts DIR] [--jobs 1] [--out FILE.json]
+
+The corpus of size N is the texts of DIR (default: ../shared/corpus-dev/gwr-2025, the 27
+provincial reports) taken in turn; past the first round each copy is a variant, its body
+paragraphs shuffled by a seeded permutation (its opening lines, which carry the title and the
+year, stay first), so every document is new to the build and reads like a report. For each size,
+in one run: jieba segmenting those N texts (the baseline), a cold `kg build`, a rebuild after
+adding one document and one after changing one, each a subprocess with its own peak RSS, and the
+size of the build's store. Every time is also given as a ratio to jieba on the same N texts,
+and each size's cold build as a ratio to the size before (the slope: 10× the documents should
+cost at most 10× the time).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_TEXTS = ROOT.parent / "shared" / "corpus-dev" / "gwr-2025"
+KEPT_LINES = 3  # the title, the date and the speaker's line stay where a report has them
+
+
+def variant(text: str, seed: int) -> str:
+    """The text with its body paragraphs in a seeded order (seed 0: the text itself)."""
+    if seed == 0:
+        return text
+    lines = text.split("\n")
+    head, body = lines[:KEPT_LINES], lines[KEPT_LINES:]
+    random.Random(seed).shuffle(body)
+    return "\n".join(head + body)
+
+
+def corpus(texts: list[tuple[str, str]], size: int) -> list[tuple[str, str]]:
+    """`size` (file name, text) pairs: the texts in turn, variants past the first round."""
+    out = []
+    for i in range(size):
+        name, text = texts[i % len(texts)]
+        round_ = i // len(texts)
+        out.append((f"{Path(name).stem}-v{round_}.txt", variant(text, round_)))
+    return out
+
+
+def jieba_seconds(texts: list[str]) -> float:
+    import jieba
+
+    jieba.initialize()
+    start = time.perf_counter()
+    for text in texts:
+        jieba.lcut(text)
+    return time.perf_counter() - start
+
+
+def kg_build(inputs: Path, out: Path, jobs: int) -> tuple[float, float]:
+    """Seconds and peak RSS (MB) of one `kg build` subprocess, measured on that process alone."""
+    kg = Path(sys.executable).with_name("kg")
+    start = time.perf_counter()
+    process = subprocess.Popen([str(kg), "build", str(inputs), "--out", str(out), "--jobs",
+                                str(jobs)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        raise SystemExit(f"kg build failed: {process.stderr.read().decode()}")
+    process.stderr.close()
+    return seconds, usage.ru_maxrss / 1024
+
+
+def write(folder: Path, docs: list[tuple[str, str]]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in docs:
+        (folder / name).write_text(text, encoding="utf-8")
+
+
+def folder_mb(path: Path) -> float:
+    return round(sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6, 1)
+
+
+def row(size: int, run: str, timing: tuple[float, float], jieba: float) -> dict:
+    seconds, peak = timing
+    return {"documents": size, "run": run, "seconds": round(seconds, 2),
+            "x_jieba": round(seconds / jieba, 2), "peak_rss_mb": round(peak)}
+
+
+def measure_size(texts: list[tuple[str, str]], size: int, jobs: int, tmp: Path) -> list[dict]:
+    docs = corpus(texts, size + 1)  # the last one is the document added
+    jieba = jieba_seconds([text for _, text in docs[:size]])
+    inputs, out = tmp / f"texts-{size}", tmp / f"build-{size}"
+    write(inputs, docs[:size])
+    rows = [{"documents": size, "run": "jieba", "seconds": round(jieba, 2),
+             "characters": sum(len(text) for _, text in docs[:size])},
+            row(size, "cold build", kg_build(inputs, out, jobs), jieba)]
+    write(inputs, docs[size:])
+    rows.append(row(size, "one document added", kg_build(inputs, out, jobs), jieba))
+    name, text = docs[0]
+    (inputs / name).write_text(text + "\n广西壮族自治区。\n", encoding="utf-8")
+    rows.append(row(size, "one document changed", kg_build(inputs, out, jobs), jieba))
+    rows.append({"documents": size, "run": "store size", "megabytes": folder_mb(out / "store")})
+    return rows
+
+
+def with_slopes(rows: list[dict]) -> list[dict]:
+    """Each cold build's time as a multiple of the previous size's."""
+    cold = [r for r in rows if r["run"] == "cold build"]
+    for before, after in itertools.pairwise(cold):
+        after["x_previous_size"] = round(after["seconds"] / before["seconds"], 2)
+        after["documents_ratio"] = round(after["documents"] / before["documents"], 2)
+    return rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="1,10,100,1000")
+    ap.add_argument("--texts", type=Path, default=DEFAULT_TEXTS)
+    ap.add_argument("--jobs", type=int, default=1)
+    ap.add_argument("--out", type=Path)
+    args = ap.parse_args()
+    texts = [(p.name, p.read_text(encoding="utf-8")) for p in sorted(args.texts.glob("*.txt"))]
+    if not texts:
+        raise SystemExit(f"no .txt texts in {args.texts}")
+    rows: list[dict] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in (int(s) for s in args.sizes.split(",")):
+            for r in measure_size(texts, size, args.jobs, Path(tmp)):
+                print(json.dumps(r, ensure_ascii=False), flush=True)
+                rows.append(r)
+            for done in Path(tmp).iterdir():  # a 1,000-document build is gigabytes
+                shutil.rmtree(done)
+    rows = with_slopes(rows)
+    if args.out:
+        args.out.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
+    for r in rows:
+        if "x_previous_size" in r:
+            print(json.dumps(r, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
