@@ -10,9 +10,6 @@ from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
-import jieba
-from pypinyin import Style, lazy_pinyin
-
 from .gazetteer import read_tsv
 
 TITLE_WORDS = 6  # a title's slug keeps its first six words: enough to tell titles apart
@@ -33,6 +30,8 @@ def ascii_slug(text: str) -> str:
 
 def pinyin(word: str) -> str:
     """The word's syllables in Pinyin, joined (发展 → fazhan); Latin letters and digits kept."""
+    from pypinyin import Style, lazy_pinyin  # 0.3 s of imports that a reading command never needs
+
     return "".join(lazy_pinyin(word, style=Style.NORMAL, errors="default"))
 
 
@@ -42,6 +41,8 @@ def title_slug(title: str, words: int = TITLE_WORDS,
     each in Pinyin, function words (patterns/slug_skip_words.tsv) left out: "十四五"时期中国区域
     协调发展… → shisiwu-shiqi-zhongguo-quyu-xietiao-fazhan. `readings` gives the slug of words
     whose reading Pinyin's dictionary gets wrong (长三角: changsanjiao, not zhangsanjiao)."""
+    import jieba  # imported here for the same reason as pypinyin in pinyin()
+
     readings = readings or {}
     parts = []
     for word in jieba.lcut(title):
@@ -69,6 +70,8 @@ def open_world_key(kind: str, cls: str, name: str) -> str:
     reference table: `<kind>/name/<pinyin>-<hash>`. `name` is the normalised name; the same name
     and class give the same key in every document and build, and the hash of both keeps
     homophones (and the same name in two classes) apart."""
+    from pypinyin import lazy_pinyin  # as in pinyin()
+
     syllables = [re.sub(r"[^a-z0-9]+", "", s.lower()) for s in lazy_pinyin(name)]
     slug = "-".join(s for s in syllables[:SLUG_SYLLABLES] if s) or "x"
     digest = hashlib.sha256(f"{cls}\t{name}".encode()).hexdigest()[:HASH_CHARS]
