@@ -8,7 +8,9 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
@@ -109,15 +111,18 @@ def kg_command() -> list[str]:
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "kg.cli"]
 
 
-def kg_in_process(*args: str, cwd: Path | None = None,
-                  env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess:
+def kg_in_process(*args: str, cwd: Path | None = None, env: Mapping[str, str] | None = None,
+                  timeout: float = 300) -> subprocess.CompletedProcess:
     """`kg ARGS` run by kg.cli.main in this process, returned as a finished process: its exit
-    code and what it printed on stdout and stderr. It saves the 1-6 s of imports that each
-    `kg` subprocess pays. A test about the process itself (a signal, a crash, its memory, a
-    server, a terminal, --jobs) runs the real one (`kg_command`)."""
+    code and what it printed on stdout and stderr (with the warnings Python would print). It
+    saves the 1-6 s of imports that each `kg` subprocess pays. A test about the process itself
+    (a signal, a crash, its memory, a server, a terminal, --jobs) runs the real one
+    (`kg_command`). The command runs in a thread so that a hang fails the test at `timeout`, as
+    subprocess.run's would."""
     from kg.cli import main
 
     out, err = io.StringIO(), io.StringIO()
+    finished: list[int | BaseException] = []
     with contextlib.ExitStack() as stack:
         if cwd is not None:
             stack.enter_context(contextlib.chdir(cwd))
@@ -125,15 +130,40 @@ def kg_in_process(*args: str, cwd: Path | None = None,
         stack.enter_context(_argv(["kg", *args]))  # what a bug's log file names
         stack.enter_context(contextlib.redirect_stdout(out))
         stack.enter_context(contextlib.redirect_stderr(err))
-        code = _exit_code(main, list(args))
-    return subprocess.CompletedProcess(["kg", *args], code, out.getvalue(), err.getvalue())
+        stack.enter_context(_warnings_to(err))
+        worker = threading.Thread(target=lambda: finished.append(_exit_code(main, list(args))),
+                                  name=f"kg {' '.join(args)}", daemon=True)
+        worker.start()
+        worker.join(timeout)
+    if not finished:
+        pytest.fail(f"kg {' '.join(args)}: still running after {timeout:g} s")
+    if isinstance(finished[0], BaseException):  # what would be a traceback on a terminal
+        raise finished[0]
+    return subprocess.CompletedProcess(["kg", *args], finished[0], out.getvalue(),
+                                       err.getvalue())
 
 
-def _exit_code(main: Callable[[list[str]], int], argv: list[str]) -> int:
+def _exit_code(main: Callable[[list[str]], int], argv: list[str]) -> int | BaseException:
     try:
         return main(argv)
     except SystemExit as e:  # argparse's --help exits 0 through SystemExit
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    except BaseException as e:  # escaped kg's own handlers: raised again in the test's thread
+        return e
+
+
+@contextlib.contextmanager
+def _warnings_to(stream: io.StringIO) -> Iterator[None]:
+    """Warnings written to `stream` as a `kg` process writes them to its stderr: Python's
+    default filters (DeprecationWarning and the like are not shown), each place once."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
+        for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning,
+                         ResourceWarning):
+            warnings.filterwarnings("ignore", category=category)
+        yield
+    for w in caught:
+        stream.write(warnings.formatwarning(w.message, w.category, w.filename, w.lineno, w.line))
 
 
 @contextlib.contextmanager

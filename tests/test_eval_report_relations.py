@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, shared_input
+from conftest import ROOT, kg_in_process, shared_input
 
 from extract.records import Mention
 from extract.relations import Relation
@@ -67,8 +67,7 @@ def test_a_wrong_relation_counts_against_precision(gaz):
 
 
 def kg(kg_command, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([*kg_command, *args], capture_output=True, text=True, timeout=300,
-                          cwd=ROOT)
+    return kg_in_process(*args, cwd=ROOT)
 
 
 @pytest.mark.slow
