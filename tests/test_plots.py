@@ -46,7 +46,7 @@ def pictures(built, tmp_path_factory, kg_command) -> dict[str, Path]:
     printed = []
     for picture in ("targets", "changes"):
         run = kg_in_process("plot", picture, "--graph", str(built),
-                              "--out", str(out), "--format", "both")
+                            "--out", str(out), "--format", "both")
         assert run.returncode == 0, run.stderr
         printed += run.stdout.split()
     assert printed == [str(out / f"{p}.{e}") for p in ("targets", "changes")
@@ -227,10 +227,10 @@ def test_svgs_parse_and_keep_chinese_text(pictures, font):
         assert font.name in pictures[name].read_text(encoding="utf-8")  # the font is named
 
 
-@pytest.mark.slow  # kg plot in a subprocess: matplotlib and the graph, over 2 s
+@pytest.mark.slow  # kg plot: matplotlib and the graph, over 2 s
 def test_bad_graph_is_one_line_exit_2(kg_command, tmp_path):
     run = kg_in_process("plot", "targets", "--graph", str(tmp_path / "no.trig"),
-                          "--out", str(tmp_path / "out"))
+                        "--out", str(tmp_path / "out"))
     assert run.returncode == 2
     assert run.stderr.count("\n") == 1 and "no such graph file" in run.stderr
     assert not (tmp_path / "out").exists()
@@ -240,7 +240,7 @@ def test_bad_graph_is_one_line_exit_2(kg_command, tmp_path):
 def test_out_naming_a_file_is_exit_2(kg_command, built, tmp_path):
     (tmp_path / "taken").write_text("not a folder")
     run = kg_in_process("plot", "changes", "--graph", str(built),
-                          "--out", str(tmp_path / "taken"))
+                        "--out", str(tmp_path / "taken"))
     assert run.returncode == 2 and run.stderr.count("\n") == 1
     assert "Traceback" not in run.stderr and "taken" in run.stderr
 
@@ -248,13 +248,13 @@ def test_out_naming_a_file_is_exit_2(kg_command, built, tmp_path):
 @pytest.mark.slow
 def test_one_format_writes_one_file(kg_command, built, tmp_path):
     run = kg_in_process("plot", "changes", "--graph", str(built),
-                          "--out", str(tmp_path), "--format", "svg")
+                        "--out", str(tmp_path), "--format", "svg")
     assert run.returncode == 0, run.stderr
     assert run.stdout.split() == [str(tmp_path / "changes.svg")]
     assert [p.name for p in tmp_path.iterdir()] == ["changes.svg"]
 
 
-@pytest.mark.slow  # kg plot in a subprocess: matplotlib and the graph, over 2 s
+@pytest.mark.slow  # kg plot: matplotlib and the graph, over 2 s
 @pytest.mark.parametrize(("picture", "message"), [
     ("targets", "no policy recommendation targets a place"),
     ("changes", "no indicator has values for two years")])
@@ -262,6 +262,6 @@ def test_nothing_to_draw_is_exit_2(kg_command, tmp_path, picture, message):
     graph = tmp_path / "empty.trig"
     graph.write_text("<urn:g> { <urn:a> a <https://w3id.org/policy-kg/ont#Document> . }\n")
     run = kg_in_process("plot", picture, "--graph", str(graph),
-                          "--out", str(tmp_path / "out"))
+                        "--out", str(tmp_path / "out"))
     assert run.returncode == 2 and run.stderr.count("\n") == 1 and message in run.stderr
     assert not (tmp_path / "out").exists()
