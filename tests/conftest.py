@@ -6,9 +6,9 @@ import io
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
-import threading
 import time
 import warnings
 from collections.abc import Callable, Iterator, Mapping
@@ -117,12 +117,12 @@ def kg_in_process(*args: str, cwd: Path | None = None, env: Mapping[str, str] | 
     code and what it printed on stdout and stderr (with the warnings Python would print). It
     saves the 1-6 s of imports that each `kg` subprocess pays. A test about the process itself
     (a signal, a crash, its memory, a server, a terminal, --jobs) runs the real one
-    (`kg_command`). The command runs in a thread so that a hang fails the test at `timeout`, as
-    subprocess.run's would."""
+    (`kg_command`). A command still running at `timeout` fails the test, as subprocess.run's
+    timeout would; it runs in the test's own thread (pyoxigraph's objects must be dropped on
+    the thread that made them)."""
     from kg.cli import main
 
     out, err = io.StringIO(), io.StringIO()
-    finished: list[int | BaseException] = []
     with contextlib.ExitStack() as stack:
         if cwd is not None:
             stack.enter_context(contextlib.chdir(cwd))
@@ -131,25 +131,39 @@ def kg_in_process(*args: str, cwd: Path | None = None, env: Mapping[str, str] | 
         stack.enter_context(contextlib.redirect_stdout(out))
         stack.enter_context(contextlib.redirect_stderr(err))
         stack.enter_context(_warnings_to(err))
-        worker = threading.Thread(target=lambda: finished.append(_exit_code(main, list(args))),
-                                  name=f"kg {' '.join(args)}", daemon=True)
-        worker.start()
-        worker.join(timeout)
-    if not finished:
-        pytest.fail(f"kg {' '.join(args)}: still running after {timeout:g} s")
-    if isinstance(finished[0], BaseException):  # what would be a traceback on a terminal
-        raise finished[0]
-    return subprocess.CompletedProcess(["kg", *args], finished[0], out.getvalue(),
-                                       err.getvalue())
+        try:
+            with _deadline(timeout):
+                code = _exit_code(main, list(args))
+        except _StillRunning:
+            pytest.fail(f"kg {' '.join(args)}: still running after {timeout:g} s")
+    return subprocess.CompletedProcess(["kg", *args], code, out.getvalue(), err.getvalue())
 
 
-def _exit_code(main: Callable[[list[str]], int], argv: list[str]) -> int | BaseException:
+class _StillRunning(BaseException):
+    """Raised into a command at its deadline: a BaseException, which kg's handlers let pass."""
+
+
+@contextlib.contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    """SIGALRM after `seconds` raises _StillRunning in the running command (a signal handler
+    runs in the main thread, where pytest runs the tests)."""
+    def expire(signum, frame):
+        raise _StillRunning
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _exit_code(main: Callable[[list[str]], int], argv: list[str]) -> int:
     try:
         return main(argv)
     except SystemExit as e:  # argparse's --help exits 0 through SystemExit
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
-    except BaseException as e:  # escaped kg's own handlers: raised again in the test's thread
-        return e
 
 
 @contextlib.contextmanager
