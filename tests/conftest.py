@@ -1,10 +1,17 @@
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import io
+import json
+import os
 import re
+import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -40,7 +47,27 @@ SLOW_FIXTURES = frozenset({"article_build", "article_graph", "article_validation
                            "other_policy_graph"})
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--shacl-parity", action="store_true",
+                     help="also run the tests marked shacl_parity: pySHACL on every shape case, "
+                          "compared with pyshacl-turbo (by default only on a subset)")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    _skip_shacl_parity_unless_asked(config, items)
+    _require_slow_marks(items)
+
+
+def _skip_shacl_parity_unless_asked(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--shacl-parity"):
+        return
+    skip = pytest.mark.skip(reason="pySHACL on every shape case runs with --shacl-parity")
+    for item in items:
+        if item.get_closest_marker("shacl_parity") is not None:
+            item.add_marker(skip)
+
+
+def _require_slow_marks(items: list[pytest.Item]) -> None:
     unmarked = [f"{item.nodeid} (uses {', '.join(sorted(SLOW_FIXTURES & set(item.fixturenames)))})"
                 for item in items
                 if SLOW_FIXTURES & set(getattr(item, "fixturenames", ()))
@@ -84,15 +111,139 @@ def kg_command() -> list[str]:
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "kg.cli"]
 
 
+def kg_in_process(*args: str, cwd: Path | None = None, env: Mapping[str, str] | None = None,
+                  timeout: float = 300) -> subprocess.CompletedProcess:
+    """`kg ARGS` run by kg.cli.main in this process, returned as a finished process: its exit
+    code and what it printed on stdout and stderr (with the warnings Python would print). It
+    saves the 1-6 s of imports that each `kg` subprocess pays. A test about the process itself
+    (a signal, a crash, its memory, a server, a terminal, --jobs) runs the real one
+    (`kg_command`). A command still running at `timeout` fails the test, as subprocess.run's
+    timeout would; it runs in the test's own thread (pyoxigraph's objects must be dropped on
+    the thread that made them)."""
+    from kg.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.ExitStack() as stack:
+        if cwd is not None:
+            stack.enter_context(contextlib.chdir(cwd))
+        stack.enter_context(_environment(env or {}))
+        stack.enter_context(_argv(["kg", *args]))  # what a bug's log file names
+        stack.enter_context(contextlib.redirect_stdout(out))
+        stack.enter_context(contextlib.redirect_stderr(err))
+        stack.enter_context(_warnings_to(err))
+        try:
+            with _deadline(timeout):
+                code = _exit_code(main, list(args))
+        except _StillRunning:
+            pytest.fail(f"kg {' '.join(args)}: still running after {timeout:g} s")
+    return subprocess.CompletedProcess(["kg", *args], code, out.getvalue(), err.getvalue())
+
+
+class _StillRunning(BaseException):
+    """Raised into a command at its deadline: a BaseException, which kg's handlers let pass."""
+
+
+@contextlib.contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    """SIGALRM after `seconds` raises _StillRunning in the running command (a signal handler
+    runs in the main thread, where pytest runs the tests)."""
+    def expire(signum, frame):
+        raise _StillRunning
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _exit_code(main: Callable[[list[str]], int], argv: list[str]) -> int:
+    try:
+        return main(argv)
+    except SystemExit as e:  # argparse's --help exits 0 through SystemExit
+        return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+
+
+@contextlib.contextmanager
+def _warnings_to(stream: io.StringIO) -> Iterator[None]:
+    """Warnings written to `stream` as a `kg` process writes them to its stderr: Python's
+    default filters (DeprecationWarning and the like are not shown), each place once."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
+        for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning,
+                         ResourceWarning):
+            warnings.filterwarnings("ignore", category=category)
+        yield
+    for w in caught:
+        stream.write(warnings.formatwarning(w.message, w.category, w.filename, w.lineno, w.line))
+
+
+@contextlib.contextmanager
+def _environment(changes: Mapping[str, str]) -> Iterator[None]:
+    saved = {name: os.environ.get(name) for name in changes}
+    os.environ.update(changes)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@contextlib.contextmanager
+def _argv(argv: list[str]) -> Iterator[None]:
+    saved, sys.argv = sys.argv, argv
+    try:
+        yield
+    finally:
+        sys.argv = saved
+
+
+def once_per_run(tmp_path_factory: pytest.TempPathFactory, name: str,
+                 make: Callable[[Path], dict]) -> tuple[dict, Path]:
+    """`make(folder)` run once for the whole test run, even across pytest-xdist's worker
+    processes, which each have a session of their own: the first worker to ask makes it under
+    a lock, the others wait for it and read what it returned (a dict of JSON values) and the
+    folder it wrote. Returns (that dict, the folder)."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # each worker's base is inside the run's folder
+        root = root.parent
+    folder, done = root / f"once-{name}", root / f"once-{name}.json"
+    with open(root / f"once-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, however the test ends
+        if not done.exists():
+            folder.mkdir(exist_ok=True)
+            partial = done.with_suffix(".part")
+            partial.write_text(json.dumps(make(folder)), encoding="utf-8")
+            partial.rename(done)  # whole or absent: a worker never reads half of it
+        return json.loads(done.read_text(encoding="utf-8")), folder
+
+
+def _finished(process: subprocess.CompletedProcess) -> dict:
+    return {"args": process.args, "returncode": process.returncode, "stdout": process.stdout,
+            "stderr": process.stderr}
+
+
+def _process(finished: dict) -> subprocess.CompletedProcess:
+    return subprocess.CompletedProcess(**finished)
+
+
 @pytest.fixture(scope="session")
 def article_build(tmp_path_factory, kg_command) -> tuple[subprocess.CompletedProcess, Path]:
     """The article built once by the real `kg build` (a subprocess), shared by every test that
-    only reads the outputs: (the finished process, the output folder, with its store and, by
-    `--trig`, graph.trig). Do not write into it."""
-    out = tmp_path_factory.mktemp("article-build")
-    result = subprocess.run([*kg_command, "build", str(ARTICLE), "--out", str(out), "--trig"],
-                            capture_output=True, text=True, timeout=600)
-    return result, out
+    only reads the outputs, in every xdist worker: (the finished process, the output folder,
+    with its store and, by `--trig`, graph.trig). Do not write into it: copy it first."""
+    def build(folder: Path) -> dict:
+        return _finished(subprocess.run([*kg_command, "build", str(ARTICLE), "--out",
+                                         str(folder / "out"), "--trig"],
+                                        capture_output=True, text=True, timeout=600))
+
+    finished, folder = once_per_run(tmp_path_factory, "article-build", build)
+    return _process(finished), folder / "out"
 
 
 @pytest.fixture(scope="session")
@@ -114,10 +265,14 @@ def other_policy_graph(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def article_validation(article_graph, kg_command) -> subprocess.CompletedProcess:
+def article_validation(tmp_path_factory, article_graph, kg_command
+                       ) -> subprocess.CompletedProcess:
     """`kg validate` of the shared build, run once: the shapes take about 15 s on the article."""
-    return subprocess.run([*kg_command, "validate", "--graph", str(article_graph)],
-                          capture_output=True, text=True, timeout=600)
+    def validate(_: Path) -> dict:
+        return _finished(subprocess.run([*kg_command, "validate", "--graph", str(article_graph)],
+                                        capture_output=True, text=True, timeout=600))
+
+    return _process(once_per_run(tmp_path_factory, "article-validation", validate)[0])
 
 
 def store_nquads(store: Path) -> list[str]:

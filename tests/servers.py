@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import socket
 import subprocess
@@ -64,7 +65,17 @@ def start_oxigraph(location: Path, *, union: bool = True, timeout: float = 30.0
                    ) -> OxigraphServer:
     """`oxigraph serve` on its own folder, by default with the union of the named graphs as
     default graph (as the other stores have it), and wait until it answers a query."""
-    port = free_port()
+    for _ in range(2):  # a port picked free can be taken before the server binds it
+        with contextlib.suppress(PortTaken):
+            return _start_oxigraph_on(free_port(), location, union, timeout)
+    return _start_oxigraph_on(free_port(), location, union, timeout)
+
+
+class PortTaken(RuntimeError):
+    """The server exited because another process bound its port first (tests run in parallel)."""
+
+
+def _start_oxigraph_on(port: int, location: Path, union: bool, timeout: float) -> OxigraphServer:
     process = subprocess.Popen(
         [oxigraph_command(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
          *(["--union-default-graph"] if union else [])],
@@ -74,10 +85,13 @@ def start_oxigraph(location: Path, *, union: bool = True, timeout: float = 30.0
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"oxigraph serve exited: {process.stderr.read().decode()[:500]}")
+            said = process.stderr.read().decode()[:500]
+            if "in use" in said.lower():
+                raise PortTaken(said)
+            raise RuntimeError(f"oxigraph serve exited: {said}")
         try:
             with urllib.request.urlopen(ask, timeout=2) as response:
-                if response.status == 200:
+                if response.status == 200 and process.poll() is None:  # ours, not another's
                     return server
         except (urllib.error.URLError, OSError):
             time.sleep(0.1)

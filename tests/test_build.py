@@ -7,7 +7,7 @@ import os
 import subprocess
 
 import pytest
-from conftest import ARTICLE, ARTICLE_KEY, file_nquads, store_nquads
+from conftest import ARTICLE, ARTICLE_KEY, file_nquads, kg_in_process, store_nquads
 from rdflib import Dataset
 
 pytestmark = pytest.mark.slow  # every test here reads the real build of the article or builds
@@ -152,16 +152,14 @@ def test_validate_rejects_a_graph_that_breaks_the_shapes(built, kg_command, tmp_
                 g.remove((s, p, o))
     broken = tmp_path / "broken.trig"
     ds.serialize(destination=broken, format="trig")
-    v = subprocess.run([*kg_command, "validate", "--graph", str(broken)], capture_output=True,
-                       text=True, timeout=300)
+    v = kg_in_process("validate", "--graph", str(broken))
     assert v.returncode == 1
     assert "does not conform" in v.stderr
 
 
 def test_gbk_input_is_decoded(kg_command, tmp_path):
     (tmp_path / "gbk.txt").write_bytes("支持广西、云南建设沿边开放平台。".encode("gbk"))
-    result = subprocess.run([*kg_command, "build", "gbk.txt", "--out", "out"], cwd=tmp_path,
-                            capture_output=True, text=True, timeout=300)
+    result = kg_in_process("build", "gbk.txt", "--out", "out", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "decoded as gb18030" in result.stderr
     rows = [json.loads(x) for x in (tmp_path / "out" / "mentions.jsonl").read_text().splitlines()]
@@ -170,8 +168,7 @@ def test_gbk_input_is_decoded(kg_command, tmp_path):
 
 def test_a_bom_counts_in_the_offsets_and_a_file_named_twice_is_read_once(kg_command, tmp_path):
     (tmp_path / "bom.txt").write_bytes("\ufeff推动广东省发展。".encode())
-    result = subprocess.run([*kg_command, "build", ".", "bom.txt", "--out", "out"],
-                            cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    result = kg_in_process("build", ".", "bom.txt", "--out", "out", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     rows = [json.loads(x) for x in (tmp_path / "out" / "mentions.jsonl").read_text().splitlines()]
     text = (tmp_path / "bom.txt").read_text(encoding="utf-8")

@@ -15,6 +15,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import kg_in_process
 from rdflib import Dataset, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
@@ -45,8 +46,7 @@ def build(tmp_path_factory, kg_command):
         shutil.copy(path, inputs / path.name)
     out = root / "out"
     # relative paths, as a user types them: dcterms:source is "in/<file>"
-    result = subprocess.run([*kg_command, "build", "in", "--out", "out"],
-                            capture_output=True, text=True, timeout=600, cwd=root)
+    result = kg_in_process("build", "in", "--out", "out", cwd=root, timeout=600)
     assert result.returncode == 0, result.stderr
     ds = Dataset()
     ds.parse(out / "graph.trig", format="trig")
@@ -113,9 +113,8 @@ def stored(out: Path, ds: Dataset, name: str) -> tuple[str, str]:
 
 def test_kg_why_shows_the_sentence_of_a_document_read_from_word_and_pdf(build, kg_command):
     root, out, ds = build
-    result = subprocess.run([*kg_command, "why", "吉林", "partOf", "东北地区", "--graph",
-                             str(out / "graph.trig")], capture_output=True, text=True,
-                            timeout=300, cwd=root)
+    result = kg_in_process("why", "吉林", "partOf", "东北地区", "--graph",
+                           str(out / "graph.trig"), cwd=root)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     for name in ("report.docx", "report.pdf"):
@@ -153,8 +152,7 @@ def test_comentions_fall_back_when_a_txt_changed_since_the_build(build, tmp_path
 
 
 def kg_documents(kg_command, out: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([*kg_command, "documents", "--graph", str(out / "graph.trig"), *args],
-                          capture_output=True, text=True, timeout=300)
+    return kg_in_process("documents", "--graph", str(out / "graph.trig"), *args)
 
 
 def test_kg_documents_lists_every_document_with_its_counts(build, kg_command):

@@ -10,7 +10,7 @@ import subprocess
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from conftest import ARTICLE, DEV_CORPUS
+from conftest import ARTICLE, DEV_CORPUS, kg_in_process
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -425,7 +425,7 @@ def built(article_build):
 
 
 def kg(kg_command, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([*kg_command, *args], capture_output=True, text=True, timeout=300)
+    return kg_in_process(*args)
 
 
 @pytest.mark.slow

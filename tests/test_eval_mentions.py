@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 
 import pytest
+from conftest import kg_in_process
 
 from kg.evaluate.mentions import GoldMention, Predicted, score_document
 from tests.conftest import ROOT, shared_input
@@ -39,8 +40,7 @@ def test_a_type_outside_the_covered_kinds_is_not_scored():
 
 
 def run_eval(kg_command: list[str], *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([*kg_command, "eval", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=300)
+    return kg_in_process("eval", *args, cwd=ROOT)
 
 
 def test_a_missing_gold_folder_or_split_is_one_line_and_exit_2(kg_command):

@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, shared_input
+from conftest import ROOT, kg_in_process, shared_input
 
 from extract.records import Mention
 from extract.relations import Relation, relation_key
@@ -91,8 +91,7 @@ def test_a_predicate_the_report_gold_does_not_annotate_is_unscored(gaz):
 
 
 def kg(kg_command, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([*kg_command, *args], capture_output=True, text=True, timeout=300,
-                          cwd=ROOT)
+    return kg_in_process(*args, cwd=ROOT)
 
 
 @pytest.mark.slow

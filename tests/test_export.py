@@ -5,9 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
 
 import pytest
+from conftest import kg_in_process
 
 pytestmark = pytest.mark.slow  # every test here reads the real build of the article
 
@@ -20,8 +20,7 @@ def built(article_build):
 
 
 def export(kg_command, built, *args: str) -> str:
-    result = subprocess.run([*kg_command, "export", *args, "--graph", str(built / "graph.trig")],
-                            capture_output=True, text=True, timeout=300)
+    result = kg_in_process("export", *args, "--graph", str(built / "graph.trig"))
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -54,8 +53,7 @@ def test_export_to_a_file(kg_command, built, tmp_path):
 
 
 def test_unknown_kind_is_a_usage_error(kg_command, built):
-    result = subprocess.run([*kg_command, "export", "claims-of-the-future"], capture_output=True,
-                            text=True, timeout=60)
+    result = kg_in_process("export", "claims-of-the-future")
     assert result.returncode == 2 and "invalid choice" in result.stderr
 
 

@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import ARTICLE_KEY
+from conftest import ARTICLE_KEY, kg_in_process
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
@@ -28,7 +28,7 @@ SHANXI = "https://w3id.org/policy-kg/id/province/140000"
 
 
 def run(kg_command, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([*kg_command, *args], capture_output=True, text=True, timeout=timeout)
+    return kg_in_process(*args, timeout=timeout)
 
 
 @pytest.fixture(scope="module")

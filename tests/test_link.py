@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import kg_in_process
 from other_graph import NEEDS
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, SKOS
@@ -130,8 +131,7 @@ def test_an_unbound_service_endpoint_is_bad_input(kg_command, article_graph):
 
 
 def run(kg_command, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([*kg_command, *args], capture_output=True, text=True, timeout=timeout,
-                          cwd=ROOT)
+    return kg_in_process(*args, cwd=ROOT, timeout=timeout)
 
 
 def link_set(g: Graph) -> set[tuple]:

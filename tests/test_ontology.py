@@ -321,8 +321,7 @@ def test_sparql_of_shapes_parses() -> None:
 
 CASE_FILES = sorted([*CASES_DIR.glob("*.ttl"), *CASES_DIR.glob("*.trig")])
 # The core cases: a complete graph that conforms and one case of each kind of rule. The fast
-# subset (pytest -m "not slow") validates these; the full run validates every case (each is a
-# pySHACL run of about 0.6 s, and there are over a hundred).
+# subset (pytest -m "not slow") validates these; the full run validates every case.
 CORE_CASES = frozenset({
     "good_complete",
     "entity_two_pkg_classes",
@@ -428,17 +427,29 @@ def results(report: Graph) -> set[tuple[str, ...]]:
             for r in report.subjects(SH.resultSeverity, None)}
 
 
-@pytest.mark.parametrize("path", [
-    pytest.param(p, id=p.name, marks=() if p.stem in CORE_CASES else pytest.mark.slow)
-    for p in CASE_FILES])
+def turbo_validate(data: Graph) -> tuple[bool, Graph, str]:
+    """The case validated by the build's engine, pyshacl-turbo, as `validate` does with pySHACL."""
+    return compiled_shapes().validate(data + ontology(), inference="none", allow_warnings=False)
+
+
+def parity_cases() -> frozenset[str]:
+    """The cases pySHACL checks by default: the core ones, and the first of each family of
+    names (entity_, mention_, city_, claim_ …: one per area of the shapes)."""
+    first_of_family: dict[str, str] = {}
+    for path in CASE_FILES:
+        first_of_family.setdefault(path.stem.split("_")[0], path.stem)
+    return CORE_CASES | frozenset(first_of_family.values())
+
+
+def case_param(path: Path, *marks: pytest.MarkDecorator):
+    return pytest.param(path, id=path.name,
+                        marks=() if path.stem in CORE_CASES else (pytest.mark.slow, *marks))
+
+
+@pytest.mark.parametrize("path", [case_param(p) for p in CASE_FILES])
 def test_shape_case(path: Path) -> None:
     should_conform, expected = read_expectation(path)
-    data = load_case(path)
-    conforms, report, text = validate(data)
-    turbo_conforms, turbo_report, _ = compiled_shapes().validate(
-        data + ontology(), inference="none", allow_warnings=False)
-    # the build's engine (pyshacl-turbo) and the reference one agree, message for message
-    assert (turbo_conforms, results(turbo_report)) == (conforms, results(report)), path.name
+    conforms, report, text = turbo_validate(load_case(path))
     if should_conform:
         assert conforms, text
         return
@@ -446,3 +457,16 @@ def test_shape_case(path: Path) -> None:
     names = violated_names(report)
     missing = [name for name in expected if name not in names]
     assert not missing, f"{path.name}: {missing} not among violated {sorted(names)}\n{text}"
+
+
+# pySHACL takes about 0.6 s a case: it checks the subset of parity_cases() in every run, and
+# every case under the shacl_parity marker, run with `pytest --shacl-parity` (tests/conftest.py).
+@pytest.mark.parametrize("path", [
+    case_param(p, *(() if p.stem in parity_cases() else (pytest.mark.shacl_parity,)))
+    for p in CASE_FILES])
+def test_pyshacl_gives_the_results_of_pyshacl_turbo(path: Path) -> None:
+    """The build's engine (pyshacl-turbo) and the reference one agree, message for message."""
+    data = load_case(path)
+    conforms, report, _ = validate(data)
+    turbo_conforms, turbo_report, _ = turbo_validate(data)
+    assert (turbo_conforms, results(turbo_report)) == (conforms, results(report)), path.name

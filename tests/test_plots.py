@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import io
-import subprocess
 import warnings
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import kg_in_process
 from matplotlib import font_manager
 from matplotlib.image import imread
 from rdflib import RDF, RDFS
@@ -45,9 +45,8 @@ def pictures(built, tmp_path_factory, kg_command) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("pictures")
     printed = []
     for picture in ("targets", "changes"):
-        run = subprocess.run([*kg_command, "plot", picture, "--graph", str(built),
-                              "--out", str(out), "--format", "both"],
-                             capture_output=True, text=True, timeout=300)
+        run = kg_in_process("plot", picture, "--graph", str(built),
+                            "--out", str(out), "--format", "both")
         assert run.returncode == 0, run.stderr
         printed += run.stdout.split()
     assert printed == [str(out / f"{p}.{e}") for p in ("targets", "changes")
@@ -228,10 +227,10 @@ def test_svgs_parse_and_keep_chinese_text(pictures, font):
         assert font.name in pictures[name].read_text(encoding="utf-8")  # the font is named
 
 
-@pytest.mark.slow  # kg plot in a subprocess: matplotlib and the graph, over 2 s
+@pytest.mark.slow  # kg plot: matplotlib and the graph, over 2 s
 def test_bad_graph_is_one_line_exit_2(kg_command, tmp_path):
-    run = subprocess.run([*kg_command, "plot", "targets", "--graph", str(tmp_path / "no.trig"),
-                          "--out", str(tmp_path / "out")], capture_output=True, text=True)
+    run = kg_in_process("plot", "targets", "--graph", str(tmp_path / "no.trig"),
+                        "--out", str(tmp_path / "out"))
     assert run.returncode == 2
     assert run.stderr.count("\n") == 1 and "no such graph file" in run.stderr
     assert not (tmp_path / "out").exists()
@@ -240,32 +239,29 @@ def test_bad_graph_is_one_line_exit_2(kg_command, tmp_path):
 @pytest.mark.slow
 def test_out_naming_a_file_is_exit_2(kg_command, built, tmp_path):
     (tmp_path / "taken").write_text("not a folder")
-    run = subprocess.run([*kg_command, "plot", "changes", "--graph", str(built),
-                          "--out", str(tmp_path / "taken")], capture_output=True, text=True,
-                         timeout=300)
+    run = kg_in_process("plot", "changes", "--graph", str(built),
+                        "--out", str(tmp_path / "taken"))
     assert run.returncode == 2 and run.stderr.count("\n") == 1
     assert "Traceback" not in run.stderr and "taken" in run.stderr
 
 
 @pytest.mark.slow
 def test_one_format_writes_one_file(kg_command, built, tmp_path):
-    run = subprocess.run([*kg_command, "plot", "changes", "--graph", str(built),
-                          "--out", str(tmp_path), "--format", "svg"], capture_output=True,
-                         text=True, timeout=300)
+    run = kg_in_process("plot", "changes", "--graph", str(built),
+                        "--out", str(tmp_path), "--format", "svg")
     assert run.returncode == 0, run.stderr
     assert run.stdout.split() == [str(tmp_path / "changes.svg")]
     assert [p.name for p in tmp_path.iterdir()] == ["changes.svg"]
 
 
-@pytest.mark.slow  # kg plot in a subprocess: matplotlib and the graph, over 2 s
+@pytest.mark.slow  # kg plot: matplotlib and the graph, over 2 s
 @pytest.mark.parametrize(("picture", "message"), [
     ("targets", "no policy recommendation targets a place"),
     ("changes", "no indicator has values for two years")])
 def test_nothing_to_draw_is_exit_2(kg_command, tmp_path, picture, message):
     graph = tmp_path / "empty.trig"
     graph.write_text("<urn:g> { <urn:a> a <https://w3id.org/policy-kg/ont#Document> . }\n")
-    run = subprocess.run([*kg_command, "plot", picture, "--graph", str(graph),
-                          "--out", str(tmp_path / "out")], capture_output=True, text=True,
-                         timeout=300)
+    run = kg_in_process("plot", picture, "--graph", str(graph),
+                        "--out", str(tmp_path / "out"))
     assert run.returncode == 2 and run.stderr.count("\n") == 1 and message in run.stderr
     assert not (tmp_path / "out").exists()

@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ARTICLE
+from conftest import ARTICLE, kg_in_process
 from rdflib import Literal, URIRef
 from rdflib.namespace import SKOS
 
@@ -22,8 +22,7 @@ from kg.vocab import OA, PKG
 
 
 def kg_query(kg_command, graph: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([*kg_command, "query", *args, "--graph", str(graph)],
-                          capture_output=True, text=True)
+    return kg_in_process("query", *args, "--graph", str(graph))
 
 
 @pytest.mark.slow

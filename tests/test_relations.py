@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ARTICLE
+from conftest import ARTICLE, kg_in_process
 from rdflib import Dataset
 from rdflib.namespace import RDF
 
@@ -204,8 +204,7 @@ def test_relations_score_against_the_independent_gold(extractor, gaz):
 
 
 def why(kg_command, graph: Path, *terms: str) -> subprocess.CompletedProcess:
-    return subprocess.run([*kg_command, "why", *terms, "--graph", str(graph)],
-                          capture_output=True, text=True)
+    return kg_in_process("why", *terms, "--graph", str(graph))
 
 
 @pytest.mark.slow
@@ -246,8 +245,8 @@ def test_kg_why_on_what_the_graph_cannot_answer(kg_command, article_graph, terms
 @pytest.mark.slow
 def test_export_relations_rows(kg_command, article_graph):
     import json
-    r = subprocess.run([*kg_command, "export", "relations", "--graph", str(article_graph)],
-                       capture_output=True, text=True, check=True)
+    r = kg_in_process("export", "relations", "--graph", str(article_graph))
+    assert r.returncode == 0, r.stderr
     rows = [json.loads(line) for line in r.stdout.splitlines()]
     assert set(rows[0]) == {"doc", "subject", "predicate", "object", "start", "end", "sentence",
                             "rule"}

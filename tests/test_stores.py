@@ -4,11 +4,10 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 
 import pytest
-from conftest import ARTICLE_KEY
+from conftest import ARTICLE_KEY, kg_in_process
 from rdflib import Literal, URIRef
 from servers import free_port, start_oxigraph
 
@@ -19,8 +18,7 @@ from kg.vocab import PKG
 
 
 def kg(kg_command, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([*kg_command, *args], capture_output=True, text=True, timeout=300,
-                          env={**os.environ, **(env or {})})
+    return kg_in_process(*args, env=env)
 
 
 @pytest.fixture(scope="module")

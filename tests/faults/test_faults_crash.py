@@ -7,15 +7,14 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import store_nquads
+from conftest import kg_in_process, store_nquads
 
 NOTHING = "今天天气很好，我们一起去公园散步吧。\n"
 PLACES = "重庆、四川、贵州等西部地区省份要加快发展。\n"
 
 
 def build(kg_command, tmp_path: Path, *inputs: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([*kg_command, "build", *map(str, inputs), "--out",
-                           str(tmp_path / "out")], capture_output=True, text=True, timeout=300)
+    return kg_in_process("build", *map(str, inputs), "--out", str(tmp_path / "out"))
 
 
 @pytest.mark.slow

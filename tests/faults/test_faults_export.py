@@ -5,9 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
 
 import pytest
+from conftest import kg_in_process
 
 # Sentences of an untrusted text that begin as spreadsheet formulas do, each with places the
 # relation rules read, so they reach the relations export.
@@ -24,15 +24,14 @@ FORMULA = ("=", "+", "-", "@")
 def hostile_graph(tmp_path_factory, kg_command):
     root = tmp_path_factory.mktemp("hostile")
     (root / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
-    result = subprocess.run([*kg_command, "build", str(root / "hostile.txt"), "--out",
-                             str(root / "out"), "--trig"], capture_output=True, text=True,
-                            timeout=300)
+    result = kg_in_process("build", str(root / "hostile.txt"), "--out", str(root / "out"),
+                           "--trig")
     assert result.returncode == 0, result.stderr
     return root / "out" / "graph.trig"
 
 
 def kg_out(kg_command, *args: str) -> str:
-    result = subprocess.run([*kg_command, *args], capture_output=True, text=True, timeout=300)
+    result = kg_in_process(*args)
     assert result.returncode == 0, result.stderr
     return result.stdout
 

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ARTICLE, store_nquads
+from conftest import ARTICLE, kg_in_process, store_nquads
 
 BUILD_TIMEOUT = 600  # generous: the shapes alone take seconds, and CI shares 2 cores
 QUICK = 60  # a refusal that takes longer than this has not been quick
@@ -90,7 +90,7 @@ def test_big5_traditional_text_is_decoded_as_big5_and_builds(kg_command, tmp_pat
     data = traditional.encode("big5")  # strict: every character is in Big5
     (tmp_path / "big5.txt").write_bytes(data)
 
-    result, _ = run_build(kg_command, tmp_path, "big5.txt", "--out", "out")
+    result = kg_in_process("build", "big5.txt", "--out", "out", cwd=tmp_path)
 
     assert result.returncode == 0, result.stderr
     assert "big5.txt: decoded as big5hkscs (traditional Chinese" in result.stderr
@@ -161,7 +161,7 @@ def test_utf16_with_a_bom_builds_and_a_symlink_to_it_is_read(kg_command, tmp_pat
     (tmp_path / "be.txt").write_bytes(text.encode("utf-16-be"))
     (tmp_path / "linked.txt").symlink_to(tmp_path / "le.txt")
 
-    result, _ = run_build(kg_command, tmp_path, "linked.txt", "be.txt", "--out", "out")
+    result = kg_in_process("build", "linked.txt", "be.txt", "--out", "out", cwd=tmp_path)
 
     assert result.returncode == 0, result.stderr
     assert "linked.txt: decoded as utf-16-le" in result.stderr
