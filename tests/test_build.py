@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 
 import pytest
@@ -138,7 +139,13 @@ def test_load_without_a_graph_file_loads_the_build_store(built, kg_command, tmp_
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1].endswith("named graphs from build/store into "
                                                  "oxigraph:copy")
-    assert store_nquads(tmp_path / "copy") == store_nquads(out / "store")
+    # a load gives the ontology's blank nodes labels of its own, as RDF allows: the quads
+    # must be the same once their blank-node labels are set aside
+    assert unlabelled(store_nquads(tmp_path / "copy")) == unlabelled(store_nquads(out / "store"))
+
+
+def unlabelled(quads: list[str]) -> list[str]:
+    return sorted(re.sub(r"_:\S+", "_:b", line) for line in quads)
 
 
 def test_validate_rejects_a_graph_that_breaks_the_shapes(built, kg_command, tmp_path):
