@@ -46,7 +46,7 @@ def build(tmp_path_factory, kg_command):
         shutil.copy(path, inputs / path.name)
     out = root / "out"
     # relative paths, as a user types them: dcterms:source is "in/<file>"
-    result = kg_in_process("build", "in", "--out", "out", cwd=root, timeout=600)
+    result = kg_in_process("build", "in", "--out", "out", "--trig", cwd=root, timeout=600)
     assert result.returncode == 0, result.stderr
     ds = Dataset()
     ds.parse(out / "graph.trig", format="trig")
