@@ -27,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from build_scale import jieba_seconds  # the same baseline as the 27-report bench
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_TEXTS = ROOT.parent / "shared" / "corpus-dev" / "gwr-2025"
 KEPT_LINES = 3  # the title, the date and the speaker's line stay where a report has them
@@ -50,16 +52,6 @@ def corpus(texts: list[tuple[str, str]], size: int) -> list[tuple[str, str]]:
         round_ = i // len(texts)
         out.append((f"{Path(name).stem}-v{round_}.txt", variant(text, round_)))
     return out
-
-
-def jieba_seconds(texts: list[str]) -> float:
-    import jieba
-
-    jieba.initialize()
-    start = time.perf_counter()
-    for text in texts:
-        jieba.lcut(text)
-    return time.perf_counter() - start
 
 
 def kg_build(inputs: Path, out: Path, jobs: int) -> tuple[float, float]:
