@@ -11,9 +11,9 @@ ratio is the sum of the second over the sum of the first.
 from __future__ import annotations
 
 import argparse
-import time
-from collections.abc import Callable
 from pathlib import Path
+
+from build_steps import best_of  # the same timing as the other build-step bench
 
 from extract.metadata import document_meta
 from extract.pipeline import Extractor
@@ -22,15 +22,6 @@ from extract.relations import find_relations, home_place
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = ROOT / "corpus" / "lu-li-2025-regional-coordination.zh.txt"
 REPORTS = ROOT.parent / "shared" / "corpus-dev" / "gwr-2025"
-
-
-def best_of(repeat: int, fn: Callable[[], object]) -> tuple[float, object]:
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, result
 
 
 def main() -> None:

@@ -54,11 +54,20 @@ def test_a_relation_matches_by_the_gold_mentions_its_endpoints_are_paired_with(g
     assert scores["cooperatesWith"].found == scores["cooperatesWith"].right == 1
 
 
+def _wuhan_and_hubei(gaz):
+    """武汉 at 0 and 湖北 at 10: their refs, our mentions and the gold's."""
+    wuhan = _ref(gaz, "武汉市")
+    hubei = _ref(gaz, "湖北省")
+    return (wuhan, hubei, [_m(0, "武汉", wuhan), _m(10, "湖北", hubei, "Province")],
+            [_g(0, "武汉", "武汉市"), _g(10, "湖北", "湖北省", "Province")])
+
+
+def _ref(gaz, label_zh: str) -> str:
+    return next(r for r, e in gaz.entries.items() if e.label_zh == label_zh)
+
+
 def test_a_wrong_relation_counts_against_precision(gaz):
-    wuhan = next(r for r, e in gaz.entries.items() if e.label_zh == "武汉市")
-    hubei = next(r for r, e in gaz.entries.items() if e.label_zh == "湖北省")
-    mentions = [_m(0, "武汉", wuhan), _m(10, "湖北", hubei, "Province")]
-    gold_mentions = [_g(0, "武汉", "武汉市"), _g(10, "湖北", "湖北省", "Province")]
+    wuhan, hubei, mentions, gold_mentions = _wuhan_and_hubei(gaz)
     scores = score_report_relations([_r(hubei, "partOf", wuhan)], mentions, gold_mentions,
                                     [_gr("武汉市", "partOf", "湖北省")], gaz)
     assert (scores["partOf"].predicted, scores["partOf"].right, scores["partOf"].found) == (1, 0, 0)
@@ -81,10 +90,7 @@ def test_an_open_world_endpoint_matches_the_gold_by_its_mention(gaz):
 
 
 def test_a_predicate_the_report_gold_does_not_annotate_is_unscored(gaz):
-    wuhan = next(r for r, e in gaz.entries.items() if e.label_zh == "武汉市")
-    hubei = next(r for r, e in gaz.entries.items() if e.label_zh == "湖北省")
-    mentions = [_m(0, "武汉", wuhan), _m(10, "湖北", hubei, "Province")]
-    gold_mentions = [_g(0, "武汉", "武汉市"), _g(10, "湖北", "湖北省", "Province")]
+    wuhan, hubei, mentions, gold_mentions = _wuhan_and_hubei(gaz)
     scores = score_report_relations([_r(wuhan, "componentOf", hubei)], mentions, gold_mentions,
                                     [], gaz)
     assert (scores["componentOf"].predicted, scores["componentOf"].unscored) == (0, 1)
