@@ -253,3 +253,77 @@ def ellipsis_candidates(text: str, found: Sequence[Candidate], run_pattern: re.P
                 break
             yield Candidate(item_start, pos - 1, refs, cls, ELLIPSIS_RULE, ELLIPSIS_PRIORITY)
             pos = item_start
+
+
+COUNTED_LIST_RULE = "counted-list/v1"
+# Characters that join the last two items of a counted list (六盘山和贺兰山两个实验室).
+LIST_JOINERS = "和及与"
+# The longest item read as a name in a counted list (武汉东湖 is 4; 黑瞎子岛 4, 马栏山 3): longer
+# stretches before a count are clauses, not names.
+COUNTED_ITEM_MAX = 6
+# where the name that ends at an offset begins, reading back no further than a bound
+NameStart = Callable[[str, int, int], int | None]
+
+
+@dataclass(frozen=True, slots=True)
+class CountedHeads:
+    pattern: re.Pattern[str]  # a count or 等, a qualifier, a head word (group `head`)
+    classes: dict[str, str]  # head word -> class
+
+
+def load_counted_heads(patterns: Path = PATTERNS) -> CountedHeads:
+    """The heads a counted list may share, their qualifiers and measure words
+    (`patterns/counted_heads.tsv`)."""
+    rows: dict[str, list[list[str]]] = {}
+    for line in (patterns / "counted_heads.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            kind, *values = line.split("\t")
+            rows.setdefault(kind, []).append(values)
+    classes = {value: cls for value, cls in rows["head"]}
+
+    def alternatives(words: Iterable[str]) -> str:
+        return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+
+    units = alternatives(v[0] for v in rows["unit"])
+    quals = alternatives(v[0] for v in rows["qualifier"])
+    count = rf"(?:等)?(?:[0-9]+|[一二两三四五六七八九十]+)(?:{units})|等"
+    return CountedHeads(re.compile(rf"(?:{count})(?:{quals})?(?P<head>{alternatives(classes)})"),
+                        classes)
+
+
+def counted_list_candidates(text: str, found: Sequence[Candidate], heads: CountedHeads,
+                            name_start: NameStart,
+                            base: int = 0) -> Iterable[Candidate]:
+    """The items of a list closed by a count (or 等) and a platform's head word, each a name of
+    the head's class: 长白山、三江、吉光3个省实验室; 武汉东湖、襄阳、宜昌3家高新区 (the cities name
+    the zones here, not themselves). Every item must read as a name, or the list is none
+    (安全人工智能、应用超导等省实验室 lists fields). An item that already names something other
+    than a place (鄂州花湖机场、宜昌三峡机场2个国际机场) keeps its own name."""
+    not_places = {(c.start - base, c.end - base) for c in found if c.cls not in ANCHOR_CLASSES}
+    for m in heads.pattern.finditer(text):
+        items = _counted_items(text, m.start(), name_start)
+        if not items:
+            continue
+        cls = heads.classes[m.group("head")]
+        for start, end in items:
+            if (start, end) not in not_places:
+                yield Candidate(base + start, base + end, (), cls, COUNTED_LIST_RULE,
+                                ELLIPSIS_PRIORITY)
+
+
+def _counted_items(text: str, at: int, name_start: NameStart) -> list[tuple[int, int]]:
+    """The items of the list that ends at `at` (the count), last first; [] when the last one
+    reads as no name. Items are parted by 、, the last two also by 和/及/与; the walk back stops
+    at the first stretch that is no name or at the first item after no separator, which begins
+    where its name does (组织长白山: 长白山)."""
+    items: list[tuple[int, int]] = []
+    end = at
+    while True:
+        start = name_start(text, end, max(0, end - COUNTED_ITEM_MAX))
+        if start is None:
+            return items
+        items.append((start, end))
+        before = text[start - 1] if start > 0 else ""
+        if not (before == "、" or (before and before in LIST_JOINERS and len(items) == 1)):
+            return items
+        end = start - 1

@@ -197,3 +197,29 @@ def test_xinjiangs_parts_are_named_direction_first(extractor):
     names = found(extractor, "推动南疆、北疆和东疆协调发展。")
     assert names == [("南疆", "sub-region/650000-nan"), ("北疆", "sub-region/650000-bei"),
                      ("东疆", "sub-region/650000-dong")]
+
+
+@pytest.mark.parametrize("text, items, cls", [
+    ("组建崂山、天目山、珞珈3个省实验室。", ["崂山", "天目山", "珞珈"], "NationalKeyLaboratory"),
+    ("支持深圳、苏州和合肥等高新区争先进位。", ["深圳", "苏州", "合肥"], "HighTechZone"),
+    ("推进泰山和峨眉两个实验室建设。", ["泰山", "峨眉"], "NationalKeyLaboratory"),
+])
+def test_the_items_of_a_counted_list_of_platforms_are_platforms(extractor, text, items, cls):
+    # the count and the shared head word make each item a name of the head's class: the cities
+    # here name zones, not themselves
+    mentions = extractor.extract("t", text).mentions
+    assert [(m.text, m.type, m.ref) for m in mentions if m.text in items] == [
+        (item, cls, None) for item in items]
+
+
+@pytest.mark.parametrize("text", ["支持人工智能、集成电路等5家全国重点实验室建设。",
+                                  "新增国家级高新区2家。"])
+def test_a_counted_list_of_fields_names_no_platform(extractor, text):
+    assert [m.text for m in extractor.extract("t", text).mentions
+            if m.rule == "counted-list/v1"] == []
+
+
+def test_an_item_that_names_a_platform_keeps_its_name(extractor):
+    mentions = extractor.extract("t", "建成鄂州花湖机场、宜昌三峡机场2个国际机场。").mentions
+    assert [(m.text, m.type) for m in mentions] == [("鄂州花湖机场", "Airport"),
+                                                   ("宜昌三峡机场", "Airport")]

@@ -217,6 +217,8 @@ class ShapeRules:
         self.ordinary: frozenset[str] = frozenset()
         self.free_name: Callable[[str, int, int], int | None] | None = None
         self.port_name: Callable[[str, int, int], int | None] | None = None
+        self.counted_heads: shapes.CountedHeads | None = None
+        self.item_start: Callable[[str, int, int], int | None] | None = None
 
     def initialize(self, get_examples: GetExamples = None, *, nlp: Language | None = None,
                    reference_dir: str = "") -> None:
@@ -239,6 +241,8 @@ class ShapeRules:
         port_kinds = frozenset(row[0] for row in gazetteer.read_tsv(gazetteer.PATTERNS /
                                                                     "port_words.tsv"))
         self.port_name = partial(self.words.port_name_start, kinds=port_kinds)
+        self.counted_heads = shapes.load_counted_heads()
+        self.item_start = partial(self.words.list_item_start, known=known)
 
     def _lookup(self, name: str) -> tuple[tuple[str, ...], str] | None:
         refs = tuple(self.gaz.surfaces.get(name, ()))
@@ -279,7 +283,9 @@ class ShapeRules:
         shared = tuple(shapes.ellipsis_candidates(text, known + shaped, self.run_pattern,
                                                   self.rules, self._lookup))
         coded = tuple(shapes.road_code_candidates(text, self.road_codes))
-        doc._.set(SHAPE_CANDIDATES, shaped + shared + coded)
+        counted = tuple(shapes.counted_list_candidates(text, known + shaped, self.counted_heads,
+                                                       self.item_start))
+        doc._.set(SHAPE_CANDIDATES, shaped + shared + coded + counted)
         return doc
 
 

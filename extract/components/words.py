@@ -3,6 +3,7 @@ free name (one no table lists: 汉江国家实验室) begin. Read in the compone
 
 from __future__ import annotations
 
+import re
 from collections import ChainMap
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ PROPER_TAGS = frozenset({"ns", "eng"})
 # distinguishing words, idioms, numbers): 城乡融合发展试验区, 海洋经济发展示范区.
 NAME_PART_TAGS = PROPER_TAGS | frozenset({"n", "nr", "nrt", "nrfg", "nz", "j", "nt", "vn", "b",
                                           "l", "m", "an", "ng"})
+# tags of the words that open an item of a counted list (extract/shapes.py): any proper noun
+ITEM_OPENER_TAGS = PROPER_TAGS | frozenset({"nr", "nrt", "nrfg", "nz", "j"})
 # tags of the words that may make a port of entry's name (nouns and proper nouns): 黑瞎子/nr 岛/n
 PORT_NAME_TAGS = frozenset({"n", "nr", "ns", "nz", "nrt", "nrfg", "ng", "j", "eng"})
 # A word jieba's dictionary counts this often is a word, whatever its tag says (智慧/nr 1,581,
@@ -29,6 +32,8 @@ FREQUENT_WORD = 1000
 # A port's name opens with a word jieba's dictionary counts fewer times than this: a frequent
 # noun before 口岸 is generic (人员 19,810, 货物 1,482), a rare one a name (皇岗 270, 樟木 47).
 PORT_NAME_MAX_FREQ = 1000
+# a count in words (两个, 三家): jieba tags it a numeral (m), which may stand inside a name (一号)
+COUNT = re.compile(r"[一二两三四五六七八九十百千]+[个家座所条项批]")
 # words jieba tags as places that open no name: 中国特色, 美丽中国, 全省 are phrases
 NOT_PROPER = frozenset({"中国", "全国", "国家", "全省", "我省", "我国"})
 
@@ -74,8 +79,9 @@ class Words:
         start = at
         parts: list[tuple[str, str]] = []
         for word, tag in reversed(list(jieba.posseg.dt.cut(window))):
-            # a count (2个国际机场) ends the name before it, it is no part of the name
-            if tag not in NAME_PART_TAGS or any(ch.isdigit() for ch in word):
+            # a count (2个国际机场, 两个实验室) ends the name before it, it is no part of the name
+            if tag not in NAME_PART_TAGS or any(ch.isdigit() for ch in word) or COUNT.fullmatch(
+                    word):
                 break
             parts.insert(0, (word, tag))
             start -= len(word)
@@ -87,6 +93,30 @@ class Words:
             return None
         return start if parts and start < at else None
 
+
+    def list_item_start(self, text: str, at: int, lo: int,
+                        known: frozenset[str] = frozenset()) -> int | None:
+        """Where the item of a counted list ending at `at` begins (长白山、三江、吉光3个省实验室):
+        the words before it that may stand in a name, read back from `at` to `lo`, beginning at
+        a proper noun that is no ordinary word. A list and its count say the items are names, so
+        persons' names and other proper nouns (吉光/nr, 神农/nz, 贺兰山/nr) open one here, not only
+        places. None when there is none."""
+        parts: list[tuple[str, str]] = []
+        for word, tag in reversed(list(jieba.posseg.dt.cut(text[lo:at]))):
+            if tag not in NAME_PART_TAGS or any(ch in shapes.NAME_STOPS or ch.isdigit()
+                                                 for ch in word):
+                break
+            parts.insert(0, (word, tag))
+        while parts and not self._opens_item(*parts[0], known):
+            parts.pop(0)
+        length = sum(len(word) for word, _ in parts)
+        return at - length if length >= 2 else None
+
+    def _opens_item(self, word: str, tag: str, known: frozenset[str]) -> bool:
+        if word in known:
+            return True
+        return (tag in ITEM_OPENER_TAGS and word not in NOT_PROPER
+                and not self.ordinary_word(word))
 
     def port_name_start(self, text: str, at: int, lo: int,
                         kinds: frozenset[str] = frozenset()) -> int | None:
