@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from .abbreviations import MAX_RUN
@@ -259,8 +260,13 @@ COUNTED_LIST_RULE = "counted-list/v1"
 # Characters that join the last two items of a counted list (六盘山和贺兰山两个实验室).
 LIST_JOINERS = "和及与"
 # The longest item read as a name in a counted list (武汉东湖 is 4; 黑瞎子岛 4, 马栏山 3): longer
-# stretches before a count are clauses, not names.
+# stretches before a count are clauses, not names. Each end of a line's X至Y item is read as far.
 COUNTED_ITEM_MAX = 6
+# The longest first end of an X至Y item taken whole when it does not read as a name (黄桶, a town):
+# only right after a 、, where nothing but the item can stand.
+LINE_END_BARE_MAX = 4
+# A line's item without 至 abbreviates its ends: 广惠 (广州–惠州), 广韶北, 赣龙厦.
+LINE_ABBREVIATION_WIDTHS = (2, 3)
 # where the name that ends at an offset begins, reading back no further than a bound
 NameStart = Callable[[str, int, int], int | None]
 
@@ -269,6 +275,7 @@ NameStart = Callable[[str, int, int], int | None]
 class CountedHeads:
     pattern: re.Pattern[str]  # a count or 等, a qualifier, a head word (group `head`)
     classes: dict[str, str]  # head word -> class
+    lines: frozenset[str]  # the head words of lines, whose items are X至Y or abbreviations
 
 
 def load_counted_heads(patterns: Path = PATTERNS) -> CountedHeads:
@@ -279,7 +286,7 @@ def load_counted_heads(patterns: Path = PATTERNS) -> CountedHeads:
         if line.strip() and not line.startswith("#"):
             kind, *values = line.split("\t")
             rows.setdefault(kind, []).append(values)
-    classes = {value: cls for value, cls in rows["head"]}
+    classes = {value: cls for value, cls in rows["head"] + rows["line_head"]}
 
     def alternatives(words: Iterable[str]) -> str:
         return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
@@ -288,38 +295,46 @@ def load_counted_heads(patterns: Path = PATTERNS) -> CountedHeads:
     quals = alternatives(v[0] for v in rows["qualifier"])
     count = rf"(?:等)?(?:[0-9]+|[一二两三四五六七八九十]+)(?:{units})|等"
     return CountedHeads(re.compile(rf"(?:{count})(?:{quals})?(?P<head>{alternatives(classes)})"),
-                        classes)
+                        classes, frozenset(value for value, _ in rows["line_head"]))
 
 
 def counted_list_candidates(text: str, found: Sequence[Candidate], heads: CountedHeads,
-                            name_start: NameStart,
+                            name_start: NameStart, ordinary_word: Callable[[str], bool],
                             base: int = 0) -> Iterable[Candidate]:
-    """The items of a list closed by a count (or 等) and a platform's head word, each a name of
-    the head's class: 长白山、三江、吉光3个省实验室; 武汉东湖、襄阳、宜昌3家高新区 (the cities name
-    the zones here, not themselves). Every item must read as a name, or the list is none
-    (安全人工智能、应用超导等省实验室 lists fields). An item that already names something other
+    """The items of a list closed by a count (or 等) and a platform's or a line's head
+    word, each a name of the head's class: 长白山、三江、吉光3个省实验室; 武汉东湖、
+    襄阳、宜昌3家高新区 (the cities name the zones here, not themselves); 盘州至兴义、
+    黄桶至百色等铁路. The last item must read as a name, or the list is none (安全人工
+    智能、应用超导等省实验室 lists fields). An item that already names something other
     than a place (鄂州花湖机场、宜昌三峡机场2个国际机场) keeps its own name."""
     not_places = {(c.start - base, c.end - base) for c in found if c.cls not in ANCHOR_CLASSES}
     for m in heads.pattern.finditer(text):
-        items = _counted_items(text, m.start(), name_start)
-        if not items:
-            continue
-        cls = heads.classes[m.group("head")]
-        for start, end in items:
+        head = m.group("head")
+        if head in heads.lines:
+            item_start = partial(_line_item_start, name_start=name_start,
+                                 ordinary_word=ordinary_word)
+        else:
+            item_start = partial(_platform_item_start, name_start=name_start)
+        for start, end in _counted_items(text, m.start(), item_start):
             if (start, end) not in not_places:
-                yield Candidate(base + start, base + end, (), cls, COUNTED_LIST_RULE,
-                                ELLIPSIS_PRIORITY)
+                yield Candidate(base + start, base + end, (), heads.classes[head],
+                                COUNTED_LIST_RULE, ELLIPSIS_PRIORITY)
 
 
-def _counted_items(text: str, at: int, name_start: NameStart) -> list[tuple[int, int]]:
-    """The items of the list that ends at `at` (the count), last first; [] when the last one
-    reads as no name. Items are parted by 、, the last two also by 和/及/与; the walk back stops
-    at the first stretch that is no name or at the first item after no separator, which begins
-    where its name does (组织长白山: 长白山)."""
+# where the item of a list that ends at an offset begins: (text, end, width of the item after
+# it or 0) -> start, or None when no item ends there
+ItemStart = Callable[[str, int, int], int | None]
+
+
+def _counted_items(text: str, at: int, item_start: ItemStart) -> list[tuple[int, int]]:
+    """The items of the list that ends at `at` (the count), last first. Items are parted by 、,
+    the last two also by 和/及/与; the walk back stops at the first stretch that is no item or
+    at the first item after no separator, which begins where its name does (组织长白山: 长白山)."""
     items: list[tuple[int, int]] = []
     end = at
     while True:
-        start = name_start(text, end, max(0, end - COUNTED_ITEM_MAX))
+        width = items[-1][1] - items[-1][0] if items else 0
+        start = item_start(text, end, width)
         if start is None:
             return items
         items.append((start, end))
@@ -327,3 +342,42 @@ def _counted_items(text: str, at: int, name_start: NameStart) -> list[tuple[int,
         if not (before == "、" or (before and before in LIST_JOINERS and len(items) == 1)):
             return items
         end = start - 1
+
+
+def _platform_item_start(text: str, end: int, _width: int, name_start: NameStart) -> int | None:
+    return name_start(text, end, max(0, end - COUNTED_ITEM_MAX))
+
+
+def _stretch_start(text: str, end: int, longest: int) -> int:
+    """Where the stretch of text that ends at `end` begins: after the nearest stop, at most
+    `longest` characters back."""
+    lo = max(0, end - longest)
+    for i in range(end - 1, lo - 1, -1):
+        if text[i] in NAME_STOPS:
+            return i + 1
+    return lo
+
+
+def _line_item_start(text: str, end: int, width: int, name_start: NameStart,
+                     ordinary_word: Callable[[str], bool]) -> int | None:
+    """A line's item: place 至 place (盘州至兴义; the first place read as a name, 加快盘州: 盘州),
+    or an abbreviation of its ends, two or three characters that are no ordinary word (广惠;
+    推进广惠 before 广深: as wide as the item after it)."""
+    lo = _stretch_start(text, end, 2 * COUNTED_ITEM_MAX + 1)
+    stretch = text[lo:end]
+    if "至" in stretch:
+        to = lo + stretch.rindex("至")
+        if not 0 < end - to - 1 <= COUNTED_ITEM_MAX or to - lo < 1:
+            return None
+        first = name_start(text, to, max(lo, to - COUNTED_ITEM_MAX))
+        if first is not None:
+            return first
+        # a place jieba reads as no name (黄桶) is the whole first end after a 、
+        return lo if to - lo <= LINE_END_BARE_MAX and lo > 0 and text[lo - 1] == "、" else None
+    if len(stretch) not in LINE_ABBREVIATION_WIDTHS and width in LINE_ABBREVIATION_WIDTHS:
+        lo = end - width if len(stretch) > width else lo
+    item = text[lo:end]
+    if (len(item) not in LINE_ABBREVIATION_WIDTHS or not all(is_cjk(ch) for ch in item)
+            or any(ch in DIVISION_WORDS for ch in item) or ordinary_word(item)):
+        return None
+    return lo

@@ -223,3 +223,22 @@ def test_an_item_that_names_a_platform_keeps_its_name(extractor):
     mentions = extractor.extract("t", "建成鄂州花湖机场、宜昌三峡机场2个国际机场。").mentions
     assert [(m.text, m.type) for m in mentions] == [("鄂州花湖机场", "Airport"),
                                                    ("宜昌三峡机场", "Airport")]
+
+
+@pytest.mark.parametrize("text, items, cls", [
+    ("加快遵义至毕节、六盘水至昭通等铁路建设。", ["遵义至毕节", "六盘水至昭通"], "Railway"),
+    ("推进渝贵、成渝、兰广北等高速公路扩容。", ["渝贵", "成渝", "兰广北"], "Highway"),
+    ("新增宝鸡至汉中、延安至榆林2条高速公路。", ["宝鸡至汉中", "延安至榆林"], "Highway"),
+])
+def test_the_items_of_a_counted_list_of_lines_are_lines(extractor, text, items, cls):
+    # a line's item is "place 至 place" or two or three characters abbreviating its ends
+    mentions = extractor.extract("t", text).mentions
+    assert [(m.text, m.type) for m in mentions if m.rule == "counted-list/v1"] == [
+        (item, cls) for item in items]
+
+
+@pytest.mark.parametrize("text", ["支持发展、改革等高速公路服务区建设。",
+                                  "建成农村公路、乡镇等铁路专用线。"])
+def test_ordinary_words_before_a_counted_line_are_no_lines(extractor, text):
+    assert [m.text for m in extractor.extract("t", text).mentions
+            if m.rule == "counted-list/v1"] == []

@@ -284,7 +284,8 @@ class ShapeRules:
                                                   self.rules, self._lookup))
         coded = tuple(shapes.road_code_candidates(text, self.road_codes))
         counted = tuple(shapes.counted_list_candidates(text, known + shaped, self.counted_heads,
-                                                       self.item_start))
+                                                       self.item_start,
+                                                       self.words.ordinary_word))
         doc._.set(SHAPE_CANDIDATES, shaped + shared + coded + counted)
         return doc
 

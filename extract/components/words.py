@@ -103,8 +103,9 @@ class Words:
         places. None when there is none."""
         parts: list[tuple[str, str]] = []
         for word, tag in reversed(list(jieba.posseg.dt.cut(text[lo:at]))):
-            if tag not in NAME_PART_TAGS or any(ch in shapes.NAME_STOPS or ch.isdigit()
-                                                 for ch in word):
+            # a known place is a name whatever jieba tags it (遵义/v)
+            if word not in known and (tag not in NAME_PART_TAGS or any(
+                    ch in shapes.NAME_STOPS or ch.isdigit() for ch in word)):
                 break
             parts.insert(0, (word, tag))
         while parts and not self._opens_item(*parts[0], known):
