@@ -119,7 +119,8 @@ def resolve(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
     kept = judge_short_names(kept, text, gaz, ordinary_words, home)
     added = [replace(m, doc=doc) for m in (*title_places(kept, text, gaz),
                                            *own_zone(kept, text, gaz, home),
-                                           *abbreviations_after_verbs(kept, text, gaz, words))]
+                                           *abbreviations_after_verbs(kept, text, gaz, words,
+                                                                      home))]
     return sorted((placed_by_name(m, gaz) for m in [*kept, *added]), key=lambda m: m.start)
 
 
@@ -175,6 +176,7 @@ class DocumentWords:
     phrases: tuple[str, ...]  # fixed phrases (中国特色社会主义)
     organisation: re.Pattern[str]  # an organisation's head after a place (证券交易所)
     verbs: frozenset[str]  # characters before a province's abbreviation (驻鄂)
+    home_verbs: frozenset[str]  # … before the report's own province's only (在津, 入黔)
     water_after: re.Pattern[str]  # a water word after a place's name (水库, 流域)
     water_list: re.Pattern[str]  # the rest of a list of waters (、梁子湖等湖库)
 
@@ -187,12 +189,15 @@ def document_words() -> DocumentWords:
                    reverse=True)
     organisation = re.compile(r"[省市县区]?(?:第[一二三四五六七八九十百]+届)?(?:"
                               + "|".join(map(re.escape, heads)) + ")")
-    verbs = frozenset(r[0] for r in read_tsv(PATTERNS / "abbreviation_verbs.tsv"))
+    verb_rows = list(read_tsv(PATTERNS / "abbreviation_verbs.tsv"))
+    verbs = frozenset(verb for verb, scope in verb_rows if scope == "any")
+    home_verbs = frozenset(verb for verb, scope in verb_rows if scope == "home")
     water = list(read_tsv(PATTERNS / "water_words.tsv"))
     after = _alternatives(w for w, where in water if "after" in where.split(","))
     closing = _alternatives(w for w, where in water if "list" in where.split(","))
     water_list = re.compile(r"(?:、[^、，。；：等\s]{1,8})*等(?:" + closing + ")")
-    return DocumentWords(phrases, organisation, verbs, re.compile(after), water_list)
+    return DocumentWords(phrases, organisation, verbs, home_verbs, re.compile(after),
+                         water_list)
 
 
 def _alternatives(words: Iterable[str]) -> str:
@@ -286,14 +291,51 @@ def own_zone(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
 
 
 def abbreviations_after_verbs(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
-                              words: DocumentWords) -> Iterable[Mention]:
-    """驻鄂, 留吉: a province's one-character abbreviation after 驻/留/来/赴 names it, when the
-    character after it does not join it into a word (it is not itself an abbreviation)."""
+                              words: DocumentWords,
+                              home: frozenset[str] = frozenset()) -> Iterable[Mention]:
+    """驻鄂, 留吉, 援疆: a province's one-character abbreviation after 驻/留/来/赴/援 names it;
+    after 在/入/兴 only the report's own (在津举办, 引客入津, 科技兴赣), and not one that is
+    an ordinary word far more often (新: `WORD_ABBREVIATION_FREQ`). The verb and the
+    abbreviation must each be a word of its own in jieba's reading (带来新的机遇, 现在川渝,
+    10年来新高 name nothing), and the abbreviation no part of a run (the character after it
+    is no abbreviation)."""
     abbrs = re.escape("".join(sorted(gaz.province_abbr)))
-    verbs = re.escape("".join(sorted(words.verbs)))
+    verbs = words.verbs | (words.home_verbs if home else frozenset())
     if not abbrs or not verbs:
         return
-    for m in re.finditer(f"(?<=[{verbs}])[{abbrs}](?![{abbrs}])", text):
-        if not _covered(mentions, m.start() - 1, m.end()):
-            yield Mention("", m.start(), m.end(), m.group(), "Province",
-                          gaz.province_abbr[m.group()], "abbrev-after-verb/v1", 0.8)
+    words_of = _segmenter()
+    pattern = f"(?<=[{re.escape(''.join(sorted(verbs)))}])[{abbrs}](?![{abbrs}])"
+    for m in re.finditer(pattern, text):
+        ref = gaz.province_abbr[m.group()]
+        if text[m.start() - 1] in words.home_verbs and (
+                ref not in home or words_of.FREQ.get(m.group(), 0) >= WORD_ABBREVIATION_FREQ):
+            continue
+        if (not _covered(mentions, m.start() - 1, m.end())
+                and _words_of_their_own(text, m.start() - 1, m.end(), words_of)):
+            yield Mention("", m.start(), m.end(), m.group(), "Province", ref,
+                          "abbrev-after-verb/v1", 0.8)
+
+
+# A province's abbreviation that jieba's dictionary counts this often as a word of its own (新
+# 62,626; the next, 台, 16,964) is read after 在/入/兴 as the word: 在新时代, 入新阶段.
+WORD_ABBREVIATION_FREQ = 10_000
+# The characters read on each side of a verb and its abbreviation to see how jieba cuts them.
+WORD_WINDOW = 4
+
+
+@lru_cache(maxsize=1)
+def _segmenter():  # -> jieba.Tokenizer
+    import jieba  # the pipeline has loaded its dictionary already; resolve alone loads it once
+
+    jieba.dt.initialize()
+    return jieba.dt
+
+
+def _words_of_their_own(text: str, start: int, end: int, segmenter) -> bool:
+    """Does jieba (its dictionary, no guessing) cut text[start:end] into one-character words,
+    each a word of its own in its context (毕业生/来/辽/就业, not 带来/新, 年/来/新高)?"""
+    lo = max(0, start - WORD_WINDOW)
+    cuts = {lo}
+    for word in segmenter.cut(text[lo:end + WORD_WINDOW], HMM=False):
+        cuts.add(max(cuts) + len(word))
+    return all(i in cuts for i in range(start, end + 1))

@@ -242,3 +242,20 @@ def test_the_items_of_a_counted_list_of_lines_are_lines(extractor, text, items, 
 def test_ordinary_words_before_a_counted_line_are_no_lines(extractor, text):
     assert [m.text for m in extractor.extract("t", text).mentions
             if m.rule == "counted-list/v1"] == []
+
+
+# a report of Tianjin: the title and its places make Tianjin the home province
+TIANJIN = "2025年天津市政府工作报告\n滨海新区、武清区、宝坻区加快发展。"
+
+
+@pytest.mark.parametrize("clause, expected", [
+    ("洽谈会在津举办，实施引客入津行动。", ["津", "津"]),    # the report's own province
+    ("高校毕业生留津率提升，向驻津部队致敬。", ["津", "津"]),
+    ("做好对口援青工作。", ["青"]),                          # any province after 援
+    ("企业在沪设立总部，在宁投资。", []),                     # another's after 在: not read
+    ("为我们带来新的机遇，创10年来新高。", []),                 # the verb or the name is a word
+    ("在新时代新征程上，入新阶段。", []),                     # 新 is an ordinary word
+])
+def test_a_provinces_abbreviation_after_a_verb(extractor, clause, expected):
+    mentions = extractor.extract("t", TIANJIN + clause).mentions
+    assert [m.text for m in mentions if m.rule == "abbrev-after-verb/v1"] == expected
