@@ -175,6 +175,7 @@ def judge_short_names(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
 class DocumentWords:
     phrases: tuple[str, ...]  # fixed phrases (中国特色社会主义)
     organisation: re.Pattern[str]  # an organisation's head after a place (证券交易所)
+    heads: tuple[str, ...]  # the heads alone, longest first
     verbs: frozenset[str]  # characters before a province's abbreviation (驻鄂)
     home_verbs: frozenset[str]  # … before the report's own province's only (在津, 入黔)
     water_after: re.Pattern[str]  # a water word after a place's name (水库, 流域)
@@ -196,7 +197,8 @@ def document_words() -> DocumentWords:
     after = _alternatives(w for w, where in water if "after" in where.split(","))
     closing = _alternatives(w for w, where in water if "list" in where.split(","))
     water_list = re.compile(r"(?:、[^、，。；：等\s]{1,8})*等(?:" + closing + ")")
-    return DocumentWords(phrases, organisation, verbs, home_verbs, re.compile(after),
+    return DocumentWords(phrases, organisation, tuple(heads), verbs, home_verbs,
+                         re.compile(after),
                          water_list)
 
 
@@ -224,7 +226,37 @@ def in_organisation(m: Mention, text: str, gaz: Gazetteer, words: DocumentWords)
     """北京 in 北京证券交易所, 湖北省 in 湖北省人民政府: a place that begins an organisation's
     name is no mention."""
     cls = gaz.entries[m.ref].cls if m.ref else m.type
-    return cls in _PLACE_LIKE and words.organisation.match(text, m.end) is not None
+    if cls not in _PLACE_LIKE:
+        return False
+    return (words.organisation.match(text, m.end) is not None
+            or _named_organisation_after(text, m.end, words.heads))
+
+
+# The longest stretch of nouns between a place and its organisation's head (贵州|能源|集团,
+# 天津|智能农业|研究院, 北京|协和医院): longer ones are clauses.
+ORGANISATION_GAP_MAX = 4
+# jieba's tags of the words that may stand between a place and an organisation's head: nouns,
+# proper nouns, adjectives and distinguishing words (大数据交易所), not verbs (天津建设数据交易所
+# is Tianjin building one); a verbal noun only after the first word (文化旅游学院).
+_ORGANISATION_GAP_TAGS = frozenset({"n", "nz", "nt", "nr", "ns", "j", "a", "b", "an", "ng"})
+
+
+def _named_organisation_after(text: str, at: int, heads: tuple[str, ...]) -> bool:
+    """Does an organisation's name go on at `at`: a few nouns, then a word ending with an
+    organisation's head (贵州能源集团, 上海交通大学, 北京协和医院, 辽宁男篮)?"""
+    import jieba.posseg  # the pipeline has loaded jieba's dictionary; resolve alone loads it
+
+    gap = 0
+    words = list(jieba.posseg.dt.cut(text[at:at + ORGANISATION_GAP_MAX + 2 * max(map(len, heads))]))
+    for i, (word, tag) in enumerate(words):
+        if any(word.endswith(h) for h in heads):
+            # a noun after the head makes it part of a longer noun (江西学子大学梦)
+            return i + 1 == len(words) or not words[i + 1].flag.startswith("n")
+        allowed = tag in _ORGANISATION_GAP_TAGS or (i > 0 and tag == "vn")
+        gap += len(word)
+        if not allowed or gap > ORGANISATION_GAP_MAX:
+            return False
+    return False
 
 
 # Places named after their water: a county or a city (丹江口市, 牡丹江市), a town.

@@ -259,3 +259,18 @@ TIANJIN = "2025年天津市政府工作报告\n滨海新区、武清区、宝坻
 def test_a_provinces_abbreviation_after_a_verb(extractor, clause, expected):
     mentions = extractor.extract("t", TIANJIN + clause).mentions
     assert [m.text for m in mentions if m.rule == "abbrev-after-verb/v1"] == expected
+
+
+@pytest.mark.parametrize("text, place", [("湖北能源集团收入增长。", "湖北"),
+                                          ("发挥河南智能农业研究院作用。", "河南"),
+                                          ("推动北京协和医院建设。", "北京"),
+                                          ("广东男篮夺冠。", "广东")])
+def test_a_place_before_a_few_nouns_and_an_organisations_head_is_no_mention(extractor, text,
+                                                                            place):
+    assert place not in [t for t, _ in found(extractor, text)]
+
+
+@pytest.mark.parametrize("text, place", [("支持天津建设数据交易所。", "天津"),   # a verb between
+                                          ("圆了更多江西学子大学梦。", "江西")])  # a noun after
+def test_a_place_before_a_clause_about_an_organisation_stays(extractor, text, place):
+    assert place in [t for t, _ in found(extractor, text)]
