@@ -33,6 +33,8 @@ ANCHOR_CLASSES = frozenset({"Province", "City", "County", "Town", "ProvincialSub
 # Places a platform of a city is named after: a city, or a county-level place (霍尔果斯口岸).
 CITY_CLASSES = frozenset({"City", "County", "Town"})
 CONNECTORS = ("至", "—", "一")
+# Lines and services a facility of theirs is named after (`line` anchor: 中欧班列集结中心).
+LINE_CLASSES = frozenset({"FreightTrainService", "Railway", "LandSeaCorridor"})
 # Words for divisions and parts of lines, never the abbreviation of a line's end (县通高速).
 DIVISION_WORDS = frozenset("省市县区镇乡村段线")
 # Where a free name (anchor `name`) may begin: no name runs across these.
@@ -116,6 +118,9 @@ class Anchors:
     # where a compound of cities' characters (哈大齐) that ends at an offset begins: a run anchor
     compound_start: dict[int, int]
     port_name: FreeName | None
+    # where the known line or service that ends at an offset begins (中欧班列 + 集结中心)
+    lines_ending: dict[int, int]
+    national_name: FreeName | None
 
 
 def shape_candidates(text: str, found: Sequence[Candidate], run_pattern: re.Pattern[str],
@@ -124,7 +129,8 @@ def shape_candidates(text: str, found: Sequence[Candidate], run_pattern: re.Patt
                      ordinary_word: Callable[[str], bool] = lambda w: True,
                      line_ends: Sequence[Candidate] | None = None,
                      compounds: Iterable[tuple[int, int]] = (),
-                     port_name: FreeName | None = None) -> Iterable[Candidate]:
+                     port_name: FreeName | None = None,
+                     national_name: FreeName | None = None) -> Iterable[Candidate]:
     """Shape candidates in `text` (a chunk starting at `base`), anchored on `found` candidates;
     the ends of a line named X至Y may also be any of `line_ends` (default: `found`), and a run
     anchor any of the `compounds` (start, end) of cities' characters."""
@@ -133,7 +139,9 @@ def shape_candidates(text: str, found: Sequence[Candidate], run_pattern: re.Patt
     line_ends_at = places_ending if line_ends is None else _places_ending(line_ends, base)
     anchors = Anchors(text, places_ending, names_ending, run_pattern, place_word, free_name,
                       ordinary_word, base, line_ends_at,
-                      {end - base: start - base for start, end in compounds}, port_name)
+                      {end - base: start - base for start, end in compounds}, port_name,
+                      {c.end - base: c.start - base for c in found if c.cls in LINE_CLASSES},
+                      national_name)
     for m in rules.pattern.finditer(text):
         rule = rules.rules[m.group()]
         start = _anchor_start(m.start(), rule, anchors)
@@ -220,6 +228,12 @@ def _anchor_start(at: int, rule: ShapeRule, a: Anchors) -> int | None:
             return start
     if "port" in rule.anchors and a.port_name is not None and at > 0:
         start = a.port_name(text, at, max(0, at - FREE_NAME_MAX))
+        if start is not None:
+            return start
+    if "line" in rule.anchors and at in a.lines_ending:
+        return a.lines_ending[at]
+    if "national" in rule.anchors and a.national_name is not None and at > 0:
+        start = a.national_name(text, at, max(0, at - FREE_NAME_MAX))
         if start is not None:
             return start
     if "abbr2" in rule.anchors:

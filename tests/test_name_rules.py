@@ -274,3 +274,19 @@ def test_a_place_before_a_few_nouns_and_an_organisations_head_is_no_mention(extr
                                           ("圆了更多江西学子大学梦。", "江西")])  # a noun after
 def test_a_place_before_a_clause_about_an_organisation_stays(extractor, text, place):
     assert place in [t for t, _ in found(extractor, text)]
+
+
+@pytest.mark.parametrize("text, name, cls", [
+    ("加快建设中欧班列集结中心。", "中欧班列集结中心", "Platform"),   # named after its service
+    ("组建国家合成生物技术创新中心。", "国家合成生物技术创新中心", "Platform"),
+    ("建设国家现代中药创新中心。", "国家现代中药创新中心", "Platform"),
+    ("开通莞惠城际。", "莞惠城际", "Railway"),
+    ("天竺综保区通过验收。", "天竺综保区", "ComprehensiveBondedZone"),
+    ("提速泉州新机场建设。", "泉州新机场", "Airport"),
+])
+def test_more_head_words_of_platforms_and_lines(extractor, text, name, cls):
+    assert (name, cls) in [(m.text, m.type) for m in extractor.extract("t", text).mentions]
+
+
+def test_a_bare_national_centre_is_a_kind_not_a_name(extractor):
+    assert extractor.extract("t", "积极创建国家技术创新中心。").mentions == ()

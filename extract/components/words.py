@@ -34,6 +34,13 @@ FREQUENT_WORD = 1000
 PORT_NAME_MAX_FREQ = 1000
 # a count in words (两个, 三家): jieba tags it a numeral (m), which may stand inside a name (一号)
 COUNT = re.compile(r"[一二两三四五六七八九十百千]+[个家座所条项批]")
+# A national centre is named 国家 + what it is about (国家脑机接口技术创新中心): at least this many
+# characters between 国家 and its head word.
+NATIONAL = "国家"
+NATIONAL_NAME_MIN = 2
+# jieba's tag classes of function words (punctuation, prepositions, conjunctions, particles,
+# pronouns, adverbs), which no centre's name holds
+NATIONAL_NAME_BREAK = frozenset("xpcurd")
 # words jieba tags as places that open no name: 中国特色, 美丽中国, 全省 are phrases
 NOT_PROPER = frozenset({"中国", "全国", "国家", "全省", "我省", "我国"})
 
@@ -118,6 +125,22 @@ class Words:
             return True
         return (tag in ITEM_OPENER_TAGS and word not in NOT_PROPER
                 and not self.ordinary_word(word))
+
+    def national_name_start(self, text: str, at: int, lo: int) -> int | None:
+        """Where a national centre's name that ends at `at` begins: 国家 and at least
+        `NATIONAL_NAME_MIN` characters of nouns after it (国家脑机接口技术创新中心, 国家现代中药
+        创新中心); a bare 国家技术创新中心 is the kind, not a centre."""
+        parts: list[str] = []
+        for word, tag in reversed(list(jieba.posseg.dt.cut(text[lo:at]))):
+            if word == NATIONAL:
+                inside = sum(map(len, parts))
+                return at - inside - len(word) if inside >= NATIONAL_NAME_MIN else None
+            # what a centre is about may be any content word (合成/v 生物, 现代/t 中药, 脑机
+            # 接口/v); function words end it
+            if tag[0] in NATIONAL_NAME_BREAK or any(ch in shapes.NAME_STOPS for ch in word):
+                return None
+            parts.append(word)
+        return None
 
     def port_name_start(self, text: str, at: int, lo: int,
                         kinds: frozenset[str] = frozenset()) -> int | None:
