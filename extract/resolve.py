@@ -117,6 +117,10 @@ def resolve(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
     home = home_provinces(kept, text, gaz)
     kept = [m for m in kept if not foreign_compound(m, gaz, home)]
     kept = judge_short_names(kept, text, gaz, ordinary_words, home)
+    if own_zone_ref(gaz, home) is not None:
+        # 实施自贸试验区提升战略: the province implements the strategy in its own zone, which the
+        # text names (the gold guidelines); the zone is read below, the strategy's name gives way
+        kept = [m for m in kept if not (m.type == "Strategy" and _FTZ_WORDS.match(m.text))]
     added = [replace(m, doc=doc) for m in (*title_places(kept, text, gaz),
                                            *own_zone(kept, text, gaz, home),
                                            *abbreviations_after_verbs(kept, text, gaz, words,
@@ -305,12 +309,8 @@ def own_zone(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
              home: frozenset[str]) -> Iterable[Mention]:
     """A bare 自贸试验区 in a province's report is its own free trade zone (the gold
     guidelines): linked when the document has one home province and the tables its zone."""
-    if len(home) != 1:
-        return
-    province = next(iter(home))
-    zones = [ref for ref, e in gaz.entries.items() if e.cls == "FreeTradeZone"
-             and ("locatedIn", province) in e.facts]
-    if len(zones) != 1:
+    zone = own_zone_ref(gaz, home)
+    if zone is None:
         return
     for m in _FTZ_WORDS.finditer(text):
         if _covered(mentions, m.start(), m.end()):
@@ -318,8 +318,18 @@ def own_zone(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
         before = text[max(0, m.start() - 2):m.start()]
         if any(before.endswith(k) for k in _KIND_BEFORE):
             continue
-        yield Mention("", m.start(), m.end(), m.group(), "FreeTradeZone", zones[0],
+        yield Mention("", m.start(), m.end(), m.group(), "FreeTradeZone", zone,
                       "own-zone/v1", 0.8)
+
+
+def own_zone_ref(gaz: Gazetteer, home: frozenset[str]) -> str | None:
+    """The free trade zone of the document's one home province, when the tables have one."""
+    if len(home) != 1:
+        return None
+    province = next(iter(home))
+    zones = [ref for ref, e in gaz.entries.items() if e.cls == "FreeTradeZone"
+             and ("locatedIn", province) in e.facts]
+    return zones[0] if len(zones) == 1 else None
 
 
 def abbreviations_after_verbs(mentions: Sequence[Mention], text: str, gaz: Gazetteer,

@@ -290,3 +290,10 @@ def test_more_head_words_of_platforms_and_lines(extractor, text, name, cls):
 
 def test_a_bare_national_centre_is_a_kind_not_a_name(extractor):
     assert extractor.extract("t", "积极创建国家技术创新中心。").mentions == ()
+
+
+def test_the_ftz_upgrade_strategy_names_the_provinces_own_zone(extractor):
+    text = "2025年湖南省政府工作报告\n长沙、株洲、湘潭加快发展。深入实施自贸试验区提升战略。"
+    mentions = extractor.extract("t", text).mentions
+    zone = [(m.text, m.type, m.rule) for m in mentions if "自贸" in m.text]
+    assert zone == [("自贸试验区", "FreeTradeZone", "own-zone/v1")]
