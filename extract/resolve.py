@@ -124,7 +124,8 @@ def resolve(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
     added = [replace(m, doc=doc) for m in (*title_places(kept, text, gaz),
                                            *own_zone(kept, text, gaz, home),
                                            *abbreviations_after_verbs(kept, text, gaz, words,
-                                                                      home))]
+                                                                      home),
+                                           *home_pairs(kept, text, gaz, home))]
     return sorted((placed_by_name(m, gaz) for m in [*kept, *added]), key=lambda m: m.start)
 
 
@@ -358,9 +359,10 @@ def abbreviations_after_verbs(mentions: Sequence[Mention], text: str, gaz: Gazet
                           "abbrev-after-verb/v1", 0.8)
 
 
-# A province's abbreviation that jieba's dictionary counts this often as a word of its own (新
-# 62,626; the next, 台, 16,964) is read after 在/入/兴 as the word: 在新时代, 入新阶段.
-WORD_ABBREVIATION_FREQ = 10_000
+# A province's abbreviation that jieba's dictionary counts this often as a word of its own is
+# read as the word after 在/入/兴 (在新时代, 入新阶段) and in a pair (在津新设机构, 苏新消费):
+# only 新 (62,626); the next, 台 (16,964), names Taiwan in 对台, 赣台.
+WORD_ABBREVIATION_FREQ = 20_000
 # The characters read on each side of a verb and its abbreviation to see how jieba cuts them.
 WORD_WINDOW = 4
 
@@ -373,11 +375,48 @@ def _segmenter():  # -> jieba.Tokenizer
     return jieba.dt
 
 
-def _words_of_their_own(text: str, start: int, end: int, segmenter) -> bool:
+def _words_of_their_own(text: str, start: int, end: int, segmenter,
+                        whole: bool = False) -> bool:
     """Does jieba (its dictionary, no guessing) cut text[start:end] into one-character words,
-    each a word of its own in its context (毕业生/来/辽/就业, not 带来/新, 年/来/新高)?"""
+    each a word of its own in its context (毕业生/来/辽/就业, not 带来/新, 年/来/新高)? With
+    `whole`, only its two ends must be cuts (the stretch is one word or several)."""
     lo = max(0, start - WORD_WINDOW)
     cuts = {lo}
     for word in segmenter.cut(text[lo:end + WORD_WINDOW], HMM=False):
         cuts.add(max(cuts) + len(word))
-    return all(i in cuts for i in range(start, end + 1))
+    needed = (start, end) if whole else range(start, end + 1)
+    return all(i in cuts for i in needed)
+
+
+HOME_PAIR_RULE = "home-pair/v1"
+# jieba's tag of an abbreviation: a pair the dictionary tags so is the pair (湘赣, 川黔, 陕甘);
+# one it tags otherwise is another word (苏宁, 新津, 宁津: a company, a district, a county).
+ABBREVIATION_TAG = "j"
+
+
+def _tag(word: str) -> str | None:
+    import jieba.posseg  # loaded with the dictionary (_segmenter)
+
+    return jieba.posseg.dt.word_tag_tab.get(word)
+
+
+def home_pairs(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
+               home: frozenset[str]) -> Iterable[Mention]:
+    """粤黔东西部协作, 黔渝跨省生态补偿, 京津出行, 赣台经贸: two provinces' abbreviations, one
+    of them the report's own, name the pair (an `AreaCompound`) where they are no word of the
+    dictionary but an abbreviation (湘赣) and jieba reads them as no part of a longer word.
+    Elsewhere two characters need a place word after them (abbreviation_runs.tsv): 中欧,
+    苏宁 and 新青 are words."""
+    if not home:
+        return
+    abbrs = re.escape("".join(sorted(gaz.province_abbr)))
+    segmenter = _segmenter()
+    for m in re.finditer(f"(?<![{abbrs}])[{abbrs}]{{2}}(?![{abbrs}])", text):
+        refs = tuple(gaz.province_abbr[ch] for ch in m.group())
+        if (len(set(refs)) < 2 or not home & set(refs) or _covered(mentions, m.start(), m.end())
+                or any(segmenter.FREQ.get(ch, 0) >= WORD_ABBREVIATION_FREQ for ch in m.group())
+                or (segmenter.FREQ.get(m.group(), 0) > 0 and _tag(m.group()) != ABBREVIATION_TAG)
+                or not _words_of_their_own(text, m.start(), m.end(), segmenter, whole=True)):
+            continue
+        yield Mention("", m.start(), m.end(), m.group(), "AreaCompound", None, HOME_PAIR_RULE,
+                      0.7, members=refs)

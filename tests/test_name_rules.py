@@ -297,3 +297,19 @@ def test_the_ftz_upgrade_strategy_names_the_provinces_own_zone(extractor):
     mentions = extractor.extract("t", text).mentions
     zone = [(m.text, m.type, m.rule) for m in mentions if "自贸" in m.text]
     assert zone == [("自贸试验区", "FreeTradeZone", "own-zone/v1")]
+
+
+@pytest.mark.parametrize("clause, expected", [
+    ("推进津黔产业协作，探索津鲁跨省生态补偿。", ["津黔", "津鲁"]),  # the report's own + another
+    ("推动冀鲁协作。", []),                    # neither is the report's own province
+    ("苏宁等企业在津新设机构。", []),             # a word of the dictionary; 新 is a word
+])
+def test_a_pair_of_abbreviations_with_the_reports_own_province(extractor, clause, expected):
+    mentions = extractor.extract("t", TIANJIN + clause).mentions
+    assert [m.text for m in mentions if m.rule == "home-pair/v1"] == expected
+
+
+def test_hong_kong_and_macao_are_a_pair_in_every_context(extractor):
+    mentions = extractor.extract("t", "加强与港澳经贸交流合作。").mentions
+    assert [(m.text, m.members) for m in mentions] == [
+        ("港澳", ("province/810000", "province/820000"))]
