@@ -49,7 +49,7 @@ def test_a_missing_gold_folder_or_split_is_one_line_and_exit_2(kg_command):
     assert missing.stderr == "kg: error: --gold-dir no/such/folder: no such folder\n"
     bad = run_eval(kg_command, "--gold-dir", "tests/gold/gwr-2025", "--split", "nope")
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1
-    assert "has no such split (it has dev, test)" in bad.stderr
+    assert "has no such split (it has dev, dev2, test)" in bad.stderr
 
 
 @pytest.mark.slow
