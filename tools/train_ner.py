@@ -4,7 +4,8 @@
         [--gold-dir tests/gold/gwr-2025] [--out extract/models/ner-zh] [--epochs 12] [--seed 0]
 
 Training data, sentence by sentence:
-- gold: the mentions of the `dev` reports of the gold folder (covered types only);
+- gold: the mentions of the development reports of the gold folder (`dev`, `dev2`: covered
+  types only);
 - silver: what the rules and the gazetteer find (`Extractor.entities`) in every other report of
   `--texts`, each class counted as its gold type (kg/evaluate/gold_types.tsv).
 The `test` reports of split.tsv are never read, neither their text nor their gold: they are for
@@ -29,6 +30,9 @@ sys.path.insert(0, str(ROOT))
 
 from extract.ner import LABELS, MODEL_DIR, sentence_spans  # noqa: E402
 
+# the splits of split.tsv whose gold rules and the model may learn from (dev2: the reports of
+# the annotators e and f, added later); every other named split (test) is never read
+DEV_SPLITS = ("dev", "dev2")
 DEFAULT_TEXTS = ROOT.parent / "shared" / "corpus-dev" / "gwr-2025"
 DEFAULT_GOLD = ROOT / "tests" / "gold" / "gwr-2025"
 
@@ -138,11 +142,11 @@ def training_data(texts_dir: Path, gold_dir: Path, limit: int | None = None,
     extractor = Extractor()
     data: list[Labelled] = []
     sources: Counter = Counter()
-    wanted = ("dev", None) if silver else ("dev",)
+    wanted = (*DEV_SPLITS, None) if silver else DEV_SPLITS
     paths = [p for p in sorted(texts_dir.glob("*.txt")) if split.get(p.stem) in wanted]
     for path in paths[:limit]:
         text = path.read_text(encoding="utf-8")  # a test report's text is never opened
-        if split.get(path.stem) == "dev":
+        if split.get(path.stem) in DEV_SPLITS:
             spans, source = gold_spans(gold_dir, path.stem), "gold"
         else:
             spans, source = silver_spans(extractor, path.stem, text), "silver"
