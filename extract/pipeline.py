@@ -110,6 +110,8 @@ class Extractor:
         # the short names of counties that are ordinary words (富裕, 合作), as the shape rules
         # read them: the judge of short names over the whole document reads the same set
         self.ordinary = self.nlp.get_pipe(SHAPES).ordinary
+        # jieba's dictionary, for the judgements over the whole document (resolve)
+        self.dictionary = self.nlp.get_pipe(SHAPES).words
 
     def extract(self, doc_id: str, text: str, path: str = "",
                 on_chunk: Callable[[int], object] | None = None,
@@ -164,7 +166,7 @@ class Extractor:
             on_chunk(len(text) - body)  # the bibliography, not read: done all the same
         if self.ner:
             mentions = with_model_mentions(doc_id, text[:body], mentions, self.gaz)
-        mentions = resolve(mentions, text, self.gaz, self.ordinary, doc_id)
+        mentions = resolve(mentions, text, self.gaz, self.ordinary, self.dictionary, doc_id)
         return Entities(tuple(mentions), tuple(sentences))
 
 

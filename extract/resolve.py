@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import Protocol
 
 from .abbreviations import COMPOUND_RULE
 from .gazetteer import PATTERNS, Gazetteer, read_tsv, written
@@ -28,6 +29,22 @@ HOME_SHARE = 0.4  # of the province-level places of the document (a province, it
 TITLE_CHARS = 40  # the title line is read for the document's own province
 _LIST_GLUE = frozenset("、和与及")
 _LOCAL = frozenset({"City", "County", "Town"})
+
+
+class Dictionary(Protocol):
+    """What the judgements below ask of the segmenter's dictionary (jieba's, through
+    `extract.components.words.Words`, which is where jieba is imported)."""
+
+    tags: Mapping[str, str]  # word -> part-of-speech tag
+    freq: Mapping[str, int]  # word -> count
+
+    def exact_cut(self, text: str) -> list[str]:
+        """The words of `text` by the dictionary alone (no guessing of unknown words)."""
+        ...
+
+    def pos_cut(self, text: str) -> list[tuple[str, str]]:
+        """The words of `text` with their part-of-speech tags."""
+        ...
 
 
 # jieba's tags of proper names: a short name of a county tagged so is a name, not a word.
@@ -106,17 +123,18 @@ def _placed_by_text(i: int, mentions: Sequence[Mention], text: str, gaz: Gazette
 
 
 def resolve(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
-            ordinary_words: frozenset[str], doc: str = "") -> list[Mention]:
+            ordinary_words: frozenset[str], dictionary: Dictionary,
+            doc: str = "") -> list[Mention]:
     """The document's mentions, judged over the whole document (module docstring).
     `ordinary_words` are the short names of counties that are also ordinary words."""
     words = document_words()
     kept = [m for m in mentions if not inside_phrase(m, text, words.phrases)
-            and not in_organisation(m, text, gaz, words)]
+            and not in_organisation(m, text, gaz, words, dictionary)]
     starts = {m.start for m in kept}
     kept = [m for m in kept if not names_water(m, text, gaz, words, starts)]
     home = home_provinces(kept, text, gaz)
     kept = [m for m in kept if not foreign_compound(m, gaz, home)]
-    kept = judge_short_names(kept, text, gaz, ordinary_words, home)
+    kept = judge_short_names(kept, text, gaz, ordinary_words, home, dictionary.freq)
     if own_zone_ref(gaz, home) is not None:
         # 实施自贸试验区提升战略: the province implements the strategy in its own zone, which the
         # text names (the gold guidelines); the zone is read below, the strategy's name gives way
@@ -124,8 +142,8 @@ def resolve(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
     added = [replace(m, doc=doc) for m in (*title_places(kept, text, gaz),
                                            *own_zone(kept, text, gaz, home),
                                            *abbreviations_after_verbs(kept, text, gaz, words,
-                                                                      home),
-                                           *home_pairs(kept, text, gaz, home))]
+                                                                      dictionary, home),
+                                           *home_pairs(kept, text, gaz, dictionary, home))]
     return sorted((placed_by_name(m, gaz) for m in [*kept, *added]), key=lambda m: m.start)
 
 
@@ -166,10 +184,10 @@ RARE_WORD_FREQ = 100
 
 
 def judge_short_names(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
-                      ordinary_words: frozenset[str], home: frozenset[str]) -> list[Mention]:
+                      ordinary_words: frozenset[str], home: frozenset[str],
+                      freq: Mapping[str, int]) -> list[Mention]:
     ordered = sorted(mentions, key=lambda m: m.start)
     shorts = [is_short_name(m, gaz, ordinary_words) for m in ordered]
-    freq = _segmenter().FREQ
     kept = [not s or (province_of(m.ref, gaz) in home and (
                 m.text not in ordinary_words or freq.get(m.text, 0) < RARE_WORD_FREQ))
             for m, s in zip(ordered, shorts, strict=True)]
@@ -236,14 +254,15 @@ def inside_phrase(m: Mention, text: str, phrases: Sequence[str]) -> bool:
 _PLACE_LIKE = frozenset({"Province", "City", "County", "Town", "Country", "AreaCompound"})
 
 
-def in_organisation(m: Mention, text: str, gaz: Gazetteer, words: DocumentWords) -> bool:
+def in_organisation(m: Mention, text: str, gaz: Gazetteer, words: DocumentWords,
+                    dictionary: Dictionary) -> bool:
     """北京 in 北京证券交易所, 湖北省 in 湖北省人民政府: a place that begins an organisation's
     name is no mention."""
     cls = gaz.entries[m.ref].cls if m.ref else m.type
     if cls not in _PLACE_LIKE:
         return False
     return (words.organisation.match(text, m.end) is not None
-            or _named_organisation_after(text, m.end, words.heads))
+            or _named_organisation_after(text, m.end, words.heads, dictionary))
 
 
 # The longest stretch of nouns between a place and its organisation's head (贵州|能源|集团,
@@ -255,17 +274,16 @@ ORGANISATION_GAP_MAX = 4
 _ORGANISATION_GAP_TAGS = frozenset({"n", "nz", "nt", "nr", "ns", "j", "a", "b", "an", "ng"})
 
 
-def _named_organisation_after(text: str, at: int, heads: tuple[str, ...]) -> bool:
+def _named_organisation_after(text: str, at: int, heads: tuple[str, ...],
+                              dictionary: Dictionary) -> bool:
     """Does an organisation's name go on at `at`: a few nouns, then a word ending with an
     organisation's head (贵州能源集团, 上海交通大学, 北京协和医院, 辽宁男篮)?"""
-    import jieba.posseg  # the pipeline has loaded jieba's dictionary; resolve alone loads it
-
     gap = 0
-    words = list(jieba.posseg.dt.cut(text[at:at + ORGANISATION_GAP_MAX + 2 * max(map(len, heads))]))
+    words = dictionary.pos_cut(text[at:at + ORGANISATION_GAP_MAX + 2 * max(map(len, heads))])
     for i, (word, tag) in enumerate(words):
         if any(word.endswith(h) for h in heads):
             # a noun after the head makes it part of a longer noun (江西学子大学梦)
-            return i + 1 == len(words) or not words[i + 1].flag.startswith("n")
+            return i + 1 == len(words) or not words[i + 1][1].startswith("n")
         allowed = tag in _ORGANISATION_GAP_TAGS or (i > 0 and tag == "vn")
         gap += len(word)
         if not allowed or gap > ORGANISATION_GAP_MAX:
@@ -343,7 +361,7 @@ def own_zone_ref(gaz: Gazetteer, home: frozenset[str]) -> str | None:
 
 
 def abbreviations_after_verbs(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
-                              words: DocumentWords,
+                              words: DocumentWords, dictionary: Dictionary,
                               home: frozenset[str] = frozenset()) -> Iterable[Mention]:
     """驻鄂, 留吉, 援疆: a province's one-character abbreviation after 驻/留/来/赴/援 names it;
     after 在/入/兴 only the report's own (在津举办, 引客入津, 科技兴赣), and not one that is
@@ -355,15 +373,14 @@ def abbreviations_after_verbs(mentions: Sequence[Mention], text: str, gaz: Gazet
     verbs = words.verbs | (words.home_verbs if home else frozenset())
     if not abbrs or not verbs:
         return
-    words_of = _segmenter()
     pattern = f"(?<=[{re.escape(''.join(sorted(verbs)))}])[{abbrs}](?![{abbrs}])"
     for m in re.finditer(pattern, text):
         ref = gaz.province_abbr[m.group()]
         if text[m.start() - 1] in words.home_verbs and (
-                ref not in home or words_of.FREQ.get(m.group(), 0) >= WORD_ABBREVIATION_FREQ):
+                ref not in home or dictionary.freq.get(m.group(), 0) >= WORD_ABBREVIATION_FREQ):
             continue
         if (not _covered(mentions, m.start() - 1, m.end())
-                and _words_of_their_own(text, m.start() - 1, m.end(), words_of)):
+                and _words_of_their_own(text, m.start() - 1, m.end(), dictionary)):
             yield Mention("", m.start(), m.end(), m.group(), "Province", ref,
                           "abbrev-after-verb/v1", 0.8)
 
@@ -376,22 +393,14 @@ WORD_ABBREVIATION_FREQ = 20_000
 WORD_WINDOW = 4
 
 
-@lru_cache(maxsize=1)
-def _segmenter():  # -> jieba.Tokenizer
-    import jieba  # the pipeline has loaded its dictionary already; resolve alone loads it once
-
-    jieba.dt.initialize()
-    return jieba.dt
-
-
-def _words_of_their_own(text: str, start: int, end: int, segmenter,
+def _words_of_their_own(text: str, start: int, end: int, dictionary: Dictionary,
                         whole: bool = False) -> bool:
     """Does jieba (its dictionary, no guessing) cut text[start:end] into one-character words,
     each a word of its own in its context (毕业生/来/辽/就业, not 带来/新, 年/来/新高)? With
     `whole`, only its two ends must be cuts (the stretch is one word or several)."""
     lo = max(0, start - WORD_WINDOW)
     cuts = {lo}
-    for word in segmenter.cut(text[lo:end + WORD_WINDOW], HMM=False):
+    for word in dictionary.exact_cut(text[lo:end + WORD_WINDOW]):
         cuts.add(max(cuts) + len(word))
     needed = (start, end) if whole else range(start, end + 1)
     return all(i in cuts for i in needed)
@@ -403,13 +412,8 @@ HOME_PAIR_RULE = "home-pair/v1"
 ABBREVIATION_TAG = "j"
 
 
-def _tag(word: str) -> str | None:
-    import jieba.posseg  # loaded with the dictionary (_segmenter)
 
-    return jieba.posseg.dt.word_tag_tab.get(word)
-
-
-def home_pairs(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
+def home_pairs(mentions: Sequence[Mention], text: str, gaz: Gazetteer, dictionary: Dictionary,
                home: frozenset[str]) -> Iterable[Mention]:
     """粤黔东西部协作, 黔渝跨省生态补偿, 京津出行, 赣台经贸: two provinces' abbreviations, one
     of them the report's own, name the pair (an `AreaCompound`) where they are no word of the
@@ -419,13 +423,14 @@ def home_pairs(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
     if not home:
         return
     abbrs = re.escape("".join(sorted(gaz.province_abbr)))
-    segmenter = _segmenter()
+    freq = dictionary.freq
     for m in re.finditer(f"(?<![{abbrs}])[{abbrs}]{{2}}(?![{abbrs}])", text):
         refs = tuple(gaz.province_abbr[ch] for ch in m.group())
         if (len(set(refs)) < 2 or not home & set(refs) or _covered(mentions, m.start(), m.end())
-                or any(segmenter.FREQ.get(ch, 0) >= WORD_ABBREVIATION_FREQ for ch in m.group())
-                or (segmenter.FREQ.get(m.group(), 0) > 0 and _tag(m.group()) != ABBREVIATION_TAG)
-                or not _words_of_their_own(text, m.start(), m.end(), segmenter, whole=True)):
+                or any(freq.get(ch, 0) >= WORD_ABBREVIATION_FREQ for ch in m.group())
+                or (freq.get(m.group(), 0) > 0
+                    and dictionary.tags.get(m.group()) != ABBREVIATION_TAG)
+                or not _words_of_their_own(text, m.start(), m.end(), dictionary, whole=True)):
             continue
         yield Mention("", m.start(), m.end(), m.group(), "AreaCompound", None, HOME_PAIR_RULE,
                       0.7, members=refs)

@@ -61,6 +61,14 @@ class Words:
         return ((tag is not None and tag not in resolve.NAME_TAGS) or word in self.common
                 or (tag != "ns" and self.freq.get(word, 0) >= FREQUENT_WORD))
 
+    def exact_cut(self, text: str) -> list[str]:
+        """The words of `text` by the dictionary alone, unknown words not guessed (HMM off)."""
+        return list(jieba.dt.cut(text, HMM=False))
+
+    def pos_cut(self, text: str) -> list[tuple[str, str]]:
+        """The words of `text` with jieba's part-of-speech tags."""
+        return [(t.word, t.flag) for t in jieba.posseg.dt.cut(text)]
+
     def proper(self, word: str, tag: str) -> bool:
         return tag in PROPER_TAGS and word not in NOT_PROPER and word not in self.common
 
