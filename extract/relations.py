@@ -482,6 +482,9 @@ _COOPERATING = PLACE_FAMILIES | {"Platform", "Place"}
 # what a place joins (融入, 对接): a region, belt, corridor or strategy, not a province or city
 _JOINED = frozenset({"MacroRegion", "CityCluster", "EconomicBelt", "Corridor", "Strategy",
                      "WorldRegion"})
+# who may join a region, belt, corridor or strategy: a place, or a platform (怀化国际陆港全面融入
+# 西部陆海新通道); a platform before the verb also keeps the document's own place out
+_JOINING = PLACE_FAMILIES | {"Platform"}
 # what a strategy is about: the region its name starts with
 _ABOUT = frozenset({"MacroRegion", "Province", "City", "ProvincialSubRegion", "CityCluster",
                     "EconomicBelt"})
@@ -511,11 +514,13 @@ def _names_inside(sent: _Sentence) -> None:
     for m, fam in sent.fams.items():
         if fam not in _INSIDE:
             continue
-        if fam == "CityCluster" and m.ref not in gaz.entries:
-            # a cluster the tables do not list is a guess from its head word (湛江临港经济区,
-            # 洛阳中原城市群): the place in its name is no member
-            continue
         name = _squash(m.text)
+        if (fam == "CityCluster" and m.ref not in gaz.entries
+                and _ends_with(name, "metro_area_head") is None):
+            # a cluster the tables do not list is a guess from its head word (湛江临港经济区,
+            # 洛阳中原城市群): the place in its name is no member; a metropolitan area
+            # (哈尔滨现代化都市圈) is named after its own cities
+            continue
         starts = [0] + [i + 1 for i, ch in enumerate(name) if ch in _NAME_OPENERS]
         for at in starts:
             ref = _place_at(name, at, gaz, weak, _INSIDE[fam])
@@ -655,25 +660,46 @@ def _partner_subject(sent: _Sentence, i: int) -> Mention | None:
 
 
 def _joins(sent: _Sentence) -> None:
-    """主动融入长江经济带, 对接京津冀: the place just before the verb, else the document's own
-    place, connects the regions, belts, corridors and strategies after it."""
+    """主动融入长江经济带, 对接京津冀, 怀化国际陆港融入西部陆海新通道: the place or platform just
+    before the verb, else the document's own place, connects the regions, belts, corridors and
+    strategies after it; "做好与京津冀等国家重大战略对接" the same with the verb after the list."""
     for i, g in enumerate(sent.groups):
-        if g.family not in _JOINED:
+        if g.family not in _JOINED or _not_joined(sent, g):
             continue
-        if not _joined_by_verb(sent, g) or _not_joined(sent, g):
-            continue
-        earlier = [x for x in sent.groups[:i] if x.clause == g.clause]
-        prev = earlier[-1] if earlier else None
-        if prev is not None and prev.family in PLACE_FAMILIES and len(
-                sent.gap(prev.end, g.start)) <= _JOIN_LEAD:
-            subjects = list(prev.members)
-        elif not any(x.family in PLACE_FAMILIES for x in earlier) and sent.home is not None:
-            subjects = [sent.home]
+        if _joined_by_verb(sent, g):
+            subjects = _join_subjects(sent, i)
+        elif _joined_after(sent, g):
+            subject = _partner_subject(sent, i)
+            subjects = [subject] if subject is not None else []
         else:
             continue
         for s in subjects:
             for o in _chained(sent, i, _JOINED):
                 sent.emit(s, "connects", o, "joins", 0.7, (g.start - 1,))
+
+
+def _join_subjects(sent: _Sentence, i: int) -> list[Mention]:
+    """Who joins `sent.groups[i]`: the list of places or platforms just before the verb, else
+    (no place or platform earlier in the clause) the document's own place."""
+    g = sent.groups[i]
+    earlier = [x for x in sent.groups[:i] if x.clause == g.clause]
+    prev = earlier[-1] if earlier else None
+    if prev is not None and prev.family in _JOINING and len(
+            sent.gap(prev.end, g.start)) <= _JOIN_LEAD:
+        return list(prev.members)
+    if not any(x.family in _JOINING for x in earlier) and sent.home is not None:
+        return [sent.home]
+    return []
+
+
+def _joined_after(sent: _Sentence, g: _Group) -> bool:
+    """与 LIST [等…] 对接 (做好与京津冀等国家重大战略对接): the list follows the partner marker and
+    a join word follows it closely; a cooperation word there makes it a cooperation instead
+    (深化与京津冀…对接合作)."""
+    lead = sent.gap(max(sent.start, g.start - _PARTNER_LEAD), g.start)
+    if not any(lead.endswith(w) for w in words()["partner_marker"]):
+        return False
+    return _word_follows(sent, g, "join_after") and not _word_follows(sent, g, "cooperate_word")
 
 
 def _chained(sent: _Sentence, i: int, families: frozenset[str]) -> list[Mention]:
@@ -885,9 +911,9 @@ def _along(sent: _Sentence, first: int) -> list[Mention]:
     return out
 
 
-RULES = (_names_inside, _corridors, _projects, _platforms, _members, _relies, _comparisons,
-         _shared_predicates, _cooperations, _joins, _qualified_places, _strategy_regions,
-         _services, _bracketed_ends, _corridor_parts, _hubs)
+RULES = (_names_inside, _corridors, _projects, _platforms, _members, _relies,
+         _comparisons, _shared_predicates, _cooperations, _joins, _qualified_places,
+         _strategy_regions, _services, _bracketed_ends, _corridor_parts, _hubs)
 
 
 def home_place(text: str, title: str | None, mentions: Sequence[Mention],

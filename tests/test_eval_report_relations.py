@@ -94,6 +94,17 @@ def test_an_open_world_endpoint_matches_the_gold_by_its_mention(gaz):
     assert (scores["locatedIn"].predicted, scores["locatedIn"].right) == (1, 1)
 
 
+def test_an_endpoint_with_no_mention_of_its_own_stands_for_the_gold_name_it_bears(gaz):
+    """A rule may name an entity its own mentions do not (a place read inside a name): it stands
+    for the gold canonical equal to its label, as a mentioned one does."""
+    wuhan, hubei, mentions, gold_mentions = _wuhan_and_hubei(gaz)
+    ours = [m for m in mentions if m.ref == wuhan]  # no mention of 湖北 of our own
+    scores = score_report_relations([_r(wuhan, "partOf", hubei)], ours, gold_mentions,
+                                    [_gr("武汉市", "partOf", "湖北省")], gaz)
+    assert (scores["partOf"].predicted, scores["partOf"].right, scores["partOf"].unscored) == (
+        1, 1, 0)
+
+
 def test_a_predicate_the_report_gold_does_not_annotate_is_unscored(gaz):
     wuhan, hubei, mentions, gold_mentions = _wuhan_and_hubei(gaz)
     scores = score_report_relations([_r(wuhan, "componentOf", hubei)], mentions, gold_mentions,

@@ -99,6 +99,9 @@ def triples(extractor, gaz, text: str) -> set[tuple[str, str, str]]:
     ("推进武汉都市圈和兰州—西宁城市群建设。",
      {("武汉市", "memberOf", "武汉都市圈"), ("兰州市", "memberOf", "兰州—西宁城市群"),
       ("西宁市", "memberOf", "兰州—西宁城市群")}, set()),
+    # a metropolitan area in no reference table is still named after its city (a cluster
+    # guessed from another head word is not: 湛江临港经济区)
+    ("推进宝鸡都市圈建设。", {("宝鸡市", "memberOf", "宝鸡都市圈")}, set()),
     # a service of its corridor
     ("推进西部陆海新通道海铁联运班列常态化运行。",
      {("西部陆海新通道海铁联运班列", "about", "西部陆海新通道")}, set()),
@@ -290,6 +293,24 @@ def test_a_report_s_own_province_is_the_subject_its_clauses_leave_unwritten(extr
     assert ("湖北省", "cooperatesWith", "广西壮族自治区") not in found
     for r in doc.relations:  # the unwritten subject is not part of the evidence
         assert r.sentence_start <= r.start < r.end <= r.sentence_end, r
+
+
+def test_a_platform_before_the_join_verb_is_its_subject_not_the_report_s_province(extractor,
+                                                                                 gaz):
+    found = _doc_triples(extractor, gaz, "2025年湖南省政府工作报告\n"
+                         "推进怀化国际陆港全面融入西部陆海新通道。\n")
+    assert ("怀化国际陆港", "connects", "西部陆海新通道") in found
+    assert ("湖南省", "connects", "西部陆海新通道") not in found
+
+
+def test_a_list_after_与_and_before_对接_is_joined_by_the_report_s_province(extractor, gaz):
+    """做好与京津冀等国家重大战略对接: the province connects what it docks with; 对接合作 stays a
+    cooperation."""
+    found = _doc_triples(extractor, gaz, "2025年吉林省政府工作报告\n"
+                         "做好与京津冀等国家重大战略对接。深化与长三角等地区对接合作。\n")
+    assert ("吉林省", "connects", "京津冀城市群") in found
+    assert ("吉林省", "cooperatesWith", "长三角城市群") in found
+    assert ("吉林省", "connects", "长三角城市群") not in found
 
 
 def test_a_text_without_a_place_in_its_title_has_no_unwritten_subject(extractor, gaz):

@@ -8,7 +8,7 @@ entity's label or an alias) with the gold label; symmetric predicates match eith
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -153,11 +153,13 @@ def _names_of(ref: str, gaz: Gazetteer) -> set[str]:
 
 
 def endpoint_canonicals(mentions: Sequence[Mention], gold: Sequence[GoldMention],
-                        gaz: Gazetteer) -> dict[str, set[str]]:
+                        gaz: Gazetteer, endpoints: Iterable[str] = ()) -> dict[str, set[str]]:
     """ref -> the gold canonicals it stands for: the canonical of each gold mention one of its
     mentions is paired with (one to one, the largest overlap first, covering at least half of
     the gold span, so 武汉 inside the gold 武汉港 does not take the port's name), and any gold
-    canonical equal to one of its names."""
+    canonical equal to one of its names. `endpoints` are refs of relations that may have no
+    mention of their own (俄罗斯, read from the initials of 中蒙俄经济走廊): they stand for the
+    gold canonical equal to one of their names."""
     linked = [m for m in mentions if m.ref]
     preds = predicted(linked, gaz)
     written_as: dict[str, set[str]] = {}  # an open-world entity's names are its mentions'
@@ -172,7 +174,7 @@ def endpoint_canonicals(mentions: Sequence[Mention], gold: Sequence[GoldMention]
     by_name: dict[str, set[str]] = {}
     for g in gold:
         by_name.setdefault(name_key(g.canonical), set()).add(g.canonical)
-    for ref in {m.ref for m in linked}:
+    for ref in {m.ref for m in linked} | set(endpoints):
         for n in _names_of(ref, gaz) | written_as.get(ref, set()):
             out.setdefault(ref, set()).update(by_name.get(n, ()))
     return out
@@ -219,7 +221,8 @@ def score_report(relations: Sequence[Relation], mentions: Sequence[Mention],
     names."""
     # open-world names take part in relations by the key their name mints
     mentions = [keyed_mention(m, gaz) for m in mentions]
-    canon = endpoint_canonicals(mentions, gold_mentions, gaz)
+    endpoints = {ref for r in relations for ref in (r.subject, r.object)}
+    canon = endpoint_canonicals(mentions, gold_mentions, gaz, endpoints)
     mentioned = {g.canonical for g in gold_mentions}
     out: dict[str, RelationCounts] = {}
     by_rule: dict[str, RelationCounts] = {}
