@@ -566,7 +566,11 @@ def _county_in_context(sent: _Sentence, ref: str) -> bool:
     if "County" not in sent.gaz.lineage(entry.cls):
         return True
     context = {m.ref for m in sent.fams} | ({sent.home.ref} if sent.home is not None else set())
-    return bool(_ancestors(ref, sent.gaz) & context)
+    # the country and the macro-regions are above every county: 中国 in the sentence is no
+    # context (太湖实验室 in Jiangsu's report is not in Anhui's 太湖县)
+    own = {r for r in _ancestors(ref, sent.gaz)
+           if family(sent.gaz.entries[r].cls, sent.gaz) in _HOME_FAMILIES}
+    return bool(own & context)
 
 
 def _place_at(name: str, at: int, gaz: Gazetteer, weak: frozenset[str],
