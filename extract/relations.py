@@ -102,6 +102,8 @@ _MAX_HUB_QUALIFIER = 4
 # The text before a list read for 沿 (along): 沿着 and room for a PDF's space.
 _ALONG_LEAD = 3
 _ALONG_FAMILIES = frozenset({"Corridor", "EconomicBelt"})  # what a sentence may run along
+# The text after a place read for a section word (段: 1 character, and room for a PDF's space).
+_SECTION_REACH = 2
 # Characters between a corridor and the bracket that opens its ends (中泰铁路一期(: 3).
 _MAX_BRACKET_LEAD = 4
 # The shortest corridor name a service's name may start with (中欧班列's 中欧 is no corridor;
@@ -278,6 +280,8 @@ def _corridors(sent: _Sentence) -> None:
                 continue
             lo, hi = min(corridor.end, g.end), max(corridor.start, g.start)
             between = sent.gap(lo, hi)
+            if _names_a_section(sent, corridor, g):
+                continue
             if _ENUMERATION in between:
                 # 漳汕高铁、福州机场二期、厦门新机场: another item of an enumeration of projects
                 # stands between; the place belongs to it, not to the line
@@ -286,6 +290,17 @@ def _corridors(sent: _Sentence) -> None:
             for c in corridor.members:
                 for p in g.members:
                     sent.emit(c, "connects", p, "corridor-nearest", 0.8 if strong else 0.6)
+
+
+def _names_a_section(sent: _Sentence, corridor: _Group, place: _Group) -> bool:
+    """G331吉林段, 宝中铁路宁夏段: a place written right after a line and right before a section
+    word names the section's place (the section lies in it), not a place the line joins; the
+    graph has no section entity to state it of. 武汉至宜昌段 is a section between two places,
+    which the line joins."""
+    if corridor.end > place.start or sent.gap(corridor.end, place.start):
+        return False
+    after = sent.gap(place.end, min(sent.end, place.end + _SECTION_REACH))
+    return _starts_with(after, "section_word") is not None
 
 
 def _projects(sent: _Sentence) -> None:

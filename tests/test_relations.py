@@ -102,6 +102,12 @@ def triples(extractor, gaz, text: str) -> set[tuple[str, str, str]]:
     # a metropolitan area in no reference table is still named after its city (a cluster
     # guessed from another head word is not: 湛江临港经济区)
     ("推进宝鸡都市圈建设。", {("宝鸡市", "memberOf", "宝鸡都市圈")}, set()),
+    # a section named by one place (G331吉林段) is the section's place, not a place the line
+    # joins; a section between two places (武汉至宜昌段) joins them
+    ("实现G331吉林段全线贯通，加快宝中铁路宁夏段扩能改造。", set(),
+     {("G331", "connects", "吉林省"), ("宝中铁路", "connects", "宁夏回族自治区")}),
+    ("推进沿江高铁武汉至宜昌段建设。",
+     {("沿江高速铁路", "connects", "武汉市"), ("沿江高速铁路", "connects", "宜昌市")}, set()),
     # a service of its corridor
     ("推进西部陆海新通道海铁联运班列常态化运行。",
      {("西部陆海新通道海铁联运班列", "about", "西部陆海新通道")}, set()),
