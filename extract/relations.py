@@ -102,6 +102,9 @@ _MAX_HUB_QUALIFIER = 4
 # The text before a list read for 沿 (along): 沿着 and room for a PDF's space.
 _ALONG_LEAD = 3
 _ALONG_FAMILIES = frozenset({"Corridor", "EconomicBelt"})  # what a sentence may run along
+# The longest run of abbreviations a line's name is read for (京津塘高速: 3; 盐泰锡常宜: 5 is
+# read no more: such a run names places the document need not name)
+_MAX_ABBREVIATION_RUN = 4
 # The text after a place read for a section word (段: 1 character, and room for a PDF's space).
 _SECTION_REACH = 2
 # Characters between a corridor and the bracket that opens its ends (中泰铁路一期(: 3).
@@ -227,9 +230,13 @@ class _Sentence:
     """One sentence's linked mentions, clauses and groups, and the rules' shared helpers."""
 
     def __init__(self, text: str, span: tuple[int, int], ms: Sequence[Mention],
-                 gaz: Gazetteer, home: Mention | None = None) -> None:
+                 gaz: Gazetteer, home: Mention | None = None,
+                 doc_places: frozenset[str] = frozenset()) -> None:
         self.text = text
         self.home = home  # the document's own place: the subject a clause may leave unwritten
+        # the provinces, cities and counties the document names: what an abbreviation in a
+        # line's name may stand for (昌九高铁 in a report that names 南昌 and 九江)
+        self.doc_places = doc_places
         self.start, self.end = span
         ids = _clause_ids(text, self.start, self.end)
         self.clause_of = {m: ids[m.start - self.start] for m in ms}
@@ -549,6 +556,66 @@ def _names_inside(sent: _Sentence) -> None:
             else:
                 inside = fam == "Platform" or (at == 0 and _is_local_line(name))
                 sent.emit(m, "locatedIn" if inside else "connects", place, "name-place", 0.9)
+
+
+def _named_places(mentions: Sequence[Mention], home: Mention | None,
+                  gaz: Gazetteer) -> frozenset[str]:
+    """The provinces, cities and counties of the reference data a document names."""
+    refs = {m.ref for m in mentions if m.ref in gaz.entries}
+    refs |= {home.ref} if home is not None and home.ref else set()
+    return frozenset(r for r in refs if _abbreviable(r, gaz))
+
+
+def _abbreviable(ref: str, gaz: Gazetteer) -> bool:
+    lineage = gaz.lineage(gaz.entries[ref].cls)
+    return any(c in lineage for c in ("Province", "City", "County"))
+
+
+def _abbreviated_as(ref: str, gaz: Gazetteer) -> frozenset[str]:
+    """The characters a line's name may abbreviate the place by: a province's abbreviations
+    (黔, 粤), a city's or county's short name's first character (九 for 九江, 本 for 本溪) and
+    the last of a two-character one (昌 for 南昌, 汉 for 武汉)."""
+    entry = gaz.entries[ref]
+    lineage = gaz.lineage(entry.cls)
+    if "Province" in lineage:
+        return frozenset(entry.abbr)
+    short = min((n for n in (entry.label_zh, *entry.aliases) if len(n) >= 2), key=len)
+    # a county by its first character only: 湖 of 沪苏湖高铁 is 湖州, not 建湖县
+    last = len(short) == 2 and "County" not in lineage
+    return frozenset({short[0], short[-1]} if last else {short[0]})
+
+
+def _names_abbreviated(sent: _Sentence) -> None:
+    """昌九高铁, 汉宜高速, 黔粤班列, 赣粤运河: a line whose name is a run of abbreviations before
+    its head word connects the places they stand for, when each character stands for exactly
+    one place the document names (荆荆高铁 names two places by one character: nothing)."""
+    for m, fam in sent.fams.items():
+        if fam != "Corridor":
+            continue
+        name = _squash(m.text)
+        head = _ends_with(name, "line_head")
+        run = name[:-len(head)] if head else ""
+        if not 2 <= len(run) <= _MAX_ABBREVIATION_RUN or run in sent.gaz.surfaces:
+            continue
+        if sent.text[m.start - 1:m.start] in sent.gaz.province_abbr:
+            continue  # 沪苏湖高铁 read as 苏湖高铁: the run may go on before the name
+
+        places = [_abbreviated_place(ch, sent) for ch in run]
+        if None in places or len(set(places)) < len(places):
+            continue
+        for ref in places:
+            place = Mention(m.doc, m.start, m.end, m.text, "", ref, "")
+            sent.emit(m, "connects", place, "name-abbreviations", 0.7)
+
+
+def _abbreviated_place(ch: str, sent: _Sentence) -> str | None:
+    """The one place the document names that `ch` abbreviates, else None. A county yields to a
+    province or city (汉宜高速 in Hubei's report: 汉 is 武汉, not its district 江汉区; 宜 is 宜昌,
+    not the county-level 宜城)."""
+    refs = [r for r in sent.doc_places if ch in _abbreviated_as(r, sent.gaz)]
+    above = [r for r in refs if "County" not in sent.gaz.lineage(sent.gaz.entries[r].cls)]
+    refs = above or refs
+    return refs[0] if len(refs) == 1 else None
 
 
 def _is_local_line(name: str) -> bool:
@@ -930,7 +997,7 @@ def _along(sent: _Sentence, first: int) -> list[Mention]:
     return out
 
 
-RULES = (_names_inside, _corridors, _projects, _platforms, _members, _relies,
+RULES = (_names_inside, _names_abbreviated, _corridors, _projects, _platforms, _members, _relies,
          _comparisons, _shared_predicates, _cooperations, _joins, _qualified_places,
          _strategy_regions, _services, _bracketed_ends, _corridor_parts, _hubs)
 
@@ -990,6 +1057,7 @@ def find_relations(text: str, mentions: Sequence[Mention], sentences: Sequence[t
     keyed = (keyed_mention(m, gaz) for m in mentions)
     linked = sorted((m for m in keyed if m.ref), key=lambda m: (m.start, m.end))
     linked = _without_qualifiers(text, linked, gaz)
+    doc_places = _named_places(linked, home, gaz)
     out: list[Relation] = []
     i = 0
     for span in sentences:
@@ -1001,7 +1069,7 @@ def find_relations(text: str, mentions: Sequence[Mention], sentences: Sequence[t
         ms = linked[i:j]
         if not ms:
             continue
-        sent = _Sentence(text, span, ms, gaz, home)
+        sent = _Sentence(text, span, ms, gaz, home, doc_places)
         for rule in RULES:
             rule(sent)
         best: dict[tuple[str, str, str], Relation] = {}

@@ -158,7 +158,8 @@ def test_every_relation_keeps_its_evidence(extractor, gaz):
         assert 0 < r.confidence <= 1
         # the evidence span covers a mention of each end (one name holds both for name-place)
         inside = {m.ref for m in doc.mentions if r.start <= m.start and m.end <= r.end}
-        if r.rule.startswith("relation/name-place"):  # the named entity; the other is in it
+        # the named entity; the other is in its name (name-place), or abbreviated in it
+        if r.rule.startswith(("relation/name-place", "relation/name-abbreviations")):
             assert {r.subject, r.object} & inside, r
         else:
             assert {r.subject, r.object} <= inside, r
@@ -317,6 +318,26 @@ def test_a_list_after_与_and_before_对接_is_joined_by_the_report_s_province(e
     assert ("吉林省", "connects", "京津冀城市群") in found
     assert ("吉林省", "cooperatesWith", "长三角城市群") in found
     assert ("吉林省", "connects", "长三角城市群") not in found
+
+
+def test_a_line_named_by_abbreviations_connects_the_places_the_document_names(extractor, gaz):
+    """昌九高铁 (南昌–九江), 汉宜高速 (武汉–宜昌): each character stands for one place the report
+    names; a county yields to a city (江汉区, 宜城); a character of two named places (荆州,
+    荆门) reads as nothing; a run cut short by the recogniser (沪|苏湖高铁) is not read."""
+    jiangxi = _doc_triples(extractor, gaz, "2025年江西省政府工作报告\n"
+                           "南昌、九江加快发展，推进昌九高铁建设。\n")
+    assert {("昌九高铁", "connects", "南昌市"), ("昌九高铁", "connects", "九江市")} <= jiangxi
+    hubei = _doc_triples(extractor, gaz, "2025年湖北省政府工作报告\n"
+                         "江汉区、宜城、武汉、宜昌、荆州、荆门协同发展，加快汉宜高速、荆荆高铁建设。\n")
+    assert {("汉宜高速", "connects", "武汉市"), ("汉宜高速", "connects", "宜昌市")} <= hubei
+    assert not {t for t in hubei if t[0] == "荆荆高铁" and t[1] == "connects"}, hubei
+    # the places must be named in the document: 秦 (秦皇岛) is not
+    liaoning = _doc_triples(extractor, gaz, "2025年辽宁省政府工作报告\n"
+                            "沈阳加快建设，建成秦沈高速。\n")
+    assert not {t for t in liaoning if t[0] == "秦沈高速"}, liaoning
+    jiangsu = _doc_triples(extractor, gaz, "2025年江苏省政府工作报告\n"
+                           "建湖、苏州发展，推进沪苏湖高铁建设。\n")
+    assert not {t for t in jiangsu if t[2] in ("建湖县", "江苏省") and "湖高铁" in t[0]}, jiangsu
 
 
 def test_a_text_without_a_place_in_its_title_has_no_unwritten_subject(extractor, gaz):
