@@ -105,6 +105,9 @@ _ALONG_FAMILIES = frozenset({"Corridor", "EconomicBelt"})  # what a sentence may
 # The longest run of abbreviations a line's name is read for (京津塘高速: 3; 盐泰锡常宜: 5 is
 # read no more: such a run names places the document need not name)
 _MAX_ABBREVIATION_RUN = 4
+# The text after a line read for a facility word (国家集结中心: 6 characters, and room for a
+# PDF's space)
+_FACILITY_REACH = 8
 # The text after a place read for a section word (段: 1 character, and room for a PDF's space).
 _SECTION_REACH = 2
 # Characters between a corridor and the bracket that opens its ends (中泰铁路一期(: 3).
@@ -272,7 +275,8 @@ def _ends_with(s: str, role: str) -> str | None:
 def _corridors(sent: _Sentence) -> None:
     for clause in {g.clause for g in sent.groups}:
         groups = [g for g in sent.groups if g.clause == clause]
-        corridors = [g for g in groups if g.family == "Corridor"]
+        corridors = [g for g in groups
+                     if g.family == "Corridor" and not _names_a_facility(sent, g)]
         if not corridors:
             continue
         for g in groups:
@@ -297,6 +301,14 @@ def _corridors(sent: _Sentence) -> None:
             for c in corridor.members:
                 for p in g.members:
                     sent.emit(c, "connects", p, "corridor-nearest", 0.8 if strong else 0.6)
+
+
+def _names_a_facility(sent: _Sentence, corridor: _Group) -> bool:
+    """沈阳建设国家中欧班列集结中心: a line's name followed by a facility word names a facility
+    (the place builds the facility, which the line serves); the place is where the facility
+    is, which the line does not state."""
+    after = sent.gap(corridor.end, min(sent.end, corridor.end + _FACILITY_REACH))
+    return _starts_with(after, "corridor_facility") is not None
 
 
 def _names_a_section(sent: _Sentence, corridor: _Group, place: _Group) -> bool:

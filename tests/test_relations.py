@@ -108,6 +108,9 @@ def triples(extractor, gaz, text: str) -> set[tuple[str, str, str]]:
      {("G331", "connects", "吉林省"), ("宝中铁路", "connects", "宁夏回族自治区")}),
     ("推进沿江高铁武汉至宜昌段建设。",
      {("沿江高速铁路", "connects", "武汉市"), ("沿江高速铁路", "connects", "宜昌市")}, set()),
+    # a line's facility (集结中心) is built in the place; the line is not linked to it there
+    ("支持沈阳建设国家中欧班列集结中心。", set(), {("中欧班列", "connects", "沈阳市")}),
+    ("沈阳加快中欧班列开行。", {("中欧班列", "connects", "沈阳市")}, set()),
     # a service of its corridor
     ("推进西部陆海新通道海铁联运班列常态化运行。",
      {("西部陆海新通道海铁联运班列", "about", "西部陆海新通道")}, set()),
