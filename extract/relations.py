@@ -11,6 +11,8 @@
   a project ("…等项目的建设，…，促进广西、湖南…发展") serves the places of the later clauses.
 - `relation/name-place/v1`: the place a platform's or corridor's own name starts with, or names
   after (, 至, — (南宁国际铁路港, 贺州至连山高速, 中国—中亚—西亚经济走廊).
+- `relation/name-abbreviations/v1` line `connects` place: a line named by a run of
+  abbreviations (昌九高铁, 黔粤班列) joins the places of the document they stand for.
 - `relation/platform-host/v1` platform `locatedIn` place: PLACE 承载/拥有/布局 … PLATFORM, and
   PLATFORM 位于/落户/分布在 … PLACE, and PLATFORM（PLACE）.
 - `relation/member-list/v1` place `partOf` macro-region: "宁夏、甘肃、山西等西部地区省份",
