@@ -11,6 +11,8 @@
   a project ("…等项目的建设，…，促进广西、湖南…发展") serves the places of the later clauses.
 - `relation/name-place/v1`: the place a platform's or corridor's own name starts with, or names
   after (, 至, — (南宁国际铁路港, 贺州至连山高速, 中国—中亚—西亚经济走廊).
+- `relation/name-abbreviations/v1` line `connects` place: a line named by a run of
+  abbreviations (昌九高铁, 黔粤班列) joins the places of the document they stand for.
 - `relation/platform-host/v1` platform `locatedIn` place: PLACE 承载/拥有/布局 … PLATFORM, and
   PLATFORM 位于/落户/分布在 … PLACE, and PLATFORM（PLACE）.
 - `relation/member-list/v1` place `partOf` macro-region: "宁夏、甘肃、山西等西部地区省份",
@@ -102,6 +104,14 @@ _MAX_HUB_QUALIFIER = 4
 # The text before a list read for 沿 (along): 沿着 and room for a PDF's space.
 _ALONG_LEAD = 3
 _ALONG_FAMILIES = frozenset({"Corridor", "EconomicBelt"})  # what a sentence may run along
+# The longest run of abbreviations a line's name is read for (京津塘高速: 3; 盐泰锡常宜: 5 is
+# read no more: such a run names places the document need not name)
+_MAX_ABBREVIATION_RUN = 4
+# The text after a line read for a facility word (国家集结中心: 6 characters, and room for a
+# PDF's space)
+_FACILITY_REACH = 8
+# The text after a place read for a section word (段: 1 character, and room for a PDF's space).
+_SECTION_REACH = 2
 # Characters between a corridor and the bracket that opens its ends (中泰铁路一期(: 3).
 _MAX_BRACKET_LEAD = 4
 # The shortest corridor name a service's name may start with (中欧班列's 中欧 is no corridor;
@@ -225,9 +235,13 @@ class _Sentence:
     """One sentence's linked mentions, clauses and groups, and the rules' shared helpers."""
 
     def __init__(self, text: str, span: tuple[int, int], ms: Sequence[Mention],
-                 gaz: Gazetteer, home: Mention | None = None) -> None:
+                 gaz: Gazetteer, home: Mention | None = None,
+                 doc_places: frozenset[str] = frozenset()) -> None:
         self.text = text
         self.home = home  # the document's own place: the subject a clause may leave unwritten
+        # the provinces, cities and counties the document names: what an abbreviation in a
+        # line's name may stand for (昌九高铁 in a report that names 南昌 and 九江)
+        self.doc_places = doc_places
         self.start, self.end = span
         ids = _clause_ids(text, self.start, self.end)
         self.clause_of = {m: ids[m.start - self.start] for m in ms}
@@ -263,7 +277,8 @@ def _ends_with(s: str, role: str) -> str | None:
 def _corridors(sent: _Sentence) -> None:
     for clause in {g.clause for g in sent.groups}:
         groups = [g for g in sent.groups if g.clause == clause]
-        corridors = [g for g in groups if g.family == "Corridor"]
+        corridors = [g for g in groups
+                     if g.family == "Corridor" and not _names_a_facility(sent, g)]
         if not corridors:
             continue
         for g in groups:
@@ -278,6 +293,8 @@ def _corridors(sent: _Sentence) -> None:
                 continue
             lo, hi = min(corridor.end, g.end), max(corridor.start, g.start)
             between = sent.gap(lo, hi)
+            if _names_a_section(sent, corridor, g):
+                continue
             if _ENUMERATION in between:
                 # 漳汕高铁、福州机场二期、厦门新机场: another item of an enumeration of projects
                 # stands between; the place belongs to it, not to the line
@@ -286,6 +303,25 @@ def _corridors(sent: _Sentence) -> None:
             for c in corridor.members:
                 for p in g.members:
                     sent.emit(c, "connects", p, "corridor-nearest", 0.8 if strong else 0.6)
+
+
+def _names_a_facility(sent: _Sentence, corridor: _Group) -> bool:
+    """沈阳建设国家中欧班列集结中心: a line's name followed by a facility word names a facility
+    (the place builds the facility, which the line serves); the place is where the facility
+    is, which the line does not state."""
+    after = sent.gap(corridor.end, min(sent.end, corridor.end + _FACILITY_REACH))
+    return _starts_with(after, "corridor_facility") is not None
+
+
+def _names_a_section(sent: _Sentence, corridor: _Group, place: _Group) -> bool:
+    """G331吉林段, 宝中铁路宁夏段: a place written right after a line and right before a section
+    word names the section's place (the section lies in it), not a place the line joins; the
+    graph has no section entity to state it of. 武汉至宜昌段 is a section between two places,
+    which the line joins."""
+    if corridor.end > place.start or sent.gap(corridor.end, place.start):
+        return False
+    after = sent.gap(place.end, min(sent.end, place.end + _SECTION_REACH))
+    return _starts_with(after, "section_word") is not None
 
 
 def _projects(sent: _Sentence) -> None:
@@ -482,6 +518,9 @@ _COOPERATING = PLACE_FAMILIES | {"Platform", "Place"}
 # what a place joins (融入, 对接): a region, belt, corridor or strategy, not a province or city
 _JOINED = frozenset({"MacroRegion", "CityCluster", "EconomicBelt", "Corridor", "Strategy",
                      "WorldRegion"})
+# who may join a region, belt, corridor or strategy: a place, or a platform (怀化国际陆港全面融入
+# 西部陆海新通道); a platform before the verb also keeps the document's own place out
+_JOINING = PLACE_FAMILIES | {"Platform"}
 # what a strategy is about: the region its name starts with
 _ABOUT = frozenset({"MacroRegion", "Province", "City", "ProvincialSubRegion", "CityCluster",
                     "EconomicBelt"})
@@ -511,11 +550,13 @@ def _names_inside(sent: _Sentence) -> None:
     for m, fam in sent.fams.items():
         if fam not in _INSIDE:
             continue
-        if fam == "CityCluster" and m.ref not in gaz.entries:
-            # a cluster the tables do not list is a guess from its head word (湛江临港经济区,
-            # 洛阳中原城市群): the place in its name is no member
-            continue
         name = _squash(m.text)
+        if (fam == "CityCluster" and m.ref not in gaz.entries
+                and _ends_with(name, "metro_area_head") is None):
+            # a cluster the tables do not list is a guess from its head word (湛江临港经济区,
+            # 洛阳中原城市群): the place in its name is no member; a metropolitan area
+            # (哈尔滨现代化都市圈) is named after its own cities
+            continue
         starts = [0] + [i + 1 for i, ch in enumerate(name) if ch in _NAME_OPENERS]
         for at in starts:
             ref = _place_at(name, at, gaz, weak, _INSIDE[fam])
@@ -529,6 +570,66 @@ def _names_inside(sent: _Sentence) -> None:
             else:
                 inside = fam == "Platform" or (at == 0 and _is_local_line(name))
                 sent.emit(m, "locatedIn" if inside else "connects", place, "name-place", 0.9)
+
+
+def _named_places(mentions: Sequence[Mention], home: Mention | None,
+                  gaz: Gazetteer) -> frozenset[str]:
+    """The provinces, cities and counties of the reference data a document names."""
+    refs = {m.ref for m in mentions if m.ref in gaz.entries}
+    refs |= {home.ref} if home is not None and home.ref else set()
+    return frozenset(r for r in refs if _abbreviable(r, gaz))
+
+
+def _abbreviable(ref: str, gaz: Gazetteer) -> bool:
+    lineage = gaz.lineage(gaz.entries[ref].cls)
+    return any(c in lineage for c in ("Province", "City", "County"))
+
+
+def _abbreviated_as(ref: str, gaz: Gazetteer) -> frozenset[str]:
+    """The characters a line's name may abbreviate the place by: a province's abbreviations
+    (黔, 粤), a city's or county's short name's first character (九 for 九江, 本 for 本溪) and
+    the last of a two-character one (昌 for 南昌, 汉 for 武汉)."""
+    entry = gaz.entries[ref]
+    lineage = gaz.lineage(entry.cls)
+    if "Province" in lineage:
+        return frozenset(entry.abbr)
+    short = min((n for n in (entry.label_zh, *entry.aliases) if len(n) >= 2), key=len)
+    # a county by its first character only: 湖 of 沪苏湖高铁 is 湖州, not 建湖县
+    last = len(short) == 2 and "County" not in lineage
+    return frozenset({short[0], short[-1]} if last else {short[0]})
+
+
+def _names_abbreviated(sent: _Sentence) -> None:
+    """昌九高铁, 汉宜高速, 黔粤班列, 赣粤运河: a line whose name is a run of abbreviations before
+    its head word connects the places they stand for, when each character stands for exactly
+    one place the document names (荆荆高铁 names two places by one character: nothing)."""
+    for m, fam in sent.fams.items():
+        if fam != "Corridor":
+            continue
+        name = _squash(m.text)
+        head = _ends_with(name, "line_head")
+        run = name[:-len(head)] if head else ""
+        if not 2 <= len(run) <= _MAX_ABBREVIATION_RUN or run in sent.gaz.surfaces:
+            continue
+        if sent.text[m.start - 1:m.start] in sent.gaz.province_abbr:
+            continue  # 沪苏湖高铁 read as 苏湖高铁: the run may go on before the name
+
+        places = [_abbreviated_place(ch, sent) for ch in run]
+        if None in places or len(set(places)) < len(places):
+            continue
+        for ref in places:
+            place = Mention(m.doc, m.start, m.end, m.text, "", ref, "")
+            sent.emit(m, "connects", place, "name-abbreviations", 0.7)
+
+
+def _abbreviated_place(ch: str, sent: _Sentence) -> str | None:
+    """The one place the document names that `ch` abbreviates, else None. A county yields to a
+    province or city (汉宜高速 in Hubei's report: 汉 is 武汉, not its district 江汉区; 宜 is 宜昌,
+    not the county-level 宜城)."""
+    refs = [r for r in sent.doc_places if ch in _abbreviated_as(r, sent.gaz)]
+    above = [r for r in refs if "County" not in sent.gaz.lineage(sent.gaz.entries[r].cls)]
+    refs = above or refs
+    return refs[0] if len(refs) == 1 else None
 
 
 def _is_local_line(name: str) -> bool:
@@ -561,7 +662,11 @@ def _county_in_context(sent: _Sentence, ref: str) -> bool:
     if "County" not in sent.gaz.lineage(entry.cls):
         return True
     context = {m.ref for m in sent.fams} | ({sent.home.ref} if sent.home is not None else set())
-    return bool(_ancestors(ref, sent.gaz) & context)
+    # the country and the macro-regions are above every county: 中国 in the sentence is no
+    # context (太湖实验室 in Jiangsu's report is not in Anhui's 太湖县)
+    own = {r for r in _ancestors(ref, sent.gaz)
+           if family(sent.gaz.entries[r].cls, sent.gaz) in _HOME_FAMILIES}
+    return bool(own & context)
 
 
 def _place_at(name: str, at: int, gaz: Gazetteer, weak: frozenset[str],
@@ -655,25 +760,46 @@ def _partner_subject(sent: _Sentence, i: int) -> Mention | None:
 
 
 def _joins(sent: _Sentence) -> None:
-    """主动融入长江经济带, 对接京津冀: the place just before the verb, else the document's own
-    place, connects the regions, belts, corridors and strategies after it."""
+    """主动融入长江经济带, 对接京津冀, 怀化国际陆港融入西部陆海新通道: the place or platform just
+    before the verb, else the document's own place, connects the regions, belts, corridors and
+    strategies after it; "做好与京津冀等国家重大战略对接" the same with the verb after the list."""
     for i, g in enumerate(sent.groups):
-        if g.family not in _JOINED:
+        if g.family not in _JOINED or _not_joined(sent, g):
             continue
-        if not _joined_by_verb(sent, g) or _not_joined(sent, g):
-            continue
-        earlier = [x for x in sent.groups[:i] if x.clause == g.clause]
-        prev = earlier[-1] if earlier else None
-        if prev is not None and prev.family in PLACE_FAMILIES and len(
-                sent.gap(prev.end, g.start)) <= _JOIN_LEAD:
-            subjects = list(prev.members)
-        elif not any(x.family in PLACE_FAMILIES for x in earlier) and sent.home is not None:
-            subjects = [sent.home]
+        if _joined_by_verb(sent, g):
+            subjects = _join_subjects(sent, i)
+        elif _joined_after(sent, g):
+            subject = _partner_subject(sent, i)
+            subjects = [subject] if subject is not None else []
         else:
             continue
         for s in subjects:
             for o in _chained(sent, i, _JOINED):
                 sent.emit(s, "connects", o, "joins", 0.7, (g.start - 1,))
+
+
+def _join_subjects(sent: _Sentence, i: int) -> list[Mention]:
+    """Who joins `sent.groups[i]`: the list of places or platforms just before the verb, else
+    (no place or platform earlier in the clause) the document's own place."""
+    g = sent.groups[i]
+    earlier = [x for x in sent.groups[:i] if x.clause == g.clause]
+    prev = earlier[-1] if earlier else None
+    if prev is not None and prev.family in _JOINING and len(
+            sent.gap(prev.end, g.start)) <= _JOIN_LEAD:
+        return list(prev.members)
+    if not any(x.family in _JOINING for x in earlier) and sent.home is not None:
+        return [sent.home]
+    return []
+
+
+def _joined_after(sent: _Sentence, g: _Group) -> bool:
+    """与 LIST [等…] 对接 (做好与京津冀等国家重大战略对接): the list follows the partner marker and
+    a join word follows it closely; a cooperation word there makes it a cooperation instead
+    (深化与京津冀…对接合作)."""
+    lead = sent.gap(max(sent.start, g.start - _PARTNER_LEAD), g.start)
+    if not any(lead.endswith(w) for w in words()["partner_marker"]):
+        return False
+    return _word_follows(sent, g, "join_after") and not _word_follows(sent, g, "cooperate_word")
 
 
 def _chained(sent: _Sentence, i: int, families: frozenset[str]) -> list[Mention]:
@@ -885,9 +1011,9 @@ def _along(sent: _Sentence, first: int) -> list[Mention]:
     return out
 
 
-RULES = (_names_inside, _corridors, _projects, _platforms, _members, _relies, _comparisons,
-         _shared_predicates, _cooperations, _joins, _qualified_places, _strategy_regions,
-         _services, _bracketed_ends, _corridor_parts, _hubs)
+RULES = (_names_inside, _names_abbreviated, _corridors, _projects, _platforms, _members, _relies,
+         _comparisons, _shared_predicates, _cooperations, _joins, _qualified_places,
+         _strategy_regions, _services, _bracketed_ends, _corridor_parts, _hubs)
 
 
 def home_place(text: str, title: str | None, mentions: Sequence[Mention],
@@ -945,6 +1071,7 @@ def find_relations(text: str, mentions: Sequence[Mention], sentences: Sequence[t
     keyed = (keyed_mention(m, gaz) for m in mentions)
     linked = sorted((m for m in keyed if m.ref), key=lambda m: (m.start, m.end))
     linked = _without_qualifiers(text, linked, gaz)
+    doc_places = _named_places(linked, home, gaz)
     out: list[Relation] = []
     i = 0
     for span in sentences:
@@ -956,7 +1083,7 @@ def find_relations(text: str, mentions: Sequence[Mention], sentences: Sequence[t
         ms = linked[i:j]
         if not ms:
             continue
-        sent = _Sentence(text, span, ms, gaz, home)
+        sent = _Sentence(text, span, ms, gaz, home, doc_places)
         for rule in RULES:
             rule(sent)
         best: dict[tuple[str, str, str], Relation] = {}

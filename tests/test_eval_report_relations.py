@@ -11,7 +11,12 @@ from conftest import ROOT, kg_in_process, shared_input
 from extract.records import Mention
 from extract.relations import Relation, relation_key
 from kg.evaluate.mentions import GoldMention
-from kg.evaluate.relations import ReportGoldRelation, score_report_relations
+from kg.evaluate.relations import (
+    ReportGoldRelation,
+    rule_name,
+    score_report,
+    score_report_relations,
+)
 
 GOLD_DIR = ROOT / "tests" / "gold" / "gwr-2025"
 
@@ -24,8 +29,8 @@ def _g(start: int, text: str, canonical: str, kind: str = "City") -> GoldMention
     return GoldMention(start, start + len(text), text, kind, canonical, "", True)
 
 
-def _r(s: str, p: str, o: str) -> Relation:
-    return Relation(s, p, o, 0, 1, 0, 1, "relation/test/v1", 0.8)
+def _r(s: str, p: str, o: str, rule: str = "test") -> Relation:
+    return Relation(s, p, o, 0, 1, 0, 1, f"relation/{rule}/v1", 0.8)
 
 
 def _gr(s: str, p: str, o: str, in_name: bool = False) -> ReportGoldRelation:
@@ -71,7 +76,7 @@ def test_a_wrong_relation_counts_against_precision(gaz):
     scores = score_report_relations([_r(hubei, "partOf", wuhan)], mentions, gold_mentions,
                                     [_gr("武汉市", "partOf", "湖北省")], gaz)
     assert (scores["partOf"].predicted, scores["partOf"].right, scores["partOf"].found) == (1, 0, 0)
-    assert scores["partOf"].spurious == ["湖北省 partOf 武汉市"]
+    assert scores["partOf"].spurious == ["湖北省 partOf 武汉市 [test]"]  # with its rule
     assert scores["partOf"].missed == ["武汉市 partOf 湖北省 (0)"]
 
 
@@ -89,11 +94,45 @@ def test_an_open_world_endpoint_matches_the_gold_by_its_mention(gaz):
     assert (scores["locatedIn"].predicted, scores["locatedIn"].right) == (1, 1)
 
 
+def test_an_endpoint_with_no_mention_of_its_own_stands_for_the_gold_name_it_bears(gaz):
+    """A rule may name an entity its own mentions do not (a place read inside a name): it stands
+    for the gold canonical equal to its label, as a mentioned one does."""
+    wuhan, hubei, mentions, gold_mentions = _wuhan_and_hubei(gaz)
+    ours = [m for m in mentions if m.ref == wuhan]  # no mention of 湖北 of our own
+    scores = score_report_relations([_r(wuhan, "partOf", hubei)], ours, gold_mentions,
+                                    [_gr("武汉市", "partOf", "湖北省")], gaz)
+    assert (scores["partOf"].predicted, scores["partOf"].right, scores["partOf"].unscored) == (
+        1, 1, 0)
+
+
 def test_a_predicate_the_report_gold_does_not_annotate_is_unscored(gaz):
     wuhan, hubei, mentions, gold_mentions = _wuhan_and_hubei(gaz)
     scores = score_report_relations([_r(wuhan, "componentOf", hubei)], mentions, gold_mentions,
                                     [], gaz)
     assert (scores["componentOf"].predicted, scores["componentOf"].unscored) == (0, 1)
+
+
+def test_each_rule_is_scored_on_the_distinct_triples_it_states(gaz):
+    """A triple two rules state counts for both; a rule's wrong triple counts against it
+    alone."""
+    wuhan, hubei, mentions, gold_mentions = _wuhan_and_hubei(gaz)
+    relations = [_r(wuhan, "partOf", hubei, "member-list"),
+                 _r(wuhan, "partOf", hubei, "qualified-place"),
+                 _r(wuhan, "partOf", hubei, "member-list"),  # again, in another sentence
+                 _r(hubei, "partOf", wuhan, "qualified-place")]
+    scored = score_report(relations, mentions, gold_mentions, [_gr("武汉市", "partOf", "湖北省")],
+                          gaz)
+    member, qualified = scored.by_rule["member-list"], scored.by_rule["qualified-place"]
+    assert (member.predicted, member.right, member.found) == (1, 1, 1)
+    assert (qualified.predicted, qualified.right, qualified.found) == (2, 1, 1)
+    assert qualified.spurious == ["湖北省 partOf 武汉市"]
+    assert scored.by_predicate["partOf"].spurious == ["湖北省 partOf 武汉市 [qualified-place]"]
+    assert (scored.by_predicate["partOf"].predicted, scored.by_predicate["partOf"].right) == (2, 1)
+
+
+def test_a_rule_is_named_without_its_prefix_and_version():
+    assert rule_name("relation/corridor-nearest/v1") == "corridor-nearest"
+    assert rule_name("gold") == "gold"
 
 
 def kg(kg_command, *args: str) -> subprocess.CompletedProcess:
@@ -113,6 +152,11 @@ def test_kg_eval_relations_scores_each_document_and_the_split(kg_command):
     gold = int(split_row.split()[4])
     assert gold == sum(int(line.split()[2]) for line in lines if line.startswith("gwr-2025-"))
     assert any(line.strip().startswith("connects") for line in lines)
+    # each rule's scored triples, for the split and for all
+    assert "rule (dev)" in result.stdout and "rule (all)" in result.stdout
+    name_place = next(line.split() for line in lines if line.strip().startswith("name-place"))
+    predicted, right = int(name_place[1]), int(name_place[2])
+    assert 0 < right <= predicted
 
 
 def test_kg_eval_relations_refuses_a_missing_gold_folder(kg_command, tmp_path: Path):

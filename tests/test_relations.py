@@ -99,6 +99,18 @@ def triples(extractor, gaz, text: str) -> set[tuple[str, str, str]]:
     ("推进武汉都市圈和兰州—西宁城市群建设。",
      {("武汉市", "memberOf", "武汉都市圈"), ("兰州市", "memberOf", "兰州—西宁城市群"),
       ("西宁市", "memberOf", "兰州—西宁城市群")}, set()),
+    # a metropolitan area in no reference table is still named after its city (a cluster
+    # guessed from another head word is not: 湛江临港经济区)
+    ("推进宝鸡都市圈建设。", {("宝鸡市", "memberOf", "宝鸡都市圈")}, set()),
+    # a section named by one place (G331吉林段) is the section's place, not a place the line
+    # joins; a section between two places (武汉至宜昌段) joins them
+    ("实现G331吉林段全线贯通，加快宝中铁路宁夏段扩能改造。", set(),
+     {("G331", "connects", "吉林省"), ("宝中铁路", "connects", "宁夏回族自治区")}),
+    ("推进沿江高铁武汉至宜昌段建设。",
+     {("沿江高速铁路", "connects", "武汉市"), ("沿江高速铁路", "connects", "宜昌市")}, set()),
+    # a line's facility (集结中心) is built in the place; the line is not linked to it there
+    ("支持沈阳建设国家中欧班列集结中心。", set(), {("中欧班列", "connects", "沈阳市")}),
+    ("沈阳加快中欧班列开行。", {("中欧班列", "connects", "沈阳市")}, set()),
     # a service of its corridor
     ("推进西部陆海新通道海铁联运班列常态化运行。",
      {("西部陆海新通道海铁联运班列", "about", "西部陆海新通道")}, set()),
@@ -149,7 +161,8 @@ def test_every_relation_keeps_its_evidence(extractor, gaz):
         assert 0 < r.confidence <= 1
         # the evidence span covers a mention of each end (one name holds both for name-place)
         inside = {m.ref for m in doc.mentions if r.start <= m.start and m.end <= r.end}
-        if r.rule.startswith("relation/name-place"):  # the named entity; the other is in it
+        # the named entity; the other is in its name (name-place), or abbreviated in it
+        if r.rule.startswith(("relation/name-place", "relation/name-abbreviations")):
             assert {r.subject, r.object} & inside, r
         else:
             assert {r.subject, r.object} <= inside, r
@@ -292,6 +305,44 @@ def test_a_report_s_own_province_is_the_subject_its_clauses_leave_unwritten(extr
         assert r.sentence_start <= r.start < r.end <= r.sentence_end, r
 
 
+def test_a_platform_before_the_join_verb_is_its_subject_not_the_report_s_province(extractor,
+                                                                                 gaz):
+    found = _doc_triples(extractor, gaz, "2025年湖南省政府工作报告\n"
+                         "推进怀化国际陆港全面融入西部陆海新通道。\n")
+    assert ("怀化国际陆港", "connects", "西部陆海新通道") in found
+    assert ("湖南省", "connects", "西部陆海新通道") not in found
+
+
+def test_a_list_after_与_and_before_对接_is_joined_by_the_report_s_province(extractor, gaz):
+    """做好与京津冀等国家重大战略对接: the province connects what it docks with; 对接合作 stays a
+    cooperation."""
+    found = _doc_triples(extractor, gaz, "2025年吉林省政府工作报告\n"
+                         "做好与京津冀等国家重大战略对接。深化与长三角等地区对接合作。\n")
+    assert ("吉林省", "connects", "京津冀城市群") in found
+    assert ("吉林省", "cooperatesWith", "长三角城市群") in found
+    assert ("吉林省", "connects", "长三角城市群") not in found
+
+
+def test_a_line_named_by_abbreviations_connects_the_places_the_document_names(extractor, gaz):
+    """昌九高铁 (南昌–九江), 汉宜高速 (武汉–宜昌): each character stands for one place the report
+    names; a county yields to a city (江汉区, 宜城); a character of two named places (荆州,
+    荆门) reads as nothing; a run cut short by the recogniser (沪|苏湖高铁) is not read."""
+    jiangxi = _doc_triples(extractor, gaz, "2025年江西省政府工作报告\n"
+                           "南昌、九江加快发展，推进昌九高铁建设。\n")
+    assert {("昌九高铁", "connects", "南昌市"), ("昌九高铁", "connects", "九江市")} <= jiangxi
+    hubei = _doc_triples(extractor, gaz, "2025年湖北省政府工作报告\n"
+                         "江汉区、宜城、武汉、宜昌、荆州、荆门协同发展，加快汉宜高速、荆荆高铁建设。\n")
+    assert {("汉宜高速", "connects", "武汉市"), ("汉宜高速", "connects", "宜昌市")} <= hubei
+    assert not {t for t in hubei if t[0] == "荆荆高铁" and t[1] == "connects"}, hubei
+    # the places must be named in the document: 秦 (秦皇岛) is not
+    liaoning = _doc_triples(extractor, gaz, "2025年辽宁省政府工作报告\n"
+                            "沈阳加快建设，建成秦沈高速。\n")
+    assert not {t for t in liaoning if t[0] == "秦沈高速"}, liaoning
+    jiangsu = _doc_triples(extractor, gaz, "2025年江苏省政府工作报告\n"
+                           "建湖、苏州发展，推进沪苏湖高铁建设。\n")
+    assert not {t for t in jiangsu if t[2] in ("建湖县", "江苏省") and "湖高铁" in t[0]}, jiangsu
+
+
 def test_a_text_without_a_place_in_its_title_has_no_unwritten_subject(extractor, gaz):
     doc = extractor.extract("t", "区域协调发展研究\n主动融入长江经济带。\n")
     assert [r for r in doc.relations if r.predicate == "connects"] == []
@@ -319,5 +370,9 @@ def test_a_county_inside_a_name_needs_its_city_or_province_in_context(extractor,
     jiangsu = _doc_triples(extractor, gaz,
                            "2025年江苏省政府工作报告\n建设太湖实验室、崂山实验室。\n")
     assert not {t for t in jiangsu if t[1] == "locatedIn"}, jiangsu
+    # 中国 (or a macro-region) in the sentence is no context: every county is in them
+    jiangsu = _doc_triples(extractor, gaz, "2025年江苏省政府工作报告\n"
+                           "成功举办2024中国高校科技成果交易会，太湖实验室加快建设。\n")
+    assert not {t for t in jiangsu if t[1] == "locatedIn" and t[0] == "太湖实验室"}, jiangsu
     shandong = _doc_triples(extractor, gaz, "2025年山东省政府工作报告\n建设崂山实验室。\n")
     assert ("崂山实验室", "locatedIn", "崂山区") in shandong

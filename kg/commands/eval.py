@@ -124,7 +124,7 @@ def _eval_mentions(args: argparse.Namespace) -> int:
 def _eval_report_relations(args: argparse.Namespace) -> int:
     from extract.gazetteer import default
     from extract.pipeline import Extractor
-    from kg.evaluate.relations import relation_totals, score_report_folder
+    from kg.evaluate.relations import relation_totals, rule_totals, score_report_folder
 
     if not args.gold_dir.is_dir():
         raise InputError(f"--gold-dir {args.gold_dir}: no such folder")
@@ -145,6 +145,7 @@ def _eval_report_relations(args: argparse.Namespace) -> int:
         print(_relation_row(f"{split} (all its documents)", "", total, chars))
         for predicate, counts in sorted(by_predicate.items()):
             print(_relation_row(f"  {predicate}", "", counts, chars))
+    _rule_table(rule_totals(scores))
     if args.verbose:
         for s in scores:
             for predicate, counts in sorted(s.by_predicate.items()):
@@ -152,6 +153,18 @@ def _eval_report_relations(args: argparse.Namespace) -> int:
                     if items:
                         print(f"{s.doc} {title} {predicate} ({len(items)}): {'; '.join(items)}")
     return EXIT_OK
+
+
+def _rule_table(by_split: dict) -> None:
+    """Each rule's scored triples and their precision per split: which rules earn their place
+    (a distinct triple counts for every rule that states it)."""
+    for split, by_rule in sorted(by_split.items(), key=lambda kv: kv[0] == "all"):
+        print()
+        print(f"{'rule (' + split + ')':<36}{'pred':>6}{'right':>7}{'P':>8}{'found':>7}"
+              f"{'unscored':>10}")
+        for rule, c in sorted(by_rule.items()):
+            print(f"  {rule:<34}{c.predicted:>6}{c.right:>7}{c.precision:>8.3f}{c.found:>7}"
+                  f"{c.unscored:>10}")
 
 
 def _relation_row(name: str, split: str, c, chars: int) -> str:

@@ -8,7 +8,7 @@ entity's label or an alias) with the gold label; symmetric predicates match eith
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -139,6 +139,7 @@ class DocumentRelationScore:
     chars: int
     by_predicate: dict[str, RelationCounts]
     total: RelationCounts
+    by_rule: dict[str, RelationCounts] = field(default_factory=dict)
 
     @property
     def per_1000_chars(self) -> float:
@@ -152,11 +153,13 @@ def _names_of(ref: str, gaz: Gazetteer) -> set[str]:
 
 
 def endpoint_canonicals(mentions: Sequence[Mention], gold: Sequence[GoldMention],
-                        gaz: Gazetteer) -> dict[str, set[str]]:
+                        gaz: Gazetteer, endpoints: Iterable[str] = ()) -> dict[str, set[str]]:
     """ref -> the gold canonicals it stands for: the canonical of each gold mention one of its
     mentions is paired with (one to one, the largest overlap first, covering at least half of
     the gold span, so 武汉 inside the gold 武汉港 does not take the port's name), and any gold
-    canonical equal to one of its names."""
+    canonical equal to one of its names. `endpoints` are refs of relations that may have no
+    mention of their own (俄罗斯, read from the initials of 中蒙俄经济走廊): they stand for the
+    gold canonical equal to one of their names."""
     linked = [m for m in mentions if m.ref]
     preds = predicted(linked, gaz)
     written_as: dict[str, set[str]] = {}  # an open-world entity's names are its mentions'
@@ -171,7 +174,7 @@ def endpoint_canonicals(mentions: Sequence[Mention], gold: Sequence[GoldMention]
     by_name: dict[str, set[str]] = {}
     for g in gold:
         by_name.setdefault(name_key(g.canonical), set()).add(g.canonical)
-    for ref in {m.ref for m in linked}:
+    for ref in {m.ref for m in linked} | set(endpoints):
         for n in _names_of(ref, gaz) | written_as.get(ref, set()):
             out.setdefault(ref, set()).update(by_name.get(n, ()))
     return out
@@ -185,45 +188,82 @@ def _inside_other_names(ref: str, mentions: Sequence[Mention],
                    for g in gold) for m in mentions if m.ref == ref)
 
 
+def rule_name(rule: str) -> str:
+    """relation/corridor-nearest/v1 -> corridor-nearest."""
+    parts = rule.split("/")
+    return parts[1] if len(parts) == 3 else rule
+
+
+@dataclass(slots=True)
+class ReportRelationScore:
+    """One document's counts per predicate, and per rule: a distinct triple counts once for
+    each rule that stated it (in any sentence), so a rule's precision is that of the triples it
+    gives, whether or not another rule gives them too."""
+
+    by_predicate: dict[str, RelationCounts]
+    by_rule: dict[str, RelationCounts]
+
+
 def score_report_relations(relations: Sequence[Relation], mentions: Sequence[Mention],
                            gold_mentions: Sequence[GoldMention],
                            gold: Sequence[ReportGoldRelation],
                            gaz: Gazetteer) -> dict[str, RelationCounts]:
-    """predicate -> counts. A relation is scored only when both its endpoints are mentions of
-    the gold: a gold relation whose endpoint occurs only inside another name is left out, and so
-    is a predicted one whose endpoint maps to no gold mention and occurs only inside names."""
+    """predicate -> counts (`score_report`)."""
+    return score_report(relations, mentions, gold_mentions, gold, gaz).by_predicate
+
+
+def score_report(relations: Sequence[Relation], mentions: Sequence[Mention],
+                 gold_mentions: Sequence[GoldMention], gold: Sequence[ReportGoldRelation],
+                 gaz: Gazetteer) -> ReportRelationScore:
+    """Counts per predicate and per rule. A relation is scored only when both its endpoints are
+    mentions of the gold: a gold relation whose endpoint occurs only inside another name is left
+    out, and so is a predicted one whose endpoint maps to no gold mention and occurs only inside
+    names."""
     # open-world names take part in relations by the key their name mints
     mentions = [keyed_mention(m, gaz) for m in mentions]
-    canon = endpoint_canonicals(mentions, gold_mentions, gaz)
+    endpoints = {ref for r in relations for ref in (r.subject, r.object)}
+    canon = endpoint_canonicals(mentions, gold_mentions, gaz, endpoints)
     mentioned = {g.canonical for g in gold_mentions}
     out: dict[str, RelationCounts] = {}
+    by_rule: dict[str, RelationCounts] = {}
     golds = [g for g in gold if g.subject in mentioned and g.object in mentioned]
     for g in golds:
         out.setdefault(g.predicate, RelationCounts()).gold += 1
+    rules_of: dict[tuple[str, str, str], set[str]] = {}
+    for r in relations:
+        rules_of.setdefault((r.subject, r.predicate, r.object), set()).add(rule_name(r.rule))
     matched: set[int] = set()
-    for s, p, o in sorted({(r.subject, r.predicate, r.object) for r in relations}):
+    for (s, p, o), rules in sorted(rules_of.items()):
         counts = out.setdefault(p, RelationCounts())
+        per_rule = [by_rule.setdefault(rule, RelationCounts()) for rule in sorted(rules)]
         subjects, objects = canon.get(s, set()), canon.get(o, set())
         unscorable = [ref for ref, names in ((s, subjects), (o, objects))
                       if not names and _inside_other_names(ref, mentions, gold_mentions)]
         if unscorable or p not in REPORT_PREDICATES:
-            counts.unscored += 1
+            for c in (counts, *per_rule):
+                c.unscored += 1
             continue
-        counts.predicted += 1
         hits = [i for i, g in enumerate(golds) if g.predicate == p and (
             (g.subject in subjects and g.object in objects)
             or (p in SYMMETRIC and g.subject in objects and g.object in subjects))]
-        if hits:
-            counts.right += 1
-            matched.update(hits)
-        else:
-            counts.spurious.append(f"{_label(s, gaz, mentions)} {p} {_label(o, gaz, mentions)}")
+        matched.update(hits)
+        triple = f"{_label(s, gaz, mentions)} {p} {_label(o, gaz, mentions)}"
+        for c in (counts, *per_rule):
+            c.predicted += 1
+            if hits:
+                c.right += 1
+        if not hits:
+            counts.spurious.append(f"{triple} [{', '.join(sorted(rules))}]")
+            for c in per_rule:
+                c.spurious.append(triple)
+        for c in per_rule:  # a rule's `found`: the gold rows its triples match
+            c.found += len(hits)
     for i, g in enumerate(golds):
         if i in matched:
             out[g.predicate].found += 1
         else:
             out[g.predicate].missed.append(f"{g.subject} {g.predicate} {g.object} ({g.start})")
-    return out
+    return ReportRelationScore(out, by_rule)
 
 
 def _label(ref: str, gaz: Gazetteer, mentions: Sequence[Mention]) -> str:
@@ -242,12 +282,12 @@ def score_report_folder(gold_dir: Path, texts_dir: Path, extract, gaz: Gazetteer
         gold_mentions = read_mention_gold(entities_path)
         gold = read_report_relation_gold(gold_dir / f"{doc}.relations.tsv")
         result = extract(doc, text, str(texts_dir / f"{doc}.txt"))
-        by_predicate = score_report_relations(result.relations, result.mentions, gold_mentions,
-                                              gold, gaz)
+        scored = score_report(result.relations, result.mentions, gold_mentions, gold, gaz)
         total = RelationCounts()
-        for counts in by_predicate.values():
+        for counts in scored.by_predicate.values():
             total.add(counts)
-        scores.append(DocumentRelationScore(doc, part, len(text), by_predicate, total))
+        scores.append(DocumentRelationScore(doc, part, len(text), scored.by_predicate, total,
+                                            scored.by_rule))
     return scores
 
 
@@ -262,4 +302,14 @@ def relation_totals(scores: Sequence[DocumentRelationScore]
                 by_predicate.setdefault(p, RelationCounts()).add(counts)
             total.add(s.total)
             out[key] = (chars + s.chars, by_predicate, total)
+    return out
+
+
+def rule_totals(scores: Sequence[DocumentRelationScore]) -> dict[str, dict[str, RelationCounts]]:
+    """split (and `all`) -> rule -> its counts over the split's documents."""
+    out: dict[str, dict[str, RelationCounts]] = {}
+    for s in scores:
+        for key in (s.split, "all"):
+            for rule, counts in s.by_rule.items():
+                out.setdefault(key, {}).setdefault(rule, RelationCounts()).add(counts)
     return out
