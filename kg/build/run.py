@@ -302,6 +302,9 @@ def _build_locked(sources: list[SourceText], out_dir: Path, extractor: Extractor
                                            trusted=trusted, trig=outputs.trig)
         validation = combine(parts.violations)
         report = parts.report(warnings, validation, len(extractor.gaz.entries))
+        # the pipeline and the shared graphs are not needed past here: the store's loader can
+        # have their memory (about 150 MB) where this function made them
+        del shared, extractor
         progress.step("writing the store")
         update_store(out_dir, staging / STORE_NQUADS, in_store, whole=not trusted,
                      before=before, current=current, wait=outputs.wait)
