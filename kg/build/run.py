@@ -351,6 +351,8 @@ def stream_documents(sources: list[SourceText], cached: set[str], out_dir: Path,
             assert summary is not None, f"{source.doc}: its cached summary went missing"
             staged.add(source.doc, sha, to_store=not trusted or source.doc not in cached)
             parts.add(summary)
+    # run the results to their end: the worker pool or the Dask cluster is shut down there
+    assert next(results, None) is None, "a result for no document"
     return parts, staged.documents_in_store
 
 
