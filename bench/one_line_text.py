@@ -66,10 +66,10 @@ def measure(name: str, text: str, extractor: Extractor) -> dict:
         result = build_sources([source], Path(out), extractor, timer)
         end = time.perf_counter()
         graph_mb = (Path(out) / "graph.trig").stat().st_size / 1e6
-    doc = result.documents[0].doc
+    doc = result.documents[0]
     # the graph's size: a text without headings is one recommendation section (many actions)
     return {"text": name, "characters": len(text), "line_breaks": text.count("\n"),
-            "mentions": len(result.documents[0].mentions),
+            "mentions": result.report["documents"][doc]["mentions"],
             "recommendations_found": result.report["recommendations_per_document"][doc],
             "graph_mb": round(graph_mb, 1), "total_s": round(end - started, 2),
             **timer.durations(end)}

@@ -47,10 +47,14 @@ def small_build(two_texts, tmp_path_factory, extractor):
     out = tmp_path_factory.mktemp("two-documents")
     sources = [SourceText(key, Path(f"{key}.txt"), text, "utf-8")
                for key, text in two_texts.items()]
+    from kg.build.manifest import load_records
+
     result = build_sources(sources, out, extractor, outputs=Outputs(trig=True))
     written = Dataset()
     written.parse(out / "graph.trig", format="trig")
-    return result, named_graphs(written), {s.doc: s for s in sources}
+    records = load_records(out)
+    assert sorted(records) == sorted(result.documents)
+    return result, named_graphs(written), {s.doc: s for s in sources}, records
 
 
 def named_graphs(ds: Dataset) -> dict[str, Graph]:
@@ -109,9 +113,9 @@ def test_the_same_text_gives_the_same_record_and_the_same_record_the_same_triple
 
 
 def test_a_document_graph_holds_only_its_own_document(small_build, gaz):
-    result, _, _ = small_build
-    for record in result.documents:
-        others = [iris.document(r.doc) for r in result.documents if r.doc != record.doc]
+    _, _, _, records = small_build
+    for record in records.values():
+        others = [iris.document(key) for key in records if key != record.doc]
         g = document_graph(record, gaz)
         assert (iris.document(record.doc), None, None) in g
         assert not any((o, None, None) in g or (None, None, o) in g for o in others)
@@ -123,7 +127,7 @@ def test_the_build_is_the_document_graphs_the_ontology_and_the_reference_data(sm
     from kg.build.relations import partition_graph
     from kg.ontology import ontology_graph
 
-    result, written, sources = small_build
+    result, written, sources, records = small_build
     assert result.validation.conforms
     ontology = Graph(identifier=iris.graph("ontology"))
     for t in ontology_graph():
@@ -131,7 +135,7 @@ def test_the_build_is_the_document_graphs_the_ontology_and_the_reference_data(sm
     reference = partition_graph(reference_graph(gaz, Graph(identifier=iris.graph("reference"))))
     concept_graph(reference)  # the document types and plan periods
     # each document's graph, with where its text came from (the build's only other part of it)
-    documents = [source_graph(sources[r.doc], document_graph(r, gaz)) for r in result.documents]
+    documents = [source_graph(sources[r.doc], document_graph(r, gaz)) for r in records.values()]
     expected = {str(ontology.identifier): ontology, str(reference.identifier): reference,
                 **as_written(documents)}
     assert sorted(written) == sorted([str(iris.graph("ontology")), str(iris.graph("reference")),
@@ -147,8 +151,7 @@ def test_a_document_graph_holds_every_part_of_its_record(small_build, gaz):
 
     from kg.vocab import PKG
 
-    result, _, _ = small_build
-    records = {r.doc: r for r in result.documents}
+    _, _, _, records = small_build
     # the two texts hold every kind of part between them
     assert records["progress"].tables and records["progress"].claims
     assert records["advice"].recommendations

@@ -177,7 +177,7 @@ def test_an_unchanged_rebuild_writes_nothing(incremental):
     result = run()
     assert outputs(out) == before
     assert result_files(out) == results
-    assert [d.doc for d in result.documents] == sorted(SMALL_TEXTS)
+    assert list(result.documents) == sorted(SMALL_TEXTS)
 
 
 @pytest.mark.slow

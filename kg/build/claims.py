@@ -7,15 +7,14 @@ prov:wasDerivedFrom the claim that stated it first.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 
-from extract.claim_check import VERDICTS, Check
+from extract.claim_check import Check
 from extract.claims import ClaimId, NumericClaim, claim_id
-from extract.records import CheckedClaim, ExtractedDocument
+from extract.records import CheckedClaim
 from kg import iris
 from kg.build.evidence import add_target, confidence, decimal
 from kg.vocab import PKG
@@ -72,10 +71,3 @@ def claim_graph(doc_key: str, claims: Sequence[CheckedClaim], g: Graph) -> Graph
         add_claim(g, doc_iri, iris.claim(doc_key, n), checked.claim, checked.check, by_id)
     return g
 
-
-def claim_report(documents: Iterable[ExtractedDocument]) -> dict:
-    """The build report's entries: claims per document and a count per verdict."""
-    documents = list(documents)
-    verdicts = Counter(c.check.verdict for doc in documents for c in doc.claims)
-    return {"claims_per_document": {doc.doc: len(doc.claims) for doc in documents},
-            "claim_verdicts": {v: verdicts.get(v, 0) for v in VERDICTS}}

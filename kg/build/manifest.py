@@ -3,9 +3,12 @@ build re-extracts only the documents that changed.
 
 `DIR/manifest.json` records the pipeline's version (a hash of the code and rule data that turn a
 text into its graph), the reference data's version (a hash of the ontology, shapes and
-reference tables) and each document's content hash. Each document's result (its record, its
-graph as N-Triples, its violations) is kept in `DIR/documents/KEY.pickle`, named in the
-manifest with its content hash. A rebuild
+reference tables) and each document's content hash. Each document's result is kept in
+`DIR/documents/KEY.HASH.*`, named by its content hash: its record (`.pickle`), its graph as
+N-Triples (`.nt`), its rows of mentions.jsonl (`.mentions.jsonl`) and a summary
+(`.summary.json`: its entries of the report, its violations), which is written last and
+makes the others count. A rebuild reads only the summaries of unchanged documents (and their
+graphs where the store must be rewritten or `--trig` is asked for), never their records. It
 
 - reuses the result of a document whose text, pipeline and reference data are unchanged;
 - re-runs the per-document step for a new or changed document;
@@ -17,9 +20,9 @@ The manifest also says whether the build's store (`DIR/store`) holds exactly wha
 that after a build killed while writing the store the next one rewrites the store whole (from
 the cached results: nothing is extracted again) instead of trusting it.
 
-The cached results are Python pickles: the build folder is trusted as the code is (do not
-build into a folder others can write). A result whose file is missing or unreadable is made
-again.
+The cached records are Python pickles, read only by tests and tools (`load_record`), never by a
+build: still, the build folder is trusted as the code is (do not build into a folder others
+can write). A result with a missing or unreadable file is made again.
 """
 
 from __future__ import annotations
@@ -38,7 +41,11 @@ from kg.store.atomic import write_atomic, write_text_atomic
 
 MANIFEST = "manifest.json"
 RESULTS = "documents"
-FORMAT = 1  # bump when the manifest or the cached results change shape
+FORMAT = 2  # bump when the manifest or the cached results change shape
+# The cached files of one document, by kind: its record, its graph, its mention rows (as in
+# mentions.jsonl) and its summary (its parts of the report, its violations), written last
+CACHE_FILES = {"record": ".pickle", "graph": ".nt", "mentions": ".mentions.jsonl",
+               "summary": ".summary.json"}
 
 
 def tree_hash(*roots: Path) -> str:
@@ -108,28 +115,51 @@ def write_manifest(out: Path, manifest: Manifest) -> None:
         indent=1) + "\n")
 
 
+def cache_stem(out: Path, key: str, text_sha: str) -> str:
+    """The name every cached file of this text starts with, before its `CACHE_FILES` suffix."""
+    return f"{key}.{text_sha[:16]}"
+
+
+def cache_file(out: Path, key: str, text_sha: str, kind: str) -> Path:
+    """A cached file of this text: `kind` is one of `CACHE_FILES`."""
+    return out / RESULTS / (cache_stem(out, key, text_sha) + CACHE_FILES[kind])
+
+
 def result_path(out: Path, key: str, text_sha: str) -> Path:
-    return out / RESULTS / f"{key}.{text_sha[:16]}.pickle"
+    return cache_file(out, key, text_sha, "record")
 
 
-def load_result(out: Path, key: str, text_sha: str):
-    """The cached result of this text, or None."""
+def load_record(out: Path, key: str, text_sha: str):
+    """The cached record of this text (an ExtractedDocument), or None."""
     try:
         return pickle.loads(result_path(out, key, text_sha).read_bytes())
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         return None
 
 
-def save_result(out: Path, key: str, text_sha: str, result: object) -> None:
+def load_records(out: Path) -> dict:
+    """The records of the last complete build into `out`, by document key
+    (for tests and tools: a build itself reads none)."""
+    manifest = read_manifest(out)
+    if manifest is None:
+        return {}
+    return {key: load_record(out, key, sha) for key, sha in manifest.documents.items()}
+
+
+def save_record(out: Path, key: str, text_sha: str, record: object) -> None:
     (out / RESULTS).mkdir(parents=True, exist_ok=True)
-    data = pickle.dumps(result, protocol=5)
+    data = pickle.dumps(record, protocol=5)
     write_atomic(result_path(out, key, text_sha), lambda tmp: tmp.write_bytes(data))
 
 
-def remove_stale_results(out: Path, keep: set[Path]) -> None:
-    """Deletes the cached results of documents (or texts) the build no longer has."""
+def remove_stale_results(out: Path, keep: set[str]) -> None:
+    """Deletes the cached files of documents (or texts) the build no longer has, and what a
+    killed build left half-written: every file whose name is not a kept stem (`cache_stem`)
+    and a known suffix."""
     folder = out / RESULTS
-    if folder.is_dir():
-        for path in folder.glob("*.pickle"):
-            if path not in keep:
-                path.unlink(missing_ok=True)
+    if not folder.is_dir():
+        return
+    kept = {stem + suffix for stem in keep for suffix in CACHE_FILES.values()}
+    for path in folder.iterdir():
+        if path.name not in kept and path.is_file():
+            path.unlink(missing_ok=True)

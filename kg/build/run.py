@@ -8,37 +8,34 @@ import json
 import multiprocessing
 import shutil
 import tempfile
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from rdflib import BNode, Dataset, Graph, URIRef
+from rdflib import BNode, Dataset, Graph
 from rdflib.term import Node
 
 from extract import gazetteer as gazetteer_module
 from extract.records import ExtractedDocument
 from kg import iris
-from kg.build.claims import claim_report
 from kg.build.document import document_graph, document_graph_iri
 from kg.build.keys import assign_keys
 from kg.build.manifest import (
     Manifest,
-    load_result,
+    cache_stem,
     read_manifest,
     remove_stale_results,
-    result_path,
-    save_result,
     source_hash,
     write_manifest,
 )
 from kg.build.metadata import concept_graph, source_graph
-from kg.build.open_world import entity_of, is_open_world
 from kg.build.outdir import STAGING_PREFIX, check_out_dir, locked_out_dir
 from kg.build.reference import reference_graph
-from kg.build.relations import conflict_rows, partition_graph
+from kg.build.relations import partition_graph
+from kg.build.stream import REPORT, STORE_NQUADS, ReportParts, staged_outputs
+from kg.build.summary import load_summary, save_document
 from kg.build.texts import stage_texts, swap_texts
 from kg.build.validate import DocumentValidator, ValidationResult, Violation, combine
 from kg.errors import InputError
@@ -60,9 +57,11 @@ SHARED_GRAPHS = ("ontology", "reference")
 
 @dataclass(frozen=True, slots=True)
 class BuildResult:
-    """What a build wrote, for its caller: the records, the validation and the report."""
+    """What a build wrote, for its caller: the documents' keys in input order, the validation
+    and the report (report.json's content). The records are not held: `load_record`
+    (kg/build/manifest.py) reads one back from the build folder."""
 
-    documents: tuple[ExtractedDocument, ...]
+    documents: tuple[str, ...]
     validation: ValidationResult
     report: dict
 
@@ -239,76 +238,6 @@ def document_results(sources: list[SourceText], extractor: Extractor,
         _WORKER_STATE = None
 
 
-def mention_rows(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazetteer
-                 ) -> list[dict]:
-    rows = []
-    for doc in documents:
-        for m in doc.mentions:
-            # the column keeps its name `iri`: it holds the entity's full IRI, a reference
-            # entry's or an open-world one's (`open_world` says which)
-            known = m.ref is not None or is_open_world(m, gaz)
-            rows.append({"doc": m.doc, "start": m.start, "end": m.end, "text": m.text,
-                         "type": m.type, "iri": str(entity_of(m, gaz)) if known else None,
-                         "open_world": m.ref is None, "rule": m.rule})
-    return rows
-
-
-def table_warnings(documents: list[ExtractedDocument]) -> list[str]:
-    """The tables' warnings, each prefixed with its document's path like the other warnings."""
-    return [f"{doc.path}: {w}" for doc in documents for t in doc.tables for w in t.warnings]
-
-
-def make_report(documents: list[ExtractedDocument], gaz: gazetteer_module.Gazetteer,
-                validation: ValidationResult, input_warnings: list[str]) -> dict:
-    """The build report, made from the records; `input_warnings` come first (the encodings)."""
-    warnings = [*input_warnings, *table_warnings(documents)]
-    entities: dict[str, set[URIRef]] = {}
-    mentions_per_class: Counter[str] = Counter()
-    per_doc = {}
-    unlinked = []
-    for doc in documents:
-        linked = {entity_of(m, gaz) for m in doc.mentions
-                  if m.ref or is_open_world(m, gaz)}
-        meta = doc.meta
-        per_doc[doc.doc] = {"path": doc.path, "title": meta.title,
-                            "authors": list(meta.authors), "date": meta.date,
-                            "type": meta.doc_type, "year": meta.year, "issuer": meta.issuer,
-                            "plan_periods": list(meta.plan_periods),
-                            "document_number": meta.doc_number, "language": meta.language,
-                            "characters": len(doc.text), "sentences": len(doc.sentences),
-                            "mentions": len(doc.mentions), "entities": len(linked)}
-        for m in doc.mentions:
-            mentions_per_class[m.type] += 1
-            if m.ref or is_open_world(m, gaz):
-                entities.setdefault(m.type, set()).add(entity_of(m, gaz))
-            if m.ref is None:
-                unlinked.append({"doc": m.doc, "start": m.start, "end": m.end, "text": m.text,
-                                 "type": m.type, "rule": m.rule,
-                                 "iri": str(entity_of(m, gaz)) if is_open_world(m, gaz)
-                                 else None})
-        if not doc.mentions:
-            warnings.append(f"{doc.path}: no entity was recognised in this document")
-    return {
-        "documents": per_doc,
-        "entities_per_class": {k: len(v) for k, v in sorted(entities.items())},
-        "mentions_per_class": dict(sorted(mentions_per_class.items())),
-        "observations_per_document": {doc.doc: sum(len(t.observations) for t in doc.tables)
-                                      for doc in documents},
-        "recommendations_per_document": {doc.doc: len(doc.recommendations)
-                                         for doc in documents},
-        "relations_per_document": {doc.doc: dict(sorted(Counter(
-            r.predicate for r in doc.relations).items())) for doc in documents},
-        "conflicts_with_reference": {doc.doc: conflict_rows(doc.relations, gaz)
-                                     for doc in documents},
-        "unlinked": unlinked,
-        "warnings": warnings,
-        "validation": {"conforms": validation.conforms,
-                       "violations": [asdict(v) for v in validation.violations]},
-        "reference_entities": len(gaz.entries),
-        **claim_report(documents),
-    }
-
-
 @dataclass(frozen=True, slots=True)
 class Outputs:
     """What a build writes besides its store and report: `trig` also writes the graph as
@@ -351,9 +280,11 @@ def _build_locked(sources: list[SourceText], out_dir: Path, extractor: Extractor
     current = Manifest.current(ner=extractor is not None and extractor.ner)
     current.documents = {s.doc: source_hash(s) for s in sources}
     before = read_manifest(out_dir)
-    cached = reusable_results(out_dir, current)
+    cached = reusable_documents(out_dir, current)
+    warnings = [encoding_warning(s) for s in sources if s.encoding != "utf-8"]
+    warnings += [w for s in sources for w in s.warnings]
     if len(cached) == len(sources) and before == replace(current, store=True):
-        unchanged = unchanged_build(out_dir, [cached[s.doc] for s in sources], outputs.trig)
+        unchanged = unchanged_build(out_dir, current, outputs.trig)
         if unchanged is not None:
             return unchanged
     store = out_dir / STORE_DIR
@@ -362,33 +293,67 @@ def _build_locked(sources: list[SourceText], out_dir: Path, extractor: Extractor
         from extract.pipeline import Extractor
 
         extractor = Extractor()
-    warnings = [encoding_warning(s) for s in sources if s.encoding != "utf-8"]
-    warnings += [w for s in sources for w in s.warnings]
     shared = corpus_dataset(extractor.gaz)
-    to_run = [s for s in sources if s.doc not in cached]
-    progress.start(len(to_run), sum(len(s.text) for s in to_run))
-    fresh = {}
-    if to_run:
-        validator = DocumentValidator(shared.graph(iris.graph("reference")))
-        for result in document_results(to_run, extractor, validator, jobs, progress, executor):
-            save_result(out_dir, result.record.doc, current.documents[result.record.doc], result)
-            fresh[result.record.doc] = result
-    results = [cached.get(s.doc) or fresh[s.doc] for s in sources]  # in input order
-    documents = [r.record for r in results]
-    validation = combine(v for r in results for v in r.violations)
-    report = make_report(documents, extractor.gaz, validation, warnings)
-    progress.step("writing the store")
     trusted = store_trusted(before, current, store)
-    update_store(out_dir, shared, [r for r in results if r.record.doc in fresh or not trusted],
-                 whole=not trusted, before=before, current=current, wait=outputs.wait)
-    progress.step("writing the outputs")
-    write_outputs(out_dir, shared, results, mention_rows(documents, extractor.gaz), report,
-                  sources, trig=outputs.trig)
-    remove_stale_results(out_dir, {result_path(out_dir, key, sha)
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
+    try:
+        parts, in_store = stream_documents(sources, cached, out_dir, current, staging, shared,
+                                           extractor, progress, jobs, executor,
+                                           trusted=trusted, trig=outputs.trig)
+        validation = combine(parts.violations)
+        report = parts.report(warnings, validation, len(extractor.gaz.entries))
+        # the pipeline and the shared graphs are not needed past here: the store's loader can
+        # have their memory (about 150 MB) where this function made them
+        del shared, extractor
+        progress.step("writing the store")
+        update_store(out_dir, staging / STORE_NQUADS, in_store, whole=not trusted,
+                     before=before, current=current, wait=outputs.wait)
+        progress.step("writing the outputs")
+        write_outputs(out_dir, staging, report, sources, trig=outputs.trig)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    remove_stale_results(out_dir, {cache_stem(out_dir, key, sha)
                                    for key, sha in current.documents.items()})
     # last: a build killed before it is redone next time
     write_manifest(out_dir, replace(current, store=True))
-    return BuildResult(tuple(documents), validation, report)
+    return BuildResult(tuple(current.documents), validation, report)
+
+
+def stream_documents(sources: list[SourceText], cached: set[str], out_dir: Path,
+                     current: Manifest, staging: Path, shared: Dataset, extractor: Extractor,
+                     progress: Progress, jobs: int, executor: str, *, trusted: bool,
+                     trig: bool) -> tuple[ReportParts, list[str]]:
+    """Runs the step of every document not in `cached`, caching each result as it arrives and
+    dropping it, and adds every document, in input order, from its cached files to the staged
+    outputs and the report: the report's parts and the documents whose graphs are staged for
+    the store (the new and changed ones; every one where the store is not `trusted`)."""
+    to_run = [s for s in sources if s.doc not in cached]
+    progress.start(len(to_run), sum(len(s.text) for s in to_run))
+    results: Iterator[DocumentResult] = iter(())
+    if to_run:
+        validator = DocumentValidator(shared.graph(iris.graph("reference")))
+        results = document_results(to_run, extractor, validator, jobs, progress, executor)
+    parts = ReportParts()
+    with staged_outputs(out_dir, staging, trig) as staged:
+        if not trusted:
+            staged.nquads.write(shared.serialize(format="nquads", encoding="utf-8"))
+        if staged.trig is not None:
+            write_trig(shared, staged.trig)
+        for source in sources:
+            sha = current.documents[source.doc]
+            if source.doc in cached:
+                summary = load_summary(out_dir, source.doc, sha)
+            else:
+                result = next(results)
+                assert result.record.doc == source.doc, "results come in input order"
+                summary = save_document(out_dir, sha, result, extractor.gaz)
+                del result  # only its files and summary are kept
+            assert summary is not None, f"{source.doc}: its cached summary went missing"
+            staged.add(source.doc, sha, to_store=not trusted or source.doc not in cached)
+            parts.add(summary)
+    # run the results to their end: the worker pool or the Dask cluster is shut down there
+    assert next(results, None) is None, "a result for no document"
+    return parts, staged.documents_in_store
 
 
 def store_trusted(before: Manifest | None, current: Manifest, store: Path) -> bool:
@@ -398,65 +363,40 @@ def store_trusted(before: Manifest | None, current: Manifest, store: Path) -> bo
             and store_swap.exists(store))
 
 
-def update_store(out_dir: Path, shared: Dataset, results: list[DocumentResult], *, whole: bool,
+def update_store(out_dir: Path, nquads: Path, documents: list[str], *, whole: bool,
                  before: Manifest | None, current: Manifest, wait: float) -> None:
-    """Writes the graphs of `results` into OUT/store in place of theirs (and the shared graphs
-    too, `whole`), drops the graphs of documents no longer built, and leaves the rest. The
-    manifest says the store is not to be trusted while it is written: a build killed then has
-    the next one rewrite it whole."""
+    """Writes the graphs of `documents`, staged in the file `nquads`, into OUT/store in place of
+    theirs (and the shared graphs too, `whole`), drops the graphs of documents no longer built,
+    and leaves the rest. The manifest says the store is not to be trusted while it is written:
+    a build killed then has the next one rewrite it whole."""
     removed = set(before.documents) - set(current.documents) if before is not None else set()
-    if not whole and not results and not removed:
+    if not whole and not documents and not removed:
         return  # nothing in the store changes
     if before is not None and before.store:
         write_manifest(out_dir, replace(before, store=False))
     kept = {str(document_graph_iri(key)) for key in current.documents}
-    documents = str(iris.graph("doc/"))
-    replaced = [str(document_graph_iri(r.record.doc)) for r in results]
+    prefix = str(iris.graph("doc/"))
+    replaced = [str(document_graph_iri(key)) for key in documents]
     if whole:
         replaced += [str(iris.graph(name)) for name in SHARED_GRAPHS]
-    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
-    try:
-        nquads = staging / "graphs.nq"
-        with nquads.open("wb") as f:
-            if whole:
-                f.write(shared.serialize(format="nquads", encoding="utf-8"))
-            for result in results:
-                write_document_nquads(result, f)
-        write_build_store(out_dir / STORE_DIR, StoreUpdate(
-            nquads, replaced, lambda name: name.startswith(documents) and name not in kept),
-            wait)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    write_build_store(out_dir / STORE_DIR, StoreUpdate(
+        nquads, replaced, lambda name: name.startswith(prefix) and name not in kept), wait)
 
 
-def write_document_nquads(result: DocumentResult, f: BinaryIO) -> None:
-    """The document's N-Triples lines as N-Quads of its named graph: nothing is parsed."""
-    graph = f" {document_graph_iri(result.record.doc).n3()} .\n"
-    for line in result.ntriples.splitlines():
-        line = line.rstrip()
-        if line:
-            f.write((line.removesuffix(".").rstrip() + graph).encode("utf-8"))
-
-
-def reusable_results(out_dir: Path, current: Manifest) -> dict[str, DocumentResult]:
-    """The cached results of the documents whose text, pipeline and reference data are those of
-    the last complete build."""
+def reusable_documents(out_dir: Path, current: Manifest) -> set[str]:
+    """The documents whose text, pipeline and reference data are those of the last complete
+    build, and whose cached files are all there (each summary is read to check it, then
+    dropped: the build reads it again when its turn comes)."""
     before = read_manifest(out_dir)
     if before is None or not before.same_versions(current):
-        return {}
-    found = {}
-    for key, sha in current.documents.items():
-        if before.documents.get(key) == sha:
-            result = load_result(out_dir, key, sha)
-            if isinstance(result, DocumentResult):
-                found[key] = result
-    return found
+        return set()
+    return {key for key, sha in current.documents.items()
+            if before.documents.get(key) == sha and load_summary(out_dir, key, sha) is not None}
 
 
-def unchanged_build(out_dir: Path, results: list[DocumentResult],
-                    trig: bool = False) -> BuildResult | None:
+def unchanged_build(out_dir: Path, current: Manifest, trig: bool = False) -> BuildResult | None:
     """Nothing changed since the last complete build: its outputs stand (None if one is
-    missing or unreadable, and the build runs)."""
+    missing or unreadable, and the build runs). The validation comes from the summaries."""
     names = (*OUTPUTS, TRIG_FILE) if trig else OUTPUTS
     if not all((out_dir / name).is_file() for name in names):
         return None
@@ -466,8 +406,13 @@ def unchanged_build(out_dir: Path, results: list[DocumentResult],
         report = json.loads((out_dir / "report.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    validation = combine(v for r in results for v in r.violations)
-    return BuildResult(tuple(r.record for r in results), validation, report)
+    violations = []
+    for key, sha in current.documents.items():
+        summary = load_summary(out_dir, key, sha)
+        if summary is None:
+            return None
+        violations += summary.violations
+    return BuildResult(tuple(current.documents), combine(violations), report)
 
 
 def encoding_warning(source: SourceText) -> str:
@@ -476,45 +421,23 @@ def encoding_warning(source: SourceText) -> str:
     return f"{source.path}: decoded as {source.encoding}{note}"
 
 
-def write_outputs(out_dir: Path, shared: Dataset, results: list[DocumentResult],
-                  mentions: list[dict], report: dict, sources: Sequence[SourceText] = (),
-                  trig: bool = False) -> None:
-    """Stages the outputs in a folder of `out_dir` and renames them into place; the caller holds
-    the folder's lock (kg/build/outdir.py), and a build killed here leaves the staging folder
-    for the next build to remove. Without `trig`, a graph.trig of an earlier build is removed:
-    it would no longer be this build's graph."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
-    try:
-        if trig:
-            with (staging / TRIG_FILE).open("wb") as f:
-                write_trig(shared, f)
-                for result in results:
-                    write_document_trig(result, f)
-            (staging / TRIG_FILE).replace(out_dir / TRIG_FILE)
-        else:
-            (out_dir / TRIG_FILE).unlink(missing_ok=True)
-        with (staging / "mentions.jsonl").open("w", encoding="utf-8", newline="\n") as f:
-            for row in mentions:
-                f.write(json.dumps(row, ensure_ascii=False) + "\n")
-        (staging / "report.json").write_text(
-            json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        stage_texts(staging, list(sources))
-        for name in OUTPUTS:
-            (staging / name).replace(out_dir / name)
-        swap_texts(staging, out_dir)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def write_document_trig(result: DocumentResult, f: BinaryIO) -> None:
-    """The document's graph as a TriG block of its N-Triples lines, sorted: N-Triples is
-    Turtle, so nothing is parsed or rewritten (rdflib's pretty TriG of a corpus took most of a
-    rebuild's time), and the bytes are the same from any process."""
-    lines = sorted(line for line in result.ntriples.splitlines() if line.strip())
-    f.write(f"\n{document_graph_iri(result.record.doc).n3()} {{\n".encode())
-    f.write("\n".join(lines).encode("utf-8"))
-    f.write(b"\n}\n")
+def write_outputs(out_dir: Path, staging: Path, report: dict,
+                  sources: Sequence[SourceText] = (), trig: bool = False) -> None:
+    """Writes the report and the texts beside the outputs staged in `staging` (a folder of
+    `out_dir`) and renames them into place; the caller holds the folder's lock
+    (kg/build/outdir.py), and a build killed here leaves the staging folder for the next build
+    to remove. Without `trig`, a graph.trig of an earlier build is removed: it would no longer
+    be this build's graph."""
+    if trig:
+        (staging / TRIG_FILE).replace(out_dir / TRIG_FILE)
+    else:
+        (out_dir / TRIG_FILE).unlink(missing_ok=True)
+    (staging / REPORT).write_text(
+        json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    stage_texts(staging, list(sources))
+    for name in OUTPUTS:
+        (staging / name).replace(out_dir / name)
+    swap_texts(staging, out_dir)
 
 
 def write_trig(ds: Dataset, f: BinaryIO) -> None:

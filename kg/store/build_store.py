@@ -18,10 +18,12 @@ from pathlib import Path
 from kg.store.load import rewrite_oxigraph
 from kg.store.lock import lock_store
 
-# Quads per bulk-load batch: Oxigraph's bulk loader holds a batch in memory (300,000 quads in
-# one batch: 470 MB; in batches of 100,000: 180 MB, the same size on disk; of 50,000: 110 MB,
-# but 1.6 times the disk). Measured in one run on 8 copies of the article (296,000 quads).
-BULK_BATCH = 100_000
+# Quads per bulk-load batch: Oxigraph's bulk loader holds a batch in memory, as do the Python
+# quads of the batch. Loading the 27 reports' 336,165 quads into an empty store, one run each
+# (docs/scale.md, "Memory"): batches of 100,000: 166 MB peak, 82 MB on
+# disk; of 25,000: 76 MB, 102 MB on disk (1.25x), in the same time (within the run's noise);
+# of 10,000: 52 MB, 104 MB, 1.0-1.1x the time. One batch of everything: 1 KB a quad.
+BULK_BATCH = 25_000
 
 
 @dataclass(frozen=True, slots=True)
