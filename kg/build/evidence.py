@@ -6,13 +6,14 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
 from extract.gazetteer import Gazetteer
 from extract.normalize import fold_lookalikes
 from extract.records import ExtractedDocument, Mention
 from kg import iris
+from kg.build.ntriples import Sink, TripleSink
 from kg.build.open_world import add_open_world_entity, entity_of, is_open_world
 from kg.vocab import OA, PKG
 
@@ -37,7 +38,7 @@ def decimal(value: Decimal | str) -> Literal:
     return Literal(text, datatype=XSD.decimal)
 
 
-def add_target(g: Graph, node: URIRef, doc_iri: URIRef, start: int, end: int,
+def add_target(g: TripleSink, node: URIRef, doc_iri: URIRef, start: int, end: int,
                exact: str, prefix: str = "", suffix: str = "") -> URIRef:
     """Points `node` at the span start..end of the document: the evidence of a mention, and of
     a table cell read as an observation. The target and selectors are named after `node`.
@@ -62,7 +63,7 @@ def add_target(g: Graph, node: URIRef, doc_iri: URIRef, start: int, end: int,
     return target
 
 
-def add_mention(g: Graph, doc_iri: URIRef, m: Mention, body: URIRef) -> URIRef:
+def add_mention(g: TripleSink, doc_iri: URIRef, m: Mention, body: URIRef) -> URIRef:
     node = iris.mention(m.doc, m.start, m.end)
     g.add((node, RDF.type, PKG.Mention))
     g.add((node, OA.hasBody, body))
@@ -72,7 +73,7 @@ def add_mention(g: Graph, doc_iri: URIRef, m: Mention, body: URIRef) -> URIRef:
     return node
 
 
-def mention_graph(doc: ExtractedDocument, gaz: Gazetteer, g: Graph) -> Graph:
+def mention_graph(doc: ExtractedDocument, gaz: Gazetteer, g: Sink) -> Sink:
     """Adds the document's metadata and its mentions to `g` (its named graph). A name no
     reference entry matches is an open-world entity (kg/build/open_world.py), stated here with
     the facts its name gives; the build report lists these names."""
