@@ -222,12 +222,14 @@ class ReferenceLines:
     the order of the reference graph."""
 
     def __init__(self, reference: Graph) -> None:
+        by_subject: dict[Node, list[Triple]] = {}
+        for triple in reference:  # one pass: the graph's triples in the order they were added
+            by_subject.setdefault(triple[0], []).append(triple)
         self.lines: dict[Node, str] = {}
         self.named: dict[Node, tuple[Node, ...]] = {}
         self.types: dict[Node, str] = {}
         self.labels: dict[Node, tuple[Node, ...]] = {}
-        for subject in reference.subjects(unique=True):
-            triples = list(reference.triples((subject, None, None)))
+        for subject, triples in by_subject.items():
             self.lines[subject] = ntriples(triples)
             self.named[subject] = tuple(o for _, _, o in triples if not isinstance(o, Literal))
             self.types[subject] = ntriples(t for t in triples if t[1] == RDF.type)
