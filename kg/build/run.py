@@ -20,6 +20,7 @@ from rdflib.term import Node
 
 from extract import gazetteer as gazetteer_module
 from extract.records import ExtractedDocument
+from extract.slugs import pinyin
 from kg import iris
 from kg.build.claims import claim_report
 from kg.build.document import document_graph, document_graph_iri
@@ -236,6 +237,7 @@ def document_results(sources: list[SourceText], extractor: Extractor,
             yield document_step(source, extractor, validator, progress, number)
         return
     _WORKER_STATE = (extractor, validator)
+    pinyin("预热")  # its dictionaries load on first use: once here, not once in every worker
     try:
         # fork: the workers share the loaded pipeline and reference graph copy-on-write
         with ProcessPoolExecutor(max_workers=jobs,
