@@ -4,7 +4,8 @@ Two engines give the same results on the shapes' cases and on the builds (docs/s
 "Validation"): pyshacl-turbo (Rust, the default) and pySHACL (the reference implementation,
 kept for comparison). A build validates each document's graph on its own
 (`DocumentValidator`): the document's graph, the ontology, and the part of the reference data
-the document names, with the document's own nodes as the focus nodes. The ontology and the
+the document names, as N-Triples text (no rdflib graph is built for it), keeping the violations
+of the document's nodes and of the reference entities described in full. The ontology and the
 reference graph are validated whole once, when they change (`validate_graph`); what only the
 union of all graphs can show is asked by the check queries (queries/checks/) on the store.
 """
