@@ -7,8 +7,11 @@ For the texts of DIR (default: ../shared/corpus-dev/gwr-2025, the 27 provincial 
 jieba's segmentation of all of them, then real `kg build` subprocesses into a fresh folder:
 a cold build per --jobs value, an unchanged rebuild, a rebuild after adding one document and
 one after changing one. Each figure is seconds, the peak memory (RSS) of the build process,
-and the ratio to jieba. Then the answers on that build: `kg query most-mentioned-entities` as a
-user runs it (a subprocess: start, imports, the query) on the build's store and on the same
+and the ratio to jieba, and for the builds the CPU seconds (the build's processes, its workers
+included) and their ratio to jieba's CPU seconds: on a shared machine these vary much less
+than the seconds (`--builds-only` skips the answers). Then the answers on that build:
+`kg query most-mentioned-entities` as a user runs it (a subprocess: start, imports, the
+query) on the build's store and on the same
 graph in memory (the TriG that `kg export graph` writes from the store), and every catalogue
 query that reads only the graph, in one process on the store (the slowest and the sum).
 """
@@ -30,26 +33,37 @@ DEFAULT_TEXTS = ROOT.parent / "shared" / "corpus-dev" / "gwr-2025"
 EXTRA = ROOT / "corpus" / "lu-li-2025-regional-coordination.zh.txt"  # the document added
 
 
-def jieba_seconds(texts: list[str]) -> float:
+def jieba_seconds(texts: list[str]) -> tuple[float, float]:
+    """Seconds and CPU seconds of jieba segmenting the texts."""
     import jieba
 
     jieba.initialize()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for text in texts:
         jieba.lcut(text)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
-def kg_build(inputs: Path, out: Path, jobs: int) -> tuple[float, float]:
-    """Seconds and peak RSS (MB) of one `kg build` subprocess."""
+def children_cpu() -> float:
+    """CPU seconds (user and system) of the finished child processes so far, their own
+    children (a build's workers) included."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def kg_build(inputs: Path, out: Path, jobs: int) -> tuple[float, float, float]:
+    """Seconds, peak RSS (MB) and CPU seconds of one `kg build` subprocess. On a machine
+    shared with other work the CPU seconds vary much less than the seconds: waiting for a core
+    counts in the one, not the other."""
     kg = Path(sys.executable).with_name("kg")
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), children_cpu()
     done = subprocess.run([str(kg), "build", str(inputs), "--out", str(out), "--jobs", str(jobs)],
                           capture_output=True, text=True)
     seconds = time.perf_counter() - start
     if done.returncode not in (0, 1):
         raise SystemExit(f"kg build failed: {done.stderr}")
-    return seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return (seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+            children_cpu() - cpu)
 
 
 def main() -> None:
@@ -57,11 +71,15 @@ def main() -> None:
     ap.add_argument("--texts", type=Path, default=DEFAULT_TEXTS)
     ap.add_argument("--jobs", default="1,2")
     ap.add_argument("--out", type=Path)
+    ap.add_argument("--builds-only", action="store_true",
+                    help="measure the builds, not the answers on the build")
     args = ap.parse_args()
     sources = sorted(args.texts.glob("*.txt"))
     texts = [p.read_text(encoding="utf-8") for p in sources]
-    jieba = jieba_seconds(texts)
-    rows = [{"run": "jieba", "seconds": jieba, "characters": sum(map(len, texts))}]
+    jieba, jieba_cpu = jieba_seconds(texts)
+    rows = [{"run": "jieba", "seconds": jieba, "cpu_seconds": round(jieba_cpu, 3),
+             "characters": sum(map(len, texts))}]
+    jieba = (jieba, jieba_cpu)
     with tempfile.TemporaryDirectory() as tmp:
         inputs = Path(tmp) / "texts"
         shutil.copytree(args.texts, inputs)
@@ -76,7 +94,8 @@ def main() -> None:
         rows.append(measure("one document changed", kg_build(inputs, out, jobs), jieba))
         rows.append({"run": "build folder size", "megabytes": folder_mb(out)})
         rows.append({"run": "store size (OUT/store)", "megabytes": folder_mb(out / "store")})
-        rows += answer_rows(out, Path(tmp) / "graph.trig", jieba)
+        if not args.builds_only:
+            rows += answer_rows(out, Path(tmp) / "graph.trig", jieba[0])
     for row in rows:
         print(json.dumps(row, ensure_ascii=False))
     if args.out:
@@ -146,9 +165,14 @@ def case_bindings(name: str) -> dict:
     return {key: URIRef(value) for key, value in bindings.items()}
 
 
-def measure(run: str, timing: tuple[float, float], jieba: float) -> dict:
-    seconds, peak_mb = timing
-    row = {"run": run, "seconds": round(seconds, 3), "x_jieba": round(seconds / jieba, 3)}
+def measure(run: str, timing: tuple[float, ...], jieba: float | tuple[float, float]) -> dict:
+    """A row: seconds and their ratio to jieba's; with a build's timing (seconds, peak RSS,
+    CPU seconds) and jieba's (seconds, CPU seconds), the peak and the CPU ratio too."""
+    seconds, peak_mb, *cpu = timing
+    wall = jieba[0] if isinstance(jieba, tuple) else jieba
+    row = {"run": run, "seconds": round(seconds, 3), "x_jieba": round(seconds / wall, 3)}
+    if cpu and isinstance(jieba, tuple):
+        row |= {"cpu_seconds": round(cpu[0], 3), "cpu_x_jieba": round(cpu[0] / jieba[1], 3)}
     return {**row, "peak_rss_mb_so_far": round(peak_mb)} if peak_mb else row
 
 

@@ -226,7 +226,32 @@ class _Hit:
 
 
 def _word_at(s: str, i: int, rules: Rules, roles: Sequence[str]) -> str | None:
-    return _longest(s, i, {w for r in roles for w in rules.words.get(r, ())})
+    """The longest word of `roles` at s[i:] (two words of one length at one place are one)."""
+    if i >= len(s):
+        return None
+    for w in _words_by_first_character(rules, tuple(roles)).get(s[i], ()):
+        if s.startswith(w, i):
+            return w
+    return None
+
+
+# _find asks for a word at every character of every clause: the words of its roles are
+# indexed once by their first character, longest first, not gathered and scanned each time
+# (that was a third of a report's extraction). By rules object (kept with its index) and roles.
+_WORD_INDEXES: dict[tuple[int, tuple[str, ...]], tuple[Rules, dict[str, tuple[str, ...]]]] = {}
+
+
+def _words_by_first_character(rules: Rules, roles: tuple[str, ...]
+                              ) -> dict[str, tuple[str, ...]]:
+    entry = _WORD_INDEXES.get((id(rules), roles))
+    if entry is None or entry[0] is not rules:
+        index: dict[str, list[str]] = {}
+        words = {w for r in roles for w in rules.words.get(r, ()) if w}
+        for w in sorted(words, key=len, reverse=True):
+            index.setdefault(w[0], []).append(w)
+        entry = (rules, {c: tuple(ws) for c, ws in index.items()})
+        _WORD_INDEXES[id(rules), roles] = entry
+    return entry[1]
 
 
 def _find(s: str, rules: Rules, roles: Sequence[str], lo: int = 0, hi: int | None = None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 
 from extract.claim_check import Check
@@ -17,10 +17,11 @@ from extract.claims import ClaimId, NumericClaim, claim_id
 from extract.records import CheckedClaim
 from kg import iris
 from kg.build.evidence import add_target, confidence, decimal
+from kg.build.ntriples import Sink, TripleSink
 from kg.vocab import PKG
 
 
-def add_claim(g: Graph, doc_iri: URIRef, node: URIRef, c: NumericClaim, check: Check,
+def add_claim(g: TripleSink, doc_iri: URIRef, node: URIRef, c: NumericClaim, check: Check,
               by_id: dict[ClaimId, URIRef] | None = None) -> None:
     """`by_id`: the IRIs of the document's claims by their claim_id, which a sum's parts and a
     restated figure's first statement name."""
@@ -62,7 +63,7 @@ def add_claim(g: Graph, doc_iri: URIRef, node: URIRef, c: NumericClaim, check: C
     add_target(g, node, doc_iri, c.start, c.end, c.quote)
 
 
-def claim_graph(doc_key: str, claims: Sequence[CheckedClaim], g: Graph) -> Graph:
+def claim_graph(doc_key: str, claims: Sequence[CheckedClaim], g: Sink) -> Sink:
     """Adds the checked claims of the document `doc_key` (in text order) to `g`, the
     document's named graph; claims are numbered from 1."""
     doc_iri = iris.document(doc_key)

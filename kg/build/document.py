@@ -10,6 +10,8 @@ build (kg/build/run.py, `assemble`).
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from rdflib import Graph, URIRef
 
 from extract.gazetteer import Gazetteer
@@ -18,9 +20,12 @@ from kg import iris
 from kg.build.claims import claim_graph
 from kg.build.evidence import mention_graph
 from kg.build.metadata import metadata_graph
+from kg.build.ntriples import TripleSink
 from kg.build.recommendations import recommendation_graph
 from kg.build.relations import relation_graph
 from kg.build.statistics import statistics_graph
+
+Sink = TypeVar("Sink", bound=TripleSink)
 
 
 def document_graph_iri(doc_key: str) -> URIRef:
@@ -28,15 +33,16 @@ def document_graph_iri(doc_key: str) -> URIRef:
     return iris.graph(f"doc/{doc_key}")
 
 
-def document_graph(record: ExtractedDocument, gaz: Gazetteer, into: Graph | None = None
-                   ) -> Graph:
+def document_graph(record: ExtractedDocument, gaz: Gazetteer, into: Sink | None = None
+                   ) -> Sink | Graph:
     """The named graph of the document: its metadata (title, type, year, issuer, place, plan
     periods, 文号, language) and mentions, statistics tables,
     recommendations, relations (marked where they contradict the reference data of `gaz`) and
     checked numeric claims, each with its evidence in the text. The triples go into `into`
     when given (the document's graph in a dataset: copying a finished graph in would take as
-    long again as making it), else into a new graph named `document_graph_iri(record.doc)`;
-    either way nothing is read from the graph."""
+    long again as making it, or a `Triples` set, kg/build/ntriples.py, cheaper than any graph),
+    else into a new graph named `document_graph_iri(record.doc)`; either way nothing is read
+    from the graph."""
     g = into if into is not None else Graph(identifier=document_graph_iri(record.doc))
     mention_graph(record, gaz, g)
     metadata_graph(record, g)

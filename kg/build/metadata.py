@@ -11,6 +11,7 @@ from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 from extract.metadata import PlanPeriod, document_types, plan_periods
 from extract.records import ExtractedDocument
 from kg import iris
+from kg.build.ntriples import Sink
 from kg.inputs.files import SourceText
 from kg.inputs.stored import text_sha256
 from kg.vocab import PKG
@@ -29,7 +30,7 @@ def _periods_by_name() -> dict[str, PlanPeriod]:
     return {p.name: p for p in plan_periods()}
 
 
-def metadata_graph(record: ExtractedDocument, g: Graph) -> Graph:
+def metadata_graph(record: ExtractedDocument, g: Sink) -> Sink:
     """The metadata the text states, on the document's node."""
     node = iris.document(record.doc)
     meta = record.meta
@@ -49,7 +50,7 @@ def metadata_graph(record: ExtractedDocument, g: Graph) -> Graph:
     return g
 
 
-def source_graph(source: SourceText, g: Graph) -> Graph:
+def source_graph(source: SourceText, g: Sink) -> Sink:
     """Where the document's text came from: the file's media type and SHA-256, the reader with
     its version, and the SHA-256 of the text the evidence offsets count in."""
     node = iris.document(source.doc)

@@ -11,12 +11,13 @@ it and never minted.
 
 from __future__ import annotations
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 from extract.gazetteer import Gazetteer, written
 from extract.records import Mention
 from kg import iris
+from kg.build.ntriples import TripleSink
 from kg.vocab import PKG
 
 
@@ -32,7 +33,7 @@ def is_open_world(m: Mention, gaz: Gazetteer) -> bool:
     return m.ref is None and bool(gaz.class_kind.get(m.type))
 
 
-def add_open_world_entity(g: Graph, node: URIRef, m: Mention) -> None:
+def add_open_world_entity(g: TripleSink, node: URIRef, m: Mention) -> None:
     """The facts of an open-world entity its mention states; the same in every document."""
     name = Literal(written(m.text), lang="zh")
     g.add((node, RDF.type, PKG[m.type]))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
 from extract.gazetteer import Gazetteer
@@ -15,11 +15,12 @@ from extract.recommendations import Action, Recommendation
 from extract.records import Mention
 from kg import iris
 from kg.build.evidence import add_target
+from kg.build.ntriples import Sink, TripleSink
 from kg.build.open_world import entity_of, is_open_world
 from kg.vocab import PKG
 
 
-def add_action(g: Graph, doc_iri: URIRef, node: URIRef, text: str, a: Action) -> None:
+def add_action(g: TripleSink, doc_iri: URIRef, node: URIRef, text: str, a: Action) -> None:
     g.add((node, RDF.type, PKG.Action))
     g.add((node, PKG.verb, Literal(a.verb, lang="zh")))
     g.add((node, PKG.actionObject, Literal(a.object, lang="zh")))
@@ -53,8 +54,8 @@ def own_targets(r: Recommendation, children: Sequence[Recommendation],
 
 
 def recommendation_graph(doc_key: str, text: str, recommendations: Sequence[Recommendation],
-                         mentions: Iterable[Mention], g: Graph,
-                         gaz: Gazetteer | None = None) -> Graph:
+                         mentions: Iterable[Mention], g: Sink,
+                         gaz: Gazetteer | None = None) -> Sink:
     """Adds the recommendations of the document `doc_key` (read from `text` by
     find_recommendations) to `g`, the document's named graph. Recommendations are numbered from
     1 in text order, their actions from 1 in text order, so that identifiers stay stable while

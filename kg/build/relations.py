@@ -28,6 +28,7 @@ from extract.gazetteer import Gazetteer
 from extract.relations import Relation
 from kg import iris
 from kg.build.evidence import add_target, confidence
+from kg.build.ntriples import Sink, TripleSink
 from kg.vocab import PKG
 
 
@@ -75,7 +76,7 @@ def reference_conflicts(r: Relation, gaz: Gazetteer) -> list[str]:
     return out
 
 
-def add_assertion(g: Graph, node: URIRef, doc_iri: URIRef, text: str, r: Relation) -> None:
+def add_assertion(g: TripleSink, node: URIRef, doc_iri: URIRef, text: str, r: Relation) -> None:
     s, p, o = iris.entity(r.subject), PKG[r.predicate], iris.entity(r.object)
     g.add((s, p, o))
     g.add((node, RDF.type, PKG.Assertion))
@@ -89,7 +90,7 @@ def add_assertion(g: Graph, node: URIRef, doc_iri: URIRef, text: str, r: Relatio
     g.add((node, PROV.wasDerivedFrom, doc_iri))
 
 
-def add_conflict(g: Graph, node: URIRef, r: Relation, region: str) -> None:
+def add_conflict(g: TripleSink, node: URIRef, r: Relation, region: str) -> None:
     ref = URIRef(f"{node}/reference/{region.rsplit('/', 1)[-1]}")
     g.add((node, PKG.contradicts, ref))
     g.add((ref, RDF.type, RDF.Statement))
@@ -100,7 +101,7 @@ def add_conflict(g: Graph, node: URIRef, r: Relation, region: str) -> None:
 
 
 def relation_graph(doc_key: str, text: str, relations: Sequence[Relation], gaz: Gazetteer,
-                   g: Graph) -> Graph:
+                   g: Sink) -> Sink:
     """Adds the relations of document `doc_key` (offsets into `text`) to `g`, its named graph.
     Assertions are numbered from 1 in the order given (find_relations gives text order)."""
     doc_iri = iris.document(doc_key)

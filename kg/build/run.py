@@ -19,6 +19,7 @@ from rdflib.term import Node
 
 from extract import gazetteer as gazetteer_module
 from extract.records import ExtractedDocument
+from extract.slugs import pinyin
 from kg import iris
 from kg.build.document import document_graph, document_graph_iri
 from kg.build.keys import assign_keys
@@ -31,6 +32,7 @@ from kg.build.manifest import (
     write_manifest,
 )
 from kg.build.metadata import concept_graph, source_graph
+from kg.build.ntriples import Triples, ntriples
 from kg.build.outdir import STAGING_PREFIX, check_out_dir, locked_out_dir
 from kg.build.reference import reference_graph
 from kg.build.relations import partition_graph
@@ -154,11 +156,19 @@ def document_step(source: SourceText, extractor: Extractor, validator: DocumentV
     record = extractor.extract(source.doc, source.text, str(source.path),
                                on_chunk=progress.chars_done,
                                on_step=lambda what: progress.step(what, number))
-    graph = document_graph(record, extractor.gaz)
-    source_graph(source, graph)
+    triples = document_triples(source, record, extractor.gaz)
+    text = ntriples(triples)
     progress.step("validating the graph against the shapes", number)
-    return DocumentResult(record, graph.serialize(format="nt", encoding="utf-8").decode("utf-8"),
-                          validator.validate(graph))
+    return DocumentResult(record, text, validator.validate(triples, text))
+
+
+def document_triples(source: SourceText, record: ExtractedDocument,
+                     gaz: gazetteer_module.Gazetteer) -> Triples:
+    """The document's graph (`document_graph`, with where its text came from) as a plain set
+    of triples: nothing reads it as a graph before it is written as N-Triples."""
+    triples = document_graph(record, gaz, into=Triples())
+    source_graph(source, triples)
+    return triples
 
 
 # The extractor and validator of a worker process: set in the parent before the pool forks,
@@ -226,6 +236,7 @@ def document_results(sources: list[SourceText], extractor: Extractor,
             yield document_step(source, extractor, validator, progress, number)
         return
     _WORKER_STATE = (extractor, validator)
+    pinyin("预热")  # its dictionaries load on first use: once here, not once in every worker
     try:
         # fork: the workers share the loaded pipeline and reference graph copy-on-write
         with ProcessPoolExecutor(max_workers=jobs,

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, QB, RDF, RDFS, XSD
 
 from extract.tables import Observation, Table
 from kg import iris
 from kg.build.evidence import add_target, confidence, decimal
+from kg.build.ntriples import Sink, TripleSink
 from kg.vocab import PKG
 
 
-def add_dataset(g: Graph, doc_iri: URIRef, node: URIRef, table: Table) -> None:
+def add_dataset(g: TripleSink, doc_iri: URIRef, node: URIRef, table: Table) -> None:
     g.add((node, RDF.type, QB.DataSet))
     g.add((node, QB.structure, PKG.RegionalStatisticsStructure))
     g.add((node, PROV.wasDerivedFrom, doc_iri))
@@ -25,7 +26,7 @@ def add_dataset(g: Graph, doc_iri: URIRef, node: URIRef, table: Table) -> None:
         g.add((node, DCTERMS.source, Literal(table.source)))
 
 
-def add_observation(g: Graph, doc_iri: URIRef, dataset: URIRef, node: URIRef, text: str,
+def add_observation(g: TripleSink, doc_iri: URIRef, dataset: URIRef, node: URIRef, text: str,
                     o: Observation) -> None:
     g.add((node, RDF.type, QB.Observation))
     g.add((node, QB.dataSet, dataset))
@@ -48,7 +49,7 @@ def add_observation(g: Graph, doc_iri: URIRef, dataset: URIRef, node: URIRef, te
         add_target(g, node, doc_iri, o.start, o.end, text[o.start:o.end])
 
 
-def statistics_graph(doc_key: str, text: str, tables: Iterable[Table], g: Graph) -> Graph:
+def statistics_graph(doc_key: str, text: str, tables: Iterable[Table], g: Sink) -> Sink:
     """Adds the tables of the document `doc_key` (read from `text` by find_tables) to `g`, the
     document's named graph. Tables are numbered from 1 in text order, cells from 1 in reading
     order, so that identifiers stay stable while the text does."""

@@ -4,7 +4,8 @@ Two engines give the same results on the shapes' cases and on the builds (docs/s
 "Validation"): pyshacl-turbo (Rust, the default) and pySHACL (the reference implementation,
 kept for comparison). A build validates each document's graph on its own
 (`DocumentValidator`): the document's graph, the ontology, and the part of the reference data
-the document names, with the document's own nodes as the focus nodes. The ontology and the
+the document names, as N-Triples text (no rdflib graph is built for it), keeping the violations
+of the document's nodes and of the reference entities described in full. The ontology and the
 reference graph are validated whole once, when they change (`validate_graph`); what only the
 union of all graphs can show is asked by the check queries (queries/checks/) on the store.
 """
@@ -20,6 +21,7 @@ from rdflib import RDF, Dataset, Graph, Literal
 from rdflib.namespace import SH, SKOS
 from rdflib.term import Node
 
+from kg.build.ntriples import Triple, ntriples
 from kg.ontology import ontology_graph, shapes_graph
 from kg.store.qnames import use_flat_namespaces
 
@@ -106,17 +108,23 @@ def _compiled_shapes():
     return pyshacl_turbo.compile_shapes(shapes_graph(), advanced=True)
 
 
-def shacl_report(data: Graph, engine: str = ENGINES[0],
+def shacl_report(data: Graph | str, engine: str = ENGINES[0],
                  focus_nodes: list[Node] | None = None) -> Graph:
-    """The SHACL validation report graph of `data` (inference none, SHACL-AF on, warnings
-    allowed), of the focus nodes given or of every target."""
+    """The SHACL validation report graph of `data`, a graph or N-Triples text (inference
+    none, SHACL-AF on, warnings allowed), of the focus nodes given or of every target."""
     if engine == "turbo":
+        import pyshacl_turbo
+
+        if isinstance(data, str):  # parsed by the engine, not into an rdflib graph first
+            data = pyshacl_turbo.Input(data, "nt", None, {}, _context_namespaces())
         _, report, _ = _compiled_shapes().validate(
             data, inference="none", allow_warnings=True, focus_nodes=focus_nodes)
         return report
     if engine == "pyshacl":
         from pyshacl import validate as pyshacl_validate
 
+        if isinstance(data, str):
+            data = use_flat_namespaces(Graph()).parse(data=data, format="nt")
         _, report, _ = pyshacl_validate(
             data, shacl_graph=shapes_graph(), inference="none", advanced=True,
             allow_warnings=True, focus_nodes=focus_nodes)
@@ -147,59 +155,130 @@ def validate_graph(data: Graph, engine: str = ENGINES[0]) -> ValidationResult:
 
 class DocumentValidator:
     """Validates one document's graph at a time against the shapes, in the context of the
-    ontology and of the reference entities it names (their descriptions to CONTEXT_DEPTH), with
-    the document's own nodes as focus nodes: its cost grows with the document, not the corpus."""
+    ontology and of the reference entities it names (their descriptions to CONTEXT_DEPTH): its
+    cost grows with the document, not the corpus. The context is assembled as N-Triples text
+    from the ontology's text and the reference data's lines by subject, made once per process
+    (`ReferenceLines`), and handed to pyshacl-turbo as text: no rdflib graph is built for it
+    (copying triples into one took more than half of the validation's time)."""
 
     def __init__(self, reference: Graph, engine: str = ENGINES[0]) -> None:
-        self.reference = reference
+        self.reference = ReferenceLines(reference)
         self.engine = engine
 
-    def validate(self, doc: Graph) -> tuple[Violation, ...]:
+    def validate(self, doc: Iterable[Triple], doc_ntriples: str | None = None
+                 ) -> tuple[Violation, ...]:
         """The violations whose focus is a node of the document or a reference entity described
         in its context; a node beyond CONTEXT_DEPTH, of which the context holds only the
-        classes, is validated where it is described. (Focus nodes given to the engine would
-        do the same, but cost pyshacl-turbo more than validating the whole context, and
-        pySHACL then applies every shape to every focus node.)"""
-        data, described = self.context(doc)
+        classes, is validated where it is described. `doc_ntriples` is the document's graph as
+        N-Triples when the caller has it already. (Focus nodes given to the engine would do
+        the same, but cost pyshacl-turbo more than validating the whole context, and pySHACL
+        then applies every shape to every focus node.)"""
+        triples = list(doc)
+        text = ntriples(triples) if doc_ntriples is None else doc_ntriples
+        data, seen = self.context(triples, text)
         report = shacl_report(data, self.engine)
-        found = violations_in(report, lambda n: data.value(n, SKOS.prefLabel))
+        labels = self._labels(triples, seen)
+        described = {str(n) for n in seen}
+        found = violations_in(report, lambda n: first_label(labels, n))
         return combine(v for v in found if v.focus in described).violations
 
-    def context(self, doc: Graph) -> tuple[Graph, set[str]]:
-        """The document's graph, the ontology, and the reference data around its nodes; and
-        the nodes described in it in full (as strings, as a report names them)."""
-        data = use_flat_namespaces(Graph())
-        for triple in ontology_graph():
-            data.add(triple)
-        for triple in doc:
-            data.add(triple)
+    def context(self, doc: Iterable[Triple], doc_ntriples: str) -> tuple[str, set[Node]]:
+        """The document's graph, the ontology, and the reference data around its nodes, as
+        N-Triples; and the nodes described in it in full."""
+        parts = [ontology_ntriples(), doc_ntriples]
         frontier = document_nodes(doc)
         seen: set[Node] = set()
         for _ in range(CONTEXT_DEPTH):
             frontier -= seen
             seen |= frontier
-            frontier = self._describe(frontier, data)
-        for node in frontier - seen:
-            for cls in self.reference.objects(node, RDF.type):
-                data.add((node, RDF.type, cls))
-        return data, {str(n) for n in seen}
+            frontier = self.reference.describe(frontier, parts)
+        parts.extend(self.reference.classes(node) for node in frontier - seen)
+        return "".join(parts), seen
 
-    def _describe(self, nodes: set[Node], into: Graph) -> set[Node]:
-        """Adds the reference triples about `nodes`; returns the nodes they name."""
+    def _labels(self, doc: Iterable[Triple], described: set[Node]) -> dict[Node, list[Node]]:
+        """Each node's skos:prefLabel values in the order the context states them (the
+        ontology's, the document's, the reference data's): a report names a node by its
+        first, as the graph of the context did."""
+        labels: dict[Node, list[Node]] = {}
+        for s, p, o in doc:
+            if p == SKOS.prefLabel:
+                labels.setdefault(s, []).append(o)
+        for node in described:
+            for label in self.reference.labels.get(node, ()):
+                labels.setdefault(node, []).append(label)
+        return labels
+
+
+def first_label(labels: dict[Node, list[Node]], node: Node) -> Node | None:
+    """The node's first skos:prefLabel in the context: the ontology's before any other."""
+    for label in (*ontology_labels().get(node, ()), *labels.get(node, ())):
+        return label
+    return None
+
+
+class ReferenceLines:
+    """The reference data as N-Triples lines by subject, made once per process (the
+    validator is made before the build's worker processes fork): each subject's lines in one
+    string, the nodes they name, its classes' lines and its skos:prefLabel values, each in
+    the order of the reference graph."""
+
+    def __init__(self, reference: Graph) -> None:
+        by_subject: dict[Node, list[Triple]] = {}
+        for triple in reference:  # one pass: the graph's triples in the order they were added
+            by_subject.setdefault(triple[0], []).append(triple)
+        self.lines: dict[Node, str] = {}
+        self.named: dict[Node, tuple[Node, ...]] = {}
+        self.types: dict[Node, str] = {}
+        self.labels: dict[Node, tuple[Node, ...]] = {}
+        for subject, triples in by_subject.items():
+            self.lines[subject] = ntriples(triples)
+            self.named[subject] = tuple(o for _, _, o in triples if not isinstance(o, Literal))
+            self.types[subject] = ntriples(t for t in triples if t[1] == RDF.type)
+            self.labels[subject] = tuple(o for _, p, o in triples if p == SKOS.prefLabel)
+
+    def describe(self, nodes: set[Node], into: list[str]) -> set[Node]:
+        """Appends the lines about `nodes` to `into`; returns the nodes they name."""
         named: set[Node] = set()
         for node in nodes:
-            for _, p, o in self.reference.triples((node, None, None)):
-                into.add((node, p, o))
-                if not isinstance(o, Literal):
-                    named.add(o)
+            if node in self.lines:
+                into.append(self.lines[node])
+                named.update(self.named[node])
         return named
 
+    def classes(self, node: Node) -> str:
+        """The lines of the node's classes (its rdf:type triples), or nothing."""
+        return self.types.get(node, "")
 
-def document_nodes(doc: Graph) -> set[Node]:
+
+@lru_cache(maxsize=1)
+def ontology_ntriples() -> str:
+    """The ontology as N-Triples, once per process (its blank nodes keep their labels)."""
+    return ntriples(ontology_graph())
+
+
+@lru_cache(maxsize=1)
+def ontology_labels() -> dict[Node, tuple[Node, ...]]:
+    labels: dict[Node, list[Node]] = {}
+    for s, o in ontology_graph().subject_objects(SKOS.prefLabel):
+        labels.setdefault(s, []).append(o)
+    return {s: tuple(values) for s, values in labels.items()}
+
+
+@lru_cache(maxsize=1)
+def _context_namespaces() -> dict[str, str]:
+    """The prefixes pyshacl-turbo may shorten IRIs with in its messages: those of a new graph,
+    as when the context was an rdflib graph, so that the messages stay the same."""
+    return {prefix: str(ns) for prefix, ns in use_flat_namespaces(Graph()).namespaces()}
+
+
+def document_nodes(doc: Iterable[Triple]) -> set[Node]:
     """Every node of the graph but its literals: subjects and the objects that are not
     values."""
-    nodes: set[Node] = set(doc.subjects())
-    nodes.update(o for o in doc.objects() if not isinstance(o, Literal))
+    nodes: set[Node] = set()
+    for s, _, o in doc:
+        nodes.add(s)
+        if not isinstance(o, Literal):
+            nodes.add(o)
     return nodes
 
 
