@@ -129,8 +129,8 @@ def test_kg_validate_runs_the_checks(article_validation):
 # store on disk (rdflib itself imports urllib's); the extraction pipeline's tables and models,
 # and the libraries of other commands.
 NOT_FOR_A_QUERY = ("rdflib.plugins.sparql", "pyparsing", "oxrdflib", "kg.store.http",
-                   "kg.store.relay", "extract.gazetteer", "jieba", "spacy", "pandas", "networkx", "pyshacl",
-                   "matplotlib")
+                   "kg.store.relay", "extract.gazetteer", "jieba", "spacy", "pandas", "networkx",
+                   "pyshacl", "matplotlib")
 
 _IMPORTS_OF_A_QUERY = """
 import json, sys
