@@ -7,8 +7,6 @@ import re
 
 from rdflib import URIRef
 
-from extract.slugs import open_world_key
-
 DEFAULT_ID_BASE = "https://w3id.org/policy-kg/id/"
 
 
@@ -39,6 +37,8 @@ def open_world(kind: str, cls: str, name: str) -> URIRef:
     """The entity a name of class `cls` recognised by its shape stands for, in no reference
     table: `<kind>/name/<pinyin>-<hash>` (extract/slugs.py `open_world_key`, which the relation
     rules use as the entity's key)."""
+    from extract.slugs import open_world_key  # its tables cost every reading command 0.1 s
+
     return entity(open_world_key(kind, cls, name))
 
 

@@ -122,3 +122,46 @@ def test_kg_validate_runs_the_checks(article_validation):
     r = article_validation
     assert r.returncode == 0, r.stderr
     assert "The check queries (queries/checks/) find nothing." in r.stdout
+
+
+# What a reading command must not load: rdflib's SPARQL parser (pyparsing's grammar) and
+# oxrdflib, which Oxigraph's queries do not use; our HTTP client and SERVICE relay, for a
+# store on disk (rdflib itself imports urllib's); the extraction pipeline's tables and models,
+# and the libraries of other commands.
+NOT_FOR_A_QUERY = ("rdflib.plugins.sparql", "pyparsing", "oxrdflib", "kg.store.http",
+                   "kg.store.relay", "extract.gazetteer", "jieba", "spacy", "pandas", "networkx",
+                   "pyshacl", "matplotlib")
+
+_IMPORTS_OF_A_QUERY = """
+import json, sys
+from kg.cli import main
+code = main(sys.argv[1:])
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+"""
+
+
+def test_a_query_on_an_oxigraph_store_loads_only_what_it_uses(tmp_path):
+    """`kg query` on the build's kind of store answers without importing what it does not use
+    (docs/scale.md, "The answers on that build": this was half of every command's fixed cost)."""
+    import sys
+
+    import pyoxigraph
+
+    store = pyoxigraph.Store(str(tmp_path / "store"))
+    store.add(pyoxigraph.Quad(pyoxigraph.NamedNode("http://example.org/s"),
+                              pyoxigraph.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"),
+                              pyoxigraph.Literal("上海市", language="zh"),
+                              pyoxigraph.NamedNode("http://example.org/g")))
+    del store  # closed: a reader opens it read-only
+    done = subprocess.run(
+        [sys.executable, "-c", _IMPORTS_OF_A_QUERY, "query",
+         "SELECT ?label WHERE { ?s skos:prefLabel ?label }", "--format", "csv",
+         "--store", f"oxigraph:{tmp_path / 'store'}"],
+        capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    rows, _, report = done.stdout.rpartition("\n{")
+    answer = json.loads("{" + report)
+    assert answer["code"] == 0 and rows.splitlines() == ["label", "上海市"]
+    loaded = [name for name in answer["modules"]
+              if any(name == bad or name.startswith(bad + ".") for bad in NOT_FOR_A_QUERY)]
+    assert not loaded, f"kg query imported {loaded}"

@@ -14,7 +14,7 @@ DEFAULT_GRAPH = DEFAULT_OUT / "graph.trig"
 def open_graph_store(args: argparse.Namespace):
     """The store the command reads (kg/store/): --store, $KG_STORE, or the --graph file."""
     from kg.store.base import DEFAULT_MAX_ANSWER
-    from kg.store.http import max_answer_bytes
+    from kg.store.limits import max_answer_bytes
     from kg.store.registry import open_store
 
     limit = max_answer_bytes(args.max_answer_mb) if "max_answer_mb" in args else DEFAULT_MAX_ANSWER
@@ -52,7 +52,7 @@ def write_atomic(path: Path, text: str) -> None:
 
 
 def add_max_answer(p: argparse.ArgumentParser, what: str) -> None:
-    from kg.store.http import DEFAULT_MAX_ANSWER_MB
+    from kg.store.limits import DEFAULT_MAX_ANSWER_MB
 
     p.add_argument("--max-answer-mb", type=float, default=float(DEFAULT_MAX_ANSWER_MB),
                    metavar="MB", help=f"{what}; a larger one is refused (default "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from typing import Literal as Kind
 
 from rdflib import Dataset
@@ -18,13 +19,14 @@ from rdflib.term import Node
 from kg.errors import InputError, StoreError, first_line
 from kg.sparql.engine_errors import engine_refused
 from kg.sparql.params import prepare, uses_service
-from kg.store import http as bounded
-from kg.store.http import MB, Deadline
-from kg.store.relay import ServiceRelay
+from kg.store.limits import DEFAULT_MAX_ANSWER_MB, MB, Deadline
+
+if TYPE_CHECKING:  # the relay (an HTTP server) is loaded by the queries that call a SERVICE
+    from kg.store.relay import ServiceRelay
 
 KINDS = ("memory", "oxigraph", "sparql")
 DEFAULT_TIMEOUT = 60.0  # seconds for any remote call; one deadline for a query with SERVICE
-DEFAULT_MAX_ANSWER = bounded.DEFAULT_MAX_ANSWER_MB * MB  # bytes of one SERVICE answer
+DEFAULT_MAX_ANSWER = DEFAULT_MAX_ANSWER_MB * MB  # bytes of one SERVICE answer
 USER_ENV, PASSWORD_ENV, STORE_ENV = "KG_SPARQL_USER", "KG_SPARQL_PASSWORD", "KG_STORE"
 
 
@@ -65,6 +67,8 @@ class GraphStore:
 
     def relay(self) -> ServiceRelay:
         """The SERVICE calls of one query: one deadline, `timeout` seconds from now."""
+        from kg.store.relay import ServiceRelay
+
         return ServiceRelay(Deadline(self.timeout), self.max_answer)
 
     def close(self) -> None:

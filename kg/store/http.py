@@ -13,7 +13,6 @@ import http.client
 import socket
 import ssl
 import threading
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -21,30 +20,17 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from urllib.error import HTTPError
 
-from kg.errors import AnswerTooLarge, FetchError, InputError, NoAnswerInTime
+from kg.errors import AnswerTooLarge, FetchError, NoAnswerInTime
+from kg.store.limits import (  # noqa: F401 (their home was here; importers keep them)
+    DEFAULT_MAX_ANSWER_MB,
+    MB,
+    Deadline,
+    Limits,
+    max_answer_bytes,
+)
 
-MB = 1024 * 1024
-DEFAULT_MAX_ANSWER_MB = 64  # docs/linking.md; `--max-answer-mb` raises it
 CHUNK = 64 * 1024  # bytes per read: at most one recv each, so a drip is seen byte by byte
 ERROR_DETAIL = 4096  # bytes of an HTTP error's body kept for the message
-
-
-class Deadline:
-    """One end time, shared by every request of a call (`kg link`: the endpoint's requests)."""
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self._end = time.monotonic() + seconds
-
-    def remaining(self) -> float:
-        return max(0.0, self._end - time.monotonic())
-
-
-@dataclass(frozen=True, slots=True)
-class Limits:
-    deadline: Deadline | None = None  # None: each socket wait has the per-request timeout
-    max_bytes: int | None = None  # None: any size
-    same_origin: bool = False  # refuse a redirect to another scheme, host or port
 
 
 class Refused(Exception):
@@ -53,12 +39,6 @@ class Refused(Exception):
     def __init__(self, code: int, reason: str, detail: bytes) -> None:
         super().__init__(f"HTTP {code} {reason}")
         self.code, self.reason, self.detail = code, reason, detail
-
-
-def max_answer_bytes(mb: float) -> int:
-    if not mb > 0:
-        raise InputError(f"--max-answer-mb {mb:g}: must be above 0")
-    return int(mb * MB)
 
 
 def where(url: str) -> str:

@@ -1,19 +1,21 @@
 """`oxigraph:PATH`: an embedded on-disk Oxigraph store (pyoxigraph), filled by `kg load`; queries
-run in Oxigraph's engine, the rdflib API is served by oxrdflib."""
+run in Oxigraph's engine and are asked of pyoxigraph itself, the rdflib API (`dataset()`) is
+served by oxrdflib."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
 
-from rdflib import XSD, Dataset, Literal
+from rdflib import XSD, BNode, Dataset, Graph, Literal, URIRef, Variable
 from rdflib.query import Result
 from rdflib.term import Node
 
 from kg.errors import StoreError, first_line
 from kg.sparql.params import prepare_inline, uses_service
 from kg.store import swap as store_swap
-from kg.store.base import DEFAULT_TIMEOUT, GraphStore, StoreSpec, _evaluate, _run
+from kg.store.base import DEFAULT_TIMEOUT, GraphStore, StoreSpec, _evaluate
 from kg.store.lock import lock_store
 
 
@@ -49,13 +51,39 @@ class OxigraphStore(GraphStore):
 
     def query(self, text: str, bindings: Mapping[str, Node] | None = None,
               origin: str = "query") -> Result:
-        ds = self.dataset()
         text = prepare_inline(text, dict(bindings or {}))
         if not uses_service(text):
-            return _evaluate(lambda: ds.query(text), origin, None)
-        with self.relay() as relay:
+            return _evaluate(lambda: self._answer(text), origin, None)
+        with self.relay() as relay:  # the rows are read in _answer, while the relay is up
             relayed = relay.rewrite(text)
-            return _evaluate(lambda: _run(ds, relayed), origin, relay)
+            return _evaluate(lambda: self._answer(relayed), origin, relay)
+
+    def _answer(self, text: str) -> Result:
+        """Oxigraph's answer, its rows read whole, as the rdflib `Result` oxrdflib would give
+        (the same prefixes, the same terms, xsd:string as plain literals). Not through oxrdflib:
+        importing it imports rdflib's SPARQL parser, which Oxigraph does not use and which cost
+        every reading command a third of a second."""
+        import pyoxigraph
+
+        answer = self.inner.query(text, use_default_graph_as_union=True,
+                                  prefixes=_default_prefixes())
+        if isinstance(answer, pyoxigraph.QueryBoolean):
+            result = Result("ASK")
+            result.askAnswer = bool(answer)
+        elif isinstance(answer, pyoxigraph.QuerySolutions):
+            result = Result("SELECT")
+            result.vars = [Variable(v.value) for v in answer.variables]
+            result.bindings = [  # an unbound variable is there as None, as oxrdflib gives it
+                {var: _plain(_rdflib_term(value))
+                 for var, value in zip(result.vars, row, strict=True)}
+                for row in answer]
+        else:
+            result = Result("CONSTRUCT")
+            result.graph = Graph()
+            result.graph += (tuple(_rdflib_term(t) for t in (triple.subject, triple.predicate,
+                                                             triple.object))
+                             for triple in answer)
+        return result
 
     def dump(self, fmt: str, prefixes: Mapping[str, str]) -> bytes | None:
         """Oxigraph writes TriG and N-Quads itself: rdflib reading the store through oxrdflib
@@ -110,7 +138,31 @@ def _oxigraph_adapter(inner):
     return PlainStrings(store=inner)
 
 
-def _plain(term: Node) -> Node:
+@cache
+def _default_prefixes() -> dict[str, str]:
+    """The prefixes an rdflib Dataset binds (rdf:, owl:, skos: …): a query may use them
+    undeclared on every store, as it could through rdflib."""
+    return {prefix: str(namespace) for prefix, namespace in Dataset().namespaces()}
+
+
+def _rdflib_term(term) -> Node | None:
+    """A pyoxigraph term as rdflib's (as oxrdflib converts it); None for an unbound one."""
+    import pyoxigraph
+
+    if term is None:
+        return None
+    if isinstance(term, pyoxigraph.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, pyoxigraph.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise ValueError(f"unexpected term in Oxigraph's answer: {term!r}")
+
+
+def _plain(term: Node | None) -> Node | None:
     if isinstance(term, Literal) and term.datatype == XSD.string:
         return Literal(str(term))
     return term

@@ -29,9 +29,6 @@ from kg.store.base import (
     GraphStore,
     StoreSpec,
 )
-from kg.store.memory import MemoryStore
-from kg.store.oxigraph import OxigraphStore
-from kg.store.remote import SparqlStore
 
 DEFAULT_BUILD = Path("build")  # `kg build --out`'s default, where every command looks
 STORE_DIR = "store"  # the build's Oxigraph store, in its output folder
@@ -73,11 +70,18 @@ def open_store(spec: StoreSpec, timeout: float = DEFAULT_TIMEOUT,
                lock: bool = True) -> GraphStore:
     """`wait`: seconds an Oxigraph store being written may keep this reader waiting.
     `lock=False` only where the caller holds the store's lock already (kg serve's children)."""
+    # Each kind is imported when it is opened: a command pays for one store's libraries only.
     if spec.kind == "memory":
+        from kg.store.memory import MemoryStore
+
         store: GraphStore = MemoryStore(spec, timeout)
     elif spec.kind == "oxigraph":
+        from kg.store.oxigraph import OxigraphStore
+
         store = OxigraphStore(spec, timeout, wait=wait, lock=lock)
     else:
+        from kg.store.remote import SparqlStore
+
         store = SparqlStore(spec, timeout)
     store.max_answer = max_answer
     return store
