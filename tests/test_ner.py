@@ -82,11 +82,12 @@ def test_the_training_script_is_reproducible_and_never_reads_the_test_split(tmp_
     reports = shared_input("corpus-dev", "gwr-2025")
     texts = tmp_path / "texts"
     texts.mkdir()
-    for doc in ("gwr-2025-hubei", "gwr-2025-anhui"):  # a dev report with gold, one without
+    for doc in ("gwr-2025-hubei", "gwr-2025-beijing"):  # a dev report with gold, one without
         text = (reports / f"{doc}.txt").read_text(encoding="utf-8")
         (texts / f"{doc}.txt").write_text(text[:2500], encoding="utf-8")
-    # a test report's name that cannot be read: opening it fails the training
+    # a test and a test2 report's names that cannot be read: opening either fails the training
     (texts / "gwr-2025-xinjiang.txt").mkdir()
+    (texts / "gwr-2025-anhui.txt").mkdir()
     gold_dir = ROOT / "tests" / "gold" / "gwr-2025"
     first, second = train(texts, gold_dir, tmp_path / "a"), train(texts, gold_dir, tmp_path / "b")
     assert first.returncode == 0, first.stderr

@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 from extract.ner import LABELS, MODEL_DIR, sentence_spans  # noqa: E402
 
 # the splits of split.tsv whose gold rules and the model may learn from (dev2: the reports of
-# the annotators e and f, added later); every other named split (test) is never read
+# the annotators e and f, added later); every other named split (test, test2) is never read
 DEV_SPLITS = ("dev", "dev2")
 DEFAULT_TEXTS = ROOT.parent / "shared" / "corpus-dev" / "gwr-2025"
 DEFAULT_GOLD = ROOT / "tests" / "gold" / "gwr-2025"
