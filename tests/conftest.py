@@ -56,6 +56,32 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     _skip_shacl_parity_unless_asked(config, items)
     _require_slow_marks(items)
+    _heaviest_modules_first(items)
+
+
+# What each module took in a measured run: the workers take the heaviest modules first
+# (pyproject.toml turns off pytest-xdist's own order, by number of tests), so that the run does
+# not end with one worker alone in a heavy module. A module not listed counts as this many s.
+MODULE_SECONDS = Path(__file__).with_name("module_seconds.tsv")
+UNLISTED_MODULE_SECONDS = 20.0
+
+
+def module_seconds() -> dict[str, float]:
+    """tests/module_seconds.tsv: a module's path from the repository root → its seconds."""
+    seconds = {}
+    for line in MODULE_SECONDS.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            path, value = line.split("\t")
+            seconds[path] = float(value)
+    return seconds
+
+
+def _heaviest_modules_first(items: list[pytest.Item]) -> None:
+    """Modules in the order of their measured seconds, heaviest first; each module's tests in
+    their own order (a stable sort). Every worker sorts its identical collection the same way."""
+    seconds = module_seconds()
+    items.sort(key=lambda item: -seconds.get(item.nodeid.split("::")[0],
+                                             UNLISTED_MODULE_SECONDS))
 
 
 def _skip_shacl_parity_unless_asked(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -18,7 +18,7 @@ from servers import start_oxigraph
 from kg.iris import DEFAULT_ID_BASE
 from kg.sparql.catalogue import catalogue, header
 from kg.store.base import GraphStore, StoreSpec
-from kg.store.load import load
+from kg.store.load import load, replace_graph
 from kg.store.registry import open_store
 
 CASES = Path(__file__).parent / "queries"
@@ -37,37 +37,57 @@ def reference_data(gaz) -> Dataset:
     return reference
 
 
-def article_data(extractor, gaz) -> Dataset:
-    """The article's graph (with its tables), assembled in process."""
-    from kg.build.run import assemble
-
-    doc = extractor.extract("lu-li", ARTICLE.read_text(encoding="utf-8"), str(ARTICLE))
-    article = assemble([doc], gaz)
-    article.default_union = True
-    return article
+def article_records(extractor, gaz) -> tuple[list, list]:
+    """The article's record (no sources: its graph as assembled in process, with its tables)."""
+    return [extractor.extract("lu-li", ARTICLE.read_text(encoding="utf-8"), str(ARTICLE))], []
 
 
-def documents_data(extractor, gaz) -> Dataset:
-    """The four small documents of tests/data/documents/, keyed and assembled as `kg build`
-    keys and assembles them."""
+def documents_records(extractor, gaz) -> tuple[list, list]:
+    """The records and sources of the four small documents of tests/data/documents/, keyed as
+    `kg build` keys them."""
     from kg.build.keys import assign_keys
-    from kg.build.run import assemble
     from kg.inputs.files import read_sources
 
     sources = assign_keys(read_sources([DOCUMENTS]), gaz)
-    records = [extractor.extract(s.doc, s.text, str(s.path)) for s in sources]
-    ds = assemble(records, gaz, sources)
+    return [extractor.extract(s.doc, s.text, str(s.path)) for s in sources], sources
+
+
+DATA_SETS = {"article": article_records, "documents": documents_records}
+
+
+@pytest.fixture(scope="module")
+def records(extractor, gaz) -> dict[str, tuple[list, list]]:
+    """Each data set's records and sources, extracted once for the module: extraction knows no
+    identifiers (extract/ never imports kg), so one extraction serves every identifier base;
+    only the assembly into RDF below depends on POLICY_KG_ID_BASE."""
+    return {name: extract(extractor, gaz) for name, extract in DATA_SETS.items()}
+
+
+def assembled(data: str, records: dict[str, tuple[list, list]], gaz) -> Dataset:
+    """A data set's graph as `kg build` assembles it, under the identifier base of the
+    environment."""
+    from kg.build.run import assemble
+
+    if data == "reference":
+        return reference_data(gaz)
+    documents, sources = records[data]
+    ds = assemble(documents, gaz, sources)
     ds.default_union = True
     return ds
 
 
-DATA_SETS = {"article": article_data, "documents": documents_data}
+def write_graph_file(ds: Dataset, folder: Path) -> Path:
+    """The data set as a graph file for the memory store and the Oxigraph store to read. N-Quads,
+    not TriG: the same quads, and rdflib writes N-Quads in a fraction of the time its TriG
+    serialiser takes (which is tested in test_export_graph and test_build)."""
+    path = folder / "graph.nq"
+    ds.serialize(destination=path, format="nquads", encoding="utf-8")
+    return path
 
 
 @pytest.fixture(scope="module")
-def graphs(extractor, gaz) -> dict[str, Dataset]:
-    return {"reference": reference_data(gaz),
-            **{name: make(extractor, gaz) for name, make in DATA_SETS.items()}}
+def graphs(records, gaz) -> dict[str, Dataset]:
+    return {name: assembled(name, records, gaz) for name in ("reference", *DATA_SETS)}
 
 
 STORES = ("memory", "oxigraph", "sparql", "virtuoso")
@@ -75,28 +95,38 @@ STORES = ("memory", "oxigraph", "sparql", "virtuoso")
 
 @pytest.fixture(scope="module")
 def stores(graphs, tmp_path_factory) -> dict[tuple[str, str], GraphStore]:
-    """Each data set in each store, filled the way `kg load` fills it."""
+    """Each data set in each store: the memory store and embedded Oxigraph read its graph file
+    (as `--graph` and `kg load` read it); the servers get its named graphs from kg's loader
+    (`send_graphs`)."""
     out, servers = {}, []
     for data, ds in graphs.items():
         folder = tmp_path_factory.mktemp(f"stores-{data}")
-        trig = folder / "graph.trig"
-        ds.serialize(destination=trig, format="trig", encoding="utf-8")
-        out[data, "memory"] = open_store(StoreSpec("memory", str(trig)))
-        load(StoreSpec("oxigraph", str(folder / "oxigraph")), trig)
+        graph_file = write_graph_file(ds, folder)
+        out[data, "memory"] = open_store(StoreSpec("memory", str(graph_file)))
+        load(StoreSpec("oxigraph", str(folder / "oxigraph")), graph_file)
         out[data, "oxigraph"] = open_store(StoreSpec("oxigraph", str(folder / "oxigraph")))
         (folder / "server").mkdir()
         server = start_oxigraph(folder / "server")
         servers.append(server)
-        load(StoreSpec("sparql", server.query_url), trig)  # through the Graph Store Protocol
+        send_graphs(StoreSpec("sparql", server.query_url), ds)  # the Graph Store Protocol
         out[data, "sparql"] = open_store(StoreSpec("sparql", server.query_url))
         if virtuoso.available():  # Debian's virtuoso-opensource, installed by the README's setup
             other = virtuoso.start_virtuoso(folder / "virtuoso")
             servers.append(other)
-            load(StoreSpec("sparql", other.query_url), trig, graph_store=other.gsp_url)
+            send_graphs(StoreSpec("sparql", other.query_url), ds, graph_store=other.gsp_url)
             out[data, "virtuoso"] = open_store(StoreSpec("sparql", other.query_url))
     yield out
     for server in servers:
         server.stop()
+
+
+def send_graphs(spec: StoreSpec, ds: Dataset, graph_store: str | None = None) -> None:
+    """Each named graph of `ds` put into a server as `kg load` puts the graphs it read from a
+    file (kg/store/load.py sends each with `_send_graph`, as `replace_graph` does): the data
+    set in memory, not parsed back from its file (rdflib takes seconds for the article's)."""
+    for g in ds.graphs():
+        if len(g) and isinstance(g.identifier, URIRef):
+            replace_graph(spec, g.identifier, g, graph_store=graph_store)
 
 
 def case_of(name: str) -> Path:
@@ -147,26 +177,24 @@ def rebased(value: str | None) -> str | None:
 
 
 @pytest.fixture(scope="module")
-def elsewhere(extractor, gaz, tmp_path_factory):
-    """data → a memory store of that case data built with POLICY_KG_ID_BASE=OTHER_BASE (each
-    built when first asked for: the article takes seconds)."""
+def elsewhere(records, gaz, tmp_path_factory):
+    """data → a memory store of that case data assembled with POLICY_KG_ID_BASE=OTHER_BASE
+    (each when first asked for: the article's takes seconds)."""
     built: dict[str, GraphStore] = {}
 
     def store(data: str) -> GraphStore:
         if data not in built:
             with pytest.MonkeyPatch.context() as mp:
                 mp.setenv("POLICY_KG_ID_BASE", OTHER_BASE)
-                ds = (reference_data(gaz) if data == "reference"
-                      else DATA_SETS[data](extractor, gaz))
-            trig = tmp_path_factory.mktemp(f"elsewhere-{data}") / "graph.trig"
-            ds.serialize(destination=trig, format="trig", encoding="utf-8")
-            built[data] = open_store(StoreSpec("memory", str(trig)))
+                ds = assembled(data, records, gaz)
+            graph_file = write_graph_file(ds, tmp_path_factory.mktemp(f"elsewhere-{data}"))
+            built[data] = open_store(StoreSpec("memory", str(graph_file)))
         return built[data]
 
     return store
 
 
-@pytest.mark.slow  # builds the reference graph and the article again (over 5 s)
+@pytest.mark.slow  # assembles the reference graph and the article again (over 5 s)
 @pytest.mark.parametrize("name", [n for n in sorted(QUERIES) if case_of(n).is_file()])
 def test_query_gives_the_same_rows_under_another_id_base(name, elsewhere, monkeypatch, request):
     """POLICY_KG_ID_BASE changes every identifier; no catalogue query may depend on the
