@@ -675,9 +675,18 @@ def _place_at(name: str, at: int, gaz: Gazetteer, weak: frozenset[str],
         surface = name[at:at + n]
         refs = [r for r in gaz.surfaces.get(surface, ())
                 if family(gaz.entries[r].cls, gaz) in families]
-        if len(refs) == 1 and surface not in weak:
+        if len(refs) == 1 and surface not in weak and not _names_a_landform(
+                name[at + n:], refs[0], gaz):
             return refs[0]
     return None
+
+
+def _names_a_landform(rest: str, ref: str, gaz: Gazetteer) -> bool:
+    """A county's short name before a mountain word (长白 + 山): the name is the mountain's (a
+    county is often named after its mountain). Only counties: their short names are the ones
+    that are ordinary stretches of other names (see `_county_in_context`)."""
+    return ("County" in gaz.lineage(gaz.entries[ref].cls)
+            and _starts_with(rest, "landform_head") is not None)
 
 
 # a word after a list of partners -> the relation it states between them

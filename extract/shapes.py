@@ -44,6 +44,9 @@ NAME_STOPS = frozenset("，。；：、！？（）()“”\"《》〈〉 \n\t�
 PlaceWord = Callable[[str], int]
 # where the proper name that ends text[:at] begins (jieba's part-of-speech tags), or None
 FreeName = Callable[[str, int, int], int | None]
+# where the dictionary word that ends at `at` and holds offset `start` begins (`start` when no
+# word straddles it): 长白山 holds 白山, so 长白山实验室 is not 白山 + 实验室
+WordStart = Callable[[str, int, int], int]
 # a full name -> (entity refs, class) when the gazetteer knows it
 Lookup = Callable[[str], tuple[tuple[str, ...], str] | None]
 ELLIPSIS_RULE = "ellipsis/v1"
@@ -121,6 +124,7 @@ class Anchors:
     # where the known line or service that ends at an offset begins (中欧班列 + 集结中心)
     lines_ending: dict[int, int]
     national_name: FreeName | None
+    word_start: WordStart = lambda text, start, at: start
 
 
 def shape_candidates(text: str, found: Sequence[Candidate], run_pattern: re.Pattern[str],
@@ -130,7 +134,8 @@ def shape_candidates(text: str, found: Sequence[Candidate], run_pattern: re.Patt
                      line_ends: Sequence[Candidate] | None = None,
                      compounds: Iterable[tuple[int, int]] = (),
                      port_name: FreeName | None = None,
-                     national_name: FreeName | None = None) -> Iterable[Candidate]:
+                     national_name: FreeName | None = None,
+                     word_start: WordStart | None = None) -> Iterable[Candidate]:
     """Shape candidates in `text` (a chunk starting at `base`), anchored on `found` candidates;
     the ends of a line named X至Y may also be any of `line_ends` (default: `found`), and a run
     anchor any of the `compounds` (start, end) of cities' characters."""
@@ -141,7 +146,7 @@ def shape_candidates(text: str, found: Sequence[Candidate], run_pattern: re.Patt
                       ordinary_word, base, line_ends_at,
                       {end - base: start - base for start, end in compounds}, port_name,
                       {c.end - base: c.start - base for c in found if c.cls in LINE_CLASSES},
-                      national_name)
+                      national_name, *(() if word_start is None else (word_start,)))
     for m in rules.pattern.finditer(text):
         rule = rules.rules[m.group()]
         start = _anchor_start(m.start(), rule, anchors)
@@ -204,10 +209,10 @@ def _anchor_start(at: int, rule: ShapeRule, a: Anchors) -> int | None:
         if start is not None:
             return start
     if "place" in rule.anchors and places:
-        return min(p.start for p in places) - base
+        return a.word_start(text, min(p.start for p in places) - base, at)
     cities = [p for p in places if p.cls in CITY_CLASSES]
     if "city" in rule.anchors and cities:
-        return min(p.start for p in cities) - base
+        return a.word_start(text, min(p.start for p in cities) - base, at)
     if "run" in rule.anchors and at in a.compound_start:
         return a.compound_start[at]
     if "run" in rule.anchors:

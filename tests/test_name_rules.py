@@ -324,3 +324,14 @@ def test_a_county_name_jieba_rarely_counts_is_a_place_in_its_provinces_report(ex
                                                                               name, kept):
     # jieba tags all three as common words; 瓦房店 and 兴义 it counts a few times, 富民 often
     assert (name in [t for t, _ in found(extractor, text)]) is kept
+
+
+@pytest.mark.parametrize("text, name, inner", [
+    ("加快长白山实验室建设。", "长白山实验室", "白山实验室"),
+    ("建设贺兰山实验室。", "贺兰山实验室", "兰山实验室")])
+def test_a_name_built_on_a_place_begins_where_the_word_holding_it_begins(
+        extractor, text, name, inner):
+    """白山 (a city) and 兰山 (a district) are read inside the words 长白山 and 贺兰山: the lab is
+    named after the mountain, so its name begins with the mountain's word."""
+    texts = [t for t, _ in found(extractor, text)]
+    assert name in texts and inner not in texts

@@ -376,3 +376,19 @@ def test_a_county_inside_a_name_needs_its_city_or_province_in_context(extractor,
     assert not {t for t in jiangsu if t[1] == "locatedIn" and t[0] == "太湖实验室"}, jiangsu
     shandong = _doc_triples(extractor, gaz, "2025年山东省政府工作报告\n建设崂山实验室。\n")
     assert ("崂山实验室", "locatedIn", "崂山区") in shandong
+
+
+def test_a_county_before_a_mountain_word_names_the_mountain_not_the_county(extractor, gaz):
+    """长白 is a county of Jilin and 贺兰 one of Ningxia, each in its own province's report; but
+    长白山 and 贺兰山 are mountains, and the labs named after them are not in those counties. A
+    county's own name ending in the word (武夷山市) is a longer name and still places."""
+    jilin = _doc_triples(extractor, gaz, "2025年吉林省政府工作报告\n"
+                         "加快长白山实验室建设，推进长白重点开发开放试验区建设。\n"
+                         "推进长白山、三江、吉光3个省实验室建设。\n")
+    placed = {(s, o) for s, p, o in jilin if p == "locatedIn"}
+    assert not {(s, o) for s, o in placed if s.startswith("长白山")}, jilin
+    assert ("长白重点开发开放试验区", "长白朝鲜族自治县") in placed, jilin
+    ningxia = _doc_triples(extractor, gaz, "2025年宁夏回族自治区政府工作报告\n建设贺兰山实验室。\n")
+    assert not {t for t in ningxia if t[1] == "locatedIn" and t[0] == "贺兰山实验室"}, ningxia
+    fujian = _doc_triples(extractor, gaz, "2025年福建省政府工作报告\n建设武夷山国家公园研究院。\n")
+    assert not {t for t in fujian if t[2] == "武夷山市" and t[1] != "locatedIn"}, fujian

@@ -280,7 +280,8 @@ class ShapeRules:
                                                ordinary_word=self.words.ordinary_word,
                                                line_ends=known, compounds=compounds,
                                                port_name=self.port_name,
-                                               national_name=self.words.national_name_start))
+                                               national_name=self.words.national_name_start,
+                                               word_start=self.words.word_start))
         shared = tuple(shapes.ellipsis_candidates(text, known + shaped, self.run_pattern,
                                                   self.rules, self._lookup))
         coded = tuple(shapes.road_code_candidates(text, self.road_codes))

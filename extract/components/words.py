@@ -38,6 +38,9 @@ COUNT = re.compile(r"[一二两三四五六七八九十百千]+[个家座所条�
 # characters between 国家 and its head word.
 NATIONAL = "国家"
 NATIONAL_NAME_MIN = 2
+# How far before a place a dictionary word holding it may begin (长白山: one character; the
+# longest mountain and lake names add three, 喜马拉雅山)
+WORD_REACH = 4
 # jieba's tag classes of function words (punctuation, prepositions, conjunctions, particles,
 # pronouns, adverbs), which no centre's name holds
 NATIONAL_NAME_BREAK = frozenset("xpcurd")
@@ -64,6 +67,22 @@ class Words:
     def exact_cut(self, text: str) -> list[str]:
         """The words of `text` by the dictionary alone, unknown words not guessed (HMM off)."""
         return list(jieba.dt.cut(text, HMM=False))
+
+    def word_start(self, text: str, start: int, at: int) -> int:
+        """Where the dictionary word that holds `start` and ends at `at` begins, if it begins
+        before `start` (长白山 holds the city 白山, 贺兰山 the district 兰山: the place read inside
+        a longer word is no anchor of the name, the word is); else `start`."""
+        lo = max(0, start - WORD_REACH)
+        for i in range(start - 1, lo - 1, -1):
+            if text[i] in shapes.NAME_STOPS:
+                lo = i + 1
+                break
+        pos = lo
+        for word in self.exact_cut(text[lo:at]):
+            if pos < start < pos + len(word) and pos + len(word) == at:
+                return pos
+            pos += len(word)
+        return start
 
     def pos_cut(self, text: str) -> list[tuple[str, str]]:
         """The words of `text` with jieba's part-of-speech tags."""
