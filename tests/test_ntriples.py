@@ -26,6 +26,7 @@ from kg.build.validate import (
     DocumentValidator,
     combine,
     document_nodes,
+    preferred_label,
     shacl_report,
     violations_in,
 )
@@ -93,7 +94,8 @@ def graph_context(doc: Graph, reference: Graph) -> tuple[Graph, set[str]]:
 
 def graph_violations(doc: Graph, reference: Graph) -> tuple:
     data, described = graph_context(doc, reference)
-    found = violations_in(shacl_report(data), lambda n: data.value(n, SKOS.prefLabel))
+    found = violations_in(shacl_report(data),
+                          lambda n: preferred_label(data.objects(n, SKOS.prefLabel)))
     return combine(v for v in found if v.focus in described).violations
 
 

@@ -150,7 +150,8 @@ def validate_graph(data: Graph, engine: str = ENGINES[0]) -> ValidationResult:
     """The whole graph against the shapes: `kg validate`, and the ontology with the reference
     data when they change."""
     report = shacl_report(data, engine)
-    return combine(violations_in(report, lambda n: data.value(n, SKOS.prefLabel)))
+    return combine(violations_in(report,
+                                 lambda n: preferred_label(data.objects(n, SKOS.prefLabel))))
 
 
 class DocumentValidator:
@@ -179,7 +180,8 @@ class DocumentValidator:
         report = shacl_report(data, self.engine)
         labels = self._labels(triples, seen)
         described = {str(n) for n in seen}
-        found = violations_in(report, lambda n: first_label(labels, n))
+        found = violations_in(report, lambda n: preferred_label(
+            (*ontology_labels().get(n, ()), *labels.get(n, ()))))
         return combine(v for v in found if v.focus in described).violations
 
     def context(self, doc: Iterable[Triple], doc_ntriples: str) -> tuple[str, set[Node]]:
@@ -196,9 +198,8 @@ class DocumentValidator:
         return "".join(parts), seen
 
     def _labels(self, doc: Iterable[Triple], described: set[Node]) -> dict[Node, list[Node]]:
-        """Each node's skos:prefLabel values in the order the context states them (the
-        ontology's, the document's, the reference data's): a report names a node by its
-        first, as the graph of the context did."""
+        """Each node's skos:prefLabel values in the context (the document's, the reference
+        data's); with the ontology's, `preferred_label` picks the one a report names it by."""
         labels: dict[Node, list[Node]] = {}
         for s, p, o in doc:
             if p == SKOS.prefLabel:
@@ -209,11 +210,13 @@ class DocumentValidator:
         return labels
 
 
-def first_label(labels: dict[Node, list[Node]], node: Node) -> Node | None:
-    """The node's first skos:prefLabel in the context: the ontology's before any other."""
-    for label in (*ontology_labels().get(node, ()), *labels.get(node, ())):
-        return label
-    return None
+def preferred_label(labels: Iterable[Node]) -> Node | None:
+    """The label a violation names its node by: the Chinese one, else the least. Not "the
+    first": an rdflib graph gives a node's labels in an order that changes from process to
+    process (its indexes are sets of hashed terms), and the report must not."""
+    found = sorted(labels, key=lambda label: (getattr(label, "language", None) != "zh",
+                                              str(label)))
+    return found[0] if found else None
 
 
 class ReferenceLines:
