@@ -407,7 +407,8 @@ def reusable_documents(out_dir: Path, current: Manifest) -> set[str]:
 
 def unchanged_build(out_dir: Path, current: Manifest, trig: bool = False) -> BuildResult | None:
     """Nothing changed since the last complete build: its outputs stand (None if one is
-    missing or unreadable, and the build runs). The validation comes from the summaries."""
+    missing or unreadable, and the build runs). The validation is the one report.json holds
+    (`reusable_documents` has just read every summary; a second pass would read them again)."""
     names = (*OUTPUTS, TRIG_FILE) if trig else OUTPUTS
     if not all((out_dir / name).is_file() for name in names):
         return None
@@ -415,14 +416,9 @@ def unchanged_build(out_dir: Path, current: Manifest, trig: bool = False) -> Bui
         return None
     try:
         report = json.loads((out_dir / "report.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        violations = [Violation(**v) for v in report["validation"]["violations"]]
+    except (OSError, ValueError, TypeError, KeyError):
         return None
-    violations = []
-    for key, sha in current.documents.items():
-        summary = load_summary(out_dir, key, sha)
-        if summary is None:
-            return None
-        violations += summary.violations
     return BuildResult(tuple(current.documents), combine(violations), report)
 
 
