@@ -95,6 +95,12 @@ _MAX_COOP_GAP = 8
 # PDF's space.
 _PARTNER_VERB_LEAD = 4
 _COOP_REACH = 14
+# How far after an area compound its cooperation word may stand (粤黔东西部协作: 3; 吉浙对口合作: 0)
+_MAX_COMPOUND_COOP_GAP = 3
+# The clause read after a list for a signing verb and the agreement it signs (签署长江流域横向生态
+# 保护补偿协议: 15 characters), and how far after the list the verb may stand (等省市签署: 3).
+_AGREEMENT_REACH = 24
+_MAX_AGREEMENT_VERB_GAP = 3
 # The text before a list read for a join verb and its filler (融入高质量共建“: 8 characters).
 _JOIN_LEAD = 9
 _QUOTES = "“”\"'‘’「」《》"
@@ -257,6 +263,9 @@ class _Sentence:
              extra: Iterable[int] = ()) -> None:
         if s.ref == o.ref or s.ref is None or o.ref is None:
             return
+        if p == "cooperatesWith" and (_contains(self.gaz, s.ref, o.ref)
+                                      or _contains(self.gaz, o.ref, s.ref)):
+            return  # 深化与中国商飞合作: a province does not cooperate with its own country
         if p in SYMMETRIC and s.start > o.start:
             s, o = o, s
         # the document's own place, left unwritten, is no part of the evidence span
@@ -652,6 +661,15 @@ def _ancestors(ref: str, gaz: Gazetteer) -> set[str]:
     return out
 
 
+def _contains(gaz: Gazetteer, outer: str, inner: str) -> bool:
+    """Does the reference data put `inner` inside `outer` (a county in its city or province, a
+    province in its country)? A macro-region is a group of peers, not a container here: 山西
+    加强与中部地区联动发展 is the province working with the others of its region."""
+    entry = gaz.entries.get(outer)
+    return (entry is not None and family(entry.cls, gaz) not in _REGION_FAMILIES
+            and outer in _ancestors(inner, gaz))
+
+
 def _county_in_context(sent: _Sentence, ref: str) -> bool:
     """Names are built from short names of places (珲春至防川高速, 崂山实验室), but a county's
     short name is an ordinary stretch of another name too often (平陆运河: 平陆 is a county of
@@ -704,14 +722,66 @@ def _cooperations(sent: _Sentence) -> None:
             if _word_follows(sent, g, role):
                 _partners(sent, i, predicate)
                 break
+        else:
+            if _agreement_follows(sent, g):
+                _partners(sent, i, "cooperatesWith", "agreement")
 
 
-def _partners(sent: _Sentence, i: int, predicate: str) -> None:
+def _agreement_follows(sent: _Sentence, g: _Group) -> bool:
+    """与 LIST [等…] 签署…协议 / 建立…机制: the list follows the partner marker, a signing verb
+    follows it closely (等省市签署: 3 characters before it) and an agreement word closes what is
+    signed, within the clause (签署长江流域横向生态保护补偿协议)."""
+    lead = sent.gap(max(sent.start, g.start - _PARTNER_LEAD), g.start)
+    if not any(lead.endswith(w) for w in words()["partner_marker"]):
+        return False
+    tail = _clause_tail(sent, g.end, _AGREEMENT_REACH)
+    verb_at = min((tail.find(w) for w in words()["agreement_verb"] if w in tail), default=-1)
+    if not 0 <= verb_at <= _MAX_AGREEMENT_VERB_GAP:
+        return False
+    return any(w in tail[verb_at:] for w in words()["agreement_word"])
+
+
+def _clause_tail(sent: _Sentence, start: int, reach: int) -> str:
+    """The clause's text from `start`, at most `reach` characters, without whitespace."""
+    end = start
+    while end < sent.end and sent.text[end] not in _CLAUSE_END and end - start < reach:
+        end += 1
+    return sent.gap(start, end)
+
+
+def _compound_partners(sent: _Sentence) -> None:
+    """吉浙对口合作, 粤黔东西部协作: the places an area compound is made of cooperate, when a
+    cooperation word follows it closely (东西部协作: 3 characters before it) and does not go on
+    as the head of a name (湘赣产业合作园, 赣台经贸合作交流大会: a park, an event). After 与
+    the compound is a partner of another (开展与港澳台交流合作: `cooperation` reads it), not a
+    pair of partners itself."""
+    for m in sent.fams:
+        if len(m.members) < 2:
+            continue
+        lead = sent.gap(max(sent.start, m.start - _PARTNER_LEAD), m.start)
+        if any(lead.endswith(w) for w in words()["partner_marker"]):
+            continue
+        tail = _clause_tail(sent, m.end, _COOP_REACH)
+        hits = [(tail.find(w), w) for w in words()["cooperate_word"] if w in tail]
+        if not hits:
+            continue
+        at, word = min(hits, key=lambda h: (h[0], -len(h[1])))
+        after = tail[at + len(word):]
+        if at > _MAX_COMPOUND_COOP_GAP or any(after.startswith(w)
+                                               for w in words()["partner_name_head"]):
+            continue
+        places = [Mention(m.doc, m.start, m.end, m.text, "", ref, "") for ref in m.members]
+        for x, y in itertools.combinations(places, 2):
+            sent.emit(x, "cooperatesWith", y, "compound-partners", 0.7)
+
+
+def _partners(sent: _Sentence, i: int, predicate: str,
+              rule: str | None = None) -> None:
     """The list `sent.groups[i]` is followed by a word stating `predicate` between partners:
     its first member with the others (A与B), the subject before 与 with all of them, or (for a
     symmetric predicate) each pair."""
     g = sent.groups[i]
-    rule = "cooperation" if predicate == "cooperatesWith" else "partner-link"
+    rule = rule or ("cooperation" if predicate == "cooperatesWith" else "partner-link")
     gaps = [sent.gap(a.end, b.start) for a, b in itertools.pairwise(g.members)]
     markers = [k for k, gap in enumerate(gaps) if gap in words()["partner_marker"]]
     if len(markers) > 1:
@@ -765,7 +835,13 @@ def _partner_subject(sent: _Sentence, i: int) -> Mention | None:
     # recogniser may have missed
     lead = sent.gap(max(sent.start, g.start - _PARTNER_VERB_LEAD), g.start)
     verb_before = any(lead[:-1].endswith(v) for v in words()["partner_verb"])
-    return sent.home if not earlier and verb_before else None
+    # "…落地，与湖北、安徽签署…": 与 opens the clause of a sentence that names no partner
+    # before it, so the subject is the one the whole report leaves unwritten
+    opens_clause = not lead[:-1] or lead[-2] in _CLAUSE_END
+    none_before = not any(x.family in _COOPERATING for x in sent.groups[:i])
+    if not earlier and (verb_before or (opens_clause and none_before)):
+        return sent.home
+    return None
 
 
 def _joins(sent: _Sentence) -> None:
@@ -1022,7 +1098,8 @@ def _along(sent: _Sentence, first: int) -> list[Mention]:
 
 RULES = (_names_inside, _names_abbreviated, _corridors, _projects, _platforms, _members, _relies,
          _comparisons, _shared_predicates, _cooperations, _joins, _qualified_places,
-         _strategy_regions, _services, _bracketed_ends, _corridor_parts, _hubs)
+         _strategy_regions, _services, _bracketed_ends, _corridor_parts, _hubs,
+         _compound_partners)
 
 
 def home_place(text: str, title: str | None, mentions: Sequence[Mention],

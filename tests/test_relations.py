@@ -392,3 +392,49 @@ def test_a_county_before_a_mountain_word_names_the_mountain_not_the_county(extra
     assert not {t for t in ningxia if t[1] == "locatedIn" and t[0] == "贺兰山实验室"}, ningxia
     fujian = _doc_triples(extractor, gaz, "2025年福建省政府工作报告\n建设武夷山国家公园研究院。\n")
     assert not {t for t in fujian if t[2] == "武夷山市" and t[1] != "locatedIn"}, fujian
+
+
+def test_a_place_does_not_cooperate_with_a_place_that_contains_it(extractor, gaz):
+    """深化与中国商飞合作: 中国 (inside an organisation's name the recogniser keeps) is no partner
+    of a province in it; a province cooperates with another province, not with its country."""
+    found = _doc_triples(extractor, gaz, "2025年贵州省政府工作报告\n"
+                         "深化与中国商飞合作。深化与广东合作。\n")
+    assert ("贵州省", "cooperatesWith", "中国") not in found, found
+    assert ("中国", "cooperatesWith", "贵州省") not in found, found
+    assert ("贵州省", "cooperatesWith", "广东省") in found, found
+
+
+def test_the_members_of_an_area_compound_cooperate_when_a_cooperation_word_follows(extractor,
+                                                                                    gaz):
+    """吉浙对口合作, 粤黔东西部协作: the two provinces the compound is made of cooperate; a
+    compound that opens a name of a cooperation park or an event (湘赣产业合作园, 赣台经贸合作
+    交流大会) states no cooperation of its members."""
+    jilin = _doc_triples(extractor, gaz, "2025年吉林省政府工作报告\n深化吉浙对口合作。\n")
+    assert ("吉林省", "cooperatesWith", "浙江省") in jilin, jilin
+    guizhou = _doc_triples(extractor, gaz, "贵州省2025年政府工作报告\n共建粤黔东西部协作升级版。\n")
+    assert ("广东省", "cooperatesWith", "贵州省") in guizhou, guizhou
+    jiangxi = _doc_triples(extractor, gaz, "2025年江西省政府工作报告\n"
+                           "建设湘赣产业合作园，举办赣台经贸合作交流大会。\n")
+    assert not {t for t in jiangxi if t[1] == "cooperatesWith"}, jiangxi
+    # after 与 the compound is the partner of the report's place, its members are not partners
+    beijing = _doc_triples(extractor, gaz, "2025年北京市政府工作报告\n积极开展与港澳台交流合作。\n")
+    assert ("香港特别行政区", "cooperatesWith", "澳门特别行政区") not in beijing, beijing
+
+
+def test_an_agreement_signed_with_a_list_is_a_cooperation_with_it(extractor, gaz):
+    """与 LIST 签署…协议 / 建立…机制 (the clause opens with 与: its subject is the report's own
+    place) states a cooperation; 签署 with no agreement after it states none."""
+    jiangxi = _doc_triples(extractor, gaz, "2025年江西省政府工作报告\n"
+                           "碳汇交易落地，与湖北、安徽签署长江流域横向生态保护补偿协议。\n")
+    assert {("江西省", "cooperatesWith", "湖北省"),
+            ("江西省", "cooperatesWith", "安徽省")} <= jiangxi, jiangxi
+    guizhou = _doc_triples(extractor, gaz, "2025年贵州省政府工作报告\n"
+                           "出访26个国家和地区，与泰国、老挝等建立省部级沟通对接机制。\n")
+    assert {("贵州省", "cooperatesWith", "泰国"), ("贵州省", "cooperatesWith", "老挝")} <= guizhou
+    # the subject written before 与 is the partner, not the report's place
+    hubei = _doc_triples(extractor, gaz, "2025年湖北省政府工作报告\n武汉与长沙签署合作协议。\n")
+    assert ("武汉市", "cooperatesWith", "长沙市") in hubei, hubei
+    assert ("湖北省", "cooperatesWith", "长沙市") not in hubei, hubei
+    # a verb with no agreement after it: no cooperation
+    assert not {t for t in _doc_triples(extractor, gaz, "2025年江西省政府工作报告\n"
+                                        "与湖北签署后，项目落地。\n") if t[1] == "cooperatesWith"}
