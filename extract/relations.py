@@ -389,8 +389,14 @@ def _members(sent: _Sentence) -> None:
             sent.emit(m, "partOf", region.members[0], "member-list", 0.8)
 
 
+# what is no named entity of the report genre: 依托X打造数字经济集聚区 builds no industry on X
+_NOT_BUILT = frozenset({"Industry", "Organization", "Agreement"})
+
+
 def _relies(sent: _Sentence) -> None:
     for i, g in enumerate(sent.groups):
+        if g.family in _NOT_BUILT:
+            continue
         before = sent.text[max(sent.start, g.start - _RELY_REACH):g.start]
         marker = _ends_with(_squash(before), "rely_marker")
         if marker is None:
@@ -404,6 +410,8 @@ def _relies(sent: _Sentence) -> None:
             k += 1
             objects.extend(sent.groups[k].members)
         for subject_group, confidence in _rely_subjects(sent, k, marker_at):
+            if subject_group.family in _NOT_BUILT:
+                continue
             for s in subject_group.members:
                 for o in objects:
                     sent.emit(s, "builtOn", o, "relies-on", confidence, (marker_at,))
@@ -576,9 +584,12 @@ def _names_inside(sent: _Sentence) -> None:
             place = Mention(m.doc, m.start, m.end, m.text, "", ref, "")
             if fam == "CityCluster":
                 sent.emit(place, "memberOf", m, "name-place", 0.9)
-            else:
-                inside = fam == "Platform" or (at == 0 and _is_local_line(name))
-                sent.emit(m, "locatedIn" if inside else "connects", place, "name-place", 0.9)
+            elif fam == "Platform":
+                sent.emit(m, "locatedIn", place, "name-place", 0.9)
+            elif not (at == 0 and _is_local_line(name)):
+                # a city's own line (长春轨道交通, 萍乡绕城高速) is in it for one reader, joins it
+                # for another and states nothing for a third: its name states nothing here
+                sent.emit(m, "connects", place, "name-place", 0.9)
 
 
 def _named_places(mentions: Sequence[Mention], home: Mention | None,
@@ -618,17 +629,49 @@ def _names_abbreviated(sent: _Sentence) -> None:
         name = _squash(m.text)
         head = _ends_with(name, "line_head")
         run = name[:-len(head)] if head else ""
-        if not 2 <= len(run) <= _MAX_ABBREVIATION_RUN or run in sent.gaz.surfaces:
-            continue
+        if (not 2 <= len(run) <= _MAX_ABBREVIATION_RUN or run in sent.gaz.surfaces
+                or _is_local_line(name)):
+            continue  # 萍乡绕城高速 runs inside its city (`_names_inside`)
         if sent.text[m.start - 1:m.start] in sent.gaz.province_abbr:
             continue  # 沪苏湖高铁 read as 苏湖高铁: the run may go on before the name
 
         places = [_abbreviated_place(ch, sent) for ch in run]
+        rule = "name-abbreviations"
         if None in places or len(set(places)) < len(places):
-            continue
+            places, rule = _home_side_places(run, m.start, sent), "home-abbreviation"
         for ref in places:
             place = Mention(m.doc, m.start, m.end, m.text, "", ref, "")
-            sent.emit(m, "connects", place, "name-abbreviations", 0.7)
+            sent.emit(m, "connects", place, rule, 0.7)
+
+
+def _home_side_places(run: str, start: int, sent: _Sentence) -> list[str]:
+    """津潍高铁 in Tianjin's report, 秦沈高速 in Liaoning's: a run the document's places do not
+    resolve one to one still names the report's own end. A character that stands for the
+    report's province or one of its cities (and for nothing else the document names) is read;
+    the others may name places the report need not name (潍坊, 秦皇岛). Not a county: its first
+    character is an ordinary stretch of a name too often (江 of 江夏区 in 沿江高铁)."""
+    home = sent.home.ref if sent.home is not None else None
+    if home is None or "Province" not in sent.gaz.lineage(sent.gaz.entries[home].cls):
+        return []
+    if run[0] in words()["country_initial"]:
+        return []  # 中欧班列, 中老铁路: a country's initial, not 中山's
+    before = sent.text[max(sent.start, start - 1):start]
+    if before and any(before in _abbreviated_as(r, sent.gaz) for r in sent.doc_places
+                      if "County" not in sent.gaz.lineage(sent.gaz.entries[r].cls)):
+        # 广佛东环城际 read as 东环城际, 广清永高铁 as 清永高铁: the run goes on before the
+        # name (a county's first character does not count: 开建温福高铁, 建 of 建瓯)
+        return []
+    out: list[str] = []
+    for ch in run:
+        refs = [r for r in sent.doc_places if ch in _abbreviated_as(r, sent.gaz)]
+        if len(refs) != 1:
+            continue
+        ref = refs[0]
+        lineage = sent.gaz.lineage(sent.gaz.entries[ref].cls)
+        own = ref == home or ("City" in lineage and home in _ancestors(ref, sent.gaz))
+        if own and "County" not in lineage and ref not in out:
+            out.append(ref)
+    return out
 
 
 def _abbreviated_place(ch: str, sent: _Sentence) -> str | None:
