@@ -532,12 +532,18 @@ def _shared_predicates(sent: _Sentence) -> None:
 _LISTED = PLACE_FAMILIES | {"Corridor", "Platform"}  # lists of industries are not relations
 # who may cooperate: places and platforms (洋浦港与阿布扎比港合作), not industries
 _COOPERATING = PLACE_FAMILIES | {"Platform", "Place"}
+# who may be the written subject of an earlier clause that 与 goes on from (湖南加快发展，与湖北
+# 签署…): a province, a city or a sub-region; a macro-region there qualifies something else
+# (中部地区首单…落地，与湖北、安徽签署…)
+_SIGNING = frozenset({"Province", "City", "ProvincialSubRegion", "Place"})
 # what a place joins (融入, 对接): a region, belt, corridor or strategy, not a province or city
 _JOINED = frozenset({"MacroRegion", "CityCluster", "EconomicBelt", "Corridor", "Strategy",
                      "WorldRegion"})
 # who may join a region, belt, corridor or strategy: a place, or a platform (怀化国际陆港全面融入
 # 西部陆海新通道); a platform before the verb also keeps the document's own place out
-_JOINING = PLACE_FAMILIES | {"Platform"}
+# who joins: a place, a platform, or a place of no other family (a county, a compound of
+# counties: 推动“黎从榕”打造对接融入粤港澳大湾区桥头堡)
+_JOINING = PLACE_FAMILIES | {"Platform", "Place"}
 # what a strategy is about: the region its name starts with
 _ABOUT = frozenset({"MacroRegion", "Province", "City", "ProvincialSubRegion", "CityCluster",
                     "EconomicBelt"})
@@ -635,7 +641,7 @@ def _names_abbreviated(sent: _Sentence) -> None:
         if sent.text[m.start - 1:m.start] in sent.gaz.province_abbr:
             continue  # 沪苏湖高铁 read as 苏湖高铁: the run may go on before the name
 
-        places = [_abbreviated_place(ch, sent) for ch in run]
+        places = _one_level([_abbreviated_places(ch, sent) for ch in run], sent.gaz)
         rule = "name-abbreviations"
         if None in places or len(set(places)) < len(places):
             places, rule = _home_side_places(run, m.start, sent), "home-abbreviation"
@@ -674,14 +680,32 @@ def _home_side_places(run: str, start: int, sent: _Sentence) -> list[str]:
     return out
 
 
-def _abbreviated_place(ch: str, sent: _Sentence) -> str | None:
-    """The one place the document names that `ch` abbreviates, else None. A county yields to a
-    province or city (汉宜高速 in Hubei's report: 汉 is 武汉, not its district 江汉区; 宜 is 宜昌,
-    not the county-level 宜城)."""
+def _abbreviated_places(ch: str, sent: _Sentence) -> list[str]:
+    """The places the document names that `ch` abbreviates. A county yields to a province or
+    city (汉宜高速 in Hubei's report: 汉 is 武汉, not its district 江汉区; 宜 is 宜昌, not the
+    county-level 宜城)."""
     refs = [r for r in sent.doc_places if ch in _abbreviated_as(r, sent.gaz)]
     above = [r for r in refs if "County" not in sent.gaz.lineage(sent.gaz.entries[r].cls)]
-    refs = above or refs
-    return refs[0] if len(refs) == 1 else None
+    return above or refs
+
+
+def _level(ref: str, gaz: Gazetteer) -> str:
+    lineage = gaz.lineage(gaz.entries[ref].cls)
+    return next((c for c in ("Province", "City", "County") if c in lineage), "")
+
+
+def _one_level(candidates: list[list[str]], gaz: Gazetteer) -> list[str | None]:
+    """Each character's one place, else None. A run joins places of one level: a character
+    that stands for a province and a city (赣: 江西, 赣州) is the province beside provinces
+    (赣粤运河) and the city beside cities (赣九高铁)."""
+    fixed = {_level(refs[0], gaz) for refs in candidates if len(refs) == 1}
+    level = next(iter(fixed)) if len(fixed) == 1 else None
+    out: list[str | None] = []
+    for refs in candidates:
+        if len(refs) > 1 and level is not None:
+            refs = [r for r in refs if _level(r, gaz) == level]
+        out.append(refs[0] if len(refs) == 1 else None)
+    return out
 
 
 def _is_local_line(name: str) -> bool:
@@ -881,7 +905,7 @@ def _partner_subject(sent: _Sentence, i: int) -> Mention | None:
     # "…落地，与湖北、安徽签署…": 与 opens the clause of a sentence that names no partner
     # before it, so the subject is the one the whole report leaves unwritten
     opens_clause = not lead[:-1] or lead[-2] in _CLAUSE_END
-    none_before = not any(x.family in _COOPERATING for x in sent.groups[:i])
+    none_before = not any(x.family in _SIGNING for x in sent.groups[:i])
     if not earlier and (verb_before or (opens_clause and none_before)):
         return sent.home
     return None

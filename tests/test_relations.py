@@ -484,3 +484,36 @@ def test_an_industry_is_built_on_nothing(extractor, gaz):
     found = _doc_triples(extractor, gaz, "2025年西藏自治区政府工作报告\n"
                          "升级布局数字基础设施，依托拉萨高新区打造数字经济集聚区。\n")
     assert not {t for t in found if t[1] == "builtOn"}, found
+
+
+def test_a_run_of_abbreviations_names_places_of_one_level(extractor, gaz):
+    """赣 is Jiangxi's abbreviation and 赣州's first character: beside 粤 (a province) it is the
+    province (赣粤运河, 浙赣运河), beside 九 (九江, a city) the city."""
+    jiangxi = _doc_triples(extractor, gaz, "2025年江西省政府工作报告\n"
+                           "赣州、九江、广东、浙江加快发展，推进赣粤运河、浙赣运河、赣九高铁前期工作。\n")
+    assert {("赣粤运河", "connects", "江西省"), ("赣粤运河", "connects", "广东省"),
+            ("浙赣运河", "connects", "浙江省"), ("浙赣运河", "connects", "江西省"),
+            ("赣九高铁", "connects", "赣州市"), ("赣九高铁", "connects", "九江市")} <= jiangxi, \
+        jiangxi
+    assert ("赣粤运河", "connects", "赣州市") not in jiangxi, jiangxi
+
+
+def test_a_clause_opening_with_与_after_a_region_qualifier_has_the_report_s_subject(extractor,
+                                                                                  gaz):
+    """中部地区首单…落地，与湖北、安徽签署…协议: a macro-region earlier in the sentence is no
+    partner that could sign; a province written earlier (湖南…，与湖北…) is."""
+    jiangxi = _doc_triples(extractor, gaz, "2025年江西省政府工作报告\n"
+                           "中部地区首单碳汇交易落地，与湖北、安徽签署长江流域横向生态保护补偿协议。\n")
+    assert ("江西省", "cooperatesWith", "湖北省") in jiangxi, jiangxi
+    jiangxi = _doc_triples(extractor, gaz, "2025年江西省政府工作报告\n"
+                           "湖南加快发展，与湖北签署合作协议。\n")
+    assert ("江西省", "cooperatesWith", "湖北省") not in jiangxi, jiangxi
+
+
+def test_a_compound_of_counties_is_the_subject_of_its_join_verb(extractor, gaz):
+    """推动“黎从榕”打造对接融入粤港澳大湾区桥头堡: the compound (of three counties) joins the
+    cluster, not the report's province."""
+    found = _doc_triples(extractor, gaz, "2025年贵州省政府工作报告\n"
+                         "推动“黎从榕”打造对接融入粤港澳大湾区桥头堡。\n")
+    assert ("黎从榕", "connects", "粤港澳大湾区") in found, found
+    assert ("贵州省", "connects", "粤港澳大湾区") not in found, found
