@@ -582,7 +582,10 @@ def _names_inside(sent: _Sentence) -> None:
             continue
         starts = [0] + [i + 1 for i, ch in enumerate(name) if ch in _NAME_OPENERS]
         for at in starts:
-            ref = _place_at(name, at, gaz, weak, _INSIDE[fam])
+            # after 至 a line's name may end with its place: 盘州至兴义 is an item of a list
+            # whose head word the items share (盘州至兴义、黄桶至百色等铁路)
+            to_end = fam == "Corridor" and at > 0
+            ref = _place_at(name, at, gaz, weak, _INSIDE[fam], to_end)
             if ref is None or ref == m.ref:
                 continue
             if not _county_in_context(sent, ref):
@@ -755,8 +758,11 @@ def _county_in_context(sent: _Sentence, ref: str) -> bool:
 
 
 def _place_at(name: str, at: int, gaz: Gazetteer, weak: frozenset[str],
-              families: frozenset[str]) -> str | None:
-    for n in range(min(_MAX_PLACE_IN_NAME, len(name) - at - 1), 1, -1):  # never the whole name
+              families: frozenset[str], to_end: bool = False) -> str | None:
+    """The place whose short name stands at `at` in `name`; it ends before the name does (never
+    the whole name, nor a name that is only a place) unless `to_end`."""
+    longest = len(name) - at - (0 if to_end else 1)
+    for n in range(min(_MAX_PLACE_IN_NAME, longest), 1, -1):
         surface = name[at:at + n]
         refs = [r for r in gaz.surfaces.get(surface, ())
                 if family(gaz.entries[r].cls, gaz) in families]
