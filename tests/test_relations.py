@@ -520,9 +520,10 @@ def test_a_compound_of_counties_is_the_subject_of_its_join_verb(extractor, gaz):
 
 
 def test_an_item_of_a_counted_list_of_lines_connects_both_its_ends(extractor, gaz):
-    """加快盘州至兴义、黄桶至百色等铁路建设: the item 盘州至兴义 (its head word 铁路 shared) ends with
-    its second place, which is read too."""
+    """加快盘州至兴义、黄桶至百色等铁路建设: the item 盘州至兴义 (its head word 铁路 shared)
+    ends with its second place, which is read too."""
     found = _doc_triples(extractor, gaz, "2025年贵州省政府工作报告\n"
                          "加快盘州至兴义、铜仁至遵义等铁路建设。\n")
     ends = {(s, o) for s, p, o in found if p == "connects"}
-    assert {("盘州至兴义", "盘州市"), ("盘州至兴义", "兴义市"), ("铜仁至遵义", "遵义市")} <= ends, found
+    assert {("盘州至兴义", "盘州市"), ("盘州至兴义", "兴义市"),
+            ("铜仁至遵义", "遵义市")} <= ends, found
