@@ -27,8 +27,9 @@
   right after a whole corridor's clause.
 - `relation/hub/v1` `connects`: 以 X 为…枢纽: the corridors the sentence runs along (沿 …)
   connect X.
-- and cooperation, partner-link, joins, qualified-place, strategy-region, service-corridor and
-  bracketed-ends (docs/extraction.md, "Relations", has the table).
+- and cooperation, agreement, compound-partners, partner-link, joins, qualified-place,
+  strategy-region, service-corridor, home-abbreviation and bracketed-ends
+  (docs/extraction.md, "Relations", has the table).
 
 Names in no reference table take part by the key their name mints (`relation_key`).
 
@@ -56,7 +57,6 @@ _CHAIN = frozenset({"、", "和", "及", "以及"})  # 与 in "依托中欧班�
 # and a little more (西部地区依托中欧班列: 2); a place further ahead is the subject of another verb
 _MAX_FORWARD = 6
 _NAME_OPENERS = frozenset("(（至—–-到一")  # 一: the OCR dash (中国一中亚一西亚经济走廊)
-# a platform is in a province or city of its name; a corridor may name countries it links
 # a platform is in a province or city of its name; a corridor may name countries it links; a
 # metropolitan area or circle has its cities as members (武汉都市圈); "Place" holds the places
 # of no other family (counties, foreign cities) where the recogniser knows them
