@@ -133,26 +133,6 @@ def test_about_is_scored_only_from_a_strategy(gaz):
     assert (scores["about"].predicted, scores["about"].unscored) == (1, 1)
 
 
-def test_a_reading_the_annotator_leaves_out_by_convention_is_unscored(gaz):
-    """Annotator b gives no relation read from abbreviations in a line's name (NOTES-annotator-b:
-    "not given for abbreviation names"): on b's documents a triple only those rules state is
-    unscored, one another rule states too is scored."""
-    from kg.evaluate.relations import annotator_conventions, unscored_rules
-
-    assert {"name-abbreviations", "home-abbreviation"} <= annotator_conventions()["b"]
-    assert unscored_rules(GOLD_DIR, "gwr-2025-xinjiang") >= {"name-abbreviations"}
-    assert unscored_rules(GOLD_DIR, "gwr-2025-hubei") == frozenset()
-    wuhan, hubei, mentions, gold_mentions = _wuhan_and_hubei(gaz)
-    relations = [_r(wuhan, "connects", hubei, "name-abbreviations"),
-                 _r(hubei, "partOf", wuhan, "name-abbreviations"),
-                 _r(hubei, "partOf", wuhan, "qualified-place")]
-    scored = score_report(relations, mentions, gold_mentions, [], gaz,
-                          frozenset({"name-abbreviations"}))
-    assert (scored.by_predicate["connects"].predicted,
-            scored.by_predicate["connects"].unscored) == (0, 1)
-    assert scored.by_predicate["partOf"].predicted == 1
-
-
 def test_each_rule_is_scored_on_the_distinct_triples_it_states(gaz):
     """A triple two rules state counts for both; a rule's wrong triple counts against it
     alone."""

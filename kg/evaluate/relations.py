@@ -10,10 +10,9 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
-from extract.gazetteer import Gazetteer, read_tsv
+from extract.gazetteer import Gazetteer
 from extract.records import Mention
 from extract.relations import SYMMETRIC, Relation, family, keyed_mention
 from kg.errors import InputError
@@ -216,36 +215,13 @@ def score_report_relations(relations: Sequence[Relation], mentions: Sequence[Men
     return score_report(relations, mentions, gold_mentions, gold, gaz).by_predicate
 
 
-CONVENTIONS_FILE = Path(__file__).with_name("annotator_conventions.tsv")
-
-
-@lru_cache(maxsize=1)
-def annotator_conventions() -> dict[str, frozenset[str]]:
-    """annotator -> the rules whose readings their NOTES say they left out by convention."""
-    out: dict[str, set[str]] = {}
-    for row in read_tsv(CONVENTIONS_FILE):
-        out.setdefault(row[0], set()).add(row[1])
-    return {a: frozenset(rules) for a, rules in out.items()}
-
-
-def unscored_rules(gold_dir: Path, doc: str) -> frozenset[str]:
-    """The rules left unscored on `doc`: those its annotator (split.tsv) left out by convention."""
-    try:
-        with (gold_dir / "split.tsv").open(encoding="utf-8", newline="") as f:
-            rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f"{gold_dir / 'split.tsv'}: not a split table: {e}") from None
-    annotator = next((r.get("annotator") or "" for r in rows if r.get("doc") == doc), "")
-    return annotator_conventions().get(annotator, frozenset())
-
-
 def score_report(relations: Sequence[Relation], mentions: Sequence[Mention],
                  gold_mentions: Sequence[GoldMention], gold: Sequence[ReportGoldRelation],
-                 gaz: Gazetteer, left_out: frozenset[str] = frozenset()) -> ReportRelationScore:
+                 gaz: Gazetteer) -> ReportRelationScore:
     """Counts per predicate and per rule. A relation is scored only when both its endpoints are
     mentions of the gold: a gold relation whose endpoint occurs only inside another name is left
     out, and so is a predicted one whose endpoint maps to no gold mention and occurs only inside
-    names, and one that only rules the annotator `left_out` by convention state."""
+    names."""
     # open-world names take part in relations by the key their name mints
     mentions = [keyed_mention(m, gaz) for m in mentions]
     endpoints = {ref for r in relations for ref in (r.subject, r.object)}
@@ -266,7 +242,7 @@ def score_report(relations: Sequence[Relation], mentions: Sequence[Mention],
         subjects, objects = canon.get(s, set()), canon.get(o, set())
         unscorable = [ref for ref, names in ((s, subjects), (o, objects))
                       if not names and _inside_other_names(ref, mentions, gold_mentions)]
-        if unscorable or not _annotated(s, p, mentions, gaz) or rules <= left_out:
+        if unscorable or not _annotated(s, p, mentions, gaz):
             for c in (counts, *per_rule):
                 c.unscored += 1
             continue
@@ -321,8 +297,7 @@ def score_report_folder(gold_dir: Path, texts_dir: Path, extract, gaz: Gazetteer
         gold_mentions = read_mention_gold(entities_path)
         gold = read_report_relation_gold(gold_dir / f"{doc}.relations.tsv")
         result = extract(doc, text, str(texts_dir / f"{doc}.txt"))
-        scored = score_report(result.relations, result.mentions, gold_mentions, gold, gaz,
-                              unscored_rules(gold_dir, doc))
+        scored = score_report(result.relations, result.mentions, gold_mentions, gold, gaz)
         total = RelationCounts()
         for counts in scored.by_predicate.values():
             total.add(counts)
