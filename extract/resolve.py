@@ -282,13 +282,19 @@ def _named_organisation_after(text: str, at: int, heads: tuple[str, ...],
     words = dictionary.pos_cut(text[at:at + ORGANISATION_GAP_MAX + 2 * max(map(len, heads))])
     for i, (word, tag) in enumerate(words):
         if any(word.endswith(h) for h in heads):
-            # a noun after the head makes it part of a longer noun (江西学子大学梦)
-            return i + 1 == len(words) or not words[i + 1][1].startswith("n")
+            return i + 1 == len(words) or not _glued_noun(*words[i + 1])
         allowed = tag in _ORGANISATION_GAP_TAGS or (i > 0 and tag == "vn")
         gap += len(word)
         if not allowed or gap > ORGANISATION_GAP_MAX:
             return False
     return False
+
+
+def _glued_noun(word: str, tag: str) -> bool:
+    """A one-character noun after an organisation's head makes it part of a longer noun
+    (江西学子大学梦); a longer word does not: it is what the organisation's name is the subject
+    or the owner of (交易所交易额, 人民医院毕节医院, 京剧院演员)."""
+    return len(word) == 1 and tag.startswith("n")
 
 
 # Places named after their water: a county or a city (丹江口市, 牡丹江市), a town.

@@ -270,8 +270,18 @@ def test_a_place_before_a_few_nouns_and_an_organisations_head_is_no_mention(extr
     assert place not in [t for t, _ in found(extractor, text)]
 
 
+@pytest.mark.parametrize("text, place", [
+    ("贵阳大数据交易所交易额达到100亿元。", "贵阳"),   # a longer noun after the head: its subject
+    ("浙江省人民医院毕节医院开诊运营。", "浙江省"),   # an organisation and its branch
+    ("推动北京协和医院贵州医院建成开诊。", "北京"),
+    ("湖北京剧院演员获奖。", "湖北"),
+])
+def test_an_organisations_name_ends_at_its_head_before_another_noun(extractor, text, place):
+    assert place not in [t for t, _ in found(extractor, text)]
+
+
 @pytest.mark.parametrize("text, place", [("支持天津建设数据交易所。", "天津"),   # a verb between
-                                          ("圆了更多江西学子大学梦。", "江西")])  # a noun after
+                                          ("圆了更多江西学子大学梦。", "江西")])  # a one-character noun after
 def test_a_place_before_a_clause_about_an_organisation_stays(extractor, text, place):
     assert place in [t for t, _ in found(extractor, text)]
 
