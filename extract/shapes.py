@@ -247,10 +247,15 @@ def _anchor_start(at: int, rule: ShapeRule, a: Anchors) -> int | None:
 
 
 def ellipsis_candidates(text: str, found: Sequence[Candidate], run_pattern: re.Pattern[str],
-                        rules: ShapeRules, lookup: Lookup) -> Iterable[Candidate]:
+                        rules: ShapeRules, lookup: Lookup,
+                        item_places: Sequence[Candidate] | None = None) -> Iterable[Candidate]:
     """Names that share the suffix of the last one in a list: 川藏、新藏、滇藏铁路 names three
     railways; 渝昆、贵南、隆黄铁路 too. Each earlier item is as long as the last one's anchor,
-    and is a name only if the gazetteer knows item + suffix or the item is an abbreviation run."""
+    and is a name only if the gazetteer knows item + suffix or the item is an abbreviation run.
+    A list of cities' or counties' names before a facility named after the last of them
+    (威宁、德江机场) shares it too: `_place_items`; the places such an item may be are
+    `item_places` (default: all of `found`)."""
+    places = _city_places(found if item_places is None else item_places)
     for c in found:
         if c.start == 0 or text[c.start - 1] != "、":
             continue
@@ -260,6 +265,9 @@ def ellipsis_candidates(text: str, found: Sequence[Candidate], run_pattern: re.P
         if suffix is None:
             continue
         width = len(surface) - len(suffix)
+        if "city" in rules.rules[suffix].anchors and (c.start, c.end - len(suffix)) in places:
+            yield from _place_items(text, c, places, lookup, suffix)
+            continue
         pos = c.start
         while pos > width and text[pos - 1] == "、":
             item_start = pos - 1 - width
@@ -273,6 +281,33 @@ def ellipsis_candidates(text: str, found: Sequence[Candidate], run_pattern: re.P
                 break
             yield Candidate(item_start, pos - 1, refs, cls, ELLIPSIS_RULE, ELLIPSIS_PRIORITY)
             pos = item_start
+
+
+def _city_places(found: Sequence[Candidate]) -> dict[tuple[int, int], Candidate]:
+    """The names of cities, counties and towns among `found`, by their span."""
+    return {(c.start, c.end): c for c in found if c.cls in CITY_CLASSES}
+
+
+def _place_items(text: str, last: Candidate, places: dict[tuple[int, int], Candidate],
+                 lookup: Lookup, suffix: str) -> Iterable[Candidate]:
+    """The items before `last` (a facility named after a city or county: 德江机场) that are each
+    a city's or county's whole name, parted by 、: each names that kind of facility of its
+    place (威宁、德江机场 are two airports), a listed one (item + suffix) linked. When the
+    last one is listed, an item must be too: 经格尔木、吉隆口岸 is a city and a port of entry,
+    which the tables list all of."""
+    ends: dict[int, list[int]] = {}
+    for start, end in places:
+        ends.setdefault(end, []).append(start)
+    listed = lookup(text[last.start:last.end]) is not None
+    pos = last.start
+    while pos > 0 and text[pos - 1] == "、" and ends.get(pos - 1):
+        item_start = min(ends[pos - 1])
+        known = lookup(text[item_start:pos - 1] + suffix)
+        if known is None and listed:
+            return
+        refs, cls = known if known is not None else ((), last.cls)
+        yield Candidate(item_start, pos - 1, refs, cls, ELLIPSIS_RULE, ELLIPSIS_PRIORITY)
+        pos = item_start
 
 
 COUNTED_LIST_RULE = "counted-list/v1"

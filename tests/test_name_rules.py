@@ -281,7 +281,7 @@ def test_an_organisations_name_ends_at_its_head_before_another_noun(extractor, t
 
 
 @pytest.mark.parametrize("text, place", [("支持天津建设数据交易所。", "天津"),   # a verb between
-                                          ("圆了更多江西学子大学梦。", "江西")])  # a one-character noun after
+                                          ("圆了更多江西学子大学梦。", "江西")])  # one-char noun
 def test_a_place_before_a_clause_about_an_organisation_stays(extractor, text, place):
     assert place in [t for t, _ in found(extractor, text)]
 
@@ -345,3 +345,29 @@ def test_a_name_built_on_a_place_begins_where_the_word_holding_it_begins(
     named after the mountain, so its name begins with the mountain's word."""
     texts = [t for t, _ in found(extractor, text)]
     assert name in texts and inner not in texts
+
+
+@pytest.mark.parametrize("text, names, cls", [
+    ("加快威宁、德江机场等项目建设。", ["威宁", "德江机场"], "Airport"),
+    ("推进德江、盘州机场建设。", ["德江", "盘州机场"], "Airport"),
+    ("支持郑州、洛阳片区改革创新。", ["郑州", "洛阳片区"], "Platform"),
+])
+def test_places_listed_before_a_facilitys_head_share_it(extractor, text, names, cls):
+    # 威宁、德江机场: 威宁 is the first airport's name, as 川藏 is in 川藏、新藏铁路
+    mentions = {m.text: m for m in extractor.extract("t", text).mentions}
+    assert [n for n in names if n in mentions] == names
+    assert {mentions[n].type for n in names} == {cls}
+    assert all(mentions[n].ref is None for n in names)
+
+
+def test_a_place_listed_before_a_provinces_zone_stays_a_place(extractor):
+    # the last item names a province, whose platform words are generic: nothing is shared
+    mentions = {m.text: m for m in extractor.extract("t", "推动武汉、湖北自贸区建设。").mentions}
+    assert mentions["武汉"].type == "City"
+
+
+def test_a_place_listed_before_a_listed_port_of_entry_stays_a_place(extractor):
+    # 吉隆口岸 is in the tables, 格尔木口岸 is not: 格尔木 is the city the route runs through
+    mentions = {m.text: m for m in extractor.extract(
+        "t", "2025年青海省政府工作报告\n提升经格尔木、吉隆口岸至尼泊尔贸易通道能力。").mentions}
+    assert mentions["格尔木"].type == "County" and mentions["吉隆口岸"].ref is not None

@@ -283,7 +283,8 @@ class ShapeRules:
                                                national_name=self.words.national_name_start,
                                                word_start=self.words.word_start))
         shared = tuple(shapes.ellipsis_candidates(text, known + shaped, self.run_pattern,
-                                                  self.rules, self._lookup))
+                                                  self.rules, self._lookup,
+                                                  item_places=anchors))
         coded = tuple(shapes.road_code_candidates(text, self.road_codes))
         counted = tuple(shapes.counted_list_candidates(text, known + shaped, self.counted_heads,
                                                        self.item_start,
