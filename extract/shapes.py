@@ -147,13 +147,23 @@ def shape_candidates(text: str, found: Sequence[Candidate], run_pattern: re.Patt
                       {end - base: start - base for start, end in compounds}, port_name,
                       {c.end - base: c.start - base for c in found if c.cls in LINE_CLASSES},
                       national_name, *(() if word_start is None else (word_start,)))
+    spans = [(c.start - base, c.end - base) for c in found]
     for m in rules.pattern.finditer(text):
         rule = rules.rules[m.group()]
         start = _anchor_start(m.start(), rule, anchors)
+        if start is not None:
+            start = _known_name_start(start, m.start(), spans)
         if start is not None and start < m.start():
             start = _with_city_before(start, anchors)
             yield Candidate(base + start, base + m.end(), (), rule.cls,
                             f"shape/{rule.suffix}/v1", SHAPE_PRIORITY)
+
+
+def _known_name_start(start: int, at: int, spans: Sequence[tuple[int, int]]) -> int:
+    """A name that begins inside a known name begins where that one does: jieba tags 雄安 as
+    an adjective, so the free name of 雄安新区中关村科技园 would begin at 新区."""
+    holders = [s for s, e in spans if s < start < e <= at]
+    return min(holders) if holders else start
 
 
 def _places_ending(found: Iterable[Candidate], base: int) -> dict[int, list[Candidate]]:

@@ -371,3 +371,19 @@ def test_a_place_listed_before_a_listed_port_of_entry_stays_a_place(extractor):
     mentions = {m.text: m for m in extractor.extract(
         "t", "2025年青海省政府工作报告\n提升经格尔木、吉隆口岸至尼泊尔贸易通道能力。").mentions}
     assert mentions["格尔木"].type == "County" and mentions["吉隆口岸"].ref is not None
+
+
+@pytest.mark.parametrize("text, name, cls", [
+    ("贵阳大数据科创城集聚企业1355家。", "贵阳大数据科创城", "ScienceCity"),
+    ("持续推进贵州航空产业城建设。", "贵州航空产业城", "Platform"),
+    ("南昌瑶湖科学岛一期开工。", "南昌瑶湖科学岛", "Platform"),
+    ("支持雄安新区中关村科技园发展。", "雄安新区中关村科技园", "Platform"),
+    ("开工建设贵阳环城高速公路扩容工程。", "贵阳环城高速公路", "Highway"),
+])
+def test_science_cities_parks_and_ring_roads_of_a_place(extractor, text, name, cls):
+    assert (name, cls) in [(m.text, m.type) for m in extractor.extract("t", text).mentions]
+
+
+@pytest.mark.parametrize("text", ["强化大学科技园建设。", "推进环城高速建设。"])
+def test_a_head_word_without_a_place_names_nothing(extractor, text):
+    assert [m for m in extractor.extract("t", text).mentions if m.type != "Industry"] == []

@@ -114,8 +114,8 @@ class Words:
         parts: list[tuple[str, str]] = []
         for word, tag in reversed(list(jieba.posseg.dt.cut(window))):
             # a count (2个国际机场, 两个实验室) ends the name before it, it is no part of the name
-            if tag not in NAME_PART_TAGS or any(ch.isdigit() for ch in word) or COUNT.fullmatch(
-                    word):
+            if ((tag not in NAME_PART_TAGS and not _glued_adjective(word, tag, parts))
+                    or any(ch.isdigit() for ch in word) or COUNT.fullmatch(word)):
                 break
             parts.insert(0, (word, tag))
             start -= len(word)
@@ -194,6 +194,12 @@ class Words:
         if name < 2:
             return None
         return at - len(window) + sum(len(t.word) for t in tokens) - name
+
+
+def _glued_adjective(word: str, tag: str, after: list[tuple[str, str]]) -> bool:
+    """A one-character adjective right before a noun of the name is part of the noun jieba
+    splits (大/a 数据/n in 贵阳大数据科创城, 新/a 材料/n)."""
+    return tag == "a" and len(word) == 1 and bool(after) and after[0][1].startswith("n")
 
 
 @lru_cache(maxsize=1)
