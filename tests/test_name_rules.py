@@ -387,3 +387,9 @@ def test_science_cities_parks_and_ring_roads_of_a_place(extractor, text, name, c
 @pytest.mark.parametrize("text", ["强化大学科技园建设。", "推进环城高速建设。"])
 def test_a_head_word_without_a_place_names_nothing(extractor, text):
     assert [m for m in extractor.extract("t", text).mentions if m.type != "Industry"] == []
+
+
+def test_a_free_name_does_not_begin_inside_a_quotation(extractor):
+    # normalisation deletes quotes: 共和 read over “四融一共”和美 would open a name
+    text = "在17个县（市、区）开展“四融一共”和美乡村先行区建设。"
+    assert not any("和美" in m.text for m in extractor.extract("t", text).mentions)
