@@ -90,6 +90,39 @@ def road_code_candidates(text: str, pattern: re.Pattern[str]) -> Iterable[Candid
         yield Candidate(m.start(), m.end(), (), "Highway", ROAD_CODE_RULE, SHAPE_PRIORITY)
 
 
+RAIL_LINE_RULE = "rail-line/v1"
+# A rail transit line's code: a letter or none, 1-2 digits, 号 or none, 线 (4号线, S1线, Z4线).
+_LINE_CODE = r"[A-Z]?[0-9]{1,2}号?线"
+# What may stand between two lines of one list: a section (一期西段, 北段, 全线) and a separator.
+_LINE_LIST_GAP = r"(?:全线|[一二三四五六七八九十]期)?(?:[东南西北]段)?[、和及]"
+
+
+def load_rail_lines(patterns: Path = PATTERNS) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The pattern of a rail transit line (`patterns/rail_line_words.tsv`: 地铁4号线), and of
+    the next line of its list (、7号线)."""
+    words = [line for line in (patterns / "rail_line_words.tsv").read_text(
+        encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")]
+    alternatives = "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+    return (re.compile(rf"(?:{alternatives}){_LINE_CODE}"),
+            re.compile(rf"{_LINE_LIST_GAP}(?P<code>{_LINE_CODE})"))
+
+
+def rail_line_candidates(text: str, patterns: tuple[re.Pattern[str], re.Pattern[str]],
+                         found: Sequence[Candidate], base: int = 0) -> Iterable[Candidate]:
+    """地铁11号线, 长春轨道交通6号线 and the lines listed after one (、5号线): each a Railway
+    named by its code. A city right before the word is part of the name."""
+    line, following = patterns
+    cities = {c.end - base: c.start - base for c in found if c.cls in CITY_CLASSES}
+    for m in line.finditer(text):
+        yield Candidate(base + cities.get(m.start(), m.start()), base + m.end(), (), "Railway",
+                        RAIL_LINE_RULE, SHAPE_PRIORITY)
+        at = m.end()
+        while (nxt := following.match(text, at)) is not None:
+            yield Candidate(base + nxt.start("code"), base + nxt.end(), (), "Railway",
+                            RAIL_LINE_RULE, SHAPE_PRIORITY)
+            at = nxt.end()
+
+
 def load_rules(patterns: Path = PATTERNS) -> ShapeRules:
     rules: dict[str, ShapeRule] = {}
     for line in (patterns / "shapes.tsv").read_text(encoding="utf-8").splitlines():

@@ -393,3 +393,12 @@ def test_a_free_name_does_not_begin_inside_a_quotation(extractor):
     # normalisation deletes quotes: 共和 read over “四融一共”和美 would open a name
     text = "在17个县（市、区）开展“四融一共”和美乡村先行区建设。"
     assert not any("和美" in m.text for m in extractor.extract("t", text).mentions)
+
+
+def test_rail_transit_lines_by_their_code(extractor):
+    text = ("完成地铁4号线北段、7号线一期南段、Z4线一期北段建设。长春轨道交通6号线开通。"
+            "实现三区三线管控。")
+    lines = [(m.text, m.type) for m in extractor.extract("t", text).mentions
+             if m.type == "Railway"]
+    assert lines == [("地铁4号线", "Railway"), ("7号线", "Railway"), ("Z4线", "Railway"),
+                     ("长春轨道交通6号线", "Railway")]

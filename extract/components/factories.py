@@ -235,6 +235,7 @@ class ShapeRules:
         self.gaz: gazetteer.Gazetteer | None = None
         self.place_words: frozenset[str] = frozenset()
         self.road_codes: re.Pattern[str] | None = None
+        self.rail_lines: tuple[re.Pattern[str], re.Pattern[str]] | None = None
         self.words: words.Words | None = None
         self.ordinary: frozenset[str] = frozenset()
         self.free_name: Callable[[str, int, int], int | None] | None = None
@@ -247,6 +248,7 @@ class ShapeRules:
         self.gaz = read_gazetteer(reference_dir)
         self.rules = shapes.load_rules()
         self.road_codes = shapes.load_road_codes()
+        self.rail_lines = shapes.load_rail_lines()
         run_rules = abbreviations.load_rules(self.gaz)
         self.run_pattern = run_rules.pattern
         self.place_words = _place_words()
@@ -307,7 +309,8 @@ class ShapeRules:
         shared = tuple(shapes.ellipsis_candidates(text, known + shaped, self.run_pattern,
                                                   self.rules, self._lookup,
                                                   item_places=anchors))
-        coded = tuple(shapes.road_code_candidates(text, self.road_codes))
+        coded = (*shapes.road_code_candidates(text, self.road_codes),
+                 *shapes.rail_line_candidates(text, self.rail_lines, known))
         counted = tuple(shapes.counted_list_candidates(text, known + shaped, self.counted_heads,
                                                        self.item_start,
                                                        self.words.ordinary_word))
