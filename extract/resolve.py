@@ -212,6 +212,7 @@ class DocumentWords:
     home_verbs: frozenset[str]  # … before the report's own province's only (在津, 入黔)
     water_after: re.Pattern[str]  # a water word after a place's name (水库, 流域)
     water_list: re.Pattern[str]  # the rest of a list of waters (、梁子湖等湖库)
+    site_after: re.Pattern[str]  # a site of nature after a mountain's name (国家公园)
 
 
 @lru_cache(maxsize=1)
@@ -229,9 +230,10 @@ def document_words() -> DocumentWords:
     after = _alternatives(w for w, where in water if "after" in where.split(","))
     closing = _alternatives(w for w, where in water if "list" in where.split(","))
     water_list = re.compile(r"(?:、[^、，。；：等\s]{1,8})*等(?:" + closing + ")")
+    sites = _alternatives(w for w, where in water if "mountain" in where.split(","))
     return DocumentWords(phrases, organisation, tuple(heads), verbs, home_verbs,
                          re.compile(after),
-                         water_list)
+                         water_list, re.compile(sites))
 
 
 def _alternatives(words: Iterable[str]) -> str:
@@ -304,13 +306,18 @@ _NAMED_AFTER_WATER = frozenset({"County", "City", "Town"})
 def names_water(m: Mention, text: str, gaz: Gazetteer, words: DocumentWords,
                 starts: frozenset[int] | set[int]) -> bool:
     """丹江口 in 丹江口水库, 牡丹江 in 牡丹江流域, 洪湖 in 洪湖、梁子湖等湖库: a place's name
-    that names its river, lake or reservoir is no mention of the place. A name right after it
+    that names its river, lake or reservoir is no mention of the place; nor one that names its
+    mountain before a site of nature (庐山国家植物园, 井冈山国家公园). A name right after it
     (湖 + 北京) keeps it a place."""
     cls = gaz.entries[m.ref].cls if m.ref else m.type
     if cls not in _NAMED_AFTER_WATER or m.end in starts:
         return False
     return (words.water_after.match(text, m.end) is not None
-            or words.water_list.match(text, m.end) is not None)
+            or words.water_list.match(text, m.end) is not None
+            or (m.text.endswith(MOUNTAIN) and words.site_after.match(text, m.end) is not None))
+
+
+MOUNTAIN = "山"  # the last character of a place named after its mountain (庐山, 井冈山)
 
 
 def _covered(mentions: Sequence[Mention], start: int, end: int) -> bool:

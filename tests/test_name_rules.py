@@ -402,3 +402,11 @@ def test_rail_transit_lines_by_their_code(extractor):
              if m.type == "Railway"]
     assert lines == [("地铁4号线", "Railway"), ("7号线", "Railway"), ("Z4线", "Railway"),
                      ("长春轨道交通6号线", "Railway")]
+
+
+@pytest.mark.parametrize("text, place, kept", [
+    ("积极创建庐山国家植物园、井冈山国家公园。", "井冈山", False),   # the mountains' sites
+    ("加快西宁国家植物园建设。", "西宁", True),   # the city the garden lies in
+])
+def test_a_place_named_after_its_mountain_before_a_site_of_nature(extractor, text, place, kept):
+    assert (place in [t for t, _ in found(extractor, "2025年江西省政府工作报告\n" + text)]) == kept
