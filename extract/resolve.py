@@ -133,7 +133,7 @@ def resolve(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
     starts = {m.start for m in kept}
     kept = [m for m in kept if not names_water(m, text, gaz, words, starts)]
     home = home_provinces(kept, text, gaz)
-    kept = [m for m in kept if not foreign_compound(m, gaz, home)]
+    kept = [home_county(m, gaz, home) for m in kept if not foreign_compound(m, gaz, home)]
     kept = judge_short_names(kept, text, gaz, ordinary_words, home, dictionary.freq)
     if own_zone_ref(gaz, home) is not None:
         # 实施自贸试验区提升战略: the province implements the strategy in its own zone, which the
@@ -166,6 +166,19 @@ def placed_by_name(m: Mention, gaz: Gazetteer) -> Mention:
         if refs:
             return replace(m, place=refs[0])
     return m
+
+
+def home_county(m: Mention, gaz: Gazetteer, home: frozenset[str]) -> Mention:
+    """A short name several counties share (海城: 海城市 of Liaoning, 海城区 of Guangxi) is the
+    county of the report's own province; the linker chose one without knowing it."""
+    if not m.ref or not home or gaz.entries[m.ref].cls != "County":
+        return m
+    counties = [r for r in gaz.surfaces.get(written(m.text), ())
+                if gaz.entries[r].cls == "County"]
+    if len(counties) < 2 or province_of(m.ref, gaz) in home:
+        return m
+    own = [r for r in counties if province_of(r, gaz) in home]
+    return replace(m, ref=own[0]) if own else m
 
 
 def foreign_compound(m: Mention, gaz: Gazetteer, home: frozenset[str]) -> bool:

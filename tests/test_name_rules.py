@@ -410,3 +410,11 @@ def test_rail_transit_lines_by_their_code(extractor):
 ])
 def test_a_place_named_after_its_mountain_before_a_site_of_nature(extractor, text, place, kept):
     assert (place in [t for t, _ in found(extractor, "2025年江西省政府工作报告\n" + text)]) == kept
+
+
+@pytest.mark.parametrize("title, county", [("2025年辽宁省政府工作报告", "county/210381"),
+                                           ("2025年广西壮族自治区政府工作报告", "county/450502")])
+def test_a_short_name_two_counties_share_is_the_reports_own(extractor, title, county):
+    # 海城 is 海城市 of Liaoning and 海城区 of Guangxi: the report's province chooses
+    names = found(extractor, title + "\n瓦房店、海城、庄河、钦南上榜。")
+    assert ("海城", county) in names
