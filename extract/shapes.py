@@ -229,6 +229,22 @@ def _pair_start(at: int, a: Anchors) -> int | None:
     return first - 1 - n if n else None
 
 
+# A national zone of one place is named 中国 + the place in brackets (中国（贵州）自由贸易试验区,
+# 中国（鄂州）跨境电子商务综合试验区); normalisation makes the brackets ASCII.
+NATIONAL_PREFIX = "中国("
+
+
+def _national_bracket_start(at: int, a: Anchors) -> int | None:
+    """中国(place) right before the head word: the name begins at 中国."""
+    if at < 1 or a.text[at - 1] != ")":
+        return None
+    places = a.places_ending.get(at - 1, [])
+    if not places:
+        return None
+    start = min(p.start for p in places) - a.base - len(NATIONAL_PREFIX)
+    return start if start >= 0 and a.text.startswith(NATIONAL_PREFIX, start) else None
+
+
 def _abbreviation_pair_start(at: int, a: Anchors) -> int | None:
     """Two characters that are no word of their own before a line's suffix name its two ends by
     abbreviation (荆荆高铁, 汉宜高速, 沈白高铁): no run of abbreviations needed."""
@@ -276,6 +292,10 @@ def _anchor_start(at: int, rule: ShapeRule, a: Anchors) -> int | None:
             return start
     if "port" in rule.anchors and a.port_name is not None and at > 0:
         start = a.port_name(text, at, max(0, at - FREE_NAME_MAX))
+        if start is not None:
+            return start
+    if "cn" in rule.anchors:
+        start = _national_bracket_start(at, a)
         if start is not None:
             return start
     if "line" in rule.anchors and at in a.lines_ending:

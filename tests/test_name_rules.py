@@ -418,3 +418,12 @@ def test_a_short_name_two_counties_share_is_the_reports_own(extractor, title, co
     # 海城 is 海城市 of Liaoning and 海城区 of Guangxi: the report's province chooses
     names = found(extractor, title + "\n瓦房店、海城、庄河、钦南上榜。")
     assert ("海城", county) in names
+
+
+@pytest.mark.parametrize("text, name", [
+    ("积极申建中国（贵州）自由贸易试验区。", "中国（贵州）自由贸易试验区"),  # not listed
+    ("争创中国（鄂州）跨境电子商务综合试验区。", "中国（鄂州）跨境电子商务综合试验区"),
+])
+def test_a_national_zone_named_by_its_place_in_brackets(extractor, text, name):
+    names = [m.text for m in extractor.extract("t", text).mentions]
+    assert names == [name]
