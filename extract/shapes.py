@@ -33,6 +33,10 @@ ANCHOR_CLASSES = frozenset({"Province", "City", "County", "Town", "ProvincialSub
 # Places a platform of a city is named after: a city, or a county-level place (霍尔果斯口岸).
 CITY_CLASSES = frozenset({"City", "County", "Town"})
 CONNECTORS = ("至", "—", "一")
+# Regions, whose names no city before them opens: 洛阳中原城市群 is 洛阳 and 中原城市群 (a
+# facility's is: 宜昌三峡机场).
+REGION_CLASSES = frozenset({"CityCluster", "MetropolitanArea", "StrategicRegion",
+                            "EconomicBelt"})
 # Lines and services a facility of theirs is named after (`line` anchor: 中欧班列集结中心).
 LINE_CLASSES = frozenset({"FreightTrainService", "Railway", "LandSeaCorridor"})
 # Words for divisions and parts of lines, never the abbreviation of a line's end (县通高速).
@@ -187,7 +191,8 @@ def shape_candidates(text: str, found: Sequence[Candidate], run_pattern: re.Patt
         if start is not None:
             start = _known_name_start(start, m.start(), spans)
         if start is not None and start < m.start():
-            start = _with_city_before(start, anchors)
+            if rule.cls not in REGION_CLASSES:
+                start = _with_city_before(start, anchors)
             yield Candidate(base + start, base + m.end(), (), rule.cls,
                             f"shape/{rule.suffix}/v1", SHAPE_PRIORITY)
 

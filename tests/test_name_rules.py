@@ -427,3 +427,23 @@ def test_a_short_name_two_counties_share_is_the_reports_own(extractor, title, co
 def test_a_national_zone_named_by_its_place_in_brackets(extractor, text, name):
     names = [m.text for m in extractor.extract("t", text).mentions]
     assert names == [name]
+
+
+@pytest.mark.parametrize("text, wrong", [
+    ("支持在京国家实验室承担国家科技重大专项。", "京国家实验室"),   # 在京: in Beijing
+    ("培育20个省级宜居宜业和美乡村建设先导区。", "美乡村建设先导区"),   # 和美: harmonious
+    ("建强洛阳中原城市群副中心城市。", "洛阳中原城市群"),   # a cluster takes no city before it
+])
+def test_no_name_opens_with_an_abbreviation_nor_a_cluster_with_a_city(extractor, text, wrong):
+    assert wrong not in [m.text for m in extractor.extract("t", text).mentions]
+
+
+def test_a_bilateral_zone_opens_with_both_countries(extractor):
+    text = "加快黑瞎子岛中俄国际合作先行区建设。"
+    assert "中俄国际合作先行区" in [m.text for m in extractor.extract("t", text).mentions]
+
+
+def test_a_ports_economic_zone_of_a_city_is_a_platform(extractor):
+    mentions = {m.text: m.type for m in extractor.extract(
+        "t", "加快汕头、湛江临港经济区建设。").mentions}
+    assert mentions == {"汕头": "Platform", "湛江临港经济区": "Platform"}
