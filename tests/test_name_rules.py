@@ -447,3 +447,12 @@ def test_a_ports_economic_zone_of_a_city_is_a_platform(extractor):
     mentions = {m.text: m.type for m in extractor.extract(
         "t", "加快汕头、湛江临港经济区建设。").mentions}
     assert mentions == {"汕头": "Platform", "湛江临港经济区": "Platform"}
+
+
+def test_a_ring_line_named_after_a_place(extractor):
+    mentions = extractor.extract("t", "加快长春都市圈西环线建设。").mentions
+    assert [(m.text, m.type) for m in mentions] == [("长春都市圈西环线", "Corridor")]
+
+
+def test_a_bare_ring_line_is_none(extractor):
+    assert extractor.extract("t", "推进环线建设。").mentions == ()
