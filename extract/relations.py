@@ -764,12 +764,22 @@ def _place_at(name: str, at: int, gaz: Gazetteer, weak: frozenset[str],
     longest = len(name) - at - (0 if to_end else 1)
     for n in range(min(_MAX_PLACE_IN_NAME, longest), 1, -1):
         surface = name[at:at + n]
-        refs = [r for r in gaz.surfaces.get(surface, ())
-                if family(gaz.entries[r].cls, gaz) in families]
+        refs = _without_namesake_counties(
+            [r for r in gaz.surfaces.get(surface, ())
+             if family(gaz.entries[r].cls, gaz) in families], gaz)
         if len(refs) == 1 and surface not in weak and not _names_a_landform(
                 name[at + n:], refs[0], gaz):
             return refs[0]
     return None
+
+
+def _without_namesake_counties(refs: list[str], gaz: Gazetteer) -> list[str]:
+    """A city and a county of its own that share a short name (南昌市 and 南昌县): the bare
+    short name is the city's, since the county is written with its suffix."""
+    cities = [r for r in refs if family(gaz.entries[r].cls, gaz) == "City"]
+    if len(cities) != 1:
+        return refs
+    return [r for r in refs if r == cities[0] or not _contains(gaz, cities[0], r)]
 
 
 def _names_a_landform(rest: str, ref: str, gaz: Gazetteer) -> bool:

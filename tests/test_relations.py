@@ -527,3 +527,12 @@ def test_an_item_of_a_counted_list_of_lines_connects_both_its_ends(extractor, ga
     ends = {(s, o) for s, p, o in found if p == "connects"}
     assert {("盘州至兴义", "盘州市"), ("盘州至兴义", "兴义市"),
             ("铜仁至遵义", "遵义市")} <= ends, found
+
+
+def test_a_city_s_name_inside_a_name_is_the_city_not_its_namesake_county(extractor, gaz):
+    """南昌 is a city and a county of that city (南昌县); a name starting with the bare short
+    name is the city's, as the county is written with its suffix (南昌县…)."""
+    jiangxi = _doc_triples(extractor, gaz, "2025年江西省政府工作报告\n"
+                           "加快南昌瑶湖科学岛建设，推进长沙临空经济示范区发展。\n")
+    assert ("南昌瑶湖科学岛", "locatedIn", "南昌市") in jiangxi, jiangxi
+    assert not {t for t in jiangxi if t[2] in ("南昌县", "长沙县")}, jiangxi
