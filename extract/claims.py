@@ -133,14 +133,16 @@ class _View:
 
 
 def _view(text: str, start: int, end: int) -> _View:
-    chars, orig = [], []
-    for i in range(start, end):
-        ch = text[i]
-        if ch.isspace():
-            continue
-        chars.append(translate_chars(ch))
-        orig.append(i)
-    return _View("".join(chars), tuple(orig))
+    # translate_chars replaces one character by one, so the kept characters are translated in
+    # one call, not one call each
+    orig = tuple(i for i in range(start, end) if not text[i].isspace())
+    return _View(translate_chars("".join([text[i] for i in orig])), orig)
+
+
+def _has_digit(text: str, start: int, end: int) -> bool:
+    """Whether the sentence's view would hold a digit: translate_chars keeps a digit a digit
+    and makes none of another character, so the original text is asked, without its view."""
+    return any(ch.isdigit() for ch in text[start:end])
 
 
 RANGE_RE = re.compile(r"((?:19|20)\d\d)年?[—一~〜至到]((?:19|20)\d\d)年")
@@ -617,9 +619,9 @@ def find_claims(text: str, mentions: Iterable[Mention], sentences: Iterable[tupl
     out: list[NumericClaim] = []
     previous: _Time | None = None
     for start, end in sorted(sentences):
-        v = _view(text, start, end)
-        if not any(ch.isdigit() for ch in v.s):
+        if not _has_digit(text, start, end):
             continue
+        v = _view(text, start, end)
         regions = _regions_in(v, places, place_starts, start, end)
         times = _times(v.s)
         out += _sentence_claims(text, v, regions, times, previous, rules)
