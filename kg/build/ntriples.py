@@ -49,13 +49,13 @@ class Triples:
         return triple in self._triples
 
 
-def ntriples(triples: Iterable[Triple]) -> str:
+def ntriples(triples: Iterable[Triple], names: dict[Node, str] | None = None) -> str:
     """The triples as N-Triples, one line each, as rdflib's serializer writes them
-    (`_nt_row`). An IRI's text is made once per call: a document names its predicates, classes
-    and entities thousands of times, and `URIRef.n3` checks every character of the IRI each
-    time. Literals are written each time: two literals that compare equal may differ in the
-    case of their language tag."""
-    names: dict[Node, str] = {}
+    (`_nt_row`). An IRI's text is made once per call (or once for all the calls given the same
+    `names`): a document names its predicates, classes and entities thousands of times, and
+    `URIRef.n3` checks every character of the IRI each time. Literals are written each time:
+    two literals that compare equal may differ in the case of their language tag."""
+    names = {} if names is None else names
 
     def name(term: Node) -> str:
         text = names.get(term)

@@ -237,6 +237,7 @@ def document_results(sources: list[SourceText], extractor: Extractor,
         return
     _WORKER_STATE = (extractor, validator)
     pinyin("预热")  # its dictionaries load on first use: once here, not once in every worker
+    validator.prepare()  # and the compiled shapes
     try:
         # fork: the workers share the loaded pipeline and reference graph copy-on-write
         with ProcessPoolExecutor(max_workers=jobs,
