@@ -227,11 +227,10 @@ class _Hit:
     word: str
 
 
-def _word_at(s: str, i: int, rules: Rules, roles: Sequence[str]) -> str | None:
-    """The longest word of `roles` at s[i:] (two words of one length at one place are one)."""
-    if i >= len(s):
-        return None
-    for w in _words_by_first_character(rules, tuple(roles)).get(s[i], ()):
+def _longest_at(s: str, i: int, index: dict[str, tuple[str, ...]]) -> str | None:
+    """The longest word of `index` (its words by first character, longest first) at s[i:],
+    i < len(s); two words of one length at one place are one."""
+    for w in index.get(s[i], ()):
         if s.startswith(w, i):
             return w
     return None
@@ -260,9 +259,10 @@ def _find(s: str, rules: Rules, roles: Sequence[str], lo: int = 0, hi: int | Non
           ) -> list[_Hit]:
     """The words of `roles` in s[lo:hi], longest first, in text order."""
     hi = len(s) if hi is None else hi
+    index = _words_by_first_character(rules, tuple(roles))  # once, not at each character
     out, i = [], lo
     while i < hi:
-        w = _word_at(s, i, rules, roles)
+        w = _longest_at(s, i, index) if i < len(s) else None
         if w and i + len(w) <= hi:
             out.append(_Hit(i, w))
             i += len(w)
