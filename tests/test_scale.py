@@ -346,3 +346,23 @@ def test_an_unknown_executor_is_refused(kg_command, tmp_path):
     assert done.returncode == 2
     assert done.stderr.strip() == ("kg: error: --executor spark: expected processes, dask:local "
                                    "or dask:ADDRESS")
+
+
+def test_the_store_load_leaves_the_collector_as_it_found_it():
+    """The bulk load pauses Python's cycle collector (kg/store/build_store.py) and must give it
+    back on, or off where the caller had turned it off."""
+    import gc
+
+    from kg.store.build_store import collector_paused
+
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
