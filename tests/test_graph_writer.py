@@ -104,3 +104,27 @@ def test_a_term_oxigraph_refuses_is_left_to_rdflib():
 
 def test_jsonld_is_not_written_by_oxigraph():
     assert write_with_oxigraph(dataset(), "jsonld", PREFIXES) is None
+
+
+@pytest.mark.parametrize("suffix", [".trig", ".nq"])
+def test_replacing_a_graph_rewrites_the_file_in_its_own_format(tmp_path, suffix):
+    """What `kg link` does to the memory store's file (kg/store/load.py, replace_graph): the
+    named graph replaced, every other graph as it was, blank nodes included."""
+    from kg.store.base import StoreSpec
+    from kg.store.load import replace_graph
+
+    fmt = "trig" if suffix == ".trig" else "nquads"
+    path = tmp_path / f"graph{suffix}"
+    path.write_bytes(write_with_oxigraph(dataset(), fmt, PREFIXES))
+    links = Graph()
+    links.add((URIRef(EX + "a"), URIRef(EX + "same"), URIRef("http://other.example.org/a")))
+    loaded = replace_graph(StoreSpec("memory", str(path)), URIRef(EX + "h"), links)
+    assert (loaded.graph, loaded.triples) == (EX + "h", 1)
+    back = Dataset()
+    back.parse(path, format=fmt)  # rdflib reads the file in the format its suffix names
+    want = graphs(dataset())
+    have = graphs(back)
+    assert set(have) == set(want)
+    assert isomorphic(have[EX + "h"], links)
+    for name in (EX + "g", "urn:x-rdflib:default"):
+        assert isomorphic(have[name], want[name]), name
