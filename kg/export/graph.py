@@ -16,6 +16,7 @@ from rdflib.plugins.serializers.jsonld import from_rdf
 from kg.errors import InputError
 from kg.ontology import CONTEXT_IRI, local_context
 from kg.store.base import GraphStore
+from kg.store.files import write_with_oxigraph
 
 GRAPH_FORMATS = ("trig", "nquads", "turtle", "jsonld")
 TABLE_FORMATS = ("jsonl", "csv")
@@ -54,8 +55,13 @@ def serialize_store(store: GraphStore, fmt: str) -> str:
 
 
 def serialize(ds: Dataset, fmt: str) -> str:
+    """`ds` in `fmt`: JSON-LD by rdflib (compacted with our context); TriG, N-Quads and Turtle
+    by Oxigraph (kg/store/files.py), by rdflib only where Oxigraph refuses a term."""
     if fmt == "jsonld":
         return json.dumps(to_jsonld(ds), ensure_ascii=False, indent=1) + "\n"
+    written = write_with_oxigraph(ds, fmt, prefixes(local_context()))
+    if written is not None:
+        return written.decode("utf-8")
     target: Graph = union_graph(ds) if fmt == "turtle" else ds
     for prefix, namespace in prefixes(local_context()).items():
         target.bind(prefix, namespace, override=True, replace=True)

@@ -24,7 +24,7 @@ from rdflib import BNode, Graph, URIRef
 from kg.errors import InputError, StoreError
 from kg.store.atomic import write_atomic
 from kg.store.base import DEFAULT_TIMEOUT, PASSWORD_ENV, USER_ENV, StoreSpec
-from kg.store.files import FORMATS, NO_FILE, load_dataset
+from kg.store.files import FORMATS, NO_FILE, load_dataset, write_with_oxigraph
 from kg.store.lock import lock_store
 from kg.store.swap import rewrite
 
@@ -79,7 +79,9 @@ def _rewrite_file(path: Path, name: URIRef, g: Graph) -> Loaded:
     target = ds.graph(name)
     for triple in g:
         target.add(triple)
-    data = ds.serialize(format=fmt, encoding="utf-8")
+    data = write_with_oxigraph(ds, fmt, dict(ds.namespaces()))
+    if data is None:  # a term Oxigraph refuses: rdflib writes it
+        data = ds.serialize(format=fmt, encoding="utf-8")
     write_atomic(path, lambda tmp: tmp.write_bytes(data))
     return Loaded(str(name), len(g))
 
