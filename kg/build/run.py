@@ -31,11 +31,13 @@ from kg.build.manifest import (
     source_hash,
     write_manifest,
 )
+from kg.build.memory import release_free_memory
 from kg.build.metadata import concept_graph, source_graph
 from kg.build.ntriples import Triples, ntriples
 from kg.build.outdir import STAGING_PREFIX, check_out_dir, locked_out_dir
 from kg.build.reference import reference_graph
 from kg.build.relations import partition_graph
+from kg.build.shared import SharedGraphs, SharedNeeds
 from kg.build.stream import REPORT, STORE_NQUADS, ReportParts, staged_outputs
 from kg.build.summary import load_summary, save_document
 from kg.build.texts import stage_texts, swap_texts
@@ -178,7 +180,9 @@ _WORKER_STATE: tuple[Extractor, DocumentValidator] | None = None
 
 def _worker_step(source: SourceText) -> DocumentResult:
     assert _WORKER_STATE is not None, "the pool was started without the worker state"
-    return document_step(source, *_WORKER_STATE)
+    result = document_step(source, *_WORKER_STATE)
+    release_free_memory()  # what the step freed, before the worker's next document
+    return result
 
 
 def _dask_step(source: SourceText, ner: bool = False) -> DocumentResult:
@@ -300,28 +304,32 @@ def _build_locked(sources: list[SourceText], out_dir: Path, extractor: Extractor
             return unchanged
     store = out_dir / STORE_DIR
     check_writable(store, outputs.wait)  # a reader of the store would refuse it at the end
-    if extractor is None:
-        from extract.pipeline import Extractor
-
-        extractor = Extractor()
-    shared = corpus_dataset(extractor.gaz)
     trusted = store_trusted(before, current, store)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
+    needs = SharedNeeds(nquads=not trusted, trig=outputs.trig,
+                        reference=any(s.doc not in cached for s in sources))
+    shared = SharedGraphs(gaz, staging, needs)  # in a child, while the pipeline loads
     try:
+        if extractor is None:
+            from extract.pipeline import Extractor
+
+            extractor = Extractor()
         parts, in_store = stream_documents(sources, cached, out_dir, current, staging, shared,
                                            extractor, progress, jobs, executor,
                                            trusted=trusted, trig=outputs.trig)
         validation = combine(parts.violations)
         report = parts.report(warnings, validation, len(extractor.gaz.entries))
-        # the pipeline and the shared graphs are not needed past here: the store's loader can
-        # have their memory (about 150 MB) where this function made them
-        del shared, extractor
+        # the pipeline is not needed past here: the store's loader can have its memory (about
+        # 150 MB) where this function made it
+        del extractor
+        release_free_memory()
         progress.step("writing the store")
         update_store(out_dir, staging / STORE_NQUADS, in_store, whole=not trusted,
                      before=before, current=current, wait=outputs.wait)
         progress.step("writing the outputs")
         write_outputs(out_dir, staging, report, sources, trig=outputs.trig)
     finally:
+        shared.stop()
         shutil.rmtree(staging, ignore_errors=True)
     remove_stale_results(out_dir, {cache_stem(out_dir, key, sha)
                                    for key, sha in current.documents.items()})
@@ -331,7 +339,8 @@ def _build_locked(sources: list[SourceText], out_dir: Path, extractor: Extractor
 
 
 def stream_documents(sources: list[SourceText], cached: set[str], out_dir: Path,
-                     current: Manifest, staging: Path, shared: Dataset, extractor: Extractor,
+                     current: Manifest, staging: Path, shared: SharedGraphs,
+                     extractor: Extractor,
                      progress: Progress, jobs: int, executor: str, *, trusted: bool,
                      trig: bool) -> tuple[ReportParts, list[str]]:
     """Runs the step of every document not in `cached`, caching each result as it arrives and
@@ -342,14 +351,14 @@ def stream_documents(sources: list[SourceText], cached: set[str], out_dir: Path,
     progress.start(len(to_run), sum(len(s.text) for s in to_run))
     results: Iterator[DocumentResult] = iter(())
     if to_run:
-        validator = DocumentValidator(shared.graph(iris.graph("reference")))
+        validator = DocumentValidator(shared.reference_lines())
         results = document_results(to_run, extractor, validator, jobs, progress, executor)
     parts = ReportParts()
     with staged_outputs(out_dir, staging, trig) as staged:
         if not trusted:
-            staged.nquads.write(shared.serialize(format="nquads", encoding="utf-8"))
+            shared.copy_nquads(staged.nquads)
         if staged.trig is not None:
-            write_trig(shared, staged.trig)
+            shared.copy_trig(staged.trig)
         for source in sources:
             sha = current.documents[source.doc]
             if source.doc in cached:
@@ -359,6 +368,7 @@ def stream_documents(sources: list[SourceText], cached: set[str], out_dir: Path,
                 assert result.record.doc == source.doc, "results come in input order"
                 summary = save_document(out_dir, sha, result, extractor.gaz)
                 del result  # only its files and summary are kept
+                release_free_memory()  # what the step freed: the heap would keep it
             assert summary is not None, f"{source.doc}: its cached summary went missing"
             staged.add(source.doc, sha, to_store=not trusted or source.doc not in cached)
             parts.add(summary)

@@ -162,8 +162,10 @@ class DocumentValidator:
     (`ReferenceLines`), and handed to pyshacl-turbo as text: no rdflib graph is built for it
     (copying triples into one took more than half of the validation's time)."""
 
-    def __init__(self, reference: Graph, engine: str = ENGINES[0]) -> None:
-        self.reference = ReferenceLines(reference)
+    def __init__(self, reference: Graph | ReferenceLines, engine: str = ENGINES[0]) -> None:
+        # a build passes the lines, made in a child process (kg/build/shared.py)
+        self.reference = (reference if isinstance(reference, ReferenceLines)
+                          else ReferenceLines(reference))
         self.engine = engine
 
     def validate(self, doc: Iterable[Triple], doc_ntriples: str | None = None
