@@ -107,9 +107,10 @@ class TreePeak:
         return self.peak
 
 
-def kg_build(inputs: Path, out: Path, jobs: int) -> tuple[float, float]:
-    """Seconds and peak memory (MB) of one `kg build` subprocess: the higher of its process
-    tree's sampled sum and its own exact peak."""
+def kg_build(inputs: Path, out: Path, jobs: int) -> tuple[float, float, float]:
+    """Seconds, peak memory (MB) and CPU seconds of one `kg build` subprocess (its workers
+    included): the peak is the higher of its process tree's sampled sum and its own exact
+    peak."""
     kg = Path(sys.executable).with_name("kg")
     start = time.perf_counter()
     process = subprocess.Popen([str(kg), "build", str(inputs), "--out", str(out), "--jobs",
@@ -121,7 +122,7 @@ def kg_build(inputs: Path, out: Path, jobs: int) -> tuple[float, float]:
     if os.waitstatus_to_exitcode(status) not in (0, 1):
         raise SystemExit(f"kg build failed: {process.stderr.read().decode()}")
     process.stderr.close()
-    return seconds, max(tree_peak, usage.ru_maxrss / 1024)
+    return seconds, max(tree_peak, usage.ru_maxrss / 1024), usage.ru_utime + usage.ru_stime
 
 
 def write(folder: Path, docs: list[tuple[str, str]]) -> None:
@@ -134,10 +135,13 @@ def folder_mb(path: Path) -> float:
     return round(sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6, 1)
 
 
-def row(size: int, run: str, timing: tuple[float, float], jieba: float) -> dict:
-    seconds, peak = timing
+def row(size: int, run: str, timing: tuple[float, float, float],
+        jieba: tuple[float, float]) -> dict:
+    """A build's row: seconds and CPU seconds, each as a ratio to jieba's, and its peak."""
+    seconds, peak, cpu = timing
     return {"documents": size, "run": run, "seconds": round(seconds, 2),
-            "x_jieba": round(seconds / jieba, 2), "peak_rss_mb": round(peak)}
+            "x_jieba": round(seconds / jieba[0], 2), "cpu_seconds": round(cpu, 2),
+            "cpu_x_jieba": round(cpu / jieba[1], 2), "peak_rss_mb": round(peak)}
 
 
 def measure_size(texts: list[tuple[str, str]], size: int, jobs: int, tmp: Path) -> list[dict]:
@@ -145,7 +149,8 @@ def measure_size(texts: list[tuple[str, str]], size: int, jobs: int, tmp: Path) 
     jieba = jieba_seconds([text for _, text in docs[:size]])
     inputs, out = tmp / f"texts-{size}", tmp / f"build-{size}"
     write(inputs, docs[:size])
-    rows = [{"documents": size, "run": "jieba", "seconds": round(jieba, 2),
+    rows = [{"documents": size, "run": "jieba", "seconds": round(jieba[0], 2),
+             "cpu_seconds": round(jieba[1], 3),
              "characters": sum(len(text) for _, text in docs[:size])},
             row(size, "cold build", kg_build(inputs, out, jobs), jieba)]
     write(inputs, docs[size:])
@@ -162,6 +167,7 @@ def with_slopes(rows: list[dict]) -> list[dict]:
     cold = [r for r in rows if r["run"] == "cold build"]
     for before, after in itertools.pairwise(cold):
         after["x_previous_size"] = round(after["seconds"] / before["seconds"], 2)
+        after["cpu_x_previous_size"] = round(after["cpu_seconds"] / before["cpu_seconds"], 2)
         after["documents_ratio"] = round(after["documents"] / before["documents"], 2)
     return rows
 
