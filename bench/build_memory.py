@@ -64,9 +64,10 @@ def main() -> None:
     steps.done("import rdflib", t)
     t = time.perf_counter()
     from kg.build import run
+    from kg.build import steps as build_steps
     from kg.inputs.files import read_sources
 
-    steps.done("import kg.build.run (and what it imports)", t)
+    steps.done("import kg.build.run and kg.build.steps (and what they import)", t)
     t = time.perf_counter()
     from extract.pipeline import Extractor
 
@@ -80,7 +81,7 @@ def main() -> None:
     extractor = Extractor()
     steps.done("Extractor() (its automata, jieba's dictionary, spaCy's pipeline)", t)
     t = time.perf_counter()
-    shared = run.corpus_dataset(gaz)
+    shared = build_steps.corpus_dataset(gaz)
     steps.done("corpus_dataset: the ontology and reference graphs", t)
     t = time.perf_counter()
     from kg import iris
@@ -92,7 +93,7 @@ def main() -> None:
     sources = read_sources([args.text])
     steps.done("read the text", t)
     t = time.perf_counter()
-    result = run.document_step(sources[0], extractor, validator)
+    result = build_steps.document_step(sources[0], extractor, validator)
     steps.done("document_step (extract, graph, validate)", t)
     del result
     t = time.perf_counter()

@@ -5,6 +5,7 @@ free pages go back to the system after each document."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import signal
 import subprocess
@@ -17,8 +18,8 @@ from conftest import wait_until
 
 from kg import iris
 from kg.build.memory import release_free_memory
-from kg.build.run import corpus_dataset, write_trig
 from kg.build.shared import SharedGraphs, SharedNeeds
+from kg.build.steps import corpus_dataset, write_trig
 from kg.build.validate import ReferenceLines
 
 LINES_FIELDS = ("lines", "named", "types", "labels")
@@ -137,3 +138,42 @@ def test_the_tokenizer_keeps_no_chunk_of_an_earlier_text():
     last = docs[-1]
     assert texts[-1] in last.vocab.strings
     assert [text for text in texts[:-1] if text in last.vocab.strings] == []
+
+
+# What a build with nothing to redo must not load: the graph and store libraries, the SHACL
+# engines, the extraction pipeline, and our modules that import them (docs/scale.md,
+# "Incremental builds": they were most of an unchanged rebuild's time).
+NOT_FOR_AN_UNCHANGED_BUILD = ("rdflib", "pyoxigraph", "pyshacl", "pyshacl_turbo", "spacy",
+                              "jieba", "pypinyin", "extract.pipeline", "kg.build.steps",
+                              "kg.build.write", "kg.store.build_store")
+
+_MODULES_OF_A_BUILD = """
+import json, sys
+from kg.cli import main
+code = main(sys.argv[1:])
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+"""
+
+
+@pytest.mark.slow
+def test_an_unchanged_rebuild_loads_no_graph_library_nor_the_pipeline(tmp_path):
+    texts, out = tmp_path / "texts", tmp_path / "build"
+    texts.mkdir()
+    (texts / "gx.txt").write_text("广西壮族自治区首府南宁市与北部湾城市群相连。", encoding="utf-8")
+
+    def build() -> tuple[int, list[str], str]:
+        done = subprocess.run([sys.executable, "-c", _MODULES_OF_A_BUILD, "build", str(texts),
+                               "--out", str(out)], capture_output=True, text=True, timeout=600)
+        _, _, report = done.stdout.rpartition("\n{")
+        answer = json.loads("{" + report)
+        return answer["code"], answer["modules"], done.stdout
+
+    code, modules, _ = build()
+    assert code == 0 and "rdflib" in modules and "spacy" in modules  # the cold build does
+    manifest = (out / "manifest.json").read_bytes()
+    code, modules, stdout = build()
+    assert code == 0 and "built " in stdout and "1 document(s)" in stdout
+    loaded = [name for name in modules if any(name == bad or name.startswith(bad + ".")
+                                              for bad in NOT_FOR_AN_UNCHANGED_BUILD)]
+    assert not loaded, f"an unchanged rebuild imported {loaded}"
+    assert (out / "manifest.json").read_bytes() == manifest

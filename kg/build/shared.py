@@ -94,7 +94,7 @@ def write_shared(gaz: gazetteer_module.Gazetteer, staging: Path, needs: SharedNe
     """In the child: the shared graphs as the build needs them, written into `staging`."""
     die_with(parent)
     from kg import iris
-    from kg.build.run import corpus_dataset, write_trig
+    from kg.build.steps import corpus_dataset, write_trig
 
     shared = corpus_dataset(gaz)
     if needs.nquads:
