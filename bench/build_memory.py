@@ -7,6 +7,8 @@ The steps are those of `kg build` on one document, in its order: the imports, th
 the extraction pipeline (jieba, spaCy, the automata), the shared graphs (ontology, reference
 data), the document's step (extract, graph, validate), then the build writing its store.
 Run in a fresh process: the figures are the fixed cost every build pays before its documents.
+All in this one process: a build makes the shared graphs in a child process instead
+(kg/build/shared.py), so its own process does not hold them (docs/scale.md, "Memory").
 """
 
 from __future__ import annotations
