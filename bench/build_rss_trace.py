@@ -1,6 +1,8 @@
 """How a `kg build`'s memory grows while its documents run: the resident set (RSS) of the build's
 process tree (the build and its workers, summed at the same moment), sampled from /proc, against
-the documents done so far (the summaries cached in OUT/documents).
+the documents done so far (the summaries cached in OUT/documents); and the tree's PSS, which
+counts a page shared copy-on-write by the build and its forked workers once (the RSS sum counts
+it in each).
 
     python bench/build_rss_trace.py [--documents 200] [--texts DIR] [--jobs 1] [--every 0.5]
 
@@ -20,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from build_sizes import DEFAULT_TEXTS, corpus, tree_rss_mb, write
+from build_sizes import DEFAULT_TEXTS, corpus, tree_pss_mb, tree_rss_mb, write
 
 
 def documents_done(out: Path) -> int:
@@ -55,18 +57,21 @@ def main() -> None:
                                     "--jobs", str(args.jobs)],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         samples: list[tuple[int, float]] = []
-        peak, last = 0.0, -1
+        peak, peak_pss, last = 0.0, 0.0, -1
         while process.poll() is None:
             rss, done = tree_rss_mb(process.pid), documents_done(out)
-            peak = max(peak, rss)
+            pss = tree_pss_mb(process.pid)
+            peak, peak_pss = max(peak, rss), max(peak_pss, pss)
             if done != last and rss:
                 samples.append((done, rss))
                 print(json.dumps({"documents": done, "tree_rss_mb": round(rss, 1),
+                                  "tree_pss_mb": round(pss, 1),
                                   "seconds": round(time.monotonic(), 1)}), flush=True)
                 last = done
             time.sleep(args.every)
     running = [(d, r) for d, r in samples if args.documents // 10 <= d < args.documents]
     print(json.dumps({"documents": args.documents, "peak_tree_rss_mb": round(peak),
+                      "peak_tree_pss_mb": round(peak_pss),
                       "mb_per_document": round(slope(running), 3),
                       "exit": process.returncode}))
 

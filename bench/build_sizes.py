@@ -11,7 +11,11 @@ adding one document and one after changing one, each a subprocess with its peak 
 size of the build's store. The peak is that of the build's whole process tree: the RSS of the
 build and of its workers (`--jobs`) summed at the same moment, sampled from /proc every
 `SAMPLE_SECONDS`, or the build process's own peak (the kernel's, exact) where that is higher;
-a worker's own peak alone would hide the parent's memory, and the parent's its workers'.
+a worker's own peak alone would hide the parent's memory, and the parent's its workers'. The
+RSS sum counts the pages forked workers share with the build in each of them; the peak of the
+tree's PSS (`peak_pss_mb`), which counts them once, is the memory the tree takes (a shared
+library's pages that other processes of the machine map too count in part, so it is a little
+below the RSS even for one process).
 Every time is also given as a ratio to jieba on the same N texts, and each size's cold build
 as a ratio to the size before (the slope: 10× the documents should cost at most 10× the time).
 """
@@ -85,32 +89,53 @@ def rss_mb(pid: int) -> float:
 
 
 def tree_rss_mb(root: int) -> float:
-    """The RSS of the process and its descendants now, summed (MB)."""
+    """The RSS of the process and its descendants now, summed (MB). Forked workers share the
+    parent's pages until they write them, and each one's RSS counts them again: the sum is an
+    upper bound of the memory the tree takes."""
     return sum(rss_mb(pid) for pid in process_tree(root))
 
 
+def pss_mb(pid: int) -> float:
+    """The process's proportional set size: each page shared by n processes counts 1/n."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass  # the process ended meanwhile
+    return 0.0
+
+
+def tree_pss_mb(root: int) -> float:
+    """The memory the process tree takes now (MB): its processes' PSS summed, which counts a
+    page shared copy-on-write between the build and its workers once."""
+    return sum(pss_mb(pid) for pid in process_tree(root))
+
+
 class TreePeak:
-    """Samples a process tree's summed RSS in a thread until the process is reaped."""
+    """Samples a process tree's summed RSS and PSS in a thread until the process is reaped."""
 
     def __init__(self, pid: int) -> None:
-        self.pid, self.peak, self.done = pid, 0.0, threading.Event()
+        self.pid, self.peak, self.peak_pss = pid, 0.0, 0.0
+        self.done = threading.Event()
         self.thread = threading.Thread(target=self.sample, daemon=True)
         self.thread.start()
 
     def sample(self) -> None:
         while not self.done.wait(SAMPLE_SECONDS):
             self.peak = max(self.peak, tree_rss_mb(self.pid))
+            self.peak_pss = max(self.peak_pss, tree_pss_mb(self.pid))
 
-    def stop(self) -> float:
+    def stop(self) -> tuple[float, float]:
         self.done.set()
         self.thread.join()
-        return self.peak
+        return self.peak, self.peak_pss
 
 
-def kg_build(inputs: Path, out: Path, jobs: int) -> tuple[float, float, float]:
-    """Seconds, peak memory (MB) and CPU seconds of one `kg build` subprocess (its workers
-    included): the peak is the higher of its process tree's sampled sum and its own exact
-    peak."""
+def kg_build(inputs: Path, out: Path, jobs: int) -> tuple[float, float, float, float]:
+    """Seconds, peak memory (MB), CPU seconds and peak PSS (MB) of one `kg build` subprocess
+    (its workers included): the peak is the higher of its process tree's sampled RSS sum and
+    its own exact peak; the PSS counts the pages its workers share with it once."""
     kg = Path(sys.executable).with_name("kg")
     start = time.perf_counter()
     process = subprocess.Popen([str(kg), "build", str(inputs), "--out", str(out), "--jobs",
@@ -118,11 +143,12 @@ def kg_build(inputs: Path, out: Path, jobs: int) -> tuple[float, float, float]:
     sampler = TreePeak(process.pid)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
-    tree_peak = sampler.stop()
+    tree_peak, tree_pss = sampler.stop()
     if os.waitstatus_to_exitcode(status) not in (0, 1):
         raise SystemExit(f"kg build failed: {process.stderr.read().decode()}")
     process.stderr.close()
-    return seconds, max(tree_peak, usage.ru_maxrss / 1024), usage.ru_utime + usage.ru_stime
+    return (seconds, max(tree_peak, usage.ru_maxrss / 1024), usage.ru_utime + usage.ru_stime,
+            tree_pss)
 
 
 def write(folder: Path, docs: list[tuple[str, str]]) -> None:
@@ -135,13 +161,14 @@ def folder_mb(path: Path) -> float:
     return round(sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6, 1)
 
 
-def row(size: int, run: str, timing: tuple[float, float, float],
+def row(size: int, run: str, timing: tuple[float, float, float, float],
         jieba: tuple[float, float]) -> dict:
-    """A build's row: seconds and CPU seconds, each as a ratio to jieba's, and its peak."""
-    seconds, peak, cpu = timing
+    """A build's row: seconds and CPU seconds, each as a ratio to jieba's, and its peaks."""
+    seconds, peak, cpu, pss = timing
     return {"documents": size, "run": run, "seconds": round(seconds, 2),
             "x_jieba": round(seconds / jieba[0], 2), "cpu_seconds": round(cpu, 2),
-            "cpu_x_jieba": round(cpu / jieba[1], 2), "peak_rss_mb": round(peak)}
+            "cpu_x_jieba": round(cpu / jieba[1], 2), "peak_rss_mb": round(peak),
+            "peak_pss_mb": round(pss)}
 
 
 def measure_size(texts: list[tuple[str, str]], size: int, jobs: int, tmp: Path) -> list[dict]:
