@@ -133,14 +133,16 @@ class _View:
 
 
 def _view(text: str, start: int, end: int) -> _View:
-    chars, orig = [], []
-    for i in range(start, end):
-        ch = text[i]
-        if ch.isspace():
-            continue
-        chars.append(translate_chars(ch))
-        orig.append(i)
-    return _View("".join(chars), tuple(orig))
+    # translate_chars replaces one character by one, so the kept characters are translated in
+    # one call, not one call each
+    orig = tuple(i for i in range(start, end) if not text[i].isspace())
+    return _View(translate_chars("".join([text[i] for i in orig])), orig)
+
+
+def _has_digit(text: str, start: int, end: int) -> bool:
+    """Whether the sentence's view would hold a digit: translate_chars keeps a digit a digit
+    and makes none of another character, so the original text is asked, without its view."""
+    return any(ch.isdigit() for ch in text[start:end])
 
 
 RANGE_RE = re.compile(r"((?:19|20)\d\d)年?[—一~〜至到]((?:19|20)\d\d)年")
@@ -225,11 +227,10 @@ class _Hit:
     word: str
 
 
-def _word_at(s: str, i: int, rules: Rules, roles: Sequence[str]) -> str | None:
-    """The longest word of `roles` at s[i:] (two words of one length at one place are one)."""
-    if i >= len(s):
-        return None
-    for w in _words_by_first_character(rules, tuple(roles)).get(s[i], ()):
+def _longest_at(s: str, i: int, index: dict[str, tuple[str, ...]]) -> str | None:
+    """The longest word of `index` (its words by first character, longest first) at s[i:],
+    i < len(s); two words of one length at one place are one."""
+    for w in index.get(s[i], ()):
         if s.startswith(w, i):
             return w
     return None
@@ -258,9 +259,10 @@ def _find(s: str, rules: Rules, roles: Sequence[str], lo: int = 0, hi: int | Non
           ) -> list[_Hit]:
     """The words of `roles` in s[lo:hi], longest first, in text order."""
     hi = len(s) if hi is None else hi
+    index = _words_by_first_character(rules, tuple(roles))  # once, not at each character
     out, i = [], lo
     while i < hi:
-        w = _word_at(s, i, rules, roles)
+        w = _longest_at(s, i, index) if i < len(s) else None
         if w and i + len(w) <= hi:
             out.append(_Hit(i, w))
             i += len(w)
@@ -617,9 +619,9 @@ def find_claims(text: str, mentions: Iterable[Mention], sentences: Iterable[tupl
     out: list[NumericClaim] = []
     previous: _Time | None = None
     for start, end in sorted(sentences):
-        v = _view(text, start, end)
-        if not any(ch.isdigit() for ch in v.s):
+        if not _has_digit(text, start, end):
             continue
+        v = _view(text, start, end)
         regions = _regions_in(v, places, place_starts, start, end)
         times = _times(v.s)
         out += _sentence_claims(text, v, regions, times, previous, rules)

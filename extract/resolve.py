@@ -133,7 +133,7 @@ def resolve(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
     starts = {m.start for m in kept}
     kept = [m for m in kept if not names_water(m, text, gaz, words, starts)]
     home = home_provinces(kept, text, gaz)
-    kept = [m for m in kept if not foreign_compound(m, gaz, home)]
+    kept = [home_county(m, gaz, home) for m in kept if not foreign_compound(m, gaz, home)]
     kept = judge_short_names(kept, text, gaz, ordinary_words, home, dictionary.freq)
     if own_zone_ref(gaz, home) is not None:
         # 实施自贸试验区提升战略: the province implements the strategy in its own zone, which the
@@ -166,6 +166,19 @@ def placed_by_name(m: Mention, gaz: Gazetteer) -> Mention:
         if refs:
             return replace(m, place=refs[0])
     return m
+
+
+def home_county(m: Mention, gaz: Gazetteer, home: frozenset[str]) -> Mention:
+    """A short name several counties share (海城: 海城市 of Liaoning, 海城区 of Guangxi) is the
+    county of the report's own province; the linker chose one without knowing it."""
+    if not m.ref or not home or gaz.entries[m.ref].cls != "County":
+        return m
+    counties = [r for r in gaz.surfaces.get(written(m.text), ())
+                if gaz.entries[r].cls == "County"]
+    if len(counties) < 2 or province_of(m.ref, gaz) in home:
+        return m
+    own = [r for r in counties if province_of(r, gaz) in home]
+    return replace(m, ref=own[0]) if own else m
 
 
 def foreign_compound(m: Mention, gaz: Gazetteer, home: frozenset[str]) -> bool:
@@ -212,6 +225,7 @@ class DocumentWords:
     home_verbs: frozenset[str]  # … before the report's own province's only (在津, 入黔)
     water_after: re.Pattern[str]  # a water word after a place's name (水库, 流域)
     water_list: re.Pattern[str]  # the rest of a list of waters (、梁子湖等湖库)
+    site_after: re.Pattern[str]  # a site of nature after a mountain's name (国家公园)
 
 
 @lru_cache(maxsize=1)
@@ -229,9 +243,10 @@ def document_words() -> DocumentWords:
     after = _alternatives(w for w, where in water if "after" in where.split(","))
     closing = _alternatives(w for w, where in water if "list" in where.split(","))
     water_list = re.compile(r"(?:、[^、，。；：等\s]{1,8})*等(?:" + closing + ")")
+    sites = _alternatives(w for w, where in water if "mountain" in where.split(","))
     return DocumentWords(phrases, organisation, tuple(heads), verbs, home_verbs,
                          re.compile(after),
-                         water_list)
+                         water_list, re.compile(sites))
 
 
 def _alternatives(words: Iterable[str]) -> str:
@@ -278,17 +293,28 @@ def _named_organisation_after(text: str, at: int, heads: tuple[str, ...],
                               dictionary: Dictionary) -> bool:
     """Does an organisation's name go on at `at`: a few nouns, then a word ending with an
     organisation's head (贵州能源集团, 上海交通大学, 北京协和医院, 辽宁男篮)?"""
+    window = text[at:at + ORGANISATION_GAP_MAX + 2 * max(map(len, heads))]
+    # A word of the window can end with a head only where the head is in the window: most
+    # windows have none, and jieba's tagger (its HMM) was a third of the extraction's time.
+    if not any(h in window for h in heads):
+        return False
     gap = 0
-    words = dictionary.pos_cut(text[at:at + ORGANISATION_GAP_MAX + 2 * max(map(len, heads))])
+    words = dictionary.pos_cut(window)
     for i, (word, tag) in enumerate(words):
         if any(word.endswith(h) for h in heads):
-            # a noun after the head makes it part of a longer noun (江西学子大学梦)
-            return i + 1 == len(words) or not words[i + 1][1].startswith("n")
+            return i + 1 == len(words) or not _glued_noun(*words[i + 1])
         allowed = tag in _ORGANISATION_GAP_TAGS or (i > 0 and tag == "vn")
         gap += len(word)
         if not allowed or gap > ORGANISATION_GAP_MAX:
             return False
     return False
+
+
+def _glued_noun(word: str, tag: str) -> bool:
+    """A one-character noun after an organisation's head makes it part of a longer noun
+    (江西学子大学梦); a longer word does not: it is what the organisation's name is the subject
+    or the owner of (交易所交易额, 人民医院毕节医院, 京剧院演员)."""
+    return len(word) == 1 and tag.startswith("n")
 
 
 # Places named after their water: a county or a city (丹江口市, 牡丹江市), a town.
@@ -298,13 +324,18 @@ _NAMED_AFTER_WATER = frozenset({"County", "City", "Town"})
 def names_water(m: Mention, text: str, gaz: Gazetteer, words: DocumentWords,
                 starts: frozenset[int] | set[int]) -> bool:
     """丹江口 in 丹江口水库, 牡丹江 in 牡丹江流域, 洪湖 in 洪湖、梁子湖等湖库: a place's name
-    that names its river, lake or reservoir is no mention of the place. A name right after it
+    that names its river, lake or reservoir is no mention of the place; nor one that names its
+    mountain before a site of nature (庐山国家植物园, 井冈山国家公园). A name right after it
     (湖 + 北京) keeps it a place."""
     cls = gaz.entries[m.ref].cls if m.ref else m.type
     if cls not in _NAMED_AFTER_WATER or m.end in starts:
         return False
     return (words.water_after.match(text, m.end) is not None
-            or words.water_list.match(text, m.end) is not None)
+            or words.water_list.match(text, m.end) is not None
+            or (m.text.endswith(MOUNTAIN) and words.site_after.match(text, m.end) is not None))
+
+
+MOUNTAIN = "山"  # the last character of a place named after its mountain (庐山, 井冈山)
 
 
 def _covered(mentions: Sequence[Mention], start: int, end: int) -> bool:

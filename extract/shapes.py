@@ -33,6 +33,10 @@ ANCHOR_CLASSES = frozenset({"Province", "City", "County", "Town", "ProvincialSub
 # Places a platform of a city is named after: a city, or a county-level place (霍尔果斯口岸).
 CITY_CLASSES = frozenset({"City", "County", "Town"})
 CONNECTORS = ("至", "—", "一")
+# Regions, whose names no city before them opens: 洛阳中原城市群 is 洛阳 and 中原城市群 (a
+# facility's is: 宜昌三峡机场).
+REGION_CLASSES = frozenset({"CityCluster", "MetropolitanArea", "StrategicRegion",
+                            "EconomicBelt"})
 # Lines and services a facility of theirs is named after (`line` anchor: 中欧班列集结中心).
 LINE_CLASSES = frozenset({"FreightTrainService", "Railway", "LandSeaCorridor"})
 # Words for divisions and parts of lines, never the abbreviation of a line's end (县通高速).
@@ -88,6 +92,39 @@ def road_code_candidates(text: str, pattern: re.Pattern[str]) -> Iterable[Candid
     """G331, S27公路: a road's code names the road (a Highway)."""
     for m in pattern.finditer(text):
         yield Candidate(m.start(), m.end(), (), "Highway", ROAD_CODE_RULE, SHAPE_PRIORITY)
+
+
+RAIL_LINE_RULE = "rail-line/v1"
+# A rail transit line's code: a letter or none, 1-2 digits, 号 or none, 线 (4号线, S1线, Z4线).
+_LINE_CODE = r"[A-Z]?[0-9]{1,2}号?线"
+# What may stand between two lines of one list: a section (一期西段, 北段, 全线) and a separator.
+_LINE_LIST_GAP = r"(?:全线|[一二三四五六七八九十]期)?(?:[东南西北]段)?[、和及]"
+
+
+def load_rail_lines(patterns: Path = PATTERNS) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The pattern of a rail transit line (`patterns/rail_line_words.tsv`: 地铁4号线), and of
+    the next line of its list (、7号线)."""
+    words = [line for line in (patterns / "rail_line_words.tsv").read_text(
+        encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")]
+    alternatives = "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+    return (re.compile(rf"(?:{alternatives}){_LINE_CODE}"),
+            re.compile(rf"{_LINE_LIST_GAP}(?P<code>{_LINE_CODE})"))
+
+
+def rail_line_candidates(text: str, patterns: tuple[re.Pattern[str], re.Pattern[str]],
+                         found: Sequence[Candidate], base: int = 0) -> Iterable[Candidate]:
+    """地铁11号线, 长春轨道交通6号线 and the lines listed after one (、5号线): each a Railway
+    named by its code. A city right before the word is part of the name."""
+    line, following = patterns
+    cities = {c.end - base: c.start - base for c in found if c.cls in CITY_CLASSES}
+    for m in line.finditer(text):
+        yield Candidate(base + cities.get(m.start(), m.start()), base + m.end(), (), "Railway",
+                        RAIL_LINE_RULE, SHAPE_PRIORITY)
+        at = m.end()
+        while (nxt := following.match(text, at)) is not None:
+            yield Candidate(base + nxt.start("code"), base + nxt.end(), (), "Railway",
+                            RAIL_LINE_RULE, SHAPE_PRIORITY)
+            at = nxt.end()
 
 
 def load_rules(patterns: Path = PATTERNS) -> ShapeRules:
@@ -147,13 +184,24 @@ def shape_candidates(text: str, found: Sequence[Candidate], run_pattern: re.Patt
                       {end - base: start - base for start, end in compounds}, port_name,
                       {c.end - base: c.start - base for c in found if c.cls in LINE_CLASSES},
                       national_name, *(() if word_start is None else (word_start,)))
+    spans = [(c.start - base, c.end - base) for c in found]
     for m in rules.pattern.finditer(text):
         rule = rules.rules[m.group()]
         start = _anchor_start(m.start(), rule, anchors)
+        if start is not None:
+            start = _known_name_start(start, m.start(), spans)
         if start is not None and start < m.start():
-            start = _with_city_before(start, anchors)
+            if rule.cls not in REGION_CLASSES:
+                start = _with_city_before(start, anchors)
             yield Candidate(base + start, base + m.end(), (), rule.cls,
                             f"shape/{rule.suffix}/v1", SHAPE_PRIORITY)
+
+
+def _known_name_start(start: int, at: int, spans: Sequence[tuple[int, int]]) -> int:
+    """A name that begins inside a known name begins where that one does: jieba tags 雄安 as
+    an adjective, so the free name of 雄安新区中关村科技园 would begin at 新区."""
+    holders = [s for s, e in spans if s < start < e <= at]
+    return min(holders) if holders else start
 
 
 def _places_ending(found: Iterable[Candidate], base: int) -> dict[int, list[Candidate]]:
@@ -184,6 +232,22 @@ def _pair_start(at: int, a: Anchors) -> int | None:
         return min(p.start for p in before) - a.base
     n = a.place_word(text[max(0, first - 1 - PLACE_WORD_MAX):first - 1])
     return first - 1 - n if n else None
+
+
+# A national zone of one place is named 中国 + the place in brackets (中国（贵州）自由贸易试验区,
+# 中国（鄂州）跨境电子商务综合试验区); normalisation makes the brackets ASCII.
+NATIONAL_PREFIX = "中国("
+
+
+def _national_bracket_start(at: int, a: Anchors) -> int | None:
+    """中国(place) right before the head word: the name begins at 中国."""
+    if at < 1 or a.text[at - 1] != ")":
+        return None
+    places = a.places_ending.get(at - 1, [])
+    if not places:
+        return None
+    start = min(p.start for p in places) - a.base - len(NATIONAL_PREFIX)
+    return start if start >= 0 and a.text.startswith(NATIONAL_PREFIX, start) else None
 
 
 def _abbreviation_pair_start(at: int, a: Anchors) -> int | None:
@@ -235,6 +299,10 @@ def _anchor_start(at: int, rule: ShapeRule, a: Anchors) -> int | None:
         start = a.port_name(text, at, max(0, at - FREE_NAME_MAX))
         if start is not None:
             return start
+    if "cn" in rule.anchors:
+        start = _national_bracket_start(at, a)
+        if start is not None:
+            return start
     if "line" in rule.anchors and at in a.lines_ending:
         return a.lines_ending[at]
     if "national" in rule.anchors and a.national_name is not None and at > 0:
@@ -247,10 +315,15 @@ def _anchor_start(at: int, rule: ShapeRule, a: Anchors) -> int | None:
 
 
 def ellipsis_candidates(text: str, found: Sequence[Candidate], run_pattern: re.Pattern[str],
-                        rules: ShapeRules, lookup: Lookup) -> Iterable[Candidate]:
+                        rules: ShapeRules, lookup: Lookup,
+                        item_places: Sequence[Candidate] | None = None) -> Iterable[Candidate]:
     """Names that share the suffix of the last one in a list: 川藏、新藏、滇藏铁路 names three
     railways; 渝昆、贵南、隆黄铁路 too. Each earlier item is as long as the last one's anchor,
-    and is a name only if the gazetteer knows item + suffix or the item is an abbreviation run."""
+    and is a name only if the gazetteer knows item + suffix or the item is an abbreviation run.
+    A list of cities' or counties' names before a facility named after the last of them
+    (威宁、德江机场) shares it too: `_place_items`; the places such an item may be are
+    `item_places` (default: all of `found`)."""
+    places = _city_places(found if item_places is None else item_places)
     for c in found:
         if c.start == 0 or text[c.start - 1] != "、":
             continue
@@ -260,6 +333,9 @@ def ellipsis_candidates(text: str, found: Sequence[Candidate], run_pattern: re.P
         if suffix is None:
             continue
         width = len(surface) - len(suffix)
+        if "city" in rules.rules[suffix].anchors and (c.start, c.end - len(suffix)) in places:
+            yield from _place_items(text, c, places, lookup, suffix)
+            continue
         pos = c.start
         while pos > width and text[pos - 1] == "、":
             item_start = pos - 1 - width
@@ -273,6 +349,33 @@ def ellipsis_candidates(text: str, found: Sequence[Candidate], run_pattern: re.P
                 break
             yield Candidate(item_start, pos - 1, refs, cls, ELLIPSIS_RULE, ELLIPSIS_PRIORITY)
             pos = item_start
+
+
+def _city_places(found: Sequence[Candidate]) -> dict[tuple[int, int], Candidate]:
+    """The names of cities, counties and towns among `found`, by their span."""
+    return {(c.start, c.end): c for c in found if c.cls in CITY_CLASSES}
+
+
+def _place_items(text: str, last: Candidate, places: dict[tuple[int, int], Candidate],
+                 lookup: Lookup, suffix: str) -> Iterable[Candidate]:
+    """The items before `last` (a facility named after a city or county: 德江机场) that are each
+    a city's or county's whole name, parted by 、: each names that kind of facility of its
+    place (威宁、德江机场 are two airports), a listed one (item + suffix) linked. When the
+    last one is listed, an item must be too: 经格尔木、吉隆口岸 is a city and a port of entry,
+    which the tables list all of."""
+    ends: dict[int, list[int]] = {}
+    for start, end in places:
+        ends.setdefault(end, []).append(start)
+    listed = lookup(text[last.start:last.end]) is not None
+    pos = last.start
+    while pos > 0 and text[pos - 1] == "、" and ends.get(pos - 1):
+        item_start = min(ends[pos - 1])
+        known = lookup(text[item_start:pos - 1] + suffix)
+        if known is None and listed:
+            return
+        refs, cls = known if known is not None else ((), last.cls)
+        yield Candidate(item_start, pos - 1, refs, cls, ELLIPSIS_RULE, ELLIPSIS_PRIORITY)
+        pos = item_start
 
 
 COUNTED_LIST_RULE = "counted-list/v1"

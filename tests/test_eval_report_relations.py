@@ -112,6 +112,27 @@ def test_a_predicate_the_report_gold_does_not_annotate_is_unscored(gaz):
     assert (scores["componentOf"].predicted, scores["componentOf"].unscored) == (0, 1)
 
 
+def test_about_is_scored_only_from_a_strategy(gaz):
+    """The guidelines' `about` ties a strategy to its region; a service's `about` its corridor
+    was not asked for: unscored, not a false hit."""
+    service = next(r for r, e in gaz.entries.items() if e.label_zh == "西部陆海新通道海铁联运班列")
+    corridor = next(r for r, e in gaz.entries.items() if e.label_zh == "西部陆海新通道")
+    strategy = next(r for r, e in gaz.entries.items() if e.label_zh == "长江经济带发展")
+    belt = next(r for r, e in gaz.entries.items() if e.label_zh == "长江经济带")
+    mentions = [_m(0, "西部陆海新通道海铁联运班列", service, "FreightTrainService"),
+                _m(20, "西部陆海新通道", corridor, "LandSeaCorridor"),
+                _m(30, "长江经济带发展", strategy, "Strategy"),
+                _m(40, "长江经济带", belt, "EconomicBelt")]
+    gold_mentions = [_g(0, "西部陆海新通道海铁联运班列", "西部陆海新通道海铁联运班列", "Corridor"),
+                     _g(20, "西部陆海新通道", "西部陆海新通道", "Corridor"),
+                     _g(30, "长江经济带发展", "长江经济带发展", "Strategy"),
+                     _g(40, "长江经济带", "长江经济带", "EconomicBelt")]
+    scores = score_report_relations(
+        [_r(service, "about", corridor), _r(strategy, "about", belt)], mentions, gold_mentions,
+        [], gaz)
+    assert (scores["about"].predicted, scores["about"].unscored) == (1, 1)
+
+
 def test_each_rule_is_scored_on_the_distinct_triples_it_states(gaz):
     """A triple two rules state counts for both; a rule's wrong triple counts against it
     alone."""

@@ -270,8 +270,18 @@ def test_a_place_before_a_few_nouns_and_an_organisations_head_is_no_mention(extr
     assert place not in [t for t, _ in found(extractor, text)]
 
 
+@pytest.mark.parametrize("text, place", [
+    ("贵阳大数据交易所交易额达到100亿元。", "贵阳"),   # a longer noun after the head: its subject
+    ("浙江省人民医院毕节医院开诊运营。", "浙江省"),   # an organisation and its branch
+    ("推动北京协和医院贵州医院建成开诊。", "北京"),
+    ("湖北京剧院演员获奖。", "湖北"),
+])
+def test_an_organisations_name_ends_at_its_head_before_another_noun(extractor, text, place):
+    assert place not in [t for t, _ in found(extractor, text)]
+
+
 @pytest.mark.parametrize("text, place", [("支持天津建设数据交易所。", "天津"),   # a verb between
-                                          ("圆了更多江西学子大学梦。", "江西")])  # a noun after
+                                          ("圆了更多江西学子大学梦。", "江西")])  # one-char noun
 def test_a_place_before_a_clause_about_an_organisation_stays(extractor, text, place):
     assert place in [t for t, _ in found(extractor, text)]
 
@@ -335,3 +345,114 @@ def test_a_name_built_on_a_place_begins_where_the_word_holding_it_begins(
     named after the mountain, so its name begins with the mountain's word."""
     texts = [t for t, _ in found(extractor, text)]
     assert name in texts and inner not in texts
+
+
+@pytest.mark.parametrize("text, names, cls", [
+    ("加快威宁、德江机场等项目建设。", ["威宁", "德江机场"], "Airport"),
+    ("推进德江、盘州机场建设。", ["德江", "盘州机场"], "Airport"),
+    ("支持郑州、洛阳片区改革创新。", ["郑州", "洛阳片区"], "Platform"),
+])
+def test_places_listed_before_a_facilitys_head_share_it(extractor, text, names, cls):
+    # 威宁、德江机场: 威宁 is the first airport's name, as 川藏 is in 川藏、新藏铁路
+    mentions = {m.text: m for m in extractor.extract("t", text).mentions}
+    assert [n for n in names if n in mentions] == names
+    assert {mentions[n].type for n in names} == {cls}
+    assert all(mentions[n].ref is None for n in names)
+
+
+def test_a_place_listed_before_a_provinces_zone_stays_a_place(extractor):
+    # the last item names a province, whose platform words are generic: nothing is shared
+    mentions = {m.text: m for m in extractor.extract("t", "推动武汉、湖北自贸区建设。").mentions}
+    assert mentions["武汉"].type == "City"
+
+
+def test_a_place_listed_before_a_listed_port_of_entry_stays_a_place(extractor):
+    # 吉隆口岸 is in the tables, 格尔木口岸 is not: 格尔木 is the city the route runs through
+    mentions = {m.text: m for m in extractor.extract(
+        "t", "2025年青海省政府工作报告\n提升经格尔木、吉隆口岸至尼泊尔贸易通道能力。").mentions}
+    assert mentions["格尔木"].type == "County" and mentions["吉隆口岸"].ref is not None
+
+
+@pytest.mark.parametrize("text, name, cls", [
+    ("贵阳大数据科创城集聚企业1355家。", "贵阳大数据科创城", "ScienceCity"),
+    ("持续推进贵州航空产业城建设。", "贵州航空产业城", "Platform"),
+    ("南昌瑶湖科学岛一期开工。", "南昌瑶湖科学岛", "Platform"),
+    ("支持雄安新区中关村科技园发展。", "雄安新区中关村科技园", "Platform"),
+    ("开工建设贵阳环城高速公路扩容工程。", "贵阳环城高速公路", "Highway"),
+])
+def test_science_cities_parks_and_ring_roads_of_a_place(extractor, text, name, cls):
+    assert (name, cls) in [(m.text, m.type) for m in extractor.extract("t", text).mentions]
+
+
+@pytest.mark.parametrize("text", ["强化大学科技园建设。", "推进环城高速建设。"])
+def test_a_head_word_without_a_place_names_nothing(extractor, text):
+    assert [m for m in extractor.extract("t", text).mentions if m.type != "Industry"] == []
+
+
+def test_a_free_name_does_not_begin_inside_a_quotation(extractor):
+    # normalisation deletes quotes: 共和 read over “四融一共”和美 would open a name
+    text = "在17个县（市、区）开展“四融一共”和美乡村先行区建设。"
+    assert not any("和美" in m.text for m in extractor.extract("t", text).mentions)
+
+
+def test_rail_transit_lines_by_their_code(extractor):
+    text = ("完成地铁4号线北段、7号线一期南段、Z4线一期北段建设。长春轨道交通6号线开通。"
+            "实现三区三线管控。")
+    lines = [(m.text, m.type) for m in extractor.extract("t", text).mentions
+             if m.type == "Railway"]
+    assert lines == [("地铁4号线", "Railway"), ("7号线", "Railway"), ("Z4线", "Railway"),
+                     ("长春轨道交通6号线", "Railway")]
+
+
+@pytest.mark.parametrize("text, place, kept", [
+    ("积极创建庐山国家植物园、井冈山国家公园。", "井冈山", False),   # the mountains' sites
+    ("加快西宁国家植物园建设。", "西宁", True),   # the city the garden lies in
+])
+def test_a_place_named_after_its_mountain_before_a_site_of_nature(extractor, text, place, kept):
+    assert (place in [t for t, _ in found(extractor, "2025年江西省政府工作报告\n" + text)]) == kept
+
+
+@pytest.mark.parametrize("title, county", [("2025年辽宁省政府工作报告", "county/210381"),
+                                           ("2025年广西壮族自治区政府工作报告", "county/450502")])
+def test_a_short_name_two_counties_share_is_the_reports_own(extractor, title, county):
+    # 海城 is 海城市 of Liaoning and 海城区 of Guangxi: the report's province chooses
+    names = found(extractor, title + "\n瓦房店、海城、庄河、钦南上榜。")
+    assert ("海城", county) in names
+
+
+@pytest.mark.parametrize("text, name", [
+    ("积极申建中国（贵州）自由贸易试验区。", "中国（贵州）自由贸易试验区"),  # not listed
+    ("争创中国（鄂州）跨境电子商务综合试验区。", "中国（鄂州）跨境电子商务综合试验区"),
+])
+def test_a_national_zone_named_by_its_place_in_brackets(extractor, text, name):
+    names = [m.text for m in extractor.extract("t", text).mentions]
+    assert names == [name]
+
+
+@pytest.mark.parametrize("text, wrong", [
+    ("支持在京国家实验室承担国家科技重大专项。", "京国家实验室"),   # 在京: in Beijing
+    ("培育20个省级宜居宜业和美乡村建设先导区。", "美乡村建设先导区"),   # 和美: harmonious
+    ("建强洛阳中原城市群副中心城市。", "洛阳中原城市群"),   # a cluster takes no city before it
+])
+def test_no_name_opens_with_an_abbreviation_nor_a_cluster_with_a_city(extractor, text, wrong):
+    assert wrong not in [m.text for m in extractor.extract("t", text).mentions]
+
+
+def test_a_bilateral_zone_opens_with_both_countries(extractor):
+    text = "加快黑瞎子岛中俄国际合作先行区建设。"
+    assert "中俄国际合作先行区" in [m.text for m in extractor.extract("t", text).mentions]
+
+
+def test_a_ports_economic_zone_of_a_city_is_a_platform(extractor):
+    mentions = {m.text: m.type for m in extractor.extract(
+        "t", "加快汕头、湛江临港经济区建设。").mentions}
+    assert mentions == {"汕头": "Platform", "湛江临港经济区": "Platform"}
+
+
+def test_a_ring_line_named_after_a_place(extractor):
+    mentions = extractor.extract("t", "加快长春都市圈西环线建设。").mentions
+    assert [(m.text, m.type) for m in mentions] == [("长春都市圈西环线", "Corridor")]
+
+
+def test_a_bare_ring_line_is_none(extractor):
+    assert extractor.extract("t", "推进环线建设。").mentions == ()

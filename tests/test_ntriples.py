@@ -107,6 +107,27 @@ def test_a_triple_added_twice_is_one_line():
     assert ntriples(triples) == Graph().add(triple).serialize(format="nt")
 
 
+def test_every_kind_of_term_is_written_as_rdflib_writes_it():
+    """The IRIs' text is made once per call (kg/build/ntriples.py); literals each time, as two
+    that compare equal (a language tag in another case) must keep their own text."""
+    from rdflib import BNode, URIRef
+    from rdflib.namespace import XSD
+
+    s, p = URIRef("https://example.org/s"), URIRef("https://example.org/p")
+    objects = [s, BNode("b1"), Literal("一"), Literal("a\"b\\c\nd\re"),
+               Literal("北京", lang="zh"), Literal("北京", lang="ZH"),
+               Literal("3", datatype=XSD.integer), Literal("0.5", datatype=XSD.decimal)]
+    triples = [(s, p, o) for o in objects] + [(BNode("b1"), p, s)]
+    assert ntriples(triples) == rdflib_lines(triples)
+    assert ntriples(triples).count('"北京"@ZH') == 1
+
+
+def rdflib_lines(triples) -> str:
+    from rdflib.plugins.serializers.nt import _nt_row
+
+    return "".join(map(_nt_row, triples))
+
+
 def test_the_small_document_gives_the_lines_rdflib_writes(extractor):
     source = source_of("small", TEXT)
     record = extractor.extract(source.doc, source.text, str(source.path))

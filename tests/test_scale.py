@@ -4,6 +4,7 @@ engines, and an incremental build changes only what changed, in the store too.""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -69,12 +70,20 @@ def test_the_store_holds_the_graph_file_and_is_the_same_from_two_processes(build
         f"<{iris.graph('doc/' + name.removesuffix('.txt'))}>" for name in REPORTS}
 
 
-def test_jobs_below_one_is_refused(kg_command, tmp_path):
-    done = subprocess.run([*kg_command, "build", "--jobs", "0", "--out", str(tmp_path / "o")],
+def test_jobs_below_zero_is_refused(kg_command, tmp_path):
+    done = subprocess.run([*kg_command, "build", "--jobs", "-1", "--out", str(tmp_path / "o")],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
-    assert done.stderr.strip() == "kg: error: --jobs 0: expected 1 or more processes"
+    assert done.stderr.strip() == ("kg: error: --jobs -1: expected 1 or more processes, or 0 "
+                                   "for one per core")
     assert not (tmp_path / "o").exists()
+
+
+def test_jobs_zero_is_one_process_per_core_this_process_may_use():
+    from kg.commands.build import process_count
+
+    assert process_count(0) == len(os.sched_getaffinity(0))
+    assert process_count(3) == 3
 
 
 def test_the_ontology_blank_nodes_are_named_by_content_not_chance():
@@ -337,3 +346,23 @@ def test_an_unknown_executor_is_refused(kg_command, tmp_path):
     assert done.returncode == 2
     assert done.stderr.strip() == ("kg: error: --executor spark: expected processes, dask:local "
                                    "or dask:ADDRESS")
+
+
+def test_the_store_load_leaves_the_collector_as_it_found_it():
+    """The bulk load pauses Python's cycle collector (kg/store/build_store.py) and must give it
+    back on, or off where the caller had turned it off."""
+    import gc
+
+    from kg.store.build_store import collector_paused
+
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -165,6 +165,28 @@ def _first_at_or_after(to_original: Callable[[int], int], size: int, o: int) -> 
     return lo
 
 
+def _across_quotes(doc: Doc) -> Callable[[int, int], bool]:
+    """Does the normalised span start..end hold a quote of the original that is not its own?
+    Normalisation deletes quotes, so a name could be read across one (“四融一共”和美乡村先行区
+    holds 共和, a county); a name may hold only the closing quote of a nickname it opens with
+    (“冰雪丝路”创新先导区)."""
+    original = doc._.get(ORIGINAL)
+    to_original = doc._.get(OFFSETS).to_original
+    quotes = _OPEN_QUOTES | _CLOSE_QUOTES
+    if not any(ch in quotes for ch in original):
+        return lambda start, end: False
+
+    def across(start: int, end: int) -> bool:
+        o_start, o_end = to_original(start), to_original(end - 1) + 1
+        inside = [ch for ch in original[o_start:o_end] if ch in quotes]
+        if not inside:
+            return False
+        opens_own = o_start > 0 and original[o_start - 1] in _OPEN_QUOTES
+        return not (opens_own and len(inside) == 1 and inside[0] in _CLOSE_QUOTES)
+
+    return across
+
+
 # The most characters between a quoted nickname's closing quote and the head word of the
 # platform it names (“冰雪丝路”创新先导区: 2).
 QUOTE_TO_HEAD_MAX = 4
@@ -213,6 +235,7 @@ class ShapeRules:
         self.gaz: gazetteer.Gazetteer | None = None
         self.place_words: frozenset[str] = frozenset()
         self.road_codes: re.Pattern[str] | None = None
+        self.rail_lines: tuple[re.Pattern[str], re.Pattern[str]] | None = None
         self.words: words.Words | None = None
         self.ordinary: frozenset[str] = frozenset()
         self.free_name: Callable[[str, int, int], int | None] | None = None
@@ -225,6 +248,7 @@ class ShapeRules:
         self.gaz = read_gazetteer(reference_dir)
         self.rules = shapes.load_rules()
         self.road_codes = shapes.load_road_codes()
+        self.rail_lines = shapes.load_rail_lines()
         run_rules = abbreviations.load_rules(self.gaz)
         self.run_pattern = run_rules.pattern
         self.place_words = _place_words()
@@ -283,8 +307,10 @@ class ShapeRules:
                                                national_name=self.words.national_name_start,
                                                word_start=self.words.word_start))
         shared = tuple(shapes.ellipsis_candidates(text, known + shaped, self.run_pattern,
-                                                  self.rules, self._lookup))
-        coded = tuple(shapes.road_code_candidates(text, self.road_codes))
+                                                  self.rules, self._lookup,
+                                                  item_places=anchors))
+        coded = (*shapes.road_code_candidates(text, self.road_codes),
+                 *shapes.rail_line_candidates(text, self.rail_lines, known))
         counted = tuple(shapes.counted_list_candidates(text, known + shaped, self.counted_heads,
                                                        self.item_start,
                                                        self.words.ordinary_word))
@@ -351,8 +377,10 @@ class BoundaryCheck:
         runs = tuple(Candidate(r.start, r.end, r.refs, "run", r.rule, abbreviations.RUN_PRIORITY)
                      for r in doc._.get(RUNS))
         pool = doc._.get(CANDIDATES) + doc._.get(SHAPE_CANDIDATES) + runs
+        across = _across_quotes(doc)
         chosen = linking.resolve_overlaps(
-            pool, keep=lambda c: self._is_word(text, c, sentences))
+            [c for c in pool if not across(c.start, c.end)],
+            keep=lambda c: self._is_word(text, c, sentences))
         doc._.set(CHOSEN, tuple(chosen))
         return doc
 

@@ -44,6 +44,8 @@ WORD_REACH = 4
 # jieba's tag classes of function words (punctuation, prepositions, conjunctions, particles,
 # pronouns, adverbs), which no centre's name holds
 NATIONAL_NAME_BREAK = frozenset("xpcurd")
+# China's abbreviation before a country's in a bilateral name (中俄, 中德)
+BILATERAL = "中"
 # words jieba tags as places that open no name: 中国特色, 美丽中国, 全省 are phrases
 NOT_PROPER = frozenset({"中国", "全国", "国家", "全省", "我省", "我国"})
 
@@ -114,14 +116,21 @@ class Words:
         parts: list[tuple[str, str]] = []
         for word, tag in reversed(list(jieba.posseg.dt.cut(window))):
             # a count (2个国际机场, 两个实验室) ends the name before it, it is no part of the name
-            if tag not in NAME_PART_TAGS or any(ch.isdigit() for ch in word) or COUNT.fullmatch(
-                    word):
+            if ((tag not in NAME_PART_TAGS and not _glued_adjective(word, tag, parts))
+                    or any(ch.isdigit() for ch in word) or COUNT.fullmatch(word)):
                 break
             parts.insert(0, (word, tag))
             start -= len(word)
         # The name begins at its first proper word: 高质量建设格尔木盐湖绿色产业园 is 格尔木….
-        while parts and not (self.proper(*parts[0]) or parts[0][0] in known):
+        # One character tagged a place is an abbreviation, which opens no name (在京国家实验室,
+        # 和美乡村: 美), except a country's after 中, which opens a bilateral one with it
+        # (中俄国际合作先行区).
+        while parts and not ((self.proper(*parts[0]) and (
+                len(parts[0][0]) > 1 or text[start - 1:start] == BILATERAL))
+                             or parts[0][0] in known):
             start += len(parts.pop(0)[0])
+        if parts and len(parts[0][0]) == 1 and parts[0][0] not in known:
+            start -= len(BILATERAL)
         # a code's letters after its digits (6G实验室) are no name of their own
         if start > 0 and text[start - 1].isascii() and text[start - 1].isalnum():
             return None
@@ -194,6 +203,12 @@ class Words:
         if name < 2:
             return None
         return at - len(window) + sum(len(t.word) for t in tokens) - name
+
+
+def _glued_adjective(word: str, tag: str, after: list[tuple[str, str]]) -> bool:
+    """A one-character adjective right before a noun of the name is part of the noun jieba
+    splits (大/a 数据/n in 贵阳大数据科创城, 新/a 材料/n)."""
+    return tag == "a" and len(word) == 1 and bool(after) and after[0][1].startswith("n")
 
 
 @lru_cache(maxsize=1)

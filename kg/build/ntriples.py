@@ -5,7 +5,7 @@ triples; they never read the graph back. rdflib's Memory store keeps three index
 contexts of every triple, which made `Graph.add` most of the time of making a document's graph
 (701k adds for 27 reports, 12 s of a 65 s build under the profiler), and its N-Triples
 serializer walks those indexes again. `Triples` keeps the set of triples in the order they were
-first added (a dict), and `ntriples` writes each with rdflib's own line writer, so the text is
+first added (a dict), and `ntriples` writes each as rdflib's own line writer does, so the text is
 what `Graph.serialize(format="nt")` gives, line for line (`tests/test_ntriples.py`).
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Protocol, TypeVar
 
-from rdflib.plugins.serializers.nt import _nt_row
-from rdflib.term import Node
+from rdflib.plugins.serializers.nt import _quoteLiteral
+from rdflib.term import Literal, Node
 
 Triple = tuple[Node, Node, Node]
 
@@ -49,9 +49,23 @@ class Triples:
         return triple in self._triples
 
 
-def ntriples(triples: Iterable[Triple]) -> str:
-    """The triples as N-Triples, one line each, as rdflib's serializer writes them."""
-    return "".join(map(_nt_row, triples))
+def ntriples(triples: Iterable[Triple], names: dict[Node, str] | None = None) -> str:
+    """The triples as N-Triples, one line each, as rdflib's serializer writes them
+    (`_nt_row`). An IRI's text is made once per call (or once for all the calls given the same
+    `names`): a document names its predicates, classes and entities thousands of times, and
+    `URIRef.n3` checks every character of the IRI each time. Literals are written each time:
+    two literals that compare equal may differ in the case of their language tag."""
+    names = {} if names is None else names
+
+    def name(term: Node) -> str:
+        text = names.get(term)
+        if text is None:
+            text = names[term] = term.n3()
+        return text
+
+    return "".join([f"{name(s)} {name(p)} "
+                    f"{_quoteLiteral(o) if isinstance(o, Literal) else name(o)} .\n"
+                    for s, p, o in triples])
 
 
 Sink = TypeVar("Sink", bound=TripleSink)  # a builder returns the sink it was given

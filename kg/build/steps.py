@@ -5,6 +5,7 @@ document is to be run: a build with nothing to redo needs neither rdflib nor the
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 from collections.abc import Iterator, Sequence
@@ -195,18 +196,33 @@ def document_results(sources: list[SourceText], extractor: Extractor,
                      progress: Progress, executor: str = "processes") -> Iterator[DocumentResult]:
     """The result of each source, in the order of `sources`, from `jobs` processes or from a
     Dask cluster (`executor` "dask:ADDRESS" or "dask:local")."""
-    global _WORKER_STATE
     if executor.startswith("dask:"):
         yield from dask_results(sources, executor.removeprefix("dask:"), progress,
                                 extractor.ner)
         return
-    if jobs <= 1 or len(sources) <= 1:
-        for number, source in enumerate(sources, 1):
-            progress.document_started(number)
-            yield document_step(source, extractor, validator, progress, number)
-        return
+    # The pipeline and the shared graphs are half a million objects that live as long as the
+    # documents run: frozen, the collector's full passes skip them (0.8 of 14.7 CPU seconds of
+    # the 27 reports' steps were the collector's, 0.15 frozen), and forked workers do not copy
+    # the pages it would have touched.
+    gc.freeze()
+    try:
+        if jobs <= 1 or len(sources) <= 1:
+            for number, source in enumerate(sources, 1):
+                progress.document_started(number)
+                yield document_step(source, extractor, validator, progress, number)
+        else:
+            yield from pool_results(sources, extractor, validator, jobs, progress)
+    finally:
+        gc.unfreeze()
+
+
+def pool_results(sources: list[SourceText], extractor: Extractor, validator: DocumentValidator,
+                 jobs: int, progress: Progress) -> Iterator[DocumentResult]:
+    """The result of each source, in the order of `sources`, from `jobs` forked processes."""
+    global _WORKER_STATE
     _WORKER_STATE = (extractor, validator)
     pinyin("预热")  # its dictionaries load on first use: once here, not once in every worker
+    validator.prepare()  # and the compiled shapes
     try:
         # fork: the workers share the loaded pipeline and reference graph copy-on-write
         with ProcessPoolExecutor(max_workers=jobs,

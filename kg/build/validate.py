@@ -129,6 +129,16 @@ class DocumentValidator:
                           else ReferenceLines(reference))
         self.engine = engine
 
+    def prepare(self) -> None:
+        """Makes now what the first validation would make (the compiled shapes, the ontology's
+        text and labels): before worker processes fork, so that each has them, not makes them
+        again."""
+        if self.engine == "turbo":
+            _compiled_shapes()
+            _context_namespaces()
+        ontology_ntriples()
+        ontology_labels()
+
     def validate(self, doc: Iterable[Triple], doc_ntriples: str | None = None
                  ) -> tuple[Violation, ...]:
         """The violations whose focus is a node of the document or a reference entity described
@@ -141,6 +151,8 @@ class DocumentValidator:
         text = ntriples(triples) if doc_ntriples is None else doc_ntriples
         data, seen = self.context(triples, text)
         report = shacl_report(data, self.engine)
+        if (None, SH.resultSeverity, SH.Violation) not in report:
+            return ()  # the usual case: no labels to gather (a tenth of the step's own work)
         labels = self._labels(triples, seen)
         described = {str(n) for n in seen}
         found = violations_in(report, lambda n: preferred_label(
@@ -196,11 +208,13 @@ class ReferenceLines:
         self.named: dict[Node, tuple[Node, ...]] = {}
         self.types: dict[Node, str] = {}
         self.labels: dict[Node, tuple[Node, ...]] = {}
+        names: dict[Node, str] = {}  # the IRIs' text, shared by every subject's lines
+        rdf_type, pref_label = RDF.type, SKOS.prefLabel  # a namespace makes a new term per read
         for subject, triples in by_subject.items():
-            self.lines[subject] = ntriples(triples)
+            self.lines[subject] = ntriples(triples, names)
             self.named[subject] = tuple(o for _, _, o in triples if not isinstance(o, Literal))
-            self.types[subject] = ntriples(t for t in triples if t[1] == RDF.type)
-            self.labels[subject] = tuple(o for _, p, o in triples if p == SKOS.prefLabel)
+            self.types[subject] = ntriples((t for t in triples if t[1] == rdf_type), names)
+            self.labels[subject] = tuple(o for _, p, o in triples if p == pref_label)
 
     def describe(self, nodes: set[Node], into: list[str]) -> set[Node]:
         """Appends the lines about `nodes` to `into`; returns the nodes they name."""

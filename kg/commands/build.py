@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -26,8 +27,8 @@ def add(sub: argparse._SubParsersAction) -> None:
                    help="wait up to this long for another kg process reading OUT/store (a kg "
                         "serve) to let go of it, instead of stopping at once (default 0)")
     p.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
-                   help="extract and validate documents in N processes (default 1); the graph "
-                        "is the same for any N")
+                   help="extract and validate documents in N processes (default 1; 0: one per "
+                        "core this process may use); the graph is the same for any N")
     p.add_argument("--executor", default="processes", metavar="EXECUTOR",
                    help="where the per-document steps run: processes (default, --jobs of them), "
                         "dask:local (a Dask cluster on this machine) or dask:ADDRESS (a Dask "
@@ -44,8 +45,9 @@ def run(args: argparse.Namespace) -> int:
     from kg.progress import Progress
 
     # Bad --out and bad inputs are refused before the pipeline is even imported (seconds).
-    if args.jobs < 1:
-        raise InputError(f"--jobs {args.jobs}: expected 1 or more processes")
+    if args.jobs < 0:
+        raise InputError(f"--jobs {args.jobs}: expected 1 or more processes, or 0 for one per "
+                         "core")
     if args.executor != "processes" and not args.executor.startswith("dask:"):
         raise InputError(f"--executor {args.executor}: expected processes, dask:local or "
                          "dask:ADDRESS")
@@ -60,7 +62,8 @@ def run(args: argparse.Namespace) -> int:
         from extract.pipeline import Extractor
 
         extractor = Extractor(ner=True)
-    result = build_sources(sources, args.out, extractor, progress=Progress(), jobs=args.jobs,
+    result = build_sources(sources, args.out, extractor, progress=Progress(),
+                           jobs=process_count(args.jobs),
                            executor=args.executor, outputs=Outputs(args.trig, args.wait))
     report = result.report
     docs = report["documents"]
@@ -84,3 +87,14 @@ def default_inputs() -> list[Path]:
 
     local = Path("corpus")
     return [local if local.is_dir() else kgdata.packaged_corpus_dir()]
+
+
+def process_count(jobs: int) -> int:
+    """The processes `--jobs` asks for: 0 is one per core this process may run on (its CPU
+    affinity, which a container or `taskset` may narrow, not the machine's count)."""
+    if jobs:
+        return jobs
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from extract.gazetteer import Gazetteer
 from extract.records import Mention
-from extract.relations import SYMMETRIC, Relation, keyed_mention
+from extract.relations import SYMMETRIC, Relation, family, keyed_mention
 from kg.errors import InputError
 from kg.evaluate.entities import Score, name_key
 from kg.evaluate.mentions import (
@@ -85,6 +85,9 @@ REPORT_COLUMNS = ("subject", "predicate", "object", "start", "end", "in_name", "
 # (componentOf, comparedWith, listedWith) is one the annotators were not asked for, so unscored.
 REPORT_PREDICATES = frozenset({"partOf", "memberOf", "locatedIn", "connects", "builtOn",
                                "cooperatesWith", "about"})
+# The guidelines' `about` ties a Strategy to the region it concerns; `about` from a service to
+# its corridor (service-corridor) is one the annotators were not asked for, so unscored.
+ABOUT_SUBJECT_FAMILY = "Strategy"
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,7 +242,7 @@ def score_report(relations: Sequence[Relation], mentions: Sequence[Mention],
         subjects, objects = canon.get(s, set()), canon.get(o, set())
         unscorable = [ref for ref, names in ((s, subjects), (o, objects))
                       if not names and _inside_other_names(ref, mentions, gold_mentions)]
-        if unscorable or p not in REPORT_PREDICATES:
+        if unscorable or not _annotated(s, p, mentions, gaz):
             for c in (counts, *per_rule):
                 c.unscored += 1
             continue
@@ -264,6 +267,18 @@ def score_report(relations: Sequence[Relation], mentions: Sequence[Mention],
         else:
             out[g.predicate].missed.append(f"{g.subject} {g.predicate} {g.object} ({g.start})")
     return ReportRelationScore(out, by_rule)
+
+
+def _annotated(subject: str, predicate: str, mentions: Sequence[Mention],
+               gaz: Gazetteer) -> bool:
+    """Were the annotators asked for this predicate with this kind of subject?"""
+    if predicate not in REPORT_PREDICATES:
+        return False
+    if predicate != "about":
+        return True
+    entry = gaz.entries.get(subject)
+    cls = entry.cls if entry else next((m.type for m in mentions if m.ref == subject), "")
+    return family(cls, gaz) == ABOUT_SUBJECT_FAMILY
 
 
 def _label(ref: str, gaz: Gazetteer, mentions: Sequence[Mention]) -> str:
