@@ -7,6 +7,8 @@ The steps are those of `kg build` on one document, in its order: the imports, th
 the extraction pipeline (jieba, spaCy, the automata), the shared graphs (ontology, reference
 data), the document's step (extract, graph, validate), then the build writing its store.
 Run in a fresh process: the figures are the fixed cost every build pays before its documents.
+All in this one process: a build makes the shared graphs in a child process instead
+(kg/build/shared.py), so its own process does not hold them (docs/scale.md, "Memory").
 """
 
 from __future__ import annotations
@@ -64,9 +66,10 @@ def main() -> None:
     steps.done("import rdflib", t)
     t = time.perf_counter()
     from kg.build import run
+    from kg.build import steps as build_steps
     from kg.inputs.files import read_sources
 
-    steps.done("import kg.build.run (and what it imports)", t)
+    steps.done("import kg.build.run and kg.build.steps (and what they import)", t)
     t = time.perf_counter()
     from extract.pipeline import Extractor
 
@@ -80,7 +83,7 @@ def main() -> None:
     extractor = Extractor()
     steps.done("Extractor() (its automata, jieba's dictionary, spaCy's pipeline)", t)
     t = time.perf_counter()
-    shared = run.corpus_dataset(gaz)
+    shared = build_steps.corpus_dataset(gaz)
     steps.done("corpus_dataset: the ontology and reference graphs", t)
     t = time.perf_counter()
     from kg import iris
@@ -92,7 +95,7 @@ def main() -> None:
     sources = read_sources([args.text])
     steps.done("read the text", t)
     t = time.perf_counter()
-    result = run.document_step(sources[0], extractor, validator)
+    result = build_steps.document_step(sources[0], extractor, validator)
     steps.done("document_step (extract, graph, validate)", t)
     del result
     t = time.perf_counter()

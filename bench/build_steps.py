@@ -20,7 +20,7 @@ from extract.pipeline import Extractor, checked_claims
 from extract.recommendations import find_recommendations
 from extract.relations import find_relations
 from extract.tables import find_tables
-from kg.build.run import assemble
+from kg.build.steps import assemble
 from kg.build.validate import union_graph, validate_graph
 
 ROOT = Path(__file__).resolve().parents[1]

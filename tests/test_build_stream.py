@@ -13,7 +13,8 @@ from conftest import store_nquads
 
 from kg.build.manifest import CACHE_FILES, cache_file, load_records, read_manifest
 from kg.build.run import Outputs, build_sources
-from kg.build.summary import DocumentSummary, summarize
+from kg.build.summarize import summarize
+from kg.build.summary import DocumentSummary
 from kg.build.validate import Violation
 from kg.inputs.files import SourceText
 

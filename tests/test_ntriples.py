@@ -20,7 +20,7 @@ from kg.build.metadata import concept_graph, source_graph
 from kg.build.ntriples import Triples, ntriples
 from kg.build.reference import reference_graph
 from kg.build.relations import partition_graph
-from kg.build.run import document_triples
+from kg.build.steps import document_triples
 from kg.build.validate import (
     CONTEXT_DEPTH,
     DocumentValidator,

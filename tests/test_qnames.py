@@ -7,7 +7,7 @@ from rdflib import Dataset, Literal, URIRef
 from rdflib import namespace as ns
 
 from kg import iris
-from kg.build.run import new_dataset
+from kg.build.steps import new_dataset
 from kg.store.qnames import use_flat_namespaces
 from kg.vocab import PKG
 

@@ -66,7 +66,7 @@ def records(extractor, gaz) -> dict[str, tuple[list, list]]:
 def assembled(data: str, records: dict[str, tuple[list, list]], gaz) -> Dataset:
     """A data set's graph as `kg build` assembles it, under the identifier base of the
     environment."""
-    from kg.build.run import assemble
+    from kg.build.steps import assemble
 
     if data == "reference":
         return reference_data(gaz)

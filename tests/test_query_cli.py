@@ -14,7 +14,7 @@ from conftest import ARTICLE, kg_in_process
 from rdflib import Literal, URIRef
 from rdflib.namespace import SKOS
 
-from kg.build.run import assemble
+from kg.build.steps import assemble
 from kg.build.validate import run_checks
 from kg.sparql.params import parse_param
 from kg.sparql.results import width

@@ -17,7 +17,7 @@ PREFIX oa: <http://www.w3.org/ns/oa#>
 
 @pytest.fixture(scope="module")
 def article(extractor, gaz) -> tuple[Dataset, str]:
-    from kg.build.run import assemble
+    from kg.build.steps import assemble
 
     text = ARTICLE.read_text(encoding="utf-8")
     doc = extractor.extract("lu-li", text, str(ARTICLE))

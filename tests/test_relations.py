@@ -12,7 +12,7 @@ from rdflib import Dataset
 from rdflib.namespace import RDF
 
 from extract.relations import find_relations, relation_key
-from kg.build.run import assemble
+from kg.build.steps import assemble
 from kg.evaluate.entities import overall
 from kg.evaluate.relations import read_relation_gold, score_relations
 from kg.vocab import PKG

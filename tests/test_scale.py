@@ -18,7 +18,7 @@ from kg.build.document import document_graph
 from kg.build.metadata import concept_graph
 from kg.build.reference import reference_graph
 from kg.build.relations import partition_graph
-from kg.build.run import stable_blank_nodes
+from kg.build.steps import stable_blank_nodes
 from kg.build.validate import DocumentValidator
 from kg.ontology import ontology_graph
 from kg.vocab import PKG
@@ -311,9 +311,9 @@ def test_the_catalogue_gives_the_same_rows_on_every_store_at_corpus_size(name, c
 
 
 def worker_has_the_pipeline() -> bool:
-    import kg.build.run
+    import kg.build.steps
 
-    return kg.build.run._WORKER_STATE is not None
+    return kg.build.steps._WORKER_STATE is not None
 
 
 @pytest.mark.slow

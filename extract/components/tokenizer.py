@@ -29,18 +29,16 @@ class ChunkTokenizer:
 
     # Tokens of running text are unique strings: in the language's vocab each would become a
     # lexeme with computed attributes (≈65 µs each) kept for ever. A bare Vocab makes them cheap,
-    # and replacing it now and then bounds the memory a long corpus takes.
-    MAX_STRINGS = 200_000
+    # and a new one for each Doc (15 µs) keeps none past its Doc: one shared by the Docs kept
+    # every chunk's text (12 KB a chunk, 57 MB over 1,000 reports; docs/scale.md, "Memory").
 
     def __init__(self, vocab: Vocab) -> None:
         self.vocab = vocab
-        self.scratch = Vocab()
         register_extensions()
 
-    def vocab_for_new_doc(self) -> Vocab:
-        if len(self.scratch.strings) > self.MAX_STRINGS:
-            self.scratch = Vocab()
-        return self.scratch
+    @staticmethod
+    def vocab_for_new_doc() -> Vocab:
+        return Vocab()
 
     def __call__(self, original: str) -> Doc:
         """Normalisation happens here: a Doc's text cannot change after the tokenizer. The Doc

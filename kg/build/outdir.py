@@ -13,6 +13,8 @@ from pathlib import Path
 from kg.errors import InputError
 
 LOCK_NAME = ".kg-build.lock"  # stays in the folder: deleting a lock file lets two builds in
+# The outputs a build renames into the folder, besides its store and (with --trig) graph.trig
+OUTPUTS = ("mentions.jsonl", "report.json")
 STAGING_PREFIX = ".build-"  # the outputs are written here, then renamed into the folder
 _PID_BYTES = 32  # the lock file holds a process id and a newline: Linux ids have at most 7 digits
 

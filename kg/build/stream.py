@@ -17,7 +17,7 @@ from extract.claim_check import VERDICTS
 from kg.build.document import document_graph_iri
 from kg.build.manifest import cache_file
 from kg.build.summary import DocumentSummary
-from kg.build.validate import ValidationResult, Violation
+from kg.build.violations import ValidationResult, Violation
 
 STORE_NQUADS, MENTIONS, REPORT = "graphs.nq", "mentions.jsonl", "report.json"
 COPY_CHUNK = 1 << 20  # bytes per read when a cached file is copied into an output

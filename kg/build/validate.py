@@ -12,9 +12,8 @@ union of all graphs can show is asked by the check queries (queries/checks/) on 
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from rdflib import RDF, Dataset, Graph, Literal
@@ -22,53 +21,15 @@ from rdflib.namespace import SH, SKOS
 from rdflib.term import Node
 
 from kg.build.ntriples import Triple, ntriples
+from kg.build.violations import ValidationResult, Violation, combine
 from kg.ontology import ontology_graph, shapes_graph
 from kg.store.qnames import use_flat_namespaces
 
-# The summary printed on a terminal: at most this many kinds of violation, each with a few
-# examples; report.json lists every violation.
-MAX_LISTED = 20
-EXAMPLES = 3
 ENGINES = ("turbo", "pyshacl")  # the first is the default
 # How far from a document's nodes the reference data is copied into its context: its entities'
 # descriptions (1) and those of the entities they name (2: a city's province, for the check of
 # its adcode); beyond that only the classes (the shapes' sh:class checks of the last hop).
 CONTEXT_DEPTH = 2
-
-
-@dataclass(frozen=True, slots=True)
-class Violation:
-    focus: str
-    label: str
-    path: str
-    message: str
-    shape: str
-
-
-@dataclass(frozen=True, slots=True)
-class ValidationResult:
-    conforms: bool
-    violations: tuple[Violation, ...] = field(default=())
-
-    def summary(self) -> str:
-        if self.conforms:
-            return "The graph conforms to the shapes."
-        lines = [f"The graph does not conform: {len(self.violations)} violation(s)."]
-        by_message = Counter(v.message for v in self.violations)
-        for message, n in by_message.most_common():
-            examples = [v for v in self.violations if v.message == message][:EXAMPLES]
-            shown = ", ".join(f"{v.label or v.focus}" for v in examples)
-            lines.append(f"- {message} ({n}×; e.g. {shown})")
-            if len(lines) > MAX_LISTED:
-                lines.append("- …")
-                break
-        return "\n".join(lines)
-
-
-def combine(violations: Iterable[Violation]) -> ValidationResult:
-    """One result from the violations of several graphs, in a stable order."""
-    unique = sorted(set(violations), key=lambda v: (v.message, v.focus, v.path, v.shape))
-    return ValidationResult(not unique, tuple(unique))
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,8 +123,10 @@ class DocumentValidator:
     (`ReferenceLines`), and handed to pyshacl-turbo as text: no rdflib graph is built for it
     (copying triples into one took more than half of the validation's time)."""
 
-    def __init__(self, reference: Graph, engine: str = ENGINES[0]) -> None:
-        self.reference = ReferenceLines(reference)
+    def __init__(self, reference: Graph | ReferenceLines, engine: str = ENGINES[0]) -> None:
+        # a build passes the lines, made in a child process (kg/build/shared.py)
+        self.reference = (reference if isinstance(reference, ReferenceLines)
+                          else ReferenceLines(reference))
         self.engine = engine
 
     def prepare(self) -> None:

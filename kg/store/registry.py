@@ -29,10 +29,9 @@ from kg.store.base import (
     GraphStore,
     StoreSpec,
 )
+from kg.store.layout import STORE_DIR, TRIG_FILE
 
 DEFAULT_BUILD = Path("build")  # `kg build --out`'s default, where every command looks
-STORE_DIR = "store"  # the build's Oxigraph store, in its output folder
-TRIG_FILE = "graph.trig"  # the build's graph as a file, with `kg build --trig`
 
 
 def parse_spec(text: str | None, graph: Path | None, build: Path = DEFAULT_BUILD) -> StoreSpec:

@@ -1,0 +1,178 @@
+"""The writing half of a build that has documents to run or outputs to change: the documents
+streamed into the staged outputs (kg/build/stream.py), the store updated, the outputs renamed
+into place. kg/build/run.py decides whether there is anything to do, with light imports; this
+module and what it imports (rdflib, the store, the pipeline when documents run) are loaded only
+then."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kg import iris
+from kg.build.document import document_graph_iri
+from kg.build.manifest import Manifest, write_manifest
+from kg.build.memory import release_free_memory
+from kg.build.outdir import OUTPUTS, STAGING_PREFIX
+from kg.build.shared import SharedGraphs, SharedNeeds
+from kg.build.steps import DocumentResult, document_results
+from kg.build.stream import REPORT, STORE_NQUADS, ReportParts, staged_outputs
+from kg.build.summarize import save_document
+from kg.build.summary import load_summary
+from kg.build.texts import stage_texts, swap_texts
+from kg.build.validate import DocumentValidator
+from kg.build.violations import ValidationResult, combine
+from kg.inputs.files import SourceText
+from kg.progress import Progress
+from kg.store import swap as store_swap
+from kg.store.build_store import StoreUpdate, check_writable, write_build_store
+from kg.store.layout import STORE_DIR, TRIG_FILE
+
+if TYPE_CHECKING:  # the pipeline loads spaCy and jieba (4 s): only a build that extracts
+    from extract import gazetteer as gazetteer_module
+    from extract.pipeline import Extractor
+
+SHARED_GRAPHS = ("ontology", "reference")
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What the first half of a build found (kg/build/run.py): the sources under their keys,
+    the gazetteer, this build's manifest and the last one's, the documents whose cached results
+    stand, the input warnings, and the outputs asked for."""
+
+    sources: list[SourceText]
+    gaz: gazetteer_module.Gazetteer
+    current: Manifest
+    before: Manifest | None
+    cached: set[str]
+    warnings: list[str]
+    trig: bool
+    wait: float
+
+
+def write_build(plan: Plan, out_dir: Path, extractor: Extractor | None, progress: Progress,
+                jobs: int, executor: str) -> tuple[ValidationResult, dict]:
+    """Runs the documents not cached, writes the store and the outputs: the validation and the
+    report. The manifest is the caller's to write, last."""
+    store = out_dir / STORE_DIR
+    check_writable(store, plan.wait)  # a reader of the store would refuse it at the end
+    trusted = store_trusted(plan.before, plan.current, store)
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
+    needs = SharedNeeds(nquads=not trusted, trig=plan.trig,
+                        reference=any(s.doc not in plan.cached for s in plan.sources))
+    shared = SharedGraphs(plan.gaz, staging, needs)  # in a child, while the pipeline loads
+    try:
+        if extractor is None:
+            from extract.pipeline import Extractor
+
+            extractor = Extractor()
+        parts, in_store = stream_documents(plan.sources, plan.cached, out_dir, plan.current,
+                                           staging, shared,
+                                           extractor, progress, jobs, executor,
+                                           trusted=trusted, trig=plan.trig)
+        validation = combine(parts.violations)
+        report = parts.report(plan.warnings, validation, len(extractor.gaz.entries))
+        # the pipeline is not needed past here: the store's loader can have its memory (about
+        # 150 MB) where this function made it
+        del extractor
+        release_free_memory()
+        progress.step("writing the store")
+        update_store(out_dir, staging / STORE_NQUADS, in_store, whole=not trusted,
+                     before=plan.before, current=plan.current, wait=plan.wait)
+        progress.step("writing the outputs")
+        write_outputs(out_dir, staging, report, plan.sources, trig=plan.trig)
+    finally:
+        shared.stop()
+        shutil.rmtree(staging, ignore_errors=True)
+    return validation, report
+
+
+def stream_documents(sources: list[SourceText], cached: set[str], out_dir: Path,
+                     current: Manifest, staging: Path, shared: SharedGraphs,
+                     extractor: Extractor,
+                     progress: Progress, jobs: int, executor: str, *, trusted: bool,
+                     trig: bool) -> tuple[ReportParts, list[str]]:
+    """Runs the step of every document not in `cached`, caching each result as it arrives and
+    dropping it, and adds every document, in input order, from its cached files to the staged
+    outputs and the report: the report's parts and the documents whose graphs are staged for
+    the store (the new and changed ones; every one where the store is not `trusted`)."""
+    to_run = [s for s in sources if s.doc not in cached]
+    progress.start(len(to_run), sum(len(s.text) for s in to_run))
+    results: Iterator[DocumentResult] = iter(())
+    if to_run:
+        validator = DocumentValidator(shared.reference_lines())
+        results = document_results(to_run, extractor, validator, jobs, progress, executor)
+    parts = ReportParts()
+    with staged_outputs(out_dir, staging, trig) as staged:
+        if not trusted:
+            shared.copy_nquads(staged.nquads)
+        if staged.trig is not None:
+            shared.copy_trig(staged.trig)
+        for source in sources:
+            sha = current.documents[source.doc]
+            if source.doc in cached:
+                summary = load_summary(out_dir, source.doc, sha)
+            else:
+                result = next(results)
+                assert result.record.doc == source.doc, "results come in input order"
+                summary = save_document(out_dir, sha, result, extractor.gaz)
+                del result  # only its files and summary are kept
+                release_free_memory()  # what the step freed: the heap would keep it
+            assert summary is not None, f"{source.doc}: its cached summary went missing"
+            staged.add(source.doc, sha, to_store=not trusted or source.doc not in cached)
+            parts.add(summary)
+    # run the results to their end: the worker pool or the Dask cluster is shut down there
+    assert next(results, None) is None, "a result for no document"
+    return parts, staged.documents_in_store
+
+
+def store_trusted(before: Manifest | None, current: Manifest, store: Path) -> bool:
+    """Whether the store holds exactly the last complete build's graphs, of the versions of
+    this one: then only the new, changed and removed documents' graphs are written."""
+    return (before is not None and before.store and before.same_versions(current)
+            and store_swap.exists(store))
+
+
+def update_store(out_dir: Path, nquads: Path, documents: list[str], *, whole: bool,
+                 before: Manifest | None, current: Manifest, wait: float) -> None:
+    """Writes the graphs of `documents`, staged in the file `nquads`, into OUT/store in place of
+    theirs (and the shared graphs too, `whole`), drops the graphs of documents no longer built,
+    and leaves the rest. The manifest says the store is not to be trusted while it is written:
+    a build killed then has the next one rewrite it whole."""
+    removed = set(before.documents) - set(current.documents) if before is not None else set()
+    if not whole and not documents and not removed:
+        return  # nothing in the store changes
+    if before is not None and before.store:
+        write_manifest(out_dir, replace(before, store=False))
+    kept = {str(document_graph_iri(key)) for key in current.documents}
+    prefix = str(iris.graph("doc/"))
+    replaced = [str(document_graph_iri(key)) for key in documents]
+    if whole:
+        replaced += [str(iris.graph(name)) for name in SHARED_GRAPHS]
+    write_build_store(out_dir / STORE_DIR, StoreUpdate(
+        nquads, replaced, lambda name: name.startswith(prefix) and name not in kept), wait)
+
+
+def write_outputs(out_dir: Path, staging: Path, report: dict,
+                  sources: Sequence[SourceText] = (), trig: bool = False) -> None:
+    """Writes the report and the texts beside the outputs staged in `staging` (a folder of
+    `out_dir`) and renames them into place; the caller holds the folder's lock
+    (kg/build/outdir.py), and a build killed here leaves the staging folder for the next build
+    to remove. Without `trig`, a graph.trig of an earlier build is removed: it would no longer
+    be this build's graph."""
+    if trig:
+        (staging / TRIG_FILE).replace(out_dir / TRIG_FILE)
+    else:
+        (out_dir / TRIG_FILE).unlink(missing_ok=True)
+    (staging / REPORT).write_text(
+        json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    stage_texts(staging, list(sources))
+    for name in OUTPUTS:
+        (staging / name).replace(out_dir / name)
+    swap_texts(staging, out_dir)
