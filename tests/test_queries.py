@@ -12,7 +12,7 @@ import pytest
 import virtuoso
 from conftest import ARTICLE, cell
 from other_graph import bind_other_graph
-from rdflib import Dataset, URIRef
+from rdflib import Dataset, Literal, URIRef
 from servers import start_oxigraph
 
 from kg.iris import DEFAULT_ID_BASE
@@ -152,6 +152,19 @@ def test_query_gives_its_expected_rows(name, store, stores, request):
     assert [[cell(v) for v in row] for row in rows] == [[cell(v) for v in row]
                                                            for row in case["expected"]]
 
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("store", STORES)
+def test_a_section_without_mentions_has_no_entities(store, stores):
+    """The article's point 五.(一).5.三是 names no entity: no rows (the text that compared
+    offsets in an OPTIONAL gave every labelled entity of the graph, counted 0)."""
+    if ("article", store) not in stores:
+        pytest.skip(f"{store} is not installed (apt-get install virtuoso-opensource)")
+    rows = stores["article", store].query(
+        QUERIES["answers/entities-in-section"].read_text(encoding="utf-8"),
+        {"section": Literal("五.(一).5.三是")})
+    assert list(rows) == []
 
 
 @pytest.mark.parametrize("name", sorted(QUERIES))

@@ -79,3 +79,26 @@ def test_a_recommendation_naming_the_northeast_targets_it(article):
     assert ["五.(一).4"] in rows
     # its group does not: the mention lies in the item, which carries it
     assert ["五.(一)"] not in rows
+
+
+def spans(ds: Dataset, kind: str) -> dict[str, tuple[int, int]]:
+    """Each target of a `kind` node -> its offsets."""
+    rows = select(ds, f"""SELECT ?t ?s ?e WHERE {{ ?n a pkg:{kind} ; oa:hasTarget ?t .
+        ?t oa:hasSelector ?p . ?p oa:start ?s ; oa:end ?e }}""")
+    return {t: (int(s), int(e)) for t, s, e in rows}
+
+
+def test_a_mention_target_is_part_of_the_innermost_recommendation_holding_it(article):
+    """Derived from the offsets alone: the smallest recommendation span holding the mention's
+    (entities-in-section joins on these links instead of comparing offsets)."""
+    ds, _ = article
+    sections = spans(ds, "PolicyRecommendation")
+    expected = set()
+    for target, (start, end) in spans(ds, "Mention").items():
+        holding = [(e - s, t) for t, (s, e) in sections.items() if s <= start and end <= e]
+        if holding:
+            expected.add((target, min(holding)[1]))
+    linked = {(part, whole) for part, whole in select(ds, """SELECT ?part ?whole WHERE {
+        ?m a pkg:Mention ; oa:hasTarget ?part . ?part dcterms:isPartOf ?whole }""")}
+    assert len(expected) > 100
+    assert linked == expected

@@ -48,12 +48,17 @@ START, END, EXACT, PREFIX, SUFFIX = OA.start, OA.end, OA.exact, OA.prefix, OA.su
 OFFSET = XSD.nonNegativeInteger
 
 
+def target_of(node: URIRef) -> URIRef:
+    """The target (oa:SpecificResource) that `add_target` gives `node`."""
+    return URIRef(f"{node}/target")
+
+
 def add_target(g: TripleSink, node: URIRef, doc_iri: URIRef, start: int, end: int,
                exact: str, prefix: str = "", suffix: str = "") -> URIRef:
     """Points `node` at the span start..end of the document: the evidence of a mention, and of
     a table cell read as an observation. The target and selectors are named after `node`.
     `prefix` and `suffix` (oa:prefix, oa:suffix) complete the quote to its sentence."""
-    target = URIRef(f"{node}/target")
+    target = target_of(node)
     position = URIRef(f"{node}/position")
     quote = URIRef(f"{node}/quote")
     g.add((node, HAS_TARGET, target))

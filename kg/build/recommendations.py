@@ -14,7 +14,7 @@ from extract.gazetteer import Gazetteer
 from extract.recommendations import Action, Recommendation
 from extract.records import Mention
 from kg import iris
-from kg.build.evidence import add_target
+from kg.build.evidence import add_target, target_of
 from kg.build.ntriples import Sink, TripleSink
 from kg.build.open_world import entity_of, is_open_world
 from kg.vocab import PKG
@@ -32,25 +32,26 @@ def _linked(m: Mention) -> URIRef | None:
     return iris.entity(m.ref) if m.ref else None
 
 
+def own_mentions(r: Recommendation, children: Sequence[Recommendation],
+                 mentions: Sequence[Mention], starts: Sequence[int] | None = None
+                 ) -> list[Mention]:
+    """The mentions inside `r` but inside none of its `children` (which hold their own), in
+    text order. `mentions` are sorted by start, and `starts` are their starts (computed when
+    not given): the mentions inside `r` are found by bisection, not by a scan of the document's
+    mentions per recommendation."""
+    starts = [m.start for m in mentions] if starts is None else starts
+    inside = mentions[bisect_left(starts, r.start):bisect_left(starts, r.end)]
+    return [m for m in inside if m.end <= r.end
+            and not any(c.start <= m.start and m.end <= c.end for c in children)]
+
+
 def own_targets(r: Recommendation, children: Sequence[Recommendation],
                 mentions: Sequence[Mention], starts: Sequence[int] | None = None,
                 entity: Callable[[Mention], URIRef | None] = _linked) -> list[URIRef]:
-    """The entities (`entity` of a mention, None for none) of the mentions inside `r` but inside
-    none of its `children` (which carry their own), each once, in text order. `mentions` are
-    sorted by start, and `starts` are their starts (computed when not given): the mentions
-    inside `r` are found by bisection, not by a scan of the document's mentions per
-    recommendation."""
-    starts = [m.start for m in mentions] if starts is None else starts
-    inside = mentions[bisect_left(starts, r.start):bisect_left(starts, r.end)]
-    out: dict[URIRef, None] = {}
-    for m in inside:
-        node = entity(m)
-        if node is None or m.end > r.end:
-            continue
-        if any(c.start <= m.start and m.end <= c.end for c in children):
-            continue
-        out.setdefault(node)
-    return list(out)
+    """The entities (`entity` of a mention, None for none) of `own_mentions`, each once, in
+    text order."""
+    found = (entity(m) for m in own_mentions(r, children, mentions, starts))
+    return list(dict.fromkeys(node for node in found if node is not None))
 
 
 def recommendation_graph(doc_key: str, text: str, recommendations: Sequence[Recommendation],
@@ -87,11 +88,19 @@ def recommendation_graph(doc_key: str, text: str, recommendations: Sequence[Reco
         if r.strength is not None:
             g.add((node, PKG.strength, Literal(r.strength)))
         g.add((node, DCTERMS.isPartOf, doc_iri))
-        add_target(g, node, doc_iri, r.start, r.end, text[r.start:r.end])
+        span = add_target(g, node, doc_iri, r.start, r.end, text[r.start:r.end])
         for i, a in enumerate(r.actions, start=1):
             action = iris.action(doc_key, n, i)
             g.add((node, PKG.hasAction, action))
             add_action(g, doc_iri, action, text, a)
-        for target in own_targets(r, children_of.get(r.id, []), mentions, starts, entity):
-            g.add((node, PKG.targets, target))
+        targeted: dict[URIRef, None] = {}
+        for m in own_mentions(r, children_of.get(r.id, []), mentions, starts):
+            body = entity(m)
+            if body is None:  # not in the graph as a mention (kg/build/evidence.py)
+                continue
+            targeted.setdefault(body)
+            # the innermost section holding the mention: entities-in-section joins on this
+            g.add((target_of(iris.mention(m.doc, m.start, m.end)), DCTERMS.isPartOf, span))
+        for body in targeted:
+            g.add((node, PKG.targets, body))
     return g
