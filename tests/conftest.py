@@ -6,9 +6,11 @@ import io
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import warnings
 from collections.abc import Callable, Iterator, Mapping
@@ -45,6 +47,26 @@ POLL = 0.02  # seconds between two looks at a condition: short, so a wait ends s
 # must be marked: collection fails otherwise, before a fast run quietly grows slow.
 SLOW_FIXTURES = frozenset({"article_build", "article_graph", "article_validation",
                            "other_policy_graph"})
+
+
+# The cache of the shared graphs' files (kg/build/cache.py): one folder for the whole run, made
+# by the first process (the controller under pytest-xdist, whose workers inherit the variables)
+# and removed by it, so that the run's builds make the entry once and never touch the user's
+# own cache.
+RUN_CACHE_OWNER = "_POLICY_KG_TEST_CACHE_OWNER"  # the pid of the process that made the folder
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if os.environ.get(RUN_CACHE_OWNER):
+        return  # a worker, or a run inside a test: the folder of the run that made it
+    os.environ["KG_CACHE_DIR"] = tempfile.mkdtemp(prefix="policy-kg-test-cache-")
+    os.environ[RUN_CACHE_OWNER] = str(os.getpid())
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if os.environ.get(RUN_CACHE_OWNER) == str(os.getpid()):
+        shutil.rmtree(os.environ["KG_CACHE_DIR"], ignore_errors=True)
+        del os.environ[RUN_CACHE_OWNER]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

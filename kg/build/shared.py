@@ -25,11 +25,14 @@ import signal
 from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from extract import gazetteer as gazetteer_module
 from kg.build import cache as cache_module
 from kg.build.validate import ReferenceLines
+
+if TYPE_CHECKING:
+    from rdflib import Dataset
 
 SHARED_NQUADS, SHARED_TRIG, REFERENCE_LINES = "shared.nq", "shared.trig", "reference-lines.pickle"
 SHARED_FILES = (SHARED_NQUADS, SHARED_TRIG, REFERENCE_LINES)
@@ -149,7 +152,7 @@ def write_shared(gaz: gazetteer_module.Gazetteer, staging: Path, needs: SharedNe
 
     shared = corpus_dataset(gaz)
     if needs.nquads:
-        (staging / SHARED_NQUADS).write_bytes(shared.serialize(format="nquads", encoding="utf-8"))
+        (staging / SHARED_NQUADS).write_bytes(sorted_nquads(shared))
     if needs.trig:
         with (staging / SHARED_TRIG).open("wb") as f:
             write_trig(shared, f)
@@ -159,6 +162,14 @@ def write_shared(gaz: gazetteer_module.Gazetteer, staging: Path, needs: SharedNe
             pickle.dump(lines, f, protocol=pickle.HIGHEST_PROTOCOL)
     if sealed:
         cache_module.seal(staging)
+
+
+def sorted_nquads(shared: Dataset) -> bytes:
+    """The dataset's N-Quads, their lines sorted: rdflib writes them in the order of its
+    store's hash tables, which differs between processes, and a cache entry is the same bytes
+    whichever build made it."""
+    lines = shared.serialize(format="nquads", encoding="utf-8").splitlines(keepends=True)
+    return b"".join(sorted(line for line in lines if line.strip()))
 
 
 def die_with(parent: int) -> None:
