@@ -6,6 +6,7 @@ import io
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -73,6 +74,39 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--shacl-parity", action="store_true",
                      help="also run the tests marked shacl_parity: pySHACL on every shape case, "
                           "compared with pyshacl-turbo (by default only on a subset)")
+    parser.addoption("--module-cpu", type=Path, metavar="FILE",
+                     help="append to FILE each test module's CPU seconds (its tests, fixtures "
+                          "and the child processes they waited for), a TSV line per module: "
+                          "steadier than seconds on a shared machine")
+
+
+# CPU seconds per module (--module-cpu): the process's own and its waited-for children's
+_module_cpu: dict[str, float] = {}
+
+
+def _cpu_seconds() -> float:
+    own, children = (resource.getrusage(who) for who in (resource.RUSAGE_SELF,
+                                                          resource.RUSAGE_CHILDREN))
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
+    if item.config.getoption("--module-cpu") is None:
+        yield
+        return
+    start = _cpu_seconds()
+    yield
+    module = item.nodeid.split("::")[0]
+    _module_cpu[module] = _module_cpu.get(module, 0.0) + _cpu_seconds() - start
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    path = session.config.getoption("--module-cpu")
+    if path is not None and _module_cpu:
+        lines = "".join(f"{module}\t{cpu:.2f}\n" for module, cpu in sorted(_module_cpu.items()))
+        with open(path, "a", encoding="utf-8") as f:  # one write: the workers' lines stay whole
+            f.write(lines)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
