@@ -366,10 +366,19 @@ def _projects(sent: _Sentence) -> None:
         if not any(w in _squash(after)[:_PROJECT_REACH] for w in words()["project_word"]):
             continue
         for later in sent.groups[i + 1:]:
-            if later.family in PLACE_FAMILIES and later.clause > g.clause:
+            if (later.family in PLACE_FAMILIES and later.clause > g.clause
+                    and _served(sent, later)):
                 for c in g.members:
                     for p in later.members:
                         sent.emit(c, "connects", p, "corridor-project", 0.5)
+
+
+def _served(sent: _Sentence, g: _Group) -> bool:
+    """Does a verb earlier in the list's clause say that the projects serve it (促进广西、湖南…
+    发展, 助力新疆、云南)? "梅龙高铁开通运营，梅州等老区苏区与大湾区联系更加紧密" says what the
+    line brings closer, not where it runs."""
+    lead = sent.gap(_clause_span(sent, g.clause)[0], g.start)
+    return any(w in lead for w in words()["serve_verb"])
 
 
 def _platforms(sent: _Sentence) -> None:

@@ -600,3 +600,14 @@ def test_a_place_that_makes_itself_into_a_zone_hosts_nothing(extractor, gaz):
     """支持上饶打造对接融入长三角一体化先行区: 打造 makes the city into the zone it names."""
     found = triples(extractor, gaz, "支持衢州打造对接融入长三角一体化先行区。")
     assert not {t for t in found if t[1] == "locatedIn"}, found
+
+
+def test_a_project_serves_the_places_a_later_clause_says_it_serves(extractor, gaz):
+    """平陆运河…等项目的建设，…促进广西、湖南…发展: the projects serve the places after 促进; a
+    later clause that says what the line brings closer (…与大湾区联系更加紧密) names no place it
+    runs through."""
+    found = triples(extractor, gaz, "赣深高铁开通运营，赣州等老区与大湾区联系更加紧密。")
+    assert not {t for t in found if t[1] == "connects" and t[2] == "粤港澳大湾区"}, found
+    found = triples(extractor, gaz, "平陆运河等项目的建设，有助于承接产业，促进广西、湖南发展。")
+    assert {("平陆运河", "connects", "广西壮族自治区"),
+            ("平陆运河", "connects", "湖南省")} <= found, found
