@@ -46,6 +46,7 @@ from functools import lru_cache
 
 from .gazetteer import PATTERNS, Gazetteer, read_tsv, weak_names, written
 from .records import Mention
+from .shapes import ELLIPSIS_RULE
 from .slugs import open_world_key
 
 RULE_VERSION = "v1"
@@ -619,8 +620,10 @@ def _names_inside(sent: _Sentence) -> None:
         starts = [0] + [i + 1 for i, ch in enumerate(name) if ch in _NAME_OPENERS]
         for at in starts:
             # after 至 a line's name may end with its place: 盘州至兴义 is an item of a list
-            # whose head word the items share (盘州至兴义、黄桶至百色等铁路)
-            to_end = fam == "Corridor" and at > 0
+            # whose head word the items share (盘州至兴义、黄桶至百色等铁路); so may a platform
+            # that is such an item (厦门、福州机场: 厦门 is 厦门机场)
+            to_end = (fam == "Corridor" and at > 0) or (
+                fam == "Platform" and m.rule == ELLIPSIS_RULE)
             ref = _place_at(name, at, gaz, weak, _INSIDE[fam], to_end)
             if ref is None or ref == m.ref:
                 continue

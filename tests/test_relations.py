@@ -611,3 +611,10 @@ def test_a_project_serves_the_places_a_later_clause_says_it_serves(extractor, ga
     found = triples(extractor, gaz, "平陆运河等项目的建设，有助于承接产业，促进广西、湖南发展。")
     assert {("平陆运河", "connects", "广西壮族自治区"),
             ("平陆运河", "connects", "湖南省")} <= found, found
+
+
+def test_an_item_of_a_list_of_platforms_that_is_a_place_s_name_is_in_it(extractor, gaz):
+    """厦门、福州机场, 临汾、运城机场: the first item is 厦门机场 written short (the items share
+    the last one's head word), in its place like the last."""
+    found = triples(extractor, gaz, "推进临汾、运城机场改扩建。")
+    assert {("临汾", "locatedIn", "临汾市"), ("运城机场", "locatedIn", "运城市")} <= found, found
