@@ -220,7 +220,7 @@ def judge_short_names(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
 class DocumentWords:
     phrases: tuple[str, ...]  # fixed phrases (中国特色社会主义)
     organisation: re.Pattern[str]  # an organisation's head after a place (证券交易所)
-    heads: tuple[str, ...]  # the heads alone, longest first
+    heads: tuple[str, ...]  # the heads alone, longest first (not the `glued` ones)
     verbs: frozenset[str]  # characters before a province's abbreviation (驻鄂)
     home_verbs: frozenset[str]  # … before the report's own province's only (在津, 入黔)
     water_after: re.Pattern[str]  # a water word after a place's name (水库, 流域)
@@ -232,8 +232,11 @@ class DocumentWords:
 def document_words() -> DocumentWords:
     phrases = tuple(sorted((r[0] for r in read_tsv(PATTERNS / "fixed_phrases.tsv")), key=len,
                            reverse=True))
-    heads = sorted((r[0] for r in read_tsv(PATTERNS / "organisation_heads.tsv")), key=len,
-                   reverse=True)
+    head_rows = list(read_tsv(PATTERNS / "organisation_heads.tsv"))
+    heads = sorted((r[0] for r in head_rows), key=len, reverse=True)
+    # a `glued` head ends an organisation's name only right after the place (宁德时代)
+    named_heads = tuple(h for h in heads
+                        if all(r[1:] != ["glued"] for r in head_rows if r[0] == h))
     organisation = re.compile(r"[省市县区]?(?:第[一二三四五六七八九十百]+届)?(?:"
                               + "|".join(map(re.escape, heads)) + ")")
     verb_rows = list(read_tsv(PATTERNS / "abbreviation_verbs.tsv"))
@@ -244,8 +247,9 @@ def document_words() -> DocumentWords:
     closing = _alternatives(w for w, where in water if "list" in where.split(","))
     water_list = re.compile(r"(?:、[^、，。；：等\s]{1,8})*等(?:" + closing + ")")
     sites = _alternatives(w for w, where in water if "mountain" in where.split(","))
-    return DocumentWords(phrases, organisation, tuple(heads), verbs, home_verbs,
-                         re.compile(after),
+    return DocumentWords(phrases, organisation, named_heads, verbs, home_verbs,
+                         # 湾区 is a bay area, a place: no water word goes on with 区
+                         re.compile(f"(?:{after})(?!区)"),
                          water_list, re.compile(sites))
 
 
