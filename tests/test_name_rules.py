@@ -491,3 +491,22 @@ def test_a_place_before_a_word_that_merely_looks_like_a_head_stays(extractor, te
 ])
 def test_a_bay_an_oil_field_and_the_global_south_name_no_place(extractor, text, place):
     assert place not in [t for t, _ in found(extractor, text)]
+
+
+@pytest.mark.parametrize("text, name, cls", [
+    ("开行中欧（中亚）班列和中老班列。", "中欧（中亚）班列", "FreightTrainService"),
+    ("高质量建设中欧班列（郑州）集结中心。", "中欧班列（郑州）集结中心", "Platform"),
+    ("开工新干至瑞昌段高速、南丰至南昌高速。", "新干至瑞昌段高速", "Highway"),
+    ("加快白山至临江、松江河至长白高速建设。", "白山至临江", "Highway"),
+    ("推进沈阳至白山、长春至通化、白山至临江高铁建设。", "长春至通化", "Railway"),
+])
+def test_a_line_or_zone_with_a_qualifier_a_section_or_a_shared_head(extractor, text, name, cls):
+    # a qualifier in brackets before the head word, a section (X至Y段) of a line, and
+    # place 至 place items before a line named the same way
+    assert (name, cls) in [(m.text, m.type) for m in extractor.extract("t", text).mentions]
+
+
+def test_a_list_of_places_before_a_line_named_by_two_of_them_stays_places(extractor):
+    text = "支持长春、吉林、白山至临江高速建设。"
+    names = [(m.text, m.type) for m in extractor.extract("t", text).mentions]
+    assert ("长春", "City") in names and ("白山至临江高速", "Highway") in names
