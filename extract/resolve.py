@@ -133,7 +133,8 @@ def resolve(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
     starts = {m.start for m in kept}
     kept = [m for m in kept if not names_water(m, text, gaz, words, starts)]
     home = home_provinces(kept, text, gaz)
-    kept = [home_county(m, gaz, home) for m in kept if not foreign_compound(m, gaz, home)]
+    kept = [home_county(m, gaz, home) for m in kept if not foreign_compound(m, gaz, home)
+            and not own_part_word(m, home, words)]
     kept = judge_short_names(kept, text, gaz, ordinary_words, home, dictionary.freq)
     if own_zone_ref(gaz, home) is not None:
         # 实施自贸试验区提升战略: the province implements the strategy in its own zone, which the
@@ -181,6 +182,12 @@ def home_county(m: Mention, gaz: Gazetteer, home: frozenset[str]) -> Mention:
     return replace(m, ref=own[0]) if own else m
 
 
+def own_part_word(m: Mention, home: frozenset[str], words: DocumentWords) -> bool:
+    """边境地区 in the report of one province: its own border areas, a category, not the
+    national macro-region (patterns/own_part_words.tsv)."""
+    return len(home) == 1 and m.type == "MacroRegion" and m.text in words.own_parts
+
+
 def foreign_compound(m: Mention, gaz: Gazetteer, home: frozenset[str]) -> bool:
     """A run of characters read as one province's cities (宜荆荆) names an area of the report's
     own province: read as another province's (“普拉桑” 台风, “三高四新” 战略) it is a slogan or a
@@ -226,6 +233,7 @@ class DocumentWords:
     water_after: re.Pattern[str]  # a water word after a place's name (水库, 流域)
     water_list: re.Pattern[str]  # the rest of a list of waters (、梁子湖等湖库)
     site_after: re.Pattern[str]  # a site of nature after a mountain's name (国家公园)
+    own_parts: frozenset[str]  # a province's own parts in its report (边境地区)
 
 
 @lru_cache(maxsize=1)
@@ -250,7 +258,8 @@ def document_words() -> DocumentWords:
     return DocumentWords(phrases, organisation, named_heads, verbs, home_verbs,
                          # 湾区 is a bay area, a place: no water word goes on with 区
                          re.compile(f"(?:{after})(?!区)"),
-                         water_list, re.compile(sites))
+                         water_list, re.compile(sites),
+                         frozenset(r[0] for r in read_tsv(PATTERNS / "own_part_words.tsv")))
 
 
 def _alternatives(words: Iterable[str]) -> str:

@@ -510,3 +510,14 @@ def test_a_list_of_places_before_a_line_named_by_two_of_them_stays_places(extrac
     text = "支持长春、吉林、白山至临江高速建设。"
     names = [(m.text, m.type) for m in extractor.extract("t", text).mentions]
     assert ("长春", "City") in names and ("白山至临江高速", "Highway") in names
+
+
+def test_border_areas_in_one_provinces_report_are_a_category(extractor):
+    # Tibet's own border counties, not the national 沿边地区 (annotator a: generic)
+    text = "2025年西藏自治区政府工作报告\n加快推动边境地区发展，加大边境地区基础设施补短板力度。"
+    assert "边境地区" not in [m.text for m in extractor.extract("t", text).mentions]
+
+
+def test_border_areas_in_a_text_of_no_one_province_name_the_region(extractor):
+    text = "加快边境地区开发开放，支持广西、云南、新疆沿边开放。"
+    assert "边境地区" in [m.text for m in extractor.extract("t", text).mentions]
