@@ -521,3 +521,9 @@ def test_border_areas_in_one_provinces_report_are_a_category(extractor):
 def test_border_areas_in_a_text_of_no_one_province_name_the_region(extractor):
     text = "加快边境地区开发开放，支持广西、云南、新疆沿边开放。"
     assert "边境地区" in [m.text for m in extractor.extract("t", text).mentions]
+
+
+@pytest.mark.parametrize("text, name", [("宜昌东部产业新区加快建设。", "宜昌东部产业新区"),
+                                         ("推进珠海西部生态新区建设。", "珠海西部生态新区")])
+def test_a_direction_after_a_place_stands_inside_a_zones_name(extractor, text, name):
+    assert name in [m.text for m in extractor.extract("t", text).mentions]
