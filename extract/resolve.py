@@ -136,6 +136,7 @@ def resolve(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
     kept = [home_county(m, gaz, home) for m in kept if not foreign_compound(m, gaz, home)
             and not own_part_word(m, home, words)]
     kept = judge_short_names(kept, text, gaz, ordinary_words, home, dictionary.freq)
+    kept = new_areas_by_context(kept, text, gaz)
     if own_zone_ref(gaz, home) is not None:
         # 实施自贸试验区提升战略: the province implements the strategy in its own zone, which the
         # text names (the gold guidelines); the zone is read below, the strategy's name gives way
@@ -180,6 +181,42 @@ def home_county(m: Mention, gaz: Gazetteer, home: frozenset[str]) -> Mention:
         return m
     own = [r for r in counties if province_of(r, gaz) in home]
     return replace(m, ref=own[0]) if own else m
+
+
+# The class of a national new area (浦东新区, 滨海新区: a district of the same name too)
+NEW_AREA = "NationalNewArea"
+LIST_MARK = "、"
+
+
+def new_areas_by_context(mentions: Sequence[Mention], text: str,
+                         gaz: Gazetteer) -> list[Mention]:
+    """A name that is both a district and a national new area (滨海新区, 浦东新区) is the new
+    area, a platform, unless it stands in a list beside another county-level division
+    (滨海新区、武清区、宝坻区: the districts): the gold guidelines' choice by context, which
+    the linker's class preference (district first) cannot make."""
+    out = list(mentions)
+    for i, m in enumerate(out):
+        area = _new_area_ref(m, gaz)
+        if area is not None and not _listed_with_a_county(i, out, text, gaz):
+            out[i] = replace(m, type=NEW_AREA, ref=area)
+    return out
+
+
+def _new_area_ref(m: Mention, gaz: Gazetteer) -> str | None:
+    if not m.ref or gaz.entries[m.ref].cls != "County":
+        return None
+    areas = [r for r in gaz.surfaces.get(m.text, ()) if gaz.entries[r].cls == NEW_AREA]
+    return areas[0] if areas else None
+
+
+def _listed_with_a_county(i: int, mentions: Sequence[Mention], text: str,
+                          gaz: Gazetteer) -> bool:
+    m = mentions[i]
+    before = mentions[i - 1] if i > 0 else None
+    after = mentions[i + 1] if i + 1 < len(mentions) else None
+    return any(n is not None and n.ref and gaz.entries[n.ref].cls == "County"
+               and LIST_MARK in (text[n.end:m.start], text[m.end:n.start])
+               for n in (before, after))
 
 
 def own_part_word(m: Mention, home: frozenset[str], words: DocumentWords) -> bool:

@@ -527,3 +527,13 @@ def test_border_areas_in_a_text_of_no_one_province_name_the_region(extractor):
                                          ("推进珠海西部生态新区建设。", "珠海西部生态新区")])
 def test_a_direction_after_a_place_stands_inside_a_zones_name(extractor, text, name):
     assert name in [m.text for m in extractor.extract("t", text).mentions]
+
+
+def test_a_district_that_is_a_national_new_area_is_the_new_area_but_in_a_list_of_districts(
+        extractor):
+    # the gold guidelines: 浦东新区 is a district and a new area, chosen by context
+    by_text = {m.text: m for m in extractor.extract("t", TIANJIN).mentions}
+    assert by_text["滨海新区"].type == "County"  # listed with 武清区, 宝坻区
+    alone = extractor.extract("t", "2025年天津市政府工作报告\n出台支持滨海新区高质量发展政策。")
+    area = next(m for m in alone.mentions if m.text == "滨海新区")
+    assert (area.type, area.ref) == ("NationalNewArea", "platform/new-area-bin-hai")
