@@ -129,7 +129,8 @@ def resolve(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
     `ordinary_words` are the short names of counties that are also ordinary words."""
     words = document_words()
     kept = [m for m in mentions if not inside_phrase(m, text, words.phrases)
-            and not in_organisation(m, text, gaz, words, dictionary)]
+            and not in_organisation(m, text, gaz, words, dictionary)
+            and not opens_the_source(m, text)]
     starts = {m.start for m in kept}
     kept = [m for m in kept if not names_water(m, text, gaz, words, starts)]
     home = home_provinces(kept, text, gaz)
@@ -282,7 +283,8 @@ def document_words() -> DocumentWords:
     # a `glued` head ends an organisation's name only right after the place (宁德时代)
     named_heads = tuple(h for h in heads
                         if all(r[1:] != ["glued"] for r in head_rows if r[0] == h))
-    organisation = re.compile(r"[省市县区]?(?:第[一二三四五六七八九十百]+届)?(?:"
+    # the PDF's space may stand between the session and the body (青海省第十四届 人民代表大会)
+    organisation = re.compile(r"[省市县区]?(?:第[一二三四五六七八九十百]+届\s*)?(?:"
                               + "|".join(map(re.escape, heads)) + ")")
     verb_rows = list(read_tsv(PATTERNS / "abbreviation_verbs.tsv"))
     verbs = frozenset(verb for verb, scope in verb_rows if scope == "any")
@@ -314,6 +316,19 @@ def inside_phrase(m: Mention, text: str, phrases: Sequence[str]) -> bool:
                 return True
             at = window.find(phrase, at + 1)
     return False
+
+
+# The line that names where a text was taken from (来源：江苏新闻, 来源：湖北日报): the gold
+# guidelines leave the source's name out whatever its head word.
+_SOURCE = re.compile(r"来源\s*[:：]\s*$")
+SOURCE_REACH = 8  # characters before a name read for 来源：
+
+
+def opens_the_source(m: Mention, text: str) -> bool:
+    """江苏 in 来源：江苏新闻: the place opens the name of the text's source, no mention. An
+    organisation named there stays one (资料来源：国家统计局: the article's gold counts it)."""
+    return (m.type in _PLACE_LIKE
+            and _SOURCE.search(text, max(0, m.start - SOURCE_REACH), m.start) is not None)
 
 
 _PLACE_LIKE = frozenset({"Province", "City", "County", "Town", "Country", "AreaCompound"})

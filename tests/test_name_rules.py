@@ -537,3 +537,12 @@ def test_a_district_that_is_a_national_new_area_is_the_new_area_but_in_a_list_of
     alone = extractor.extract("t", "2025年天津市政府工作报告\n出台支持滨海新区高质量发展政策。")
     area = next(m for m in alone.mentions if m.text == "滨海新区")
     assert (area.type, area.ref) == ("NationalNewArea", "platform/new-area-bin-hai")
+
+
+@pytest.mark.parametrize("text, place", [
+    ("2025年江苏省政府工作报告 来源：江苏新闻 2025年1月19日", "江苏"),  # the text's source
+    ("在青海省第十四届 人民代表大会第三次会议上", "青海省"),  # the PDF's space in the body's name
+    ("在西藏自治区第十二届人民代表大会第三次会议上 西藏自治区代理主席 嘎玛泽登", "西藏自治区"),
+])
+def test_the_source_the_congress_and_the_chairman_name_no_place(extractor, text, place):
+    assert place not in [t for t, _ in found(extractor, text)]
