@@ -177,7 +177,8 @@ def evidence_cases() -> tuple[Dataset, list[str]]:
     g = ds.graph(URIRef(base + "graph"))
     doc = URIRef(base + "doc")
     broken = {"complete": None, "no-target": OA.hasTarget, "no-source": OA.hasSource,
-              "no-quote": "quote", "no-end": OA.end, "no-exact": OA.exact}
+              "no-quote": "quote", "no-start": OA.start, "no-end": OA.end,
+              "no-exact": OA.exact}
     expected = []
     for kind in (PKG.Mention, PKG.Assertion):
         for name, missing in broken.items():
@@ -199,7 +200,7 @@ def evidence_cases() -> tuple[Dataset, list[str]]:
 
 def test_evidence_check_names_each_node_missing_a_part_on_rdflib_and_oxigraph():
     """The check's rewrite (one OPTIONAL per part, kg/queries) on both engines, each part
-    removed in turn: source, quote selector, end offset, quoted text, the target itself."""
+    removed in turn: source, quote selector, start or end offset, quoted text, the target."""
     import pyoxigraph
 
     from kg.sparql.catalogue import catalogue
