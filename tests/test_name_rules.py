@@ -546,3 +546,31 @@ def test_a_district_that_is_a_national_new_area_is_the_new_area_but_in_a_list_of
 ])
 def test_the_source_the_congress_and_the_chairman_name_no_place(extractor, text, place):
     assert place not in [t for t, _ in found(extractor, text)]
+
+
+# round 4 (dev3: annotators i and j)
+HEBEI = "2025年河北省政府工作报告\n石家庄、唐山加快发展。"
+
+
+@pytest.mark.parametrize("clause, pair", [
+    ("在对接京津、服务京津中加快发展自己。", "京津"),   # a verb before it, no context word
+    ("吸纳京津技术合同成交额增长34.8%。", "京津"),
+    ("推动京津同城化发展。", "京津"),
+])
+def test_beijing_and_tianjin_are_a_pair_in_every_context(extractor, clause, pair):
+    mentions = extractor.extract("t", HEBEI + clause).mentions
+    pairs = [(m.text, m.members) for m in mentions if m.text == pair]
+    assert pairs and all(members == ("province/110000", "province/120000")
+                         for _, members in pairs)
+
+
+def test_the_pair_inside_beijing_tianjin_hebei_stays_the_longer_name(extractor):
+    mentions = extractor.extract("t", HEBEI + "深入推进京津冀协同发展，建设京津冀城市群。").mentions
+    assert "京津" not in [m.text for m in mentions]
+    assert "京津冀城市群" in [m.text for m in mentions]
+
+
+@pytest.mark.parametrize("text, place", [("培养更多河北工匠。", "河北"),
+                                          ("培育一批大国工匠、西藏工匠。", "西藏")])
+def test_a_place_in_an_honorary_title_of_people_is_no_mention(extractor, text, place):
+    assert place not in [t for t, _ in found(extractor, text)]
