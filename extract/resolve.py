@@ -459,7 +459,7 @@ def own_zone_ref(gaz: Gazetteer, home: frozenset[str]) -> str | None:
 def abbreviations_after_verbs(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
                               words: DocumentWords, dictionary: Dictionary,
                               home: frozenset[str] = frozenset()) -> Iterable[Mention]:
-    """驻鄂, 留吉, 援疆: a province's one-character abbreviation after 驻/留/来/赴/援 names it;
+    """驻鄂, 留吉, 来琼: a province's one-character abbreviation after 驻/留/来/赴 names it;
     after 在/入/兴 only the report's own (在津举办, 引客入津, 科技兴赣), and not one that is
     an ordinary word far more often (新: `WORD_ABBREVIATION_FREQ`). The verb and the
     abbreviation must each be a word of its own in jieba's reading (带来新的机遇, 现在川渝,

@@ -251,7 +251,7 @@ TIANJIN = "2025年天津市政府工作报告\n滨海新区、武清区、宝坻
 @pytest.mark.parametrize("clause, expected", [
     ("洽谈会在津举办，实施引客入津行动。", ["津", "津"]),    # the report's own province
     ("高校毕业生留津率提升，向驻津部队致敬。", ["津", "津"]),
-    ("做好对口援青工作。", ["青"]),                          # any province after 援
+    ("做好对口援青工作，援藏省市。", []),      # 援X names a work field (readers a, f, j)
     ("企业在沪设立总部，在宁投资。", []),                     # another's after 在: not read
     ("为我们带来新的机遇，创10年来新高。", []),                 # the verb or the name is a word
     ("在新时代新征程上，入新阶段。", []),                     # 新 is an ordinary word
