@@ -332,6 +332,9 @@ def opens_the_source(m: Mention, text: str) -> bool:
 
 
 _PLACE_LIKE = frozenset({"Province", "City", "County", "Town", "Country", "AreaCompound"})
+# A new area is a place too where an organisation is named after it (雄安宣武医院, 北京四中雄安
+# 校区); only here: 来源： and the rest read places alone.
+_AREA_NAMES = frozenset({"NationalNewArea"})
 
 
 def in_organisation(m: Mention, text: str, gaz: Gazetteer, words: DocumentWords,
@@ -339,7 +342,7 @@ def in_organisation(m: Mention, text: str, gaz: Gazetteer, words: DocumentWords,
     """北京 in 北京证券交易所, 湖北省 in 湖北省人民政府: a place that begins an organisation's
     name is no mention."""
     cls = gaz.entries[m.ref].cls if m.ref else m.type
-    if cls not in _PLACE_LIKE:
+    if cls not in _PLACE_LIKE | _AREA_NAMES:
         return False
     return (words.organisation.match(text, m.end) is not None
             or _named_organisation_after(text, m.end, words.heads, dictionary))

@@ -574,3 +574,16 @@ def test_the_pair_inside_beijing_tianjin_hebei_stays_the_longer_name(extractor):
                                           ("培育一批大国工匠、西藏工匠。", "西藏")])
 def test_a_place_in_an_honorary_title_of_people_is_no_mention(extractor, text, place):
     assert place not in [t for t, _ in found(extractor, text)]
+
+
+@pytest.mark.parametrize("text, short", [("常态化开展雄安行等系列活动。", "雄安"),
+                                          ("支持贵阳贵安、安顺布局发展。", "贵安")])
+def test_a_new_areas_short_name_that_is_no_word_names_it(extractor, text, short):
+    # 雄安, 贵安: neither another place nor a word of jieba's dictionary (两江, 天府, 湘江 are)
+    mentions = [(m.text, m.type) for m in extractor.extract("t", text).mentions]
+    assert (short, "NationalNewArea") in mentions
+
+
+@pytest.mark.parametrize("text", ["雄安宣武医院门诊量达到10万人次。", "北京四中雄安校区揭牌。"])
+def test_a_new_area_opening_an_organisations_name_is_no_mention(extractor, text):
+    assert "雄安" not in [t for t, _ in found(extractor, text)]
