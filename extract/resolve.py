@@ -142,7 +142,12 @@ def resolve(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
         # 实施自贸试验区提升战略: the province implements the strategy in its own zone, which the
         # text names (the gold guidelines); the zone is read below, the strategy's name gives way
         kept = [m for m in kept if not (m.type == "Strategy" and _FTZ_WORDS.match(m.text))]
-    added = [replace(m, doc=doc) for m in (*title_places(kept, text, gaz),
+    # a literary name takes the place of a shorter reading (中原区), not of a longer name
+    literary = [m for m in literary_names(text, gaz)
+                if not any(k.start <= m.start and m.end <= k.end and k.end - k.start > len(m.text)
+                           for k in kept)]
+    kept = [m for m in kept if not _covered(literary, m.start, m.end)]
+    added = [replace(m, doc=doc) for m in (*literary, *title_places(kept, text, gaz),
                                            *own_zone(kept, text, gaz, home),
                                            *abbreviations_after_verbs(kept, text, gaz, words,
                                                                       dictionary, home),
@@ -404,6 +409,27 @@ def names_water(m: Mention, text: str, gaz: Gazetteer, words: DocumentWords,
 
 
 MOUNTAIN = "山"  # the last character of a place named after its mountain (庐山, 井冈山)
+
+
+LITERARY_RULE = "literary-name/v1"
+
+
+@lru_cache(maxsize=1)
+def _literary_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    rows = list(read_tsv(PATTERNS / "literary_names.tsv"))
+    names = {r[1]: r[2] for r in rows if r[0] == "name"}
+    after = _alternatives(r[1] for r in rows if r[0] == "after")
+    return re.compile(f"({_alternatives(names)})(?={after})"), names
+
+
+def literary_names(text: str, gaz: Gazetteer) -> Iterable[Mention]:
+    """燕赵大地, 中原大地, 燕赵儿女: a province's literary name before its land or its people
+    names the province (`patterns/literary_names.tsv`); it replaces what else read it (中原区)."""
+    pattern, names = _literary_pattern()
+    for m in pattern.finditer(text):
+        if names[m.group(1)] in gaz.entries:
+            yield Mention("", m.start(), m.end(), m.group(1), "Province", names[m.group(1)],
+                          LITERARY_RULE, 0.8)
 
 
 def _covered(mentions: Sequence[Mention], start: int, end: int) -> bool:

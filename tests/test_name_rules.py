@@ -587,3 +587,18 @@ def test_a_new_areas_short_name_that_is_no_word_names_it(extractor, text, short)
 @pytest.mark.parametrize("text", ["雄安宣武医院门诊量达到10万人次。", "北京四中雄安校区揭牌。"])
 def test_a_new_area_opening_an_organisations_name_is_no_mention(extractor, text):
     assert "雄安" not in [t for t, _ in found(extractor, text)]
+
+
+@pytest.mark.parametrize("text, name, ref", [
+    ("展现了燕赵儿女昂扬向上的精神风貌。", "燕赵", "province/130000"),
+    ("让海内外游客在中原大地畅享山水盛景。", "中原", "province/410000"),   # not 中原区
+    ("辽沈大地处处涌动着发展热潮。", "辽沈", "province/210000"),
+])
+def test_a_provinces_literary_name_before_its_land_or_people_names_it(extractor, text, name,
+                                                                      ref):
+    assert (name, ref) in found(extractor, text)
+
+
+@pytest.mark.parametrize("text", ["中原农谷集聚种业研发团队。", "参观辽沈战役纪念馆。"])
+def test_a_literary_name_before_other_words_is_no_province(extractor, text):
+    assert not any((ref or "").startswith("province/") for _, ref in found(extractor, text))
