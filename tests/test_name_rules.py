@@ -602,3 +602,10 @@ def test_a_provinces_literary_name_before_its_land_or_people_names_it(extractor,
 @pytest.mark.parametrize("text", ["中原农谷集聚种业研发团队。", "参观辽沈战役纪念馆。"])
 def test_a_literary_name_before_other_words_is_no_province(extractor, text):
     assert not any((ref or "").startswith("province/") for _, ref in found(extractor, text))
+
+
+@pytest.mark.parametrize("text, name", [("打造黄河文化旅游带示范区。", "黄河文化旅游带"),
+                                         ("提升之江文化产业带发展水平。", "之江文化产业带")])
+def test_a_cultural_tourism_or_industry_belt_is_an_economic_belt(extractor, text, name):
+    assert (name, "EconomicBelt") in [(m.text, m.type)
+                                      for m in extractor.extract("t", text).mentions]
