@@ -609,3 +609,10 @@ def test_a_literary_name_before_other_words_is_no_province(extractor, text):
 def test_a_cultural_tourism_or_industry_belt_is_an_economic_belt(extractor, text, name):
     assert (name, "EconomicBelt") in [(m.text, m.type)
                                       for m in extractor.extract("t", text).mentions]
+
+
+@pytest.mark.parametrize("text, place", [("做强郑州数据交易中心。", "郑州"),
+                                          ("山西股权交易中心挂牌企业增加。", "山西")])
+def test_a_place_opening_an_exchange_centres_name_is_no_mention(extractor, text, place):
+    # the guidelines: an exchange is an organisation (北京证券交易所); so is its 交易中心
+    assert place not in [t for t, _ in found(extractor, text)]
