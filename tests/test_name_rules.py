@@ -616,3 +616,10 @@ def test_a_cultural_tourism_or_industry_belt_is_an_economic_belt(extractor, text
 def test_a_place_opening_an_exchange_centres_name_is_no_mention(extractor, text, place):
     # the guidelines: an exchange is an organisation (北京证券交易所); so is its 交易中心
     assert place not in [t for t, _ in found(extractor, text)]
+
+
+@pytest.mark.parametrize("text, name", [("开展中原农谷建设新一轮三年行动。", "中原农谷"),
+                                         ("建设郑州智能传感谷。", "郑州智能传感谷")])
+def test_a_valley_of_an_industry_is_a_platform(extractor, text, name):
+    # annotator i types 中原农谷 and 郑州智能传感谷 Platform (henan)
+    assert (name, "Platform") in [(m.text, m.type) for m in extractor.extract("t", text).mentions]
