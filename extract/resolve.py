@@ -142,7 +142,12 @@ def resolve(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
         # 实施自贸试验区提升战略: the province implements the strategy in its own zone, which the
         # text names (the gold guidelines); the zone is read below, the strategy's name gives way
         kept = [m for m in kept if not (m.type == "Strategy" and _FTZ_WORDS.match(m.text))]
-    added = [replace(m, doc=doc) for m in (*title_places(kept, text, gaz),
+    # a literary name takes the place of a shorter reading (中原区), not of a longer name
+    literary = [m for m in literary_names(text, gaz)
+                if not any(k.start <= m.start and m.end <= k.end and k.end - k.start > len(m.text)
+                           for k in kept)]
+    kept = [m for m in kept if not _covered(literary, m.start, m.end)]
+    added = [replace(m, doc=doc) for m in (*literary, *title_places(kept, text, gaz),
                                            *own_zone(kept, text, gaz, home),
                                            *abbreviations_after_verbs(kept, text, gaz, words,
                                                                       dictionary, home),
@@ -332,6 +337,9 @@ def opens_the_source(m: Mention, text: str) -> bool:
 
 
 _PLACE_LIKE = frozenset({"Province", "City", "County", "Town", "Country", "AreaCompound"})
+# A new area is a place too where an organisation is named after it (雄安宣武医院, 北京四中雄安
+# 校区); only here: 来源： and the rest read places alone.
+_AREA_NAMES = frozenset({"NationalNewArea"})
 
 
 def in_organisation(m: Mention, text: str, gaz: Gazetteer, words: DocumentWords,
@@ -339,7 +347,7 @@ def in_organisation(m: Mention, text: str, gaz: Gazetteer, words: DocumentWords,
     """北京 in 北京证券交易所, 湖北省 in 湖北省人民政府: a place that begins an organisation's
     name is no mention."""
     cls = gaz.entries[m.ref].cls if m.ref else m.type
-    if cls not in _PLACE_LIKE:
+    if cls not in _PLACE_LIKE | _AREA_NAMES:
         return False
     return (words.organisation.match(text, m.end) is not None
             or _named_organisation_after(text, m.end, words.heads, dictionary))
@@ -403,6 +411,27 @@ def names_water(m: Mention, text: str, gaz: Gazetteer, words: DocumentWords,
 MOUNTAIN = "山"  # the last character of a place named after its mountain (庐山, 井冈山)
 
 
+LITERARY_RULE = "literary-name/v1"
+
+
+@lru_cache(maxsize=1)
+def _literary_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    rows = list(read_tsv(PATTERNS / "literary_names.tsv"))
+    names = {r[1]: r[2] for r in rows if r[0] == "name"}
+    after = _alternatives(r[1] for r in rows if r[0] == "after")
+    return re.compile(f"({_alternatives(names)})(?={after})"), names
+
+
+def literary_names(text: str, gaz: Gazetteer) -> Iterable[Mention]:
+    """燕赵大地, 中原大地, 燕赵儿女: a province's literary name before its land or its people
+    names the province (`patterns/literary_names.tsv`); it replaces what else read it (中原区)."""
+    pattern, names = _literary_pattern()
+    for m in pattern.finditer(text):
+        if names[m.group(1)] in gaz.entries:
+            yield Mention("", m.start(), m.end(), m.group(1), "Province", names[m.group(1)],
+                          LITERARY_RULE, 0.8)
+
+
 def _covered(mentions: Sequence[Mention], start: int, end: int) -> bool:
     return any(m.start < end and start < m.end for m in mentions)
 
@@ -459,7 +488,7 @@ def own_zone_ref(gaz: Gazetteer, home: frozenset[str]) -> str | None:
 def abbreviations_after_verbs(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
                               words: DocumentWords, dictionary: Dictionary,
                               home: frozenset[str] = frozenset()) -> Iterable[Mention]:
-    """驻鄂, 留吉, 援疆: a province's one-character abbreviation after 驻/留/来/赴/援 names it;
+    """驻鄂, 留吉, 来琼: a province's one-character abbreviation after 驻/留/来/赴 names it;
     after 在/入/兴 only the report's own (在津举办, 引客入津, 科技兴赣), and not one that is
     an ordinary word far more often (新: `WORD_ABBREVIATION_FREQ`). The verb and the
     abbreviation must each be a word of its own in jieba's reading (带来新的机遇, 现在川渝,
