@@ -156,9 +156,9 @@ def overlapped_results(sources: list[SourceText], extractor: Extractor,
                        ) -> Iterator[DocumentResult]:
     """The steps of one process, in input order, each document's validation in a thread
     while the next document is extracted (and the caller caches the one before).
-    pyshacl-turbo releases the GIL while it validates, about half of a document's step, so on
+    pyshacl-turbo releases the GIL while it validates, nearly half of a document's step, so on
     two cores one process takes about the time of the longer half, with no second process's
-    memory or pickled results (docs/scale.md, "One process, two threads"). One validation
+    memory or pickled results (docs/scale.md, "Two threads in one process"). One validation
     runs at a time; a failure in it is raised here, at its document's turn."""
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-validate") as validating:
         waiting: tuple[MadeDocument, Future[tuple[Violation, ...]]] | None = None

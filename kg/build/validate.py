@@ -178,7 +178,9 @@ class DocumentValidator:
         else all (None). pySHACL, the reference engine, always runs all."""
         if self.engine != "turbo" or self.selectors_in_reference:
             return None
-        return shapes_but(SELECTOR_SHAPE) if plain_selectors(doc, selector_classes()) else None
+        if not plain_selectors(doc, selector_classes()):
+            return None
+        return list(shapes_but(SELECTOR_SHAPE))
 
     def context(self, doc: Iterable[Triple], doc_ntriples: str) -> tuple[str, set[Node]]:
         """The document's graph, the ontology, and the reference data around its nodes, as
@@ -313,7 +315,7 @@ def selector_classes() -> frozenset[Node]:
 
 
 @lru_cache(maxsize=4)
-def shapes_but(left_out: URIRef) -> list[str]:
+def shapes_but(left_out: URIRef) -> tuple[str, ...]:
     """Every shape of the shapes graph but `left_out`: the node and property shapes, and
     anything with a target."""
     g = shapes_graph()
@@ -321,7 +323,7 @@ def shapes_but(left_out: URIRef) -> list[str]:
     for target in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf,
                    SH.target):
         shapes.update(g.subjects(target, None))
-    return sorted(str(s) for s in shapes if s != left_out)
+    return tuple(sorted(str(s) for s in shapes if s != left_out))
 
 
 @lru_cache(maxsize=1)
