@@ -1,7 +1,8 @@
 """`kg build` at corpus scale, as ratios to jieba segmenting the same texts in the same run
 (machine speed and load cancel out, mostly).
 
-    python bench/build_scale.py [--texts DIR] [--jobs 1,2] [--out FILE.json]
+    python bench/build_scale.py [--texts DIR] [--jobs 1,2] [--builds-only | --cold-only]
+                                [--out FILE.json]
 
 For the texts of DIR (default: ../shared/corpus-dev/gwr-2025, the 27 provincial reports):
 jieba's segmentation of all of them, then real `kg build` subprocesses into a fresh folder:
@@ -9,7 +10,9 @@ a cold build per --jobs value, an unchanged rebuild, a rebuild after adding one 
 one after changing one. Each figure is seconds, the peak memory (RSS) of the build process,
 and the ratio to jieba, and for the builds the CPU seconds (the build's processes, its workers
 included) and their ratio to jieba's CPU seconds: on a shared machine these vary much less
-than the seconds (`--builds-only` skips the answers). Then the answers on that build:
+than the seconds (`--builds-only` skips the answers; `--cold-only` the rebuilds too, for
+alternating runs of two trees). Each cold build's row carries the load average (1 minute) at its
+start and end: a build's seconds mean little without it. Then the answers on that build:
 `kg query most-mentioned-entities` as a user runs it (a subprocess: start, imports, the
 query) on the build's store and on the same
 graph in memory (the TriG that `kg export graph` writes from the store), and every catalogue
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -81,6 +85,8 @@ def main() -> None:
     ap.add_argument("--out", type=Path)
     ap.add_argument("--builds-only", action="store_true",
                     help="measure the builds, not the answers on the build")
+    ap.add_argument("--cold-only", action="store_true",
+                    help="measure the cold builds only (one per --jobs value)")
     args = ap.parse_args()
     sources = sorted(args.texts.glob("*.txt"))
     texts = [p.read_text(encoding="utf-8") for p in sources]
@@ -93,7 +99,11 @@ def main() -> None:
         shutil.copytree(args.texts, inputs)
         for jobs in (int(j) for j in args.jobs.split(",")):
             out = Path(tmp) / f"build-{jobs}"
-            rows.append(measure(f"cold, --jobs {jobs}", kg_build(inputs, out, jobs), jieba))
+            load = load_now()
+            row = measure(f"cold, --jobs {jobs}", kg_build(inputs, out, jobs), jieba)
+            rows.append(row | {"load": [load, load_now()]})
+        if args.cold_only:
+            return print_rows(rows, args.out)
         rows.append(measure("unchanged rebuild", kg_build(inputs, out, jobs), jieba))
         shutil.copy(EXTRA, inputs / EXTRA.name)
         rows.append(measure("one document added", kg_build(inputs, out, jobs), jieba))
@@ -104,10 +114,19 @@ def main() -> None:
         rows.append({"run": "store size (OUT/store)", "megabytes": folder_mb(out / "store")})
         if not args.builds_only:
             rows += answer_rows(out, Path(tmp) / "graph.trig", jieba[0])
+    print_rows(rows, args.out)
+
+
+def print_rows(rows: list[dict], out: Path | None) -> None:
     for row in rows:
         print(json.dumps(row, ensure_ascii=False))
-    if args.out:
-        args.out.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
+    if out:
+        out.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
+
+
+def load_now() -> float:
+    """The machine's load average over the last minute."""
+    return round(os.getloadavg()[0], 1)
 
 
 def kg_seconds(*args: str) -> float:
