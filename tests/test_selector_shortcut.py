@@ -144,3 +144,55 @@ def test_a_selector_out_of_the_plain_is_validated_by_the_engine(fault, small_tri
     assert not plain_selectors(triples, selector_classes())
     shapes = {v.shape for v in validator.validate(triples)}
     assert bool(shapes & selector_shape_parts()) == faulted, shapes
+
+
+# What `plain_selectors` was written against. It re-states the shape's checks in Python, so
+# a change to the shape (a new constraint, another datatype, a maximum) must change it too:
+# this test fails first and names both places.
+ENCODED_SHAPE = """
+@prefix pkgsh: <https://w3id.org/policy-kg/shapes#> .
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix oa: <http://www.w3.org/ns/oa#> .
+pkgsh:TextPositionSelectorShape a sh:NodeShape ; sh:targetClass oa:TextPositionSelector ;
+    sh:property pkgsh:TextPositionSelector-start , pkgsh:TextPositionSelector-end ,
+        pkgsh:TextPositionSelector-startBeforeEnd .
+pkgsh:TextPositionSelector-start a sh:PropertyShape ; sh:path oa:start ;
+    sh:minCount 1 ; sh:maxCount 1 ; sh:minInclusive 0 ;
+    sh:or ( [ sh:datatype xsd:integer ] [ sh:datatype xsd:nonNegativeInteger ] ) .
+pkgsh:TextPositionSelector-end a sh:PropertyShape ; sh:path oa:end ;
+    sh:minCount 1 ; sh:maxCount 1 ; sh:minInclusive 0 ;
+    sh:or ( [ sh:datatype xsd:integer ] [ sh:datatype xsd:nonNegativeInteger ] ) .
+pkgsh:TextPositionSelector-startBeforeEnd a sh:PropertyShape ; sh:path oa:start ;
+    sh:lessThan oa:end .
+"""
+UNCHECKED = (RDFS.label, SH.message)  # words for readers: no constraint
+
+
+def constraints_of(graph: Graph, shape: URIRef) -> Graph:
+    """The shape's and its property shapes' triples with their blank nodes (sh:or's list),
+    but their labels and messages."""
+    out = Graph()
+    todo, seen = [shape, *graph.objects(shape, SH.property)], set()
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for p, o in graph.predicate_objects(node):
+            if p in UNCHECKED:
+                continue
+            out.add((node, p, o))
+            if not isinstance(o, (URIRef, Literal)):
+                todo.append(o)
+    return out
+
+
+def test_the_selector_shape_is_the_one_plain_selectors_encodes():
+    from rdflib.compare import isomorphic
+
+    expected = Graph().parse(data=ENCODED_SHAPE, format="turtle")
+    assert isomorphic(constraints_of(shapes_graph(), SELECTOR_SHAPE),
+                      constraints_of(expected, SELECTOR_SHAPE)), (
+        "TextPositionSelectorShape changed: update plain_selectors (kg/build/validate.py), "
+        "which decides when the engine may leave it out, and ENCODED_SHAPE here")
