@@ -1,7 +1,8 @@
 """`kg build` at corpus scale, as ratios to jieba segmenting the same texts in the same run
 (machine speed and load cancel out, mostly).
 
-    python bench/build_scale.py [--texts DIR] [--jobs 1,2] [--out FILE.json]
+    python bench/build_scale.py [--texts DIR] [--jobs 1,2] [--builds-only | --cold-only]
+                                [--out FILE.json]
 
 For the texts of DIR (default: ../shared/corpus-dev/gwr-2025, the 27 provincial reports):
 jieba's segmentation of all of them, then real `kg build` subprocesses into a fresh folder: a
@@ -11,11 +12,13 @@ first by a build of one short text, which is also measured without the cache and
 the fixed part of a build; `--no-cache` builds the corpus without it). Each figure is seconds,
 the peak memory (RSS) of the build process, and the ratio to jieba, and for the builds the CPU
 seconds (the build's processes, its workers included) and their ratio to jieba's CPU seconds: on
-a shared machine these vary much less than the seconds (`--builds-only` skips the answers). Then
-the answers on that build: `kg query most-mentioned-entities` as a user runs it (a subprocess:
-start, imports, the query) on the build's store and on the same graph in memory (the TriG that
-`kg export graph` writes from the store), and every catalogue query that reads only the graph,
-in one process on the store (the slowest and the sum).
+a shared machine these vary much less than the seconds (`--builds-only` skips the answers;
+`--cold-only` the rebuilds too, for alternating runs of two trees). Each cold build's row
+carries the load average (1 minute) at its start and end: a build's seconds mean little without
+it. Then the answers on that build: `kg query most-mentioned-entities` as a user runs it (a
+subprocess: start, imports, the query) on the build's store and on the same graph in memory (the
+TriG that `kg export graph` writes from the store), and every catalogue query that reads only
+the graph, in one process on the store (the slowest and the sum).
 """
 
 from __future__ import annotations
@@ -85,6 +88,8 @@ def main() -> None:
     ap.add_argument("--out", type=Path)
     ap.add_argument("--builds-only", action="store_true",
                     help="measure the builds, not the answers on the build")
+    ap.add_argument("--cold-only", action="store_true",
+                    help="measure the cold builds only (one per --jobs value)")
     ap.add_argument("--no-cache", action="store_true",
                     help="the corpus builds without the cache of the shared graphs' files "
                          "(by default they use the bench's own, filled by the first rows)")
@@ -104,7 +109,11 @@ def main() -> None:
         shutil.copytree(args.texts, inputs)
         for jobs in (int(j) for j in args.jobs.split(",")):
             out = Path(tmp) / f"build-{jobs}"
-            rows.append(measure(f"cold, --jobs {jobs}", kg_build(inputs, out, jobs), jieba))
+            load = load_now()
+            row = measure(f"cold, --jobs {jobs}", kg_build(inputs, out, jobs), jieba)
+            rows.append(row | {"load": [load, load_now()]})
+        if args.cold_only:
+            return print_rows(rows, args.out)
         rows.append(measure("unchanged rebuild", kg_build(inputs, out, jobs), jieba))
         shutil.copy(EXTRA, inputs / EXTRA.name)
         rows.append(measure("one document added", kg_build(inputs, out, jobs), jieba))
@@ -115,10 +124,19 @@ def main() -> None:
         rows.append({"run": "store size (OUT/store)", "megabytes": folder_mb(out / "store")})
         if not args.builds_only:
             rows += answer_rows(out, Path(tmp) / "graph.trig", jieba[0])
+    print_rows(rows, args.out)
+
+
+def print_rows(rows: list[dict], out: Path | None) -> None:
     for row in rows:
         print(json.dumps(row, ensure_ascii=False))
-    if args.out:
-        args.out.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
+    if out:
+        out.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
+
+
+def load_now() -> float:
+    """The machine's load average over the last minute."""
+    return round(os.getloadavg()[0], 1)
 
 
 # A text of one short sentence: its build is almost all the fixed part every build pays

@@ -46,6 +46,7 @@ from functools import lru_cache
 
 from .gazetteer import PATTERNS, Gazetteer, read_tsv, weak_names, written
 from .records import Mention
+from .shapes import ELLIPSIS_RULE
 from .slugs import open_world_key
 
 RULE_VERSION = "v1"
@@ -118,6 +119,9 @@ _MAX_ABBREVIATION_RUN = 4
 _FACILITY_REACH = 8
 # The text after a place read for a section word (段: 1 character, and room for a PDF's space).
 _SECTION_REACH = 2
+# The text after a line read for the section word of a section between two places (武平至梅州段:
+# 5 characters, and room for a PDF's space and a longer place name).
+_SECTION_SPAN = 10
 # Characters between a corridor and the bracket that opens its ends (中泰铁路一期(: 3).
 _MAX_BRACKET_LEAD = 4
 # The shortest corridor name a service's name may start with (中欧班列's 中欧 is no corridor;
@@ -309,7 +313,11 @@ def _corridors(sent: _Sentence) -> None:
                 # stands between; the place belongs to it, not to the line
                 continue
             strong = any(w in between for w in words()["connect_verb"])
-            for c in corridor.members:
+            lines = corridor.members
+            if _in_a_section(sent, corridor, g):
+                # 漳汕高铁、龙龙铁路武平至梅州段: the section is of the line it follows
+                lines = lines[-1:]
+            for c in lines:
                 for p in g.members:
                     sent.emit(c, "connects", p, "corridor-nearest", 0.8 if strong else 0.6)
 
@@ -319,6 +327,13 @@ def _names_a_facility(sent: _Sentence, corridor: _Group) -> bool:
     (the place builds the facility, which the line serves); the place is where the facility
     is, which the line does not state."""
     after = sent.gap(corridor.end, min(sent.end, corridor.end + _FACILITY_REACH))
+    return _starts_with(after, "corridor_facility") is not None
+
+
+def _line_names_a_facility(sent: _Sentence, m: Mention) -> bool:
+    """深圳西丽高铁枢纽: a line's name followed by a facility word is a facility's name read
+    short; the places in it are not places the line joins."""
+    after = sent.gap(m.end, min(sent.end, m.end + _FACILITY_REACH))
     return _starts_with(after, "corridor_facility") is not None
 
 
@@ -333,6 +348,17 @@ def _names_a_section(sent: _Sentence, corridor: _Group, place: _Group) -> bool:
     return _starts_with(after, "section_word") is not None
 
 
+def _in_a_section(sent: _Sentence, corridor: _Group, place: _Group) -> bool:
+    """Is the place inside a section written right after the list's last line (龙龙铁路武平至
+    梅州段: the places between the line and 段, with no other item of an enumeration between)?"""
+    if corridor.end > place.start:
+        return False
+    span = sent.text[corridor.end:min(sent.end, corridor.end + _SECTION_SPAN)]
+    at = min((span.find(w) for w in words()["section_word"] if w in span), default=-1)
+    return (at != -1 and place.end <= corridor.end + at
+            and not any(ch in span[:at] for ch in _CLAUSE_END | {_ENUMERATION}))
+
+
 def _projects(sent: _Sentence) -> None:
     for i, g in enumerate(sent.groups):
         if g.family != "Corridor":
@@ -341,10 +367,19 @@ def _projects(sent: _Sentence) -> None:
         if not any(w in _squash(after)[:_PROJECT_REACH] for w in words()["project_word"]):
             continue
         for later in sent.groups[i + 1:]:
-            if later.family in PLACE_FAMILIES and later.clause > g.clause:
+            if (later.family in PLACE_FAMILIES and later.clause > g.clause
+                    and _served(sent, later)):
                 for c in g.members:
                     for p in later.members:
                         sent.emit(c, "connects", p, "corridor-project", 0.5)
+
+
+def _served(sent: _Sentence, g: _Group) -> bool:
+    """Does a verb earlier in the list's clause say that the projects serve it (促进广西、湖南…
+    发展, 助力新疆、云南)? "梅龙高铁开通运营，梅州等老区苏区与大湾区联系更加紧密" says what the
+    line brings closer, not where it runs."""
+    lead = sent.gap(_clause_span(sent, g.clause)[0], g.start)
+    return any(w in lead for w in words()["serve_verb"])
 
 
 def _platforms(sent: _Sentence) -> None:
@@ -580,11 +615,15 @@ def _names_inside(sent: _Sentence) -> None:
             # 洛阳中原城市群): the place in its name is no member; a metropolitan area
             # (哈尔滨现代化都市圈) is named after its own cities
             continue
+        if fam == "Corridor" and _line_names_a_facility(sent, m):
+            continue  # 深圳西丽高铁枢纽: a station of the city, read short as a line
         starts = [0] + [i + 1 for i, ch in enumerate(name) if ch in _NAME_OPENERS]
         for at in starts:
             # after 至 a line's name may end with its place: 盘州至兴义 is an item of a list
-            # whose head word the items share (盘州至兴义、黄桶至百色等铁路)
-            to_end = fam == "Corridor" and at > 0
+            # whose head word the items share (盘州至兴义、黄桶至百色等铁路); so may a platform
+            # that is such an item (厦门、福州机场: 厦门 is 厦门机场)
+            to_end = (fam == "Corridor" and at > 0) or (
+                fam == "Platform" and m.rule == ELLIPSIS_RULE)
             ref = _place_at(name, at, gaz, weak, _INSIDE[fam], to_end)
             if ref is None or ref == m.ref:
                 continue
@@ -639,7 +678,7 @@ def _names_abbreviated(sent: _Sentence) -> None:
         head = _ends_with(name, "line_head")
         run = name[:-len(head)] if head else ""
         if (not 2 <= len(run) <= _MAX_ABBREVIATION_RUN or run in sent.gaz.surfaces
-                or _is_local_line(name)):
+                or _is_local_line(name) or _line_names_a_facility(sent, m)):
             continue  # 萍乡绕城高速 runs inside its city (`_names_inside`)
         if sent.text[m.start - 1:m.start] in sent.gaz.province_abbr:
             continue  # 沪苏湖高铁 read as 苏湖高铁: the run may go on before the name
@@ -749,12 +788,42 @@ def _county_in_context(sent: _Sentence, ref: str) -> bool:
     entry = sent.gaz.entries[ref]
     if "County" not in sent.gaz.lineage(entry.cls):
         return True
-    context = {m.ref for m in sent.fams} | ({sent.home.ref} if sent.home is not None else set())
+    context = {m.ref for m in sent.fams}
+    if not _opens_a_region_name(ref, sent.gaz) and sent.home is not None:
+        # 中原科技城 in Henan's report: 中原 is the Central Plains (中原城市群) before it is a
+        # district of Zhengzhou, so the document's province is no context for it
+        context.add(sent.home.ref)
     # the country and the macro-regions are above every county: 中国 in the sentence is no
     # context (太湖实验室 in Jiangsu's report is not in Anhui's 太湖县)
     own = {r for r in _ancestors(ref, sent.gaz)
            if family(sent.gaz.entries[r].cls, sent.gaz) in _HOME_FAMILIES}
     return bool(own & context)
+
+
+_REGION_NAME_FAMILIES = frozenset({"MacroRegion", "CityCluster", "EconomicBelt"})
+
+
+def _opens_a_region_name(ref: str, gaz: Gazetteer) -> bool:
+    """Is a short name of the county the opening of a region's, cluster's or belt's name in the
+    reference data (中原 of 中原城市群, 兰西 of 兰西城市群, 天山 of 天山北坡城市群)?"""
+    cached = _REGION_WORD_COUNTIES.get(id(gaz))
+    if cached is None or cached[0] is not gaz:  # a Gazetteer is not hashable
+        cached = (gaz, _region_word_counties(gaz))
+        _REGION_WORD_COUNTIES[id(gaz)] = cached
+    return ref in cached[1]
+
+
+_REGION_WORD_COUNTIES: dict[int, tuple[Gazetteer, frozenset[str]]] = {}
+
+
+def _region_word_counties(gaz: Gazetteer) -> frozenset[str]:
+    openings = {surface[:n] for surface, refs in gaz.surfaces.items()
+                if any(r in gaz.entries
+                       and family(gaz.entries[r].cls, gaz) in _REGION_NAME_FAMILIES
+                       for r in refs)
+                for n in range(2, len(surface))}
+    return frozenset(r for surface in openings for r in gaz.surfaces.get(surface, ())
+                     if r in gaz.entries and "County" in gaz.lineage(gaz.entries[r].cls))
 
 
 def _place_at(name: str, at: int, gaz: Gazetteer, weak: frozenset[str],
@@ -886,22 +955,35 @@ def _partners(sent: _Sentence, i: int, predicate: str,
         return
     # 延安、榆林协同发展; a run written without separators (港澳台合作平台, 沪苏浙…结对合作帮扶)
     # may name partners of a third, so it states nothing
-    if predicate in SYMMETRIC and all(gaps):
+    if predicate in SYMMETRIC and all(gaps) and not _bilateral_parks(sent, g):
         for x, y in itertools.combinations(g.members, 2):
             sent.emit(x, predicate, y, rule, 0.7)
+
+
+def _bilateral_parks(sent: _Sentence, g: _Group) -> bool:
+    """中德、中日产业园…双向合作, 中法生态城、中德产业园: parks named after China and a partner
+    country (the country's initial first) each cooperate with their own partner, not with each
+    other."""
+    return g.family == "Platform" and any(
+        _squash(m.text)[:1] in words()["country_initial"] for m in g.members)
 
 
 def _word_follows(sent: _Sentence, g: _Group, role: str) -> bool:
     """Does a word of `role` follow the list within its clause, after at most a short verb and
     a category word (等地区对接合作: 5; “金三角”大空间协同发展: 7)?"""
+    return 0 <= _word_at(sent, g, role) <= _MAX_COOP_GAP
+
+
+def _word_at(sent: _Sentence, g: _Group, role: str) -> int:
+    """Where the first word of `role` stands after the list in its clause (characters after
+    it, read over at most _COOP_REACH), else -1."""
     end = g.end
     while end < sent.end and sent.text[end] not in _CLAUSE_END and end - g.end < _COOP_REACH:
         end += 1
     tail = sent.gap(g.end, end)
     for blocked in words()["not_partner_word"]:  # 中法生态城、中德产业园等合作平台
         tail = tail.replace(blocked, "#" * len(blocked))
-    at = min((tail.find(w) for w in words()[role] if w in tail), default=-1)
-    return 0 <= at <= _MAX_COOP_GAP
+    return min((tail.find(w) for w in words()[role] if w in tail), default=-1)
 
 
 def _partner_subject(sent: _Sentence, i: int) -> Mention | None:
@@ -911,7 +993,9 @@ def _partner_subject(sent: _Sentence, i: int) -> Mention | None:
     prev = sent.groups[i - 1] if i > 0 else None
     if (prev is not None and prev.clause == g.clause and len(prev.members) == 1
             and prev.family in _COOPERATING
-            and len(sent.gap(prev.end, g.start)) <= _MAX_RELY_SUBJECT_GAP + 1):
+            and sent.gap(prev.end, g.start) in words()["partner_marker"]):
+        # right before 与: in 河套深圳园区与香港园区, 中原农谷与… the place opens a name the
+        # recogniser did not read, whose entity is the partner
         return prev.members[0]
     earlier = [x for x in sent.groups[:i] if x.clause == g.clause and x.family in PLACE_FAMILIES]
     # 深化与…: a verb before 与 leaves the subject unwritten; "促进珲春与…" names one the
@@ -1010,6 +1094,9 @@ def _qualified_places(sent: _Sentence) -> None:
     for outer, inner in itertools.pairwise(ms):
         if sent.gap(outer.end, inner.start) or inner.ref not in sent.gaz.entries:
             continue
+        rest = sent.gap(inner.end, min(sent.end, inner.end + _SECTION_REACH))
+        if _names_a_landform(rest, inner.ref, sent.gaz):
+            continue  # 厦门同安湾: a bay of the city, not its county 同安区
         if ("partOf", outer.ref) in sent.gaz.entries[inner.ref].facts:
             sent.emit(inner, "partOf", outer, "qualified-place", 0.9)
 

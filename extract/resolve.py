@@ -129,17 +129,25 @@ def resolve(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
     `ordinary_words` are the short names of counties that are also ordinary words."""
     words = document_words()
     kept = [m for m in mentions if not inside_phrase(m, text, words.phrases)
-            and not in_organisation(m, text, gaz, words, dictionary)]
+            and not in_organisation(m, text, gaz, words, dictionary)
+            and not opens_the_source(m, text)]
     starts = {m.start for m in kept}
     kept = [m for m in kept if not names_water(m, text, gaz, words, starts)]
     home = home_provinces(kept, text, gaz)
-    kept = [home_county(m, gaz, home) for m in kept if not foreign_compound(m, gaz, home)]
+    kept = [home_county(m, gaz, home) for m in kept if not foreign_compound(m, gaz, home)
+            and not own_part_word(m, home, words)]
     kept = judge_short_names(kept, text, gaz, ordinary_words, home, dictionary.freq)
+    kept = new_areas_by_context(kept, text, gaz)
     if own_zone_ref(gaz, home) is not None:
         # 实施自贸试验区提升战略: the province implements the strategy in its own zone, which the
         # text names (the gold guidelines); the zone is read below, the strategy's name gives way
         kept = [m for m in kept if not (m.type == "Strategy" and _FTZ_WORDS.match(m.text))]
-    added = [replace(m, doc=doc) for m in (*title_places(kept, text, gaz),
+    # a literary name takes the place of a shorter reading (中原区), not of a longer name
+    literary = [m for m in literary_names(text, gaz)
+                if not any(k.start <= m.start and m.end <= k.end and k.end - k.start > len(m.text)
+                           for k in kept)]
+    kept = [m for m in kept if not _covered(literary, m.start, m.end)]
+    added = [replace(m, doc=doc) for m in (*literary, *title_places(kept, text, gaz),
                                            *own_zone(kept, text, gaz, home),
                                            *abbreviations_after_verbs(kept, text, gaz, words,
                                                                       dictionary, home),
@@ -181,6 +189,48 @@ def home_county(m: Mention, gaz: Gazetteer, home: frozenset[str]) -> Mention:
     return replace(m, ref=own[0]) if own else m
 
 
+# The class of a national new area (浦东新区, 滨海新区: a district of the same name too)
+NEW_AREA = "NationalNewArea"
+LIST_MARK = "、"
+
+
+def new_areas_by_context(mentions: Sequence[Mention], text: str,
+                         gaz: Gazetteer) -> list[Mention]:
+    """A name that is both a district and a national new area (滨海新区, 浦东新区) is the new
+    area, a platform, unless it stands in a list beside another county-level division
+    (滨海新区、武清区、宝坻区: the districts): the gold guidelines' choice by context, which
+    the linker's class preference (district first) cannot make."""
+    out = list(mentions)
+    for i, m in enumerate(out):
+        area = _new_area_ref(m, gaz)
+        if area is not None and not _listed_with_a_county(i, out, text, gaz):
+            out[i] = replace(m, type=NEW_AREA, ref=area)
+    return out
+
+
+def _new_area_ref(m: Mention, gaz: Gazetteer) -> str | None:
+    if not m.ref or gaz.entries[m.ref].cls != "County":
+        return None
+    areas = [r for r in gaz.surfaces.get(m.text, ()) if gaz.entries[r].cls == NEW_AREA]
+    return areas[0] if areas else None
+
+
+def _listed_with_a_county(i: int, mentions: Sequence[Mention], text: str,
+                          gaz: Gazetteer) -> bool:
+    m = mentions[i]
+    before = mentions[i - 1] if i > 0 else None
+    after = mentions[i + 1] if i + 1 < len(mentions) else None
+    return any(n is not None and n.ref and gaz.entries[n.ref].cls == "County"
+               and LIST_MARK in (text[n.end:m.start], text[m.end:n.start])
+               for n in (before, after))
+
+
+def own_part_word(m: Mention, home: frozenset[str], words: DocumentWords) -> bool:
+    """边境地区 in the report of one province: its own border areas, a category, not the
+    national macro-region (patterns/own_part_words.tsv)."""
+    return len(home) == 1 and m.type == "MacroRegion" and m.text in words.own_parts
+
+
 def foreign_compound(m: Mention, gaz: Gazetteer, home: frozenset[str]) -> bool:
     """A run of characters read as one province's cities (宜荆荆) names an area of the report's
     own province: read as another province's (“普拉桑” 台风, “三高四新” 战略) it is a slogan or a
@@ -220,21 +270,26 @@ def judge_short_names(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
 class DocumentWords:
     phrases: tuple[str, ...]  # fixed phrases (中国特色社会主义)
     organisation: re.Pattern[str]  # an organisation's head after a place (证券交易所)
-    heads: tuple[str, ...]  # the heads alone, longest first
+    heads: tuple[str, ...]  # the heads alone, longest first (not the `glued` ones)
     verbs: frozenset[str]  # characters before a province's abbreviation (驻鄂)
     home_verbs: frozenset[str]  # … before the report's own province's only (在津, 入黔)
     water_after: re.Pattern[str]  # a water word after a place's name (水库, 流域)
     water_list: re.Pattern[str]  # the rest of a list of waters (、梁子湖等湖库)
     site_after: re.Pattern[str]  # a site of nature after a mountain's name (国家公园)
+    own_parts: frozenset[str]  # a province's own parts in its report (边境地区)
 
 
 @lru_cache(maxsize=1)
 def document_words() -> DocumentWords:
     phrases = tuple(sorted((r[0] for r in read_tsv(PATTERNS / "fixed_phrases.tsv")), key=len,
                            reverse=True))
-    heads = sorted((r[0] for r in read_tsv(PATTERNS / "organisation_heads.tsv")), key=len,
-                   reverse=True)
-    organisation = re.compile(r"[省市县区]?(?:第[一二三四五六七八九十百]+届)?(?:"
+    head_rows = list(read_tsv(PATTERNS / "organisation_heads.tsv"))
+    heads = sorted((r[0] for r in head_rows), key=len, reverse=True)
+    # a `glued` head ends an organisation's name only right after the place (宁德时代)
+    named_heads = tuple(h for h in heads
+                        if all(r[1:] != ["glued"] for r in head_rows if r[0] == h))
+    # the PDF's space may stand between the session and the body (青海省第十四届 人民代表大会)
+    organisation = re.compile(r"[省市县区]?(?:第[一二三四五六七八九十百]+届\s*)?(?:"
                               + "|".join(map(re.escape, heads)) + ")")
     verb_rows = list(read_tsv(PATTERNS / "abbreviation_verbs.tsv"))
     verbs = frozenset(verb for verb, scope in verb_rows if scope == "any")
@@ -244,9 +299,11 @@ def document_words() -> DocumentWords:
     closing = _alternatives(w for w, where in water if "list" in where.split(","))
     water_list = re.compile(r"(?:、[^、，。；：等\s]{1,8})*等(?:" + closing + ")")
     sites = _alternatives(w for w, where in water if "mountain" in where.split(","))
-    return DocumentWords(phrases, organisation, tuple(heads), verbs, home_verbs,
-                         re.compile(after),
-                         water_list, re.compile(sites))
+    return DocumentWords(phrases, organisation, named_heads, verbs, home_verbs,
+                         # 湾区 is a bay area, a place: no water word goes on with 区
+                         re.compile(f"(?:{after})(?!区)"),
+                         water_list, re.compile(sites),
+                         frozenset(r[0] for r in read_tsv(PATTERNS / "own_part_words.tsv")))
 
 
 def _alternatives(words: Iterable[str]) -> str:
@@ -266,7 +323,23 @@ def inside_phrase(m: Mention, text: str, phrases: Sequence[str]) -> bool:
     return False
 
 
+# The line that names where a text was taken from (来源：江苏新闻, 来源：湖北日报): the gold
+# guidelines leave the source's name out whatever its head word.
+_SOURCE = re.compile(r"来源\s*[:：]\s*$")
+SOURCE_REACH = 8  # characters before a name read for 来源：
+
+
+def opens_the_source(m: Mention, text: str) -> bool:
+    """江苏 in 来源：江苏新闻: the place opens the name of the text's source, no mention. An
+    organisation named there stays one (资料来源：国家统计局: the article's gold counts it)."""
+    return (m.type in _PLACE_LIKE
+            and _SOURCE.search(text, max(0, m.start - SOURCE_REACH), m.start) is not None)
+
+
 _PLACE_LIKE = frozenset({"Province", "City", "County", "Town", "Country", "AreaCompound"})
+# A new area is a place too where an organisation is named after it (雄安宣武医院, 北京四中雄安
+# 校区); only here: 来源： and the rest read places alone.
+_AREA_NAMES = frozenset({"NationalNewArea"})
 
 
 def in_organisation(m: Mention, text: str, gaz: Gazetteer, words: DocumentWords,
@@ -274,7 +347,7 @@ def in_organisation(m: Mention, text: str, gaz: Gazetteer, words: DocumentWords,
     """北京 in 北京证券交易所, 湖北省 in 湖北省人民政府: a place that begins an organisation's
     name is no mention."""
     cls = gaz.entries[m.ref].cls if m.ref else m.type
-    if cls not in _PLACE_LIKE:
+    if cls not in _PLACE_LIKE | _AREA_NAMES:
         return False
     return (words.organisation.match(text, m.end) is not None
             or _named_organisation_after(text, m.end, words.heads, dictionary))
@@ -338,6 +411,27 @@ def names_water(m: Mention, text: str, gaz: Gazetteer, words: DocumentWords,
 MOUNTAIN = "山"  # the last character of a place named after its mountain (庐山, 井冈山)
 
 
+LITERARY_RULE = "literary-name/v1"
+
+
+@lru_cache(maxsize=1)
+def _literary_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    rows = list(read_tsv(PATTERNS / "literary_names.tsv"))
+    names = {r[1]: r[2] for r in rows if r[0] == "name"}
+    after = _alternatives(r[1] for r in rows if r[0] == "after")
+    return re.compile(f"({_alternatives(names)})(?={after})"), names
+
+
+def literary_names(text: str, gaz: Gazetteer) -> Iterable[Mention]:
+    """燕赵大地, 中原大地, 燕赵儿女: a province's literary name before its land or its people
+    names the province (`patterns/literary_names.tsv`); it replaces what else read it (中原区)."""
+    pattern, names = _literary_pattern()
+    for m in pattern.finditer(text):
+        if names[m.group(1)] in gaz.entries:
+            yield Mention("", m.start(), m.end(), m.group(1), "Province", names[m.group(1)],
+                          LITERARY_RULE, 0.8)
+
+
 def _covered(mentions: Sequence[Mention], start: int, end: int) -> bool:
     return any(m.start < end and start < m.end for m in mentions)
 
@@ -394,7 +488,7 @@ def own_zone_ref(gaz: Gazetteer, home: frozenset[str]) -> str | None:
 def abbreviations_after_verbs(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
                               words: DocumentWords, dictionary: Dictionary,
                               home: frozenset[str] = frozenset()) -> Iterable[Mention]:
-    """驻鄂, 留吉, 援疆: a province's one-character abbreviation after 驻/留/来/赴/援 names it;
+    """驻鄂, 留吉, 来琼: a province's one-character abbreviation after 驻/留/来/赴 names it;
     after 在/入/兴 only the report's own (在津举办, 引客入津, 科技兴赣), and not one that is
     an ordinary word far more often (新: `WORD_ABBREVIATION_FREQ`). The verb and the
     abbreviation must each be a word of its own in jieba's reading (带来新的机遇, 现在川渝,

@@ -188,6 +188,8 @@ def shape_candidates(text: str, found: Sequence[Candidate], run_pattern: re.Patt
     for m in rules.pattern.finditer(text):
         rule = rules.rules[m.group()]
         start = _anchor_start(m.start(), rule, anchors)
+        if start is None:
+            start = _qualified_anchor_start(m.start(), rule, anchors)
         if start is not None:
             start = _known_name_start(start, m.start(), spans)
         if start is not None and start < m.start():
@@ -265,6 +267,24 @@ def _abbreviation_pair_start(at: int, a: Anchors) -> int | None:
     return start
 
 
+# The longest qualifier in brackets between a name and its head word: 中欧（中亚）班列,
+# 中欧班列（郑州）集结中心 (normalisation makes the brackets ASCII).
+QUALIFIER_MAX = 4
+
+
+def _qualified_anchor_start(at: int, rule: ShapeRule, a: Anchors) -> int | None:
+    """A name anchored before a short qualifier in brackets that stands right before its head
+    word (中欧（中亚）班列 is the China–Europe service to Central Asia): the anchor is read before
+    the brackets, and the name holds them."""
+    text = a.text
+    if at < 3 or text[at - 1] != ")":
+        return None
+    opening = text.rfind("(", max(0, at - 2 - QUALIFIER_MAX), at - 1)
+    if opening < 1 or not all(is_cjk(ch) for ch in text[opening + 1:at - 1]):
+        return None
+    return _anchor_start(opening, rule, a)
+
+
 def _anchor_start(at: int, rule: ShapeRule, a: Anchors) -> int | None:
     text, base = a.text, a.base
     places = a.places_ending.get(at, [])
@@ -336,6 +356,9 @@ def ellipsis_candidates(text: str, found: Sequence[Candidate], run_pattern: re.P
         if "city" in rules.rules[suffix].anchors and (c.start, c.end - len(suffix)) in places:
             yield from _place_items(text, c, places, lookup, suffix)
             continue
+        if "pair" in rules.rules[suffix].anchors and CONNECTORS[0] in surface[:width]:
+            yield from _pair_items(text, c, places)
+            continue
         pos = c.start
         while pos > width and text[pos - 1] == "、":
             item_start = pos - 1 - width
@@ -349,6 +372,24 @@ def ellipsis_candidates(text: str, found: Sequence[Candidate], run_pattern: re.P
                 break
             yield Candidate(item_start, pos - 1, refs, cls, ELLIPSIS_RULE, ELLIPSIS_PRIORITY)
             pos = item_start
+
+
+def _pair_items(text: str, last: Candidate, places: dict[tuple[int, int], Candidate]
+                ) -> Iterable[Candidate]:
+    """The items before `last` (a line named place 至 place: 松江河至长白高速) that are each
+    place 至 place, parted by 、: each is a line of the same kind (白山至临江、松江河至长白高速
+    are two expressways). Both ends must be known cities, counties or towns."""
+    ends: dict[int, list[int]] = {}
+    for start, end in places:
+        ends.setdefault(end, []).append(start)
+    pos = last.start
+    while pos > 1 and text[pos - 1] == "、" and ends.get(pos - 1):
+        second = min(ends[pos - 1])
+        if text[second - 1] != CONNECTORS[0] or not ends.get(second - 1):
+            return
+        first = min(ends[second - 1])
+        yield Candidate(first, pos - 1, (), last.cls, ELLIPSIS_RULE, ELLIPSIS_PRIORITY)
+        pos = first
 
 
 def _city_places(found: Sequence[Candidate]) -> dict[tuple[int, int], Candidate]:

@@ -51,17 +51,22 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """Every command's parser; where `argv` starts with a command's name, that command's only:
+    the others' parsers are a sixth of a reading command's start (docs/scale.md), and the
+    command's own parser parses its arguments the same alone."""
     p = _Parser(prog="kg", description="A knowledge graph of Chinese regional-development policy.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for command in COMMANDS:
+    named = [c for c in COMMANDS if argv and c.__name__.rpartition(".")[2] == argv[0]]
+    for command in named or COMMANDS:
         command.add(sub)
     return p
 
 
 def run(argv: Sequence[str] | None, handlers: dict[type, Callable[[BaseException], int]]) -> int:
     try:
-        args = parser().parse_args(argv)
+        argv = sys.argv[1:] if argv is None else argv
+        args = parser(argv).parse_args(argv)
         return args.func(args)
     except tuple(handlers) as e:
         return next(h(e) for t, h in handlers.items() if isinstance(e, t))

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import re
 
 from rdflib import URIRef
 
-DEFAULT_ID_BASE = "https://w3id.org/policy-kg/id/"
-
-
-def id_base() -> str:
-    base = os.environ.get("POLICY_KG_ID_BASE", DEFAULT_ID_BASE)
-    return base if base.endswith(("/", "#")) else base + "/"
+from kg.bases import DEFAULT_ID_BASE, id_base  # noqa: F401 (the names kg.iris has always had)
 
 
 def parse(term: str) -> URIRef | None:

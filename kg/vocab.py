@@ -8,7 +8,8 @@ from __future__ import annotations
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
-ONT_IRI = "https://w3id.org/policy-kg/ont#"
+from kg.bases import ONT_IRI
+
 OA = Namespace("http://www.w3.org/ns/oa#")
 WD = Namespace("http://www.wikidata.org/entity/")
 

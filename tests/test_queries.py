@@ -167,6 +167,34 @@ def test_a_section_without_mentions_has_no_entities(store, stores):
     assert list(rows) == []
 
 
+ANNOTATIONS_BY_SOURCE = """
+PREFIX pkg: <https://w3id.org/policy-kg/ont#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+SELECT ?document ?class (COUNT(?x) AS ?n) WHERE {
+  VALUES ?class { pkg:Mention pkg:Assertion pkg:PolicyRecommendation pkg:NumericClaim }
+  ?x a ?class ; oa:hasTarget/oa:hasSource ?doc .
+  BIND (STRAFTER(STR(?doc), "/doc/") AS ?document)
+} GROUP BY ?document ?class"""
+COUNT_COLUMNS = {"Mention": 6, "Assertion": 7, "PolicyRecommendation": 8, "NumericClaim": 9}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("store", STORES)
+def test_documents_counts_are_those_of_each_annotations_source(store, stores):
+    """`documents` counts the annotations in each document's graph: on several documents, the
+    same counts as joining each annotation to its target's source document (the text before)."""
+    if ("documents", store) not in stores:
+        pytest.skip(f"{store} is not installed (apt-get install virtuoso-opensource)")
+    graph = stores["documents", store]
+    by_source = {(str(doc), str(cls).rpartition("#")[2]): int(n)
+                 for doc, cls, n in graph.query(ANNOTATIONS_BY_SOURCE)}
+    rows = list(graph.query(QUERIES["answers/documents"].read_text(encoding="utf-8")))
+    assert len(rows) == len(list(DOCUMENTS.glob("*.txt"))) == len({d for d, _ in by_source})
+    by_graph = {(str(row[0]), cls): int(row[at]) for row in rows
+                for cls, at in COUNT_COLUMNS.items() if int(row[at])}
+    assert by_graph == by_source
+
+
 @pytest.mark.parametrize("name", sorted(QUERIES))
 def test_query_states_its_question_in_chinese_and_english(name):
     lines = header(QUERIES[name])

@@ -124,11 +124,11 @@ def test_kg_validate_runs_the_checks(article_validation):
     assert "The check queries (queries/checks/) find nothing." in r.stdout
 
 
-# What a reading command must not load: rdflib's SPARQL parser (pyparsing's grammar) and
-# oxrdflib, which Oxigraph's queries do not use; our HTTP client and SERVICE relay, for a
-# store on disk (rdflib itself imports urllib's); the extraction pipeline's tables and models,
-# and the libraries of other commands.
-NOT_FOR_A_QUERY = ("rdflib.plugins.sparql", "pyparsing", "oxrdflib", "kg.store.http",
+# What a reading command must not load: rdflib, whose terms a table or CSV of Oxigraph's
+# strings, IRIs and counts does not need (kg/sparql/answer.py), and so neither its SPARQL
+# parser (pyparsing's grammar) nor oxrdflib; our HTTP client and SERVICE relay, for a store on
+# disk; the extraction pipeline's tables and models, and the libraries of other commands.
+NOT_FOR_A_QUERY = ("rdflib", "pyparsing", "oxrdflib", "kg.store.http",
                    "kg.store.relay", "extract.gazetteer", "jieba", "spacy", "pandas", "networkx",
                    "pyshacl", "matplotlib")
 
@@ -155,16 +155,65 @@ def test_a_query_on_an_oxigraph_store_loads_only_what_it_uses(tmp_path):
     del store  # closed: a reader opens it read-only
     done = subprocess.run(
         [sys.executable, "-c", _IMPORTS_OF_A_QUERY, "query",
-         "SELECT ?label WHERE { ?s skos:prefLabel ?label }", "--format", "csv",
+         "SELECT ?label (COUNT(*) AS ?n) WHERE { ?s skos:prefLabel ?label } GROUP BY ?label",
+         "--format", "csv",
          "--store", f"oxigraph:{tmp_path / 'store'}"],
         capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     rows, _, report = done.stdout.rpartition("\n{")
     answer = json.loads("{" + report)
-    assert answer["code"] == 0 and rows.splitlines() == ["label", "上海市"]
+    assert answer["code"] == 0 and rows.splitlines() == ["label,n", "上海市,1"]
     loaded = [name for name in answer["modules"]
               if any(name == bad or name.startswith(bad + ".") for bad in NOT_FOR_A_QUERY)]
     assert not loaded, f"kg query imported {loaded}"
+
+
+# Terms of every kind, and literals in forms rdflib keeps and forms it changes (007 is 7, 1.5E0
+# is 1.5, "1"^^xsd:boolean is true), for the answers printed without rdflib.
+_TERMS = """
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix ex: <http://example.org/> .
+<https://w3id.org/policy-kg/id/province/310000> ex:v "上海市"@zh , "a\\nb  c"@en , "x"^^xsd:string ,
+    "plain" , 42 , "007"^^xsd:integer , "-0"^^xsd:integer , -3 , "12"^^xsd:nonNegativeInteger ,
+    "0.80"^^xsd:decimal , "1.5E0"^^xsd:double , "1"^^xsd:boolean , true , "2025"^^xsd:gYear ,
+    "0999"^^xsd:gYear , "2025-01-14"^^xsd:date , "abc"^^xsd:integer , "x"^^ex:own ,
+    <https://w3id.org/policy-kg/ont#Province> , _:b1 .
+"""
+_ANSWERED = ("SELECT ?s ?v ?none WHERE { ?s ?p ?v OPTIONAL { ?v ?q ?none } } ORDER BY STR(?v)",
+             "ASK { ?s ?p 42 }", "CONSTRUCT { ?s ?p ?v } WHERE { ?s ?p ?v FILTER (isIRI(?v)) }")
+
+
+def test_oxigraph_answers_print_as_rdflib_results_do(tmp_path):
+    """`kg query` prints an Oxigraph answer as a table or CSV from its own terms, without
+    rdflib where it can (kg/sparql/answer.py): the same text as from the rdflib result, for
+    every kind of term and literal."""
+    import pyoxigraph
+
+    from kg.sparql.results import ANSWER_FORMATS, render, render_answer
+    from kg.store.base import StoreSpec
+    from kg.store.registry import open_store
+
+    store = pyoxigraph.Store(str(tmp_path / "store"))
+    store.load(_TERMS.encode("utf-8"), pyoxigraph.RdfFormat.TURTLE,
+               to_graph=pyoxigraph.NamedNode("http://example.org/g"))
+    del store
+    graph_store = open_store(StoreSpec("oxigraph", str(tmp_path / "store")))
+    try:
+        for query in _ANSWERED:
+            for fmt in ANSWER_FORMATS:
+                printed = render_answer(graph_store.answer(query), fmt)
+                assert printed == render(graph_store.query(query), fmt), (query, fmt)
+        table = render_answer(graph_store.answer(_ANSWERED[0]), "table")
+        assert "pkgid:province/310000" in table and "(19 rows)" in table  # true twice
+    finally:
+        graph_store.close()
+
+
+def test_the_prefixes_a_query_may_omit_are_rdflibs():
+    """queries/prefixes.tsv, which Oxigraph is given, is what an rdflib Dataset binds."""
+    from kg.store.oxigraph import _default_prefixes
+
+    assert _default_prefixes() == {p: str(ns) for p, ns in Dataset().namespaces()}
 
 
 def evidence_cases() -> tuple[Dataset, list[str]]:
@@ -177,7 +226,8 @@ def evidence_cases() -> tuple[Dataset, list[str]]:
     g = ds.graph(URIRef(base + "graph"))
     doc = URIRef(base + "doc")
     broken = {"complete": None, "no-target": OA.hasTarget, "no-source": OA.hasSource,
-              "no-quote": "quote", "no-end": OA.end, "no-exact": OA.exact}
+              "no-quote": "quote", "no-start": OA.start, "no-end": OA.end,
+              "no-exact": OA.exact}
     expected = []
     for kind in (PKG.Mention, PKG.Assertion):
         for name, missing in broken.items():
@@ -199,7 +249,7 @@ def evidence_cases() -> tuple[Dataset, list[str]]:
 
 def test_evidence_check_names_each_node_missing_a_part_on_rdflib_and_oxigraph():
     """The check's rewrite (one OPTIONAL per part, kg/queries) on both engines, each part
-    removed in turn: source, quote selector, end offset, quoted text, the target itself."""
+    removed in turn: source, quote selector, start or end offset, quoted text, the target."""
     import pyoxigraph
 
     from kg.sparql.catalogue import catalogue

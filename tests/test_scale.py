@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
@@ -18,9 +19,11 @@ from kg.build.document import document_graph
 from kg.build.metadata import concept_graph
 from kg.build.reference import reference_graph
 from kg.build.relations import partition_graph
-from kg.build.steps import stable_blank_nodes
-from kg.build.validate import DocumentValidator
+from kg.build.steps import document_step, overlapped_results, stable_blank_nodes
+from kg.build.validate import DocumentValidator, ReferenceLines
+from kg.inputs.files import SourceText
 from kg.ontology import ontology_graph
+from kg.progress import Progress
 from kg.vocab import PKG
 
 REPORTS = ("gwr-2025-beijing.txt", "gwr-2025-gansu.txt", "gwr-2025-anhui.txt")
@@ -84,6 +87,51 @@ def test_jobs_zero_is_one_process_per_core_this_process_may_use():
 
     assert process_count(0) == len(os.sched_getaffinity(0))
     assert process_count(3) == 3
+
+
+class ThreadNoting(DocumentValidator):
+    """The build's validator, noting the thread each validation runs in."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.threads: list[threading.Thread] = []
+
+    def validate(self, *args, **kwargs):
+        self.threads.append(threading.current_thread())
+        return super().validate(*args, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def reference_lines(small_document):
+    return ReferenceLines(small_document[1])
+
+
+@pytest.fixture(scope="module")
+def three_small_sources() -> list[SourceText]:
+    return [SourceText(key, Path(f"{key}.txt"), text, "utf-8")
+            for key, text in SMALL_TEXTS.items()]
+
+
+def test_one_process_validates_in_a_thread_and_gives_the_plain_step_s_results(
+        extractor, reference_lines, three_small_sources):
+    validator = ThreadNoting(reference_lines)
+    overlapped = list(overlapped_results(three_small_sources, extractor, validator,
+                                         Progress(enabled=False)))
+    assert len(validator.threads) == 3
+    assert threading.main_thread() not in validator.threads
+    plain = [document_step(s, extractor, DocumentValidator(reference_lines))
+             for s in three_small_sources]
+    assert [r.record.doc for r in overlapped] == list(SMALL_TEXTS)  # in input order
+    assert overlapped == plain
+
+
+def test_a_validation_that_fails_in_its_thread_is_raised_at_its_document(
+        extractor, reference_lines, three_small_sources):
+    results = overlapped_results(three_small_sources, extractor,
+                                 DocumentValidator(reference_lines, engine="nope"),
+                                 Progress(enabled=False))
+    with pytest.raises(ValueError, match="unknown SHACL engine 'nope'"):
+        next(results)
 
 
 def test_the_ontology_blank_nodes_are_named_by_content_not_chance():

@@ -4,7 +4,7 @@
         [--gold-dir tests/gold/gwr-2025] [--out extract/models/ner-zh] [--epochs 12] [--seed 0]
 
 Training data, sentence by sentence:
-- gold: the mentions of the development reports of the gold folder (`dev`, `dev2`: covered
+- gold: the mentions of the development reports of the gold folder (`dev`, `dev2`, `dev3`: covered
   types only);
 - silver: what the rules and the gazetteer find (`Extractor.entities`) in every other report of
   `--texts`, each class counted as its gold type (kg/evaluate/gold_types.tsv).
@@ -30,9 +30,9 @@ sys.path.insert(0, str(ROOT))
 
 from extract.ner import LABELS, MODEL_DIR, sentence_spans  # noqa: E402
 
-# the splits of split.tsv whose gold rules and the model may learn from (dev2: the reports of
-# the annotators e and f, added later); every other named split (test, test2) is never read
-DEV_SPLITS = ("dev", "dev2")
+# the splits of split.tsv whose gold rules and the model may learn from (dev2, dev3: the reports
+# of the annotators e, f, i and j, added later); every other named split (test, test2) is never read
+DEV_SPLITS = ("dev", "dev2", "dev3")
 DEFAULT_TEXTS = ROOT.parent / "shared" / "corpus-dev" / "gwr-2025"
 DEFAULT_GOLD = ROOT / "tests" / "gold" / "gwr-2025"
 

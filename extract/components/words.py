@@ -41,6 +41,9 @@ NATIONAL_NAME_MIN = 2
 # How far before a place a dictionary word holding it may begin (长白山: one character; the
 # longest mountain and lake names add three, 喜马拉雅山)
 WORD_REACH = 4
+# Directions jieba tags as localisers (f) that stand inside a name right after its place: 宜昌东部
+# 产业新区 is the new area of eastern Yichang (annotator a: a named development area).
+PLACE_PART_DIRECTIONS = frozenset({"东部", "西部", "南部", "北部", "中部"})
 # jieba's tag classes of function words (punctuation, prepositions, conjunctions, particles,
 # pronouns, adverbs), which no centre's name holds
 NATIONAL_NAME_BREAK = frozenset("xpcurd")
@@ -116,7 +119,8 @@ class Words:
         parts: list[tuple[str, str]] = []
         for word, tag in reversed(list(jieba.posseg.dt.cut(window))):
             # a count (2个国际机场, 两个实验室) ends the name before it, it is no part of the name
-            if ((tag not in NAME_PART_TAGS and not _glued_adjective(word, tag, parts))
+            if ((tag not in NAME_PART_TAGS and not _glued_adjective(word, tag, parts)
+                 and word not in PLACE_PART_DIRECTIONS)
                     or any(ch.isdigit() for ch in word) or COUNT.fullmatch(word)):
                 break
             parts.insert(0, (word, tag))

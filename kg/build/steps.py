@@ -9,7 +9,7 @@ import gc
 import hashlib
 import multiprocessing
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -117,18 +117,67 @@ class DocumentResult:
     violations: tuple[Violation, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class MadeDocument:
+    """A document's step before its validation: the record, its graph's triples and their
+    N-Triples text."""
+
+    record: ExtractedDocument
+    triples: Triples
+    ntriples: str
+
+
 def document_step(source: SourceText, extractor: Extractor, validator: DocumentValidator,
                   progress: Progress | None = None, number: int = 0) -> DocumentResult:
     """Everything a build does for one document: extract, make its graph, validate it.
     `progress` (in the build's own process only) hears of each chunk and step."""
     progress = progress or Progress(enabled=False)
+    made = make_document(source, extractor, progress, number)
+    progress.step(VALIDATING, number)
+    return DocumentResult(made.record, made.ntriples,
+                          validator.validate(made.triples, made.ntriples))
+
+
+VALIDATING = "validating the graph against the shapes"
+
+
+def make_document(source: SourceText, extractor: Extractor, progress: Progress,
+                  number: int) -> MadeDocument:
+    """The step's part before validation: extract the record, make its graph and its text."""
     record = extractor.extract(source.doc, source.text, str(source.path),
                                on_chunk=progress.chars_done,
                                on_step=lambda what: progress.step(what, number))
     triples = document_triples(source, record, extractor.gaz)
-    text = ntriples(triples)
-    progress.step("validating the graph against the shapes", number)
-    return DocumentResult(record, text, validator.validate(triples, text))
+    return MadeDocument(record, triples, ntriples(triples))
+
+
+def overlapped_results(sources: list[SourceText], extractor: Extractor,
+                       validator: DocumentValidator, progress: Progress
+                       ) -> Iterator[DocumentResult]:
+    """The steps of one process, in input order, each document's validation in a thread
+    while the next document is extracted (and the caller caches the one before).
+    pyshacl-turbo releases the GIL while it validates, nearly half of a document's step, so on
+    two cores one process takes about the time of the longer half, with no second process's
+    memory or pickled results (docs/scale.md, "Two threads in one process"). One validation
+    runs at a time; a failure in it is raised here, at its document's turn."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-validate") as validating:
+        waiting: tuple[MadeDocument, Future[tuple[Violation, ...]]] | None = None
+        for number, source in enumerate(sources, 1):
+            progress.document_started(number)
+            made = make_document(source, extractor, progress, number)
+            progress.step(VALIDATING, number)
+            validation = validating.submit(validator.validate, made.triples, made.ntriples)
+            if waiting is not None:
+                yield validated(*waiting)
+            waiting = made, validation
+        if waiting is not None:
+            yield validated(*waiting)
+
+
+def validated(made: MadeDocument, validation: Future[tuple[Violation, ...]]
+              ) -> DocumentResult:
+    """The document's result once its validation has ended."""
+    return DocumentResult(made.record, made.ntriples, validation.result())
 
 
 def document_triples(source: SourceText, record: ExtractedDocument,
@@ -207,9 +256,7 @@ def document_results(sources: list[SourceText], extractor: Extractor,
     gc.freeze()
     try:
         if jobs <= 1 or len(sources) <= 1:
-            for number, source in enumerate(sources, 1):
-                progress.document_started(number)
-                yield document_step(source, extractor, validator, progress, number)
+            yield from overlapped_results(sources, extractor, validator, progress)
         else:
             yield from pool_results(sources, extractor, validator, jobs, progress)
     finally:

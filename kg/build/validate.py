@@ -12,11 +12,12 @@ union of all graphs can show is asked by the check queries (queries/checks/) on 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rdflib import RDF, Dataset, Graph, Literal
+from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import SH, SKOS
 from rdflib.term import Node
 
@@ -24,12 +25,16 @@ from kg.build.ntriples import Triple, ntriples
 from kg.build.violations import ValidationResult, Violation, combine
 from kg.ontology import ontology_graph, shapes_graph
 from kg.store.qnames import use_flat_namespaces
+from kg.vocab import OA
 
 ENGINES = ("turbo", "pyshacl")  # the first is the default
 # How far from a document's nodes the reference data is copied into its context: its entities'
 # descriptions (1) and those of the entities they name (2: a city's province, for the check of
 # its adcode); beyond that only the classes (the shapes' sh:class checks of the last hop).
 CONTEXT_DEPTH = 2
+# The shape a document's own triples answer faster than the engine runs it (a fifth of
+# pyshacl-turbo's time on the 27 reports): `plain_selectors` below.
+SELECTOR_SHAPE = URIRef("https://w3id.org/policy-kg/shapes#TextPositionSelectorShape")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,16 +75,19 @@ def _compiled_shapes():
 
 
 def shacl_report(data: Graph | str, engine: str = ENGINES[0],
-                 focus_nodes: list[Node] | None = None) -> Graph:
+                 focus_nodes: list[Node] | None = None,
+                 use_shapes: list[str] | None = None) -> Graph:
     """The SHACL validation report graph of `data`, a graph or N-Triples text (inference
-    none, SHACL-AF on, warnings allowed), of the focus nodes given or of every target."""
+    none, SHACL-AF on, warnings allowed), of the focus nodes given or of every target, with
+    the shapes named in `use_shapes` or with all."""
     if engine == "turbo":
         import pyshacl_turbo
 
         if isinstance(data, str):  # parsed by the engine, not into an rdflib graph first
             data = pyshacl_turbo.Input(data, "nt", None, {}, _context_namespaces())
         _, report, _ = _compiled_shapes().validate(
-            data, inference="none", allow_warnings=True, focus_nodes=focus_nodes)
+            data, inference="none", allow_warnings=True, focus_nodes=focus_nodes,
+            use_shapes=use_shapes)
         return report
     if engine == "pyshacl":
         from pyshacl import validate as pyshacl_validate
@@ -88,7 +96,7 @@ def shacl_report(data: Graph | str, engine: str = ENGINES[0],
             data = use_flat_namespaces(Graph()).parse(data=data, format="nt")
         _, report, _ = pyshacl_validate(
             data, shacl_graph=shapes_graph(), inference="none", advanced=True,
-            allow_warnings=True, focus_nodes=focus_nodes)
+            allow_warnings=True, focus_nodes=focus_nodes, use_shapes=use_shapes)
         return report
     raise ValueError(f"unknown SHACL engine {engine!r}; expected one of {ENGINES}")
 
@@ -128,6 +136,9 @@ class DocumentValidator:
         self.reference = (reference if isinstance(reference, ReferenceLines)
                           else ReferenceLines(reference))
         self.engine = engine
+        # a selector or a class declared in the reference data would change what
+        # `SELECTOR_SHAPE` targets: then the engine runs it on every document (none today)
+        self.selectors_in_reference = reference_declares_selectors(self.reference)
 
     def prepare(self) -> None:
         """Makes now what the first validation would make (the compiled shapes, the ontology's
@@ -136,6 +147,8 @@ class DocumentValidator:
         if self.engine == "turbo":
             _compiled_shapes()
             _context_namespaces()
+            shapes_but(SELECTOR_SHAPE)
+            selector_classes()
         ontology_ntriples()
         ontology_labels()
 
@@ -150,7 +163,7 @@ class DocumentValidator:
         triples = list(doc)
         text = ntriples(triples) if doc_ntriples is None else doc_ntriples
         data, seen = self.context(triples, text)
-        report = shacl_report(data, self.engine)
+        report = shacl_report(data, self.engine, use_shapes=self._shapes_for(triples))
         if (None, SH.resultSeverity, SH.Violation) not in report:
             return ()  # the usual case: no labels to gather (a tenth of the step's own work)
         labels = self._labels(triples, seen)
@@ -158,6 +171,16 @@ class DocumentValidator:
         found = violations_in(report, lambda n: preferred_label(
             (*ontology_labels().get(n, ()), *labels.get(n, ()))))
         return combine(v for v in found if v.focus in described).violations
+
+    def _shapes_for(self, doc: list[Triple]) -> list[str] | None:
+        """The shapes the engine is to run on the document's context: every shape but
+        `SELECTOR_SHAPE` where the document's selectors are plain (it would find nothing),
+        else all (None). pySHACL, the reference engine, always runs all."""
+        if self.engine != "turbo" or self.selectors_in_reference:
+            return None
+        if not plain_selectors(doc, selector_classes()):
+            return None
+        return list(shapes_but(SELECTOR_SHAPE))
 
     def context(self, doc: Iterable[Triple], doc_ntriples: str) -> tuple[str, set[Node]]:
         """The document's graph, the ontology, and the reference data around its nodes, as
@@ -228,6 +251,79 @@ class ReferenceLines:
     def classes(self, node: Node) -> str:
         """The lines of the node's classes (its rdf:type triples), or nothing."""
         return self.types.get(node, "")
+
+
+_OFFSET = re.compile("0|[1-9][0-9]*")  # a non-negative integer's canonical form
+_OFFSET_TYPES = frozenset((XSD.integer, XSD.nonNegativeInteger))
+_SELECTOR_ROLES = {RDF.type: "type", RDFS.subClassOf: "class", OA.start: "start",
+                   OA.end: "end"}
+
+
+def plain_selectors(doc: Iterable[Triple], classes: frozenset[Node]) -> bool:
+    """Whether every text position selector of the document (a node of one of `classes`) has
+    one oa:start and one oa:end, each an integer literal in canonical form (as the build
+    writes them), the start below the end. `SELECTOR_SHAPE` checks exactly that (counts,
+    datatypes, minimum, start before end), so on such a document it finds nothing, and the
+    engine need not run it. On any other document (a selector the shape would fault, an
+    offset of another form, a class declared in the document) the engine runs every shape:
+    the violations are always the engine's."""
+    typed: set[Node] = set()
+    offsets: dict[tuple[Node, str], list[Node]] = {}
+    for s, p, o in doc:
+        role = _SELECTOR_ROLES.get(p)
+        if role is None:
+            continue
+        if role == "class":
+            return False
+        if role == "type":
+            if o in classes:
+                typed.add(s)
+        else:
+            offsets.setdefault((s, role), []).append(o)
+    for node in typed:
+        start, end = offsets.get((node, "start"), ()), offsets.get((node, "end"), ())
+        if len(start) != 1 or len(end) != 1:
+            return False
+        first, last = offset_value(start[0]), offset_value(end[0])
+        if first is None or last is None or first >= last:
+            return False
+    return True
+
+
+def offset_value(term: Node) -> int | None:
+    """The integer of an offset literal in canonical form, else None."""
+    if (isinstance(term, Literal) and term.datatype in _OFFSET_TYPES
+            and _OFFSET.fullmatch(term)):
+        return int(str(term))
+    return None
+
+
+def reference_declares_selectors(reference: ReferenceLines) -> bool:
+    """Whether the reference data types a node as a selector or declares a class."""
+    names = [cls.n3() for cls in selector_classes()]
+    subclass = RDFS.subClassOf.n3()
+    return (any(name in types for types in reference.types.values() for name in names)
+            or any(subclass in lines for lines in reference.lines.values()))
+
+
+@lru_cache(maxsize=1)
+def selector_classes() -> frozenset[Node]:
+    """oa:TextPositionSelector and its subclasses in the ontology: what `SELECTOR_SHAPE`
+    targets."""
+    return frozenset(ontology_graph().transitive_subjects(RDFS.subClassOf,
+                                                          OA.TextPositionSelector))
+
+
+@lru_cache(maxsize=4)
+def shapes_but(left_out: URIRef) -> tuple[str, ...]:
+    """Every shape of the shapes graph but `left_out`: the node and property shapes, and
+    anything with a target."""
+    g = shapes_graph()
+    shapes = {s for cls in (SH.NodeShape, SH.PropertyShape) for s in g.subjects(RDF.type, cls)}
+    for target in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf,
+                   SH.target):
+        shapes.update(g.subjects(target, None))
+    return tuple(sorted(str(s) for s in shapes if s != left_out))
 
 
 @lru_cache(maxsize=1)

@@ -27,11 +27,15 @@ def add(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kg.sparql.catalogue import resolve, run
+    from kg.sparql.catalogue import answer, resolve, run
     from kg.sparql.params import parse_param
-    from kg.sparql.results import render
+    from kg.sparql.results import ANSWER_FORMATS, render, render_answer
 
     query = resolve(args.query)
     params = dict(parse_param(p) for p in args.param)
-    sys.stdout.write(render(run(open_graph_store(args), query, params), args.format))
+    store = open_graph_store(args)
+    if args.format in ANSWER_FORMATS:  # a table or CSV needs no rdflib terms on every store
+        sys.stdout.write(render_answer(answer(store, query, params), args.format))
+    else:
+        sys.stdout.write(render(run(store, query, params), args.format))
     return EXIT_OK

@@ -6,12 +6,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-
-from rdflib import Literal, URIRef
-from rdflib.query import Result
+from typing import TYPE_CHECKING
 
 import kgdata
 from kg.errors import InputError
+
+if TYPE_CHECKING:  # rdflib is loaded by the stores that need it (kg/sparql/answer.py)
+    from rdflib import Literal, URIRef
+    from rdflib.query import Result
+
+    from kg.sparql.answer import Answer
 
 KINDS = ("answers", "checks")
 _SPARQL = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
@@ -60,3 +64,8 @@ def resolve(query: str) -> QueryText:
 def run(store, query: QueryText, params: dict[str, URIRef | Literal]) -> Result:
     """Run on any store (kg/store/): rdflib, Oxigraph or a SPARQL server."""
     return store.query(query.text, params, query.origin)
+
+
+def answer(store, query: QueryText, params: dict[str, URIRef | Literal]) -> Answer:
+    """`run`'s answer as a table or CSV prints it (kg/sparql/answer.py)."""
+    return store.answer(query.text, params, query.origin)

@@ -11,10 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
-from rdflib import Literal, URIRef
-
-from kg import iris
+from kg.bases import ONT_IRI
 from kg.errors import InputError
 from kg.sparql.tokens import (
     IRI,
@@ -28,9 +27,13 @@ from kg.sparql.tokens import (
     join,
     tokenize,
 )
-from kg.vocab import ONT_IRI
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+if TYPE_CHECKING:  # rdflib is loaded where a term is made: a query without one needs none
+    from rdflib import Literal, URIRef
+
+    Term = URIRef | Literal
+
+_CJK = r"[\u3400-\u9fff\uf900-\ufaff]"  # compiled by re when first used: 15 ms at import
 
 
 def parse_param(text: str) -> tuple[str, URIRef | Literal]:
@@ -44,6 +47,10 @@ def parse_param(text: str) -> tuple[str, URIRef | Literal]:
 
 
 def _term(value: str) -> URIRef | Literal:
+    from rdflib import Literal, URIRef
+
+    from kg import iris
+
     iri = iris.parse(value)
     if iri is not None:
         return iri
@@ -59,12 +66,8 @@ def _term(value: str) -> URIRef | Literal:
             return Literal(Decimal(value))
     except InvalidOperation:
         pass
-    return Literal(value, lang="zh" if _CJK.search(value) else None)
+    return Literal(value, lang="zh" if re.search(_CJK, value) else None)
 
-
-
-
-Term = URIRef | Literal
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +114,7 @@ def _bind_services(tokens: list[Token], terms: dict[str, Term],
         if name is None:
             continue
         term = terms.get(name)
-        if not isinstance(term, URIRef):
+        if not _is_iri(term):
             raise InputError(f"SERVICE ?{name} needs an endpoint: --param {name}=<http://…>")
         out[at] = Token(IRI, f"<{term}>")
     return out
@@ -130,6 +133,13 @@ def service_targets(tokens: list[Token], positions: list[int] | None = None) -> 
             if k < len(positions):
                 targets.append(positions[k])
     return targets
+
+
+def has_substitutions(text: str) -> bool:
+    """Whether the text may hold a VALUES default or a SERVICE to bind: the words anywhere,
+    comments and strings included (the tokens tell which count)."""
+    upper = text.upper()
+    return "VALUES" in upper or "SERVICE" in upper
 
 
 def uses_service(text: str) -> bool:
@@ -151,6 +161,8 @@ def values_blocks(tokens: list[Token], positions: list[int] | None = None) -> li
 
 
 def _default_term(body: list[Token]) -> Term | None:
+    from rdflib import Literal, URIRef
+
     if len(body) == 1 and body[0].kind == IRI:
         return URIRef(body[0].text[1:-1])
     if body and body[0].kind == STRING and (
@@ -187,7 +199,10 @@ def prepare_inline(text: str, params: dict[str, Term]) -> str:
       block dropped: engines plan from constants, and Oxigraph and Virtuoso do not narrow their
       search by a VALUES block (evidence-of-triple: 143 ms with a VALUES block, 0.8 ms with the
       IRIs in place; docs/stores-bench.md). This is what rdflib's bindings do (`prepare`);
-    - otherwise it stays a VALUES block: the default's own, or one at the start of the group."""
+    - otherwise it stays a VALUES block: the default's own, or one at the start of the group.
+    A text without parameters, VALUES or SERVICE is given back as it is, untokenized."""
+    if not params and not has_substitutions(text):
+        return text
     tokens = tokenize(text)
     positions = code(tokens)  # the same after the services are bound: one token for one
     blocks = values_blocks(tokens, positions)
@@ -303,7 +318,15 @@ def _values_block(params: dict[str, Term]) -> str:
             f"{{ ({' '.join(_n3(t) for t in params.values())}) }}")
 
 
+def _is_iri(term: object) -> bool:
+    from rdflib import URIRef
+
+    return isinstance(term, URIRef)
+
+
 def _n3(term: Term) -> str:
+    from rdflib import Literal, URIRef
+
     if not isinstance(term, URIRef | Literal):
         raise InputError(f"{term!r}: only IRIs and literals can be parameters")
     return term.n3()

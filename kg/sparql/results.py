@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from typing import TYPE_CHECKING
 
-from rdflib import BNode, Literal, URIRef
-from rdflib.query import Result
-
-from kg import iris
+from kg.bases import ONT_IRI, id_base
 from kg.export.spreadsheet import csv_text, neutralise
-from kg.vocab import ONT_IRI
+from kg.sparql.answer import BNODE, IRI, Answer, Cell, of_result
+
+if TYPE_CHECKING:  # rdflib is loaded where its terms are printed (TSV, JSON, Turtle)
+    from rdflib.query import Result
 
 FORMATS = ("table", "csv", "tsv", "json")
+ANSWER_FORMATS = ("table", "csv")  # printed from an Answer's cells (kg/sparql/answer.py)
 
 
 def width(text: str) -> int:
@@ -26,21 +28,22 @@ def _pad(text: str, n: int) -> str:
     return text + " " * (n - width(text))
 
 
-def _display(term, prefixes: dict[str, str]) -> str:
-    if term is None:
+def _display(cell: Cell | None, prefixes: dict[str, str]) -> str:
+    if cell is None:
         return ""
-    if isinstance(term, URIRef):
+    if cell.kind == IRI:
         for prefix, ns in prefixes.items():
-            if term.startswith(ns):
-                return f"{prefix}:{term[len(ns):]}"
-        return f"<{term}>"
-    return " ".join(str(term).split())
+            if cell.text.startswith(ns):
+                return f"{prefix}:{cell.text[len(ns):]}"
+        return f"<{cell.text}>"
+    return " ".join(cell.text.split())
 
 
-def as_table(result: Result) -> str:
-    prefixes = {"pkg": ONT_IRI, "pkgid": iris.id_base()}
-    head = [str(v) for v in result.vars]
-    rows = [[_display(t, prefixes) for t in row] for row in result]
+def as_table(result: Result | Answer) -> str:
+    answer = result if isinstance(result, Answer) else of_result(result)
+    prefixes = {"pkg": ONT_IRI, "pkgid": id_base()}
+    head = answer.vars
+    rows = [[_display(c, prefixes) for c in row] for row in answer.rows]
     widths = [max([width(h), *(width(r[i]) for r in rows)]) for i, h in enumerate(head)]
     lines = ["  ".join(_pad(h, w) for h, w in zip(head, widths, strict=True)).rstrip(),
              "  ".join("-" * w for w in widths)]
@@ -51,6 +54,8 @@ def as_table(result: Result) -> str:
 
 
 def _tsv_term(term) -> str:
+    from rdflib import BNode, Literal
+
     if term is None:
         return ""
     if isinstance(term, BNode):
@@ -62,17 +67,18 @@ def _tsv_term(term) -> str:
     return term.n3()
 
 
-def _csv_term(term) -> str | None:
+def _csv_term(cell: Cell | None) -> str | None:
     """SPARQL 1.1 CSV: an IRI or literal as its string, a blank node as _:label."""
-    if term is None:
+    if cell is None:
         return None
-    return f"_:{term}" if isinstance(term, BNode) else str(term)
+    return f"_:{cell.text}" if cell.kind == BNODE else cell.text
 
 
-def as_csv(result: Result) -> str:
+def as_csv(result: Result | Answer) -> str:
     """SPARQL 1.1 CSV, each cell safe to open in a spreadsheet (kg/export/spreadsheet.py)."""
-    return csv_text([str(v) for v in result.vars],
-                     [[_csv_term(t) for t in row] for row in result], line_end="\r\n")
+    answer = result if isinstance(result, Answer) else of_result(result)
+    return csv_text(answer.vars, [[_csv_term(c) for c in row] for row in answer.rows],
+                    line_end="\r\n")
 
 
 def as_tsv(result: Result) -> str:
@@ -81,6 +87,15 @@ def as_tsv(result: Result) -> str:
     lines += ["\t".join(_tsv_term(t).replace("\t", "\\t").replace("\n", "\\n") for t in row)
               for row in result]
     return "\n".join(lines) + "\n"
+
+
+def render_answer(answer: Answer, fmt: str) -> str:
+    """An answer in one of ANSWER_FORMATS (table, csv), or an ASK, CONSTRUCT or DESCRIBE."""
+    if answer.kind == "ASK":
+        return ("true" if answer.ask else "false") + "\n"
+    if answer.kind in ("CONSTRUCT", "DESCRIBE"):
+        return answer.graph.serialize(format="turtle")
+    return as_table(answer) if fmt == "table" else as_csv(answer)
 
 
 def render(result: Result, fmt: str) -> str:

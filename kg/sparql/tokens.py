@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import cache
 from typing import NamedTuple
 
 WS, COMMENT, IRI, PNAME, BNODE, VAR, STRING, LANGTAG, NUMBER, WORD, PUNCT, OTHER = (
@@ -50,8 +51,6 @@ _TERMINALS = [  # in the order they are tried: a long string before a short one,
     (PUNCT, r"\^\^|\|\||&&|!=|<=|>=|[{}()\[\].,;*+\-/!=<>^|?]"),
     (OTHER, r"."),
 ]
-_LEXER = re.compile("|".join(f"(?P<t{i}>{pattern})" for i, (_, pattern) in enumerate(_TERMINALS)),
-                    re.DOTALL)
 _KINDS = {f"t{i}": kind for i, (kind, _) in enumerate(_TERMINALS)}
 
 
@@ -74,7 +73,16 @@ class Token(NamedTuple):  # a NamedTuple: a query has hundreds, made in a tight 
 
 def tokenize(text: str) -> list[Token]:
     kinds = _KINDS
-    return [Token(kinds[m.lastgroup], m.group()) for m in _LEXER.finditer(text)]  # type: ignore[index]
+    return [Token(kinds[m.lastgroup], m.group())  # type: ignore[index]
+            for m in _lexer().finditer(text)]
+
+
+@cache
+def _lexer() -> re.Pattern[str]:
+    """Compiled on first use: its Unicode classes take 30 ms to compile, which a command whose
+    query has nothing to substitute need not pay (kg/sparql/params.py, `prepare_inline`)."""
+    return re.compile("|".join(f"(?P<t{i}>{pattern})" for i, (_, pattern) in enumerate(_TERMINALS)),
+                      re.DOTALL)
 
 
 def join(tokens: Iterable[Token]) -> str:

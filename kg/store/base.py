@@ -12,16 +12,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from typing import Literal as Kind
 
-from rdflib import Dataset
-from rdflib.query import Result
-from rdflib.term import Node
-
 from kg.errors import InputError, StoreError, first_line
 from kg.sparql.engine_errors import engine_refused
 from kg.sparql.params import prepare, uses_service
 from kg.store.limits import DEFAULT_MAX_ANSWER_MB, MB, Deadline
 
-if TYPE_CHECKING:  # the relay (an HTTP server) is loaded by the queries that call a SERVICE
+if TYPE_CHECKING:  # the relay (an HTTP server) is loaded by the queries that call a SERVICE;
+    # rdflib by the stores that use it (`kg query` on Oxigraph needs none: kg/sparql/answer.py)
+    from rdflib import Dataset
+    from rdflib.query import Result
+    from rdflib.term import Node
+
+    from kg.sparql.answer import Answer
     from kg.store.relay import ServiceRelay
 
 KINDS = ("memory", "oxigraph", "sparql")
@@ -64,6 +66,13 @@ class GraphStore:
         with self.relay() as relay:  # rdflib's SERVICE calls have no limits of their own
             relayed = relay.rewrite(text)
             return _evaluate(lambda: _run(ds, relayed, bound), origin, relay)
+
+    def answer(self, text: str, bindings: Mapping[str, Node] | None = None,
+               origin: str = "query") -> Answer:
+        """`query()`'s answer as `kg query` prints it in a table or CSV."""
+        from kg.sparql.answer import of_result
+
+        return of_result(self.query(text, bindings, origin))
 
     def relay(self) -> ServiceRelay:
         """The SERVICE calls of one query: one deadline, `timeout` seconds from now."""

@@ -70,8 +70,8 @@ def test_an_internal_error_is_one_line_naming_the_log(tmp_path, monkeypatch, cap
 
     parser = cli.parser
 
-    def parser_with_broken_stats():
-        p = parser()
+    def parser_with_broken_stats(argv=None):
+        p = parser(argv)
         p._subparsers._group_actions[0].choices["stats"].set_defaults(func=broken)
         return p
 
