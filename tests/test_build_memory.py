@@ -47,8 +47,8 @@ def test_the_child_writes_what_the_dataset_in_process_gives(tmp_path, gaz, in_pr
     lines = shared.reference_lines()
 
     assert nquads.getvalue() == sorted_nquads(in_process)  # its lines, in a stable order
-    lines = in_process.serialize(format="nquads", encoding="utf-8").splitlines()
-    assert nquads.getvalue().splitlines() == sorted(line for line in lines if line)
+    written = in_process.serialize(format="nquads", encoding="utf-8").splitlines()
+    assert nquads.getvalue().splitlines() == sorted(line for line in written if line)
     expected_trig = io.BytesIO()
     write_trig(in_process, expected_trig)
     assert trig.getvalue() == expected_trig.getvalue()
