@@ -5,18 +5,20 @@
                                 [--out FILE.json]
 
 For the texts of DIR (default: ../shared/corpus-dev/gwr-2025, the 27 provincial reports):
-jieba's segmentation of all of them, then real `kg build` subprocesses into a fresh folder:
-a cold build per --jobs value, an unchanged rebuild, a rebuild after adding one document and
-one after changing one. Each figure is seconds, the peak memory (RSS) of the build process,
-and the ratio to jieba, and for the builds the CPU seconds (the build's processes, its workers
-included) and their ratio to jieba's CPU seconds: on a shared machine these vary much less
-than the seconds (`--builds-only` skips the answers; `--cold-only` the rebuilds too, for
-alternating runs of two trees). Each cold build's row carries the load average (1 minute) at its
-start and end: a build's seconds mean little without it. Then the answers on that build:
-`kg query most-mentioned-entities` as a user runs it (a subprocess: start, imports, the
-query) on the build's store and on the same
-graph in memory (the TriG that `kg export graph` writes from the store), and every catalogue
-query that reads only the graph, in one process on the store (the slowest and the sum).
+jieba's segmentation of all of them, then real `kg build` subprocesses into a fresh folder: a
+cold build per --jobs value, an unchanged rebuild, a rebuild after adding one document and one
+after changing one (the builds use the bench's own cache of the shared graphs' files, filled
+first by a build of one short text, which is also measured without the cache and with it cold:
+the fixed part of a build; `--no-cache` builds the corpus without it). Each figure is seconds,
+the peak memory (RSS) of the build process, and the ratio to jieba, and for the builds the CPU
+seconds (the build's processes, its workers included) and their ratio to jieba's CPU seconds: on
+a shared machine these vary much less than the seconds (`--builds-only` skips the answers;
+`--cold-only` the rebuilds too, for alternating runs of two trees). Each cold build's row
+carries the load average (1 minute) at its start and end: a build's seconds mean little without
+it. Then the answers on that build: `kg query most-mentioned-entities` as a user runs it (a
+subprocess: start, imports, the query) on the build's store and on the same graph in memory (the
+TriG that `kg export graph` writes from the store), and every catalogue query that reads only
+the graph, in one process on the store (the slowest and the sum).
 """
 
 from __future__ import annotations
@@ -63,14 +65,15 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def kg_build(inputs: Path, out: Path, jobs: int) -> tuple[float, float, float]:
-    """Seconds, peak RSS (MB) and CPU seconds of one `kg build` subprocess. On a machine
-    shared with other work the CPU seconds vary much less than the seconds: waiting for a core
-    counts in the one, not the other."""
+def kg_build(inputs: Path, out: Path, jobs: int,
+             env: dict[str, str] | None = None) -> tuple[float, float, float]:
+    """Seconds, peak RSS (MB) and CPU seconds of one `kg build` subprocess (with `env` added
+    to the environment). On a machine shared with other work the CPU seconds vary much less
+    than the seconds: waiting for a core counts in the one, not the other."""
     kg = Path(sys.executable).with_name("kg")
     start, cpu = time.perf_counter(), children_cpu()
     done = subprocess.run([str(kg), "build", str(inputs), "--out", str(out), "--jobs", str(jobs)],
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, env={**os.environ, **(env or {})})
     seconds = time.perf_counter() - start
     if done.returncode not in (0, 1):
         raise SystemExit(f"kg build failed: {done.stderr}")
@@ -87,6 +90,9 @@ def main() -> None:
                     help="measure the builds, not the answers on the build")
     ap.add_argument("--cold-only", action="store_true",
                     help="measure the cold builds only (one per --jobs value)")
+    ap.add_argument("--no-cache", action="store_true",
+                    help="the corpus builds without the cache of the shared graphs' files "
+                         "(by default they use the bench's own, filled by the first rows)")
     args = ap.parse_args()
     sources = sorted(args.texts.glob("*.txt"))
     texts = [p.read_text(encoding="utf-8") for p in sources]
@@ -95,6 +101,10 @@ def main() -> None:
              "characters": sum(map(len, texts))}]
     jieba = (jieba, jieba_cpu)
     with tempfile.TemporaryDirectory() as tmp:
+        os.environ["KG_CACHE_DIR"] = str(Path(tmp) / "cache")  # the bench's own, cold
+        rows += fixed_part_rows(Path(tmp), jieba)
+        if args.no_cache:
+            os.environ["KG_NO_CACHE"] = "1"
         inputs = Path(tmp) / "texts"
         shutil.copytree(args.texts, inputs)
         for jobs in (int(j) for j in args.jobs.split(",")):
@@ -127,6 +137,24 @@ def print_rows(rows: list[dict], out: Path | None) -> None:
 def load_now() -> float:
     """The machine's load average over the last minute."""
     return round(os.getloadavg()[0], 1)
+
+
+# A text of one short sentence: its build is almost all the fixed part every build pays
+ONE_SHORT_TEXT = "广西壮族自治区首府南宁市与北部湾城市群相连。\n"
+
+
+def fixed_part_rows(tmp: Path, jieba: tuple[float, float]) -> list[dict]:
+    """A cold build of one short text three ways: without the cache of the shared graphs'
+    files (kg/build/cache.py), with it cold (the build fills it) and with it warm."""
+    inputs = tmp / "one-short-text"
+    inputs.mkdir()
+    (inputs / "one.txt").write_text(ONE_SHORT_TEXT, encoding="utf-8")
+    rows = []
+    for name, env in (("no cache", {"KG_NO_CACHE": "1"}), ("cache cold", {}),
+                      ("cache warm", {})):
+        timing = kg_build(inputs, tmp / f"one-{name.replace(' ', '-')}", 1, env)
+        rows.append(measure(f"one short text, cold build, {name}", timing, jieba))
+    return rows
 
 
 def kg_seconds(*args: str) -> float:

@@ -6,9 +6,12 @@ import io
 import json
 import os
 import re
+import resource
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import warnings
 from collections.abc import Callable, Iterator, Mapping
@@ -47,10 +50,63 @@ SLOW_FIXTURES = frozenset({"article_build", "article_graph", "article_validation
                            "other_policy_graph"})
 
 
+# The cache of the shared graphs' files (kg/build/cache.py): one folder for the whole run, made
+# by the first process (the controller under pytest-xdist, whose workers inherit the variables)
+# and removed by it, so that the run's builds make the entry once and never touch the user's
+# own cache.
+RUN_CACHE_OWNER = "_POLICY_KG_TEST_CACHE_OWNER"  # the pid of the process that made the folder
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if os.environ.get(RUN_CACHE_OWNER):
+        return  # a worker, or a run inside a test: the folder of the run that made it
+    os.environ["KG_CACHE_DIR"] = tempfile.mkdtemp(prefix="policy-kg-test-cache-")
+    os.environ[RUN_CACHE_OWNER] = str(os.getpid())
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if os.environ.get(RUN_CACHE_OWNER) == str(os.getpid()):
+        shutil.rmtree(os.environ["KG_CACHE_DIR"], ignore_errors=True)
+        del os.environ[RUN_CACHE_OWNER]
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--shacl-parity", action="store_true",
                      help="also run the tests marked shacl_parity: pySHACL on every shape case, "
                           "compared with pyshacl-turbo (by default only on a subset)")
+    parser.addoption("--module-cpu", type=Path, metavar="FILE",
+                     help="append to FILE each test module's CPU seconds (its tests, fixtures "
+                          "and the child processes they waited for), a TSV line per module: "
+                          "steadier than seconds on a shared machine")
+
+
+# CPU seconds per module (--module-cpu): the process's own and its waited-for children's
+_module_cpu: dict[str, float] = {}
+
+
+def _cpu_seconds() -> float:
+    own, children = (resource.getrusage(who) for who in (resource.RUSAGE_SELF,
+                                                          resource.RUSAGE_CHILDREN))
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
+    if item.config.getoption("--module-cpu") is None:
+        yield
+        return
+    start = _cpu_seconds()
+    yield
+    module = item.nodeid.split("::")[0]
+    _module_cpu[module] = _module_cpu.get(module, 0.0) + _cpu_seconds() - start
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    path = session.config.getoption("--module-cpu")
+    if path is not None and _module_cpu:
+        lines = "".join(f"{module}\t{cpu:.2f}\n" for module, cpu in sorted(_module_cpu.items()))
+        with open(path, "a", encoding="utf-8") as f:  # one write: the workers' lines stay whole
+            f.write(lines)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

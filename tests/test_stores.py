@@ -22,11 +22,20 @@ def kg(kg_command, *args: str, env: dict | None = None) -> subprocess.CompletedP
 
 
 @pytest.fixture(scope="module")
-def oxigraph_store(kg_command, article_graph, tmp_path_factory) -> str:
+def oxigraph_load(kg_command, article_graph, tmp_path_factory
+                  ) -> tuple[subprocess.CompletedProcess, str]:
+    """The article's graph file loaded into a new embedded Oxigraph store, once for the module:
+    the finished `kg load` and the store."""
     path = tmp_path_factory.mktemp("oxigraph") / "store"
     done = kg(kg_command, "load", "--graph", str(article_graph), "--store", f"oxigraph:{path}")
+    return done, f"oxigraph:{path}"
+
+
+@pytest.fixture(scope="module")
+def oxigraph_store(oxigraph_load) -> str:
+    done, store = oxigraph_load
     assert done.returncode == 0, done.stderr
-    return f"oxigraph:{path}"
+    return store
 
 
 @pytest.fixture(scope="module")
@@ -40,9 +49,8 @@ def server(kg_command, article_graph, tmp_path_factory):
 
 
 @pytest.mark.slow
-def test_load_reports_each_named_graph(kg_command, article_graph, tmp_path):
-    done = kg(kg_command, "load", "--graph", str(article_graph), "--store",
-              f"oxigraph:{tmp_path / 's'}")
+def test_load_reports_each_named_graph(oxigraph_load):
+    done, _ = oxigraph_load  # the module's load of the article into a new store
     assert done.returncode == 0, done.stderr
     graphs = [line.split()[0] for line in done.stdout.splitlines() if line.startswith("  ")]
     assert sorted(g.rsplit("/graph/", 1)[1] for g in graphs) == [

@@ -51,10 +51,12 @@ class BuildResult:
 @dataclass(frozen=True, slots=True)
 class Outputs:
     """What a build writes besides its store and report: `trig` also writes the graph as
-    OUT/graph.trig; `wait` is how long the store may be busy with a reader (seconds)."""
+    OUT/graph.trig; `wait` is how long the store may be busy with a reader (seconds); `cache`
+    reads and fills the cache of the shared graphs' files (kg/build/cache.py)."""
 
     trig: bool = False
     wait: float = 0.0
+    cache: bool = True
 
 
 def build(inputs: list[Path], out_dir: Path, extractor: Extractor | None = None,
@@ -100,7 +102,8 @@ def _build_locked(sources: list[SourceText], out_dir: Path, extractor: Extractor
     # rdflib, the store, the shared graphs and the pipeline: imported only from here on
     from kg.build.write import Plan, write_build
 
-    plan = Plan(sources, gaz, current, before, cached, warnings, outputs.trig, outputs.wait)
+    plan = Plan(sources, gaz, current, before, cached, warnings, outputs.trig, outputs.wait,
+                outputs.cache)
     validation, report = write_build(plan, out_dir, extractor, progress, jobs, executor)
     remove_stale_results(out_dir, {cache_stem(out_dir, key, sha)
                                    for key, sha in current.documents.items()})

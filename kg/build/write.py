@@ -19,7 +19,7 @@ from kg.build.document import document_graph_iri
 from kg.build.manifest import Manifest, write_manifest
 from kg.build.memory import release_free_memory
 from kg.build.outdir import OUTPUTS, STAGING_PREFIX
-from kg.build.shared import SharedGraphs, SharedNeeds
+from kg.build.shared import SharedGraphs, SharedNeeds, shared_cache
 from kg.build.steps import DocumentResult, document_results
 from kg.build.stream import REPORT, STORE_NQUADS, ReportParts, staged_outputs
 from kg.build.summarize import save_document
@@ -44,7 +44,8 @@ SHARED_GRAPHS = ("ontology", "reference")
 class Plan:
     """What the first half of a build found (kg/build/run.py): the sources under their keys,
     the gazetteer, this build's manifest and the last one's, the documents whose cached results
-    stand, the input warnings, and the outputs asked for."""
+    stand, the input warnings, the outputs asked for, and whether the shared graphs' cache is
+    used."""
 
     sources: list[SourceText]
     gaz: gazetteer_module.Gazetteer
@@ -54,6 +55,7 @@ class Plan:
     warnings: list[str]
     trig: bool
     wait: float
+    cache: bool = True
 
 
 def write_build(plan: Plan, out_dir: Path, extractor: Extractor | None, progress: Progress,
@@ -66,7 +68,8 @@ def write_build(plan: Plan, out_dir: Path, extractor: Extractor | None, progress
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
     needs = SharedNeeds(nquads=not trusted, trig=plan.trig,
                         reference=any(s.doc not in plan.cached for s in plan.sources))
-    shared = SharedGraphs(plan.gaz, staging, needs)  # in a child, while the pipeline loads
+    cache = shared_cache(plan.gaz) if plan.cache and needs.any() else None
+    shared = SharedGraphs(plan.gaz, staging, needs, cache)  # in a child, while the pipeline loads
     try:
         if extractor is None:
             from extract.pipeline import Extractor

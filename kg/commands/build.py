@@ -36,6 +36,10 @@ def add(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--ner", action="store_true",
                    help="add the shipped NER model's names where no rule finds one (slower; "
                         "docs/extraction.md, \"A statistical recogniser beside the rules\")")
+    p.add_argument("--no-cache", action="store_true",
+                   help="make the ontology's and reference data's files anew instead of reading "
+                        "them from the cache (also KG_NO_CACHE=1; the cache is $KG_CACHE_DIR, "
+                        "else $XDG_CACHE_HOME/policy-kg, else ~/.cache/policy-kg)")
     p.set_defaults(func=run)
 
 
@@ -64,7 +68,8 @@ def run(args: argparse.Namespace) -> int:
         extractor = Extractor(ner=True)
     result = build_sources(sources, args.out, extractor, progress=Progress(),
                            jobs=process_count(args.jobs),
-                           executor=args.executor, outputs=Outputs(args.trig, args.wait))
+                           executor=args.executor, outputs=Outputs(args.trig, args.wait,
+                                                           cache=not args.no_cache))
     report = result.report
     docs = report["documents"]
     print(f"built {args.out / 'store'} from {len(docs)} document(s): "
