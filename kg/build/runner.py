@@ -86,6 +86,7 @@ class DocumentProcess:
         _send(self.to_runner, job)
         self.feeder: threading.Thread | None = None
         self.finished = False  # the runner sent `done`
+        self.ending = False  # it sent `done` or its error: it ends by itself
 
     def summaries(self, reference_lines: Path, sources: list[SourceText], shas: dict[str, str],
                   progress: Progress) -> Iterator[DocumentSummary]:
@@ -106,9 +107,10 @@ class DocumentProcess:
             elif kind == SUMMARY:
                 yield payload[0]
             elif kind == ERROR:
+                self.ending = True
                 raise payload[0]
             else:
-                self.finished = True
+                self.finished = self.ending = True
                 return
 
     def _feed(self, reference_lines: Path, sources: list[SourceText],
@@ -122,9 +124,9 @@ class DocumentProcess:
             pass                               # stopped: nothing more to feed
 
     def close(self) -> None:
-        """Waits for the runner to end when it has sent `done`, or ends it (the build failed or
-        was interrupted)."""
-        if not self.finished:
+        """Waits for the runner to end when it has sent its last message, or ends it (the build
+        failed or was interrupted)."""
+        if not self.ending:
             self.process.kill()
         code = self.process.wait()
         if self.feeder is not None:
