@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from kg import iris
 from kg.build.document import document_graph_iri
 from kg.build.manifest import Manifest, write_manifest
+from kg.build.memory import release_free_memory
 from kg.build.outdir import OUTPUTS, STAGING_PREFIX
 from kg.build.runner import DocumentProcess, Job, saved_summaries
 from kg.build.shared import REFERENCE_LINES, SharedGraphs, SharedNeeds
@@ -140,6 +141,7 @@ def stream_documents(sources: list[SourceText], cached: set[str], out_dir: Path,
             assert summary is not None, f"{source.doc}: its cached summary went missing"
             staged.add(source.doc, sha, to_store=not trusted or source.doc not in cached)
             parts.add(summary)
+            release_free_memory()  # what the summary's unpickling and the copies freed
     # run the summaries to their end: the worker pool, the Dask cluster or the runner ends there
     assert next(summaries, None) is None, "a summary for no document"
     return parts, staged.documents_in_store
