@@ -52,11 +52,13 @@ class BuildResult:
 class Outputs:
     """What a build writes besides its store and report: `trig` also writes the graph as
     OUT/graph.trig; `wait` is how long the store may be busy with a reader (seconds); `cache`
-    reads and fills the cache of the shared graphs' files (kg/build/cache.py)."""
+    reads and fills the cache of the shared graphs' files (kg/build/cache.py); `ner` (where the
+    build has no extractor of its caller's) runs the NER model too."""
 
     trig: bool = False
     wait: float = 0.0
     cache: bool = True
+    ner: bool = False  # the documents' process adds the NER model's names (kg build --ner)
 
 
 def build(inputs: list[Path], out_dir: Path, extractor: Extractor | None = None,
@@ -89,7 +91,7 @@ def _build_locked(sources: list[SourceText], out_dir: Path, extractor: Extractor
                   outputs: Outputs) -> BuildResult:
     gaz = extractor.gaz if extractor is not None else gazetteer_module.default()
     sources = assign_keys(sources, gaz)
-    current = Manifest.current(ner=extractor is not None and extractor.ner)
+    current = Manifest.current(ner=extractor.ner if extractor is not None else outputs.ner)
     current.documents = {s.doc: source_hash(s) for s in sources}
     before = read_manifest(out_dir)
     cached = reusable_documents(out_dir, current)
@@ -104,7 +106,8 @@ def _build_locked(sources: list[SourceText], out_dir: Path, extractor: Extractor
 
     plan = Plan(sources, gaz, current, before, cached, warnings, outputs.trig, outputs.wait,
                 outputs.cache)
-    validation, report = write_build(plan, out_dir, extractor, progress, jobs, executor)
+    validation, report = write_build(plan, out_dir, extractor, progress, jobs, executor,
+                                     outputs.ner)
     remove_stale_results(out_dir, {cache_stem(out_dir, key, sha)
                                    for key, sha in current.documents.items()})
     # last: a build killed before it is redone next time

@@ -116,9 +116,13 @@ class SharedGraphs:
             shutil.rmtree(self.filling, ignore_errors=True)
             self.filling = None
 
-    def reference_lines(self) -> ReferenceLines:
+    def reference_lines_path(self) -> Path:
+        """Where the reference lines are once written (the cache's entry or the staging)."""
         self.wait()
-        with (self.folder / REFERENCE_LINES).open("rb") as f:
+        return self.folder / REFERENCE_LINES
+
+    def reference_lines(self) -> ReferenceLines:
+        with self.reference_lines_path().open("rb") as f:
             return pickle.load(f)  # written by a build's child: this one's, or the cache's
 
     def copy_nquads(self, into: BinaryIO) -> None:

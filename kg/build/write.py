@@ -19,13 +19,11 @@ from kg.build.document import document_graph_iri
 from kg.build.manifest import Manifest, write_manifest
 from kg.build.memory import release_free_memory
 from kg.build.outdir import OUTPUTS, STAGING_PREFIX
+from kg.build.runner import DocumentProcess, Job, saved_summaries
 from kg.build.shared import SharedGraphs, SharedNeeds, shared_cache
-from kg.build.steps import DocumentResult, document_results
 from kg.build.stream import REPORT, STORE_NQUADS, ReportParts, staged_outputs
-from kg.build.summarize import save_document
-from kg.build.summary import load_summary
+from kg.build.summary import DocumentSummary, load_summary
 from kg.build.texts import stage_texts, swap_texts
-from kg.build.validate import DocumentValidator
 from kg.build.violations import ValidationResult, combine
 from kg.inputs.files import SourceText
 from kg.progress import Progress
@@ -59,58 +57,77 @@ class Plan:
 
 
 def write_build(plan: Plan, out_dir: Path, extractor: Extractor | None, progress: Progress,
-                jobs: int, executor: str) -> tuple[ValidationResult, dict]:
+                jobs: int, executor: str, ner: bool = False) -> tuple[ValidationResult, dict]:
     """Runs the documents not cached, writes the store and the outputs: the validation and the
-    report. The manifest is the caller's to write, last."""
+    report. The documents run in a process of their own (kg/build/runner.py, with the NER model
+    if `ner`), or in this one with `extractor` where the caller has one. The manifest is the
+    caller's to write, last."""
     store = out_dir / STORE_DIR
     check_writable(store, plan.wait)  # a reader of the store would refuse it at the end
     trusted = store_trusted(plan.before, plan.current, store)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
-    needs = SharedNeeds(nquads=not trusted, trig=plan.trig,
-                        reference=any(s.doc not in plan.cached for s in plan.sources))
+    to_run = [s for s in plan.sources if s.doc not in plan.cached]
+    needs = SharedNeeds(nquads=not trusted, trig=plan.trig, reference=bool(to_run))
     cache = shared_cache(plan.gaz) if plan.cache and needs.any() else None
     shared = SharedGraphs(plan.gaz, staging, needs, cache)  # in a child, while the pipeline loads
+    runner = None
     try:
-        if extractor is None:
-            from extract.pipeline import Extractor
-
-            extractor = Extractor()
+        if to_run and extractor is None:  # it loads the pipeline meanwhile
+            runner = DocumentProcess(Job(out_dir, len(to_run), ner, jobs, executor))
+        progress.start(len(to_run), sum(len(s.text) for s in to_run))
+        summaries = document_summaries(to_run, out_dir, plan.current, shared, extractor, runner,
+                                       progress, jobs, executor)
         parts, in_store = stream_documents(plan.sources, plan.cached, out_dir, plan.current,
-                                           staging, shared,
-                                           extractor, progress, jobs, executor,
+                                           staging, shared, summaries,
                                            trusted=trusted, trig=plan.trig)
+        if runner is not None:
+            runner.close()  # the pipeline's memory goes with its process, before the store's
+            runner = None   # load: that was a build's peak
         validation = combine(parts.violations)
-        report = parts.report(plan.warnings, validation, len(extractor.gaz.entries))
-        # the pipeline is not needed past here: the store's loader can have its memory (about
-        # 150 MB) where this function made it
-        del extractor
-        release_free_memory()
+        report = parts.report(plan.warnings, validation, len(plan.gaz.entries))
         progress.step("writing the store")
         update_store(out_dir, staging / STORE_NQUADS, in_store, whole=not trusted,
                      before=plan.before, current=plan.current, wait=plan.wait)
         progress.step("writing the outputs")
         write_outputs(out_dir, staging, report, plan.sources, trig=plan.trig)
     finally:
+        if runner is not None:
+            runner.close()
         shared.stop()
         shutil.rmtree(staging, ignore_errors=True)
     return validation, report
 
 
+def document_summaries(to_run: list[SourceText], out_dir: Path, current: Manifest,
+                       shared: SharedGraphs, extractor: Extractor | None,
+                       runner: DocumentProcess | None, progress: Progress, jobs: int,
+                       executor: str) -> Iterator[DocumentSummary]:
+    """The summary of each document of `to_run`, in their order, each result cached as its
+    files on the way: from the `runner` or, with an `extractor`, from this process (and its
+    workers)."""
+    if not to_run:
+        return iter(())
+    shas = {s.doc: current.documents[s.doc] for s in to_run}
+    if runner is not None:
+        # the runner reads the reference lines the shared graphs' child wrote, or the cache's
+        return runner.summaries(shared.reference_lines_path(), to_run, shas, progress)
+    assert extractor is not None, "documents to run and neither a runner nor an extractor"
+    from kg.build.steps import document_results
+    from kg.build.validate import DocumentValidator
+
+    validator = DocumentValidator(shared.reference_lines())
+    results = document_results(to_run, extractor, validator, jobs, progress, executor)
+    return saved_summaries(results, shas, out_dir, extractor.gaz)
+
+
 def stream_documents(sources: list[SourceText], cached: set[str], out_dir: Path,
                      current: Manifest, staging: Path, shared: SharedGraphs,
-                     extractor: Extractor,
-                     progress: Progress, jobs: int, executor: str, *, trusted: bool,
+                     summaries: Iterator[DocumentSummary], *, trusted: bool,
                      trig: bool) -> tuple[ReportParts, list[str]]:
-    """Runs the step of every document not in `cached`, caching each result as it arrives and
-    dropping it, and adds every document, in input order, from its cached files to the staged
-    outputs and the report: the report's parts and the documents whose graphs are staged for
-    the store (the new and changed ones; every one where the store is not `trusted`)."""
-    to_run = [s for s in sources if s.doc not in cached]
-    progress.start(len(to_run), sum(len(s.text) for s in to_run))
-    results: Iterator[DocumentResult] = iter(())
-    if to_run:
-        validator = DocumentValidator(shared.reference_lines())
-        results = document_results(to_run, extractor, validator, jobs, progress, executor)
+    """Adds every document, in input order, from its cached files to the staged outputs and the
+    report (those not in `cached` as `summaries` gives them, their results cached): the
+    report's parts and the documents whose graphs are staged for the store (the new and changed
+    ones; every one where the store is not `trusted`)."""
     parts = ReportParts()
     with staged_outputs(out_dir, staging, trig) as staged:
         if not trusted:
@@ -122,16 +139,14 @@ def stream_documents(sources: list[SourceText], cached: set[str], out_dir: Path,
             if source.doc in cached:
                 summary = load_summary(out_dir, source.doc, sha)
             else:
-                result = next(results)
-                assert result.record.doc == source.doc, "results come in input order"
-                summary = save_document(out_dir, sha, result, extractor.gaz)
-                del result  # only its files and summary are kept
-                release_free_memory()  # what the step freed: the heap would keep it
+                summary = next(summaries)
+                assert summary.doc == source.doc, "summaries come in input order"
             assert summary is not None, f"{source.doc}: its cached summary went missing"
             staged.add(source.doc, sha, to_store=not trusted or source.doc not in cached)
             parts.add(summary)
-    # run the results to their end: the worker pool or the Dask cluster is shut down there
-    assert next(results, None) is None, "a result for no document"
+            release_free_memory()  # what the summary's unpickling and the copies freed
+    # run the summaries to their end: the worker pool, the Dask cluster or the runner ends there
+    assert next(summaries, None) is None, "a summary for no document"
     return parts, staged.documents_in_store
 
 

@@ -61,15 +61,11 @@ def run(args: argparse.Namespace) -> int:
     sources = read_sources(args.inputs or default_inputs())
     from kg.build.run import Outputs, build_sources
 
-    extractor = None
-    if args.ner:
-        from extract.pipeline import Extractor
-
-        extractor = Extractor(ner=True)
-    result = build_sources(sources, args.out, extractor, progress=Progress(),
-                           jobs=process_count(args.jobs),
-                           executor=args.executor, outputs=Outputs(args.trig, args.wait,
-                                                           cache=not args.no_cache))
+    # the pipeline is loaded by the documents' own process (kg/build/runner.py), not here
+    result = build_sources(sources, args.out, progress=Progress(), jobs=process_count(args.jobs),
+                           executor=args.executor,
+                           outputs=Outputs(args.trig, args.wait, cache=not args.no_cache,
+                                           ner=args.ner))
     report = result.report
     docs = report["documents"]
     print(f"built {args.out / 'store'} from {len(docs)} document(s): "
