@@ -172,6 +172,15 @@ def wait_until(condition: Callable[[], object], timeout: float, what: str):
         time.sleep(POLL)
 
 
+def process_running(pid: int) -> bool:
+    """Whether the process `pid` still runs (Linux /proc): a zombie has ended, init reaps it."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
 @pytest.fixture(scope="session")
 def extractor():
     from extract.pipeline import Extractor

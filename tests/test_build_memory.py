@@ -14,7 +14,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import wait_until
+from conftest import process_running, wait_until
 
 from kg import iris
 from kg.build.memory import release_free_memory
@@ -96,18 +96,11 @@ def test_the_child_ends_when_the_build_is_killed():
     try:
         parent.send_signal(signal.SIGKILL)
         parent.wait()
-        wait_until(lambda: not _running(child), 10, f"the shared graphs' child {child} to end")
+        wait_until(lambda: not process_running(child), 10,
+                   f"the shared graphs' child {child} to end")
     finally:
-        if _running(child):
+        if process_running(child):
             os.kill(child, signal.SIGKILL)  # not left behind by a failing run
-
-
-def _running(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"  # a zombie has ended; init reaps it
 
 
 def test_freed_heap_memory_goes_back_to_the_system():

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import shared_input, store_nquads, wait_until
+from conftest import process_running, shared_input, store_nquads, wait_until
 
 from kg.build.run import build
 from kg.build.runner import DocumentProcess, Incoming, Job
@@ -55,7 +55,8 @@ def test_the_documents_process_ends_when_the_build_is_killed(kg_command, tmp_pat
                             "the documents' process to start")
         build_process.send_signal(signal.SIGKILL)
         build_process.wait()
-        wait_until(lambda: not _running(runner), 10, f"the documents' process {runner} to end")
+        wait_until(lambda: not process_running(runner), 10,
+                   f"the documents' process {runner} to end")
     finally:
         build_process.kill()
         build_process.wait()
@@ -89,14 +90,6 @@ def _cmdline(pid: int) -> bytes:
         return Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return b""
-
-
-def _running(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"  # a zombie has ended; init reaps it
 
 
 
