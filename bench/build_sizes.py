@@ -78,14 +78,19 @@ def process_tree(root: int) -> list[int]:
     return tree
 
 
-def rss_mb(pid: int) -> float:
+def proc_kb_field_mb(pid: int, name: str, field: str) -> float:
+    """A kB field of /proc/PID/NAME (e.g. status's VmRSS), in MB; 0 if the process ended."""
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+        for line in Path(f"/proc/{pid}/{name}").read_text().splitlines():
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     except OSError:
         pass  # the process ended meanwhile
     return 0.0
+
+
+def rss_mb(pid: int) -> float:
+    return proc_kb_field_mb(pid, "status", "VmRSS")
 
 
 def tree_rss_mb(root: int) -> float:
@@ -97,13 +102,7 @@ def tree_rss_mb(root: int) -> float:
 
 def pss_mb(pid: int) -> float:
     """The process's proportional set size: each page shared by n processes counts 1/n."""
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass  # the process ended meanwhile
-    return 0.0
+    return proc_kb_field_mb(pid, "smaps_rollup", "Pss")
 
 
 def tree_pss_mb(root: int) -> float:
