@@ -61,7 +61,7 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-def start_oxigraph(location: Path, *, union: bool = True, timeout: float = 30.0
+def start_oxigraph(location: Path, *, union: bool = True, timeout: float = 120.0
                    ) -> OxigraphServer:
     """`oxigraph serve` on its own folder, by default with the union of the named graphs as
     default graph (as the other stores have it), and wait until it answers a query."""
