@@ -92,21 +92,26 @@ def _cpu_seconds() -> float:
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
-    if item.config.getoption("--module-cpu") is None:
+    path = item.config.getoption("--module-cpu")
+    if path is None:
         yield
         return
     start = _cpu_seconds()
-    yield
-    module = item.nodeid.split("::")[0]
+    yield  # the module's fixtures are torn down here when `nextitem` is in another module
+    module = _module_of(item)
     _module_cpu[module] = _module_cpu.get(module, 0.0) + _cpu_seconds() - start
+    if nextitem is None or _module_of(nextitem) != module:
+        # written as each module ends, so that a run stopped early still tells what it did
+        _write_module_cpu(path, module, _module_cpu.pop(module))
 
 
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    path = session.config.getoption("--module-cpu")
-    if path is not None and _module_cpu:
-        lines = "".join(f"{module}\t{cpu:.2f}\n" for module, cpu in sorted(_module_cpu.items()))
-        with open(path, "a", encoding="utf-8") as f:  # one write: the workers' lines stay whole
-            f.write(lines)
+def _module_of(item: pytest.Item) -> str:
+    return item.nodeid.split("::")[0]
+
+
+def _write_module_cpu(path: Path, module: str, cpu: float) -> None:
+    with open(path, "a", encoding="utf-8") as f:  # one short write: the workers' lines stay whole
+        f.write(f"{module}\t{cpu:.2f}\n")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
