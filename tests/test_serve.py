@@ -113,7 +113,8 @@ def writable(article_graph, kg_command, tmp_path_factory, oxigraph_source):
     graph = folder / "graph.trig"
     shutil.copy(article_graph, graph)
     s = start_kg_serve(kg_command, ["--graph", str(graph), "--allow-update", "--max-rows", "3",
-                                    "--allow-service", oxigraph_source.query_url],
+                                    "--allow-service", oxigraph_source.query_url,
+                                    "--timeout", str(GENEROUS_TIMEOUT)],
                        folder / "stderr.txt")
     s.graph = graph
     yield s
