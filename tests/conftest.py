@@ -120,15 +120,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     _heaviest_modules_first(items)
 
 
-# What each module took in a measured run: the workers take the heaviest modules first
-# (pyproject.toml turns off pytest-xdist's own order, by number of tests), so that the run does
-# not end with one worker alone in a heavy module. A module not listed counts as this many s.
+# The CPU seconds each module took in a measured run (--module-cpu): the workers take the
+# heaviest modules first (pyproject.toml turns off pytest-xdist's own order, by number of
+# tests), so that the run does not end with one worker alone in a heavy module. A module not
+# listed counts as this many.
 MODULE_SECONDS = Path(__file__).with_name("module_seconds.tsv")
 UNLISTED_MODULE_SECONDS = 20.0
 
 
 def module_seconds() -> dict[str, float]:
-    """tests/module_seconds.tsv: a module's path from the repository root → its seconds."""
+    """tests/module_seconds.tsv: a module's path from the repository root → its CPU seconds."""
     seconds = {}
     for line in MODULE_SECONDS.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
