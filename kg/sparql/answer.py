@@ -9,7 +9,6 @@ term's string as rdflib gives it (`str(term)`, a literal's lexical form as rdfli
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
@@ -23,13 +22,20 @@ class Cell(NamedTuple):
     text: str  # the IRI, the blank node's label, or the literal's lexical form
 
 
-@dataclass(slots=True)
 class Answer:
-    kind: str  # "ASK", "SELECT", "CONSTRUCT" or "DESCRIBE"
-    vars: list[str] = field(default_factory=list)
-    rows: list[list[Cell | None]] = field(default_factory=list)  # None: unbound
-    ask: bool = False
-    graph: Any = None  # CONSTRUCT and DESCRIBE: the rdflib Graph, printed as Turtle
+    """Not a dataclass: importing `dataclasses` (and `inspect` with it) was a seventh of a
+    reading command's start (docs/scale.md, "The fixed cost of a command")."""
+
+    __slots__ = ("ask", "graph", "kind", "rows", "vars")
+
+    def __init__(self, kind: str, vars: list[str] | None = None,
+                 rows: list[list[Cell | None]] | None = None, ask: bool = False,
+                 graph: Any = None) -> None:
+        self.kind = kind  # "ASK", "SELECT", "CONSTRUCT" or "DESCRIBE"
+        self.vars = [] if vars is None else vars
+        self.rows = [] if rows is None else rows  # a cell is None where its variable is unbound
+        self.ask = ask
+        self.graph = graph  # CONSTRUCT and DESCRIBE: the rdflib Graph, printed as Turtle
 
 
 def of_result(result: Result) -> Answer:

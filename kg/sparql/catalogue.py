@@ -4,9 +4,8 @@ query` is given: a catalogue name, a `.rq` file or inline SPARQL."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import kgdata
 from kg.errors import InputError
@@ -38,8 +37,7 @@ def header(path: Path) -> list[str]:
     return lines
 
 
-@dataclass(frozen=True, slots=True)
-class QueryText:
+class QueryText(NamedTuple):  # not a dataclass: see kg/sparql/answer.py
     text: str
     origin: str  # the file, the catalogue name, or "inline"
 

@@ -9,9 +9,7 @@ exactly as written."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from kg.bases import ONT_IRI
 from kg.errors import InputError
@@ -61,17 +59,18 @@ def _term(value: str) -> URIRef | Literal:
         return Literal(quoted.group(1), lang=quoted.group(2))
     if re.fullmatch(r"-?\d+", value):
         return Literal(int(value))
-    try:
-        if re.fullmatch(r"-?\d*\.\d+", value):
+    if re.fullmatch(r"-?\d*\.\d+", value):
+        from decimal import Decimal, InvalidOperation  # imported by a parameter only
+
+        try:
             return Literal(Decimal(value))
-    except InvalidOperation:
-        pass
+        except InvalidOperation:
+            pass
     return Literal(value, lang="zh" if re.search(_CJK, value) else None)
 
 
 
-@dataclass(frozen=True, slots=True)
-class ValuesBlock:
+class ValuesBlock(NamedTuple):  # not a dataclass: see kg/sparql/answer.py
     """A `VALUES ?name { … }` block of one variable: a parameter's default when it holds one
     term that `default` reads (an IRI, or a string with or without a language tag)."""
 

@@ -5,12 +5,10 @@ print Turtle; ASK prints `true` or `false`.
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from typing import TYPE_CHECKING
 
 from kg.bases import ONT_IRI, id_base
-from kg.export.spreadsheet import csv_text, neutralise
 from kg.sparql.answer import BNODE, IRI, Answer, Cell, of_result
 
 if TYPE_CHECKING:  # rdflib is loaded where its terms are printed (TSV, JSON, Turtle)
@@ -56,6 +54,8 @@ def as_table(result: Result | Answer) -> str:
 def _tsv_term(term) -> str:
     from rdflib import BNode, Literal
 
+    from kg.export.spreadsheet import neutralise
+
     if term is None:
         return ""
     if isinstance(term, BNode):
@@ -76,6 +76,8 @@ def _csv_term(cell: Cell | None) -> str | None:
 
 def as_csv(result: Result | Answer) -> str:
     """SPARQL 1.1 CSV, each cell safe to open in a spreadsheet (kg/export/spreadsheet.py)."""
+    from kg.export.spreadsheet import csv_text  # with the csv module: not for a table
+
     answer = result if isinstance(result, Answer) else of_result(result)
     return csv_text(answer.vars, [[_csv_term(c) for c in row] for row in answer.rows],
                     line_end="\r\n")
@@ -112,5 +114,7 @@ def render(result: Result, fmt: str) -> str:
     out = result.serialize(format=fmt, encoding="utf-8")
     text = out.decode("utf-8") if isinstance(out, bytes) else str(out)
     if fmt == "json":  # rdflib escapes non-ASCII; keep Chinese readable
+        import json
+
         text = json.dumps(json.loads(text), ensure_ascii=False, indent=1)
     return text if text.endswith("\n") else text + "\n"

@@ -8,8 +8,7 @@ graphs on every store (docs/stores.md). The kinds themselves are in kg/store/reg
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from typing import Literal as Kind
 
 from kg.errors import InputError, StoreError, first_line
@@ -32,8 +31,7 @@ DEFAULT_MAX_ANSWER = DEFAULT_MAX_ANSWER_MB * MB  # bytes of one SERVICE answer
 USER_ENV, PASSWORD_ENV, STORE_ENV = "KG_SPARQL_USER", "KG_SPARQL_PASSWORD", "KG_STORE"
 
 
-@dataclass(frozen=True, slots=True)
-class StoreSpec:
+class StoreSpec(NamedTuple):  # not a dataclass: see kg/sparql/answer.py
     kind: Kind["memory", "oxigraph", "sparql"]
     location: str  # the graph file, the store's folder, or the query endpoint's URL
 

@@ -5,7 +5,7 @@ for that cost each reading command a tenth of a second."""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from kg.errors import InputError
 
@@ -24,8 +24,7 @@ class Deadline:
         return max(0.0, self._end - time.monotonic())
 
 
-@dataclass(frozen=True, slots=True)
-class Limits:
+class Limits(NamedTuple):  # not a dataclass: see kg/sparql/answer.py
     deadline: Deadline | None = None  # None: each socket wait has the per-request timeout
     max_bytes: int | None = None  # None: any size
     same_origin: bool = False  # refuse a redirect to another scheme, host or port

@@ -18,8 +18,8 @@ from __future__ import annotations
 import fcntl
 import os
 import time
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from kg.errors import InputError, StoreBusy
 
@@ -87,8 +87,7 @@ def _open(path: Path, store: Path) -> int:
                          f"{e.strerror}") from None
 
 
-@dataclass(frozen=True, slots=True)
-class Holder:
+class Holder(NamedTuple):  # not a dataclass: see kg/sparql/answer.py
     pid: int
     writing: bool
     command: str

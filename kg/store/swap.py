@@ -24,10 +24,8 @@ while it is swapped.
 
 from __future__ import annotations
 
-import ctypes
 import errno
 import os
-import shutil
 from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import TypeVar
@@ -138,6 +136,7 @@ class _CannotExchange(Exception):
 
 def _exchange(a: Path, b: Path) -> None:
     """Swap two paths in one step (Linux 3.15+, glibc 2.28+)."""
+    import ctypes  # for a writer only: every reader imports this module, for `recover`
     libc = ctypes.CDLL(None, use_errno=True)
     call = getattr(libc, "renameat2", None)
     if call is None:
@@ -161,6 +160,8 @@ def _fsync_dir(path: Path) -> None:
 
 def _remove(path: Path) -> None:
     if path.is_dir() and not path.is_symlink():
+        import shutil  # as ctypes above
+
         shutil.rmtree(path)
     elif path.exists() or path.is_symlink():
         path.unlink()
