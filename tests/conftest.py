@@ -92,21 +92,26 @@ def _cpu_seconds() -> float:
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
-    if item.config.getoption("--module-cpu") is None:
+    path = item.config.getoption("--module-cpu")
+    if path is None:
         yield
         return
     start = _cpu_seconds()
-    yield
-    module = item.nodeid.split("::")[0]
+    yield  # the module's fixtures are torn down here when `nextitem` is in another module
+    module = _module_of(item)
     _module_cpu[module] = _module_cpu.get(module, 0.0) + _cpu_seconds() - start
+    if nextitem is None or _module_of(nextitem) != module:
+        # written as each module ends, so that a run stopped early still tells what it did
+        _write_module_cpu(path, module, _module_cpu.pop(module))
 
 
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    path = session.config.getoption("--module-cpu")
-    if path is not None and _module_cpu:
-        lines = "".join(f"{module}\t{cpu:.2f}\n" for module, cpu in sorted(_module_cpu.items()))
-        with open(path, "a", encoding="utf-8") as f:  # one write: the workers' lines stay whole
-            f.write(lines)
+def _module_of(item: pytest.Item) -> str:
+    return item.nodeid.split("::")[0]
+
+
+def _write_module_cpu(path: Path, module: str, cpu: float) -> None:
+    with open(path, "a", encoding="utf-8") as f:  # one short write: the workers' lines stay whole
+        f.write(f"{module}\t{cpu:.2f}\n")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -115,15 +120,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     _heaviest_modules_first(items)
 
 
-# What each module took in a measured run: the workers take the heaviest modules first
-# (pyproject.toml turns off pytest-xdist's own order, by number of tests), so that the run does
-# not end with one worker alone in a heavy module. A module not listed counts as this many s.
+# The CPU seconds each module took in a measured run (--module-cpu): the workers take the
+# heaviest modules first (pyproject.toml turns off pytest-xdist's own order, by number of
+# tests), so that the run does not end with one worker alone in a heavy module. A module not
+# listed counts as this many.
 MODULE_SECONDS = Path(__file__).with_name("module_seconds.tsv")
 UNLISTED_MODULE_SECONDS = 20.0
 
 
 def module_seconds() -> dict[str, float]:
-    """tests/module_seconds.tsv: a module's path from the repository root → its seconds."""
+    """tests/module_seconds.tsv: a module's path from the repository root → its CPU seconds."""
     seconds = {}
     for line in MODULE_SECONDS.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):

@@ -61,7 +61,7 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-def start_oxigraph(location: Path, *, union: bool = True, timeout: float = 30.0
+def start_oxigraph(location: Path, *, union: bool = True, timeout: float = 120.0
                    ) -> OxigraphServer:
     """`oxigraph serve` on its own folder, by default with the union of the named graphs as
     default graph (as the other stores have it), and wait until it answers a query."""
@@ -138,3 +138,17 @@ def start_kg_serve(command: list[str], args: list[str], log: Path, *,
     process.kill()
     process.wait()
     raise RuntimeError(f"kg serve did not start: {line!r} {log.read_text()[:500]}")
+
+
+def send_graphs(spec, ds, graph_store: str | None = None) -> None:
+    """Each named graph of the rdflib Dataset `ds` put into the server of the StoreSpec `spec`
+    as `kg load` puts the graphs it read from a file (kg/store/load.py sends each with
+    `_send_graph`, as `replace_graph` does): the data set in memory, not parsed back from its
+    file (rdflib takes seconds for the article's)."""
+    from rdflib import URIRef
+
+    from kg.store.load import replace_graph
+
+    for g in ds.graphs():
+        if len(g) and isinstance(g.identifier, URIRef):
+            replace_graph(spec, g.identifier, g, graph_store=graph_store)

@@ -13,12 +13,12 @@ import virtuoso
 from conftest import ARTICLE, cell
 from other_graph import bind_other_graph
 from rdflib import Dataset, Literal, URIRef
-from servers import start_oxigraph
+from servers import send_graphs, start_oxigraph
 
 from kg.iris import DEFAULT_ID_BASE
 from kg.sparql.catalogue import catalogue, header
 from kg.store.base import GraphStore, StoreSpec
-from kg.store.load import load, replace_graph
+from kg.store.load import load
 from kg.store.registry import open_store
 
 CASES = Path(__file__).parent / "queries"
@@ -118,15 +118,6 @@ def stores(graphs, tmp_path_factory) -> dict[tuple[str, str], GraphStore]:
     yield out
     for server in servers:
         server.stop()
-
-
-def send_graphs(spec: StoreSpec, ds: Dataset, graph_store: str | None = None) -> None:
-    """Each named graph of `ds` put into a server as `kg load` puts the graphs it read from a
-    file (kg/store/load.py sends each with `_send_graph`, as `replace_graph` does): the data
-    set in memory, not parsed back from its file (rdflib takes seconds for the article's)."""
-    for g in ds.graphs():
-        if len(g) and isinstance(g.identifier, URIRef):
-            replace_graph(spec, g.identifier, g, graph_store=graph_store)
 
 
 def case_of(name: str) -> Path:

@@ -216,7 +216,7 @@ def _answers(url: str) -> bool:
         return False
 
 
-def start_virtuoso(workdir: Path, timeout: float = 60, *, open_writes: bool = True
+def start_virtuoso(workdir: Path, timeout: float = 300, *, open_writes: bool = True
                    ) -> VirtuosoServer:
     """Start a fresh Virtuoso whose database lives in `workdir`; returns once `/sparql` answers.
     Raises VirtuosoError (with the log's tail) if it exits or is not ready within `timeout`.
