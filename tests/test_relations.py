@@ -618,3 +618,19 @@ def test_an_item_of_a_list_of_platforms_that_is_a_place_s_name_is_in_it(extracto
     the last one's head word), in its place like the last."""
     found = triples(extractor, gaz, "推进临汾、运城机场改扩建。")
     assert {("临汾", "locatedIn", "临汾市"), ("运城机场", "locatedIn", "运城市")} <= found, found
+
+
+# --- the seventh session's classes (docs/extraction.md, "Relations: dev3's readers, conventions
+# decided once"): each was a miss or a false hit on dev3 or a report without gold ---------------
+
+
+def test_places_listed_before_联动_协同_or_一体推进_cooperate(extractor, gaz):
+    """商丘、周口联动放大…, 南阳、信阳、驻马店协同开展…, 焦作、新乡一体推进…: the listed places
+    act together, each pair cooperates (as before 协同发展)."""
+    found = triples(extractor, gaz, "支持芜湖、马鞍山联动提升港口能级。")
+    assert ("芜湖市", "cooperatesWith", "马鞍山市") in found, found
+    found = triples(extractor, gaz, "支持开封、商丘、周口协同开展黄河故道治理。")
+    assert {("开封市", "cooperatesWith", "商丘市"), ("开封市", "cooperatesWith", "周口市"),
+            ("商丘市", "cooperatesWith", "周口市")} <= found, found
+    found = triples(extractor, gaz, "支持株洲、湘潭一体推进产业布局。")
+    assert ("株洲市", "cooperatesWith", "湘潭市") in found, found
