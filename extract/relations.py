@@ -306,7 +306,8 @@ def _corridors(sent: _Sentence) -> None:
                 continue
             lo, hi = min(corridor.end, g.end), max(corridor.start, g.start)
             between = sent.gap(lo, hi)
-            if _names_a_section(sent, corridor, g):
+            if (_names_a_section(sent, corridor, g) or _qualifies_a_line(sent, corridor, g)
+                    or _names_a_facility_of_a_line(sent, corridor, g)):
                 continue
             if _ENUMERATION in between:
                 # 漳汕高铁、福州机场二期、厦门新机场: another item of an enumeration of projects
@@ -346,6 +347,22 @@ def _names_a_section(sent: _Sentence, corridor: _Group, place: _Group) -> bool:
         return False
     after = sent.gap(place.end, min(sent.end, place.end + _SECTION_REACH))
     return _starts_with(after, "section_word") is not None
+
+
+def _qualifies_a_line(sent: _Sentence, corridor: _Group, place: _Group) -> bool:
+    """浙江中欧班列（义新欧）: a place written right before a line, nothing between, says whose
+    service or section it is (as 中国 qualifies 西部地区), not a place the line joins; a place
+    that joins it is linked by a word (西部地区依托中欧班列)."""
+    return place.end <= corridor.start and not sent.gap(place.end, corridor.start)
+
+
+def _names_a_facility_of_a_line(sent: _Sentence, corridor: _Group, place: _Group) -> bool:
+    """中欧班列华中区域集结中心: a place written between a line and a facility word names where
+    the line's facility is (a hub of the region), not a place the line joins."""
+    if corridor.end > place.start or sent.gap(corridor.end, place.start):
+        return False
+    after = sent.gap(place.end, min(sent.end, place.end + _FACILITY_REACH))
+    return _starts_with(after, "corridor_facility") is not None
 
 
 def _in_a_section(sent: _Sentence, corridor: _Group, place: _Group) -> bool:

@@ -634,3 +634,14 @@ def test_places_listed_before_联动_协同_or_一体推进_cooperate(extractor,
             ("商丘市", "cooperatesWith", "周口市")} <= found, found
     found = triples(extractor, gaz, "支持株洲、湘潭一体推进产业布局。")
     assert ("株洲市", "cooperatesWith", "湘潭市") in found, found
+
+
+def test_a_place_right_before_a_line_or_before_its_facility_word_links_nothing(extractor, gaz):
+    """浙江中欧班列（义新欧）: the place says whose service it is; 中欧班列华中区域集结中心: the
+    place says where the line's hub is. A place the line joins is linked by a word."""
+    found = triples(extractor, gaz, "湖南中欧班列开行1200列。")
+    assert not {t for t in found if t[1] == "connects"}, found
+    found = triples(extractor, gaz, "建设中欧班列西北区域集结中心。")
+    assert not {t for t in found if t[1] == "connects"}, found
+    assert ("中欧班列", "connects", "西部地区") in triples(
+        extractor, gaz, "西部地区依托中欧班列扩大开放。")
