@@ -46,7 +46,7 @@ from functools import lru_cache
 
 from .gazetteer import PATTERNS, Gazetteer, read_tsv, weak_names, written
 from .records import Mention
-from .shapes import ELLIPSIS_RULE
+from .shapes import COUNTED_LIST_RULE, ELLIPSIS_RULE
 from .slugs import open_world_key
 
 RULE_VERSION = "v1"
@@ -131,6 +131,9 @@ _MIN_CORRIDOR_NAME = 3
 # short forms names are built from (南宁国际铁路港, 中国—中亚…) are 2–4 characters; 6 reaches
 # 内蒙古自治区.
 _MAX_PLACE_IN_NAME = 6
+# the rules of names that are items of a list sharing a head word written once (厦门、福州机场;
+# 周口、潢川、鲁山等机场; 武汉东湖、襄阳、宜昌3家高新区): such an item may be a place's name alone
+_SHARED_HEAD_ITEMS = frozenset({ELLIPSIS_RULE, COUNTED_LIST_RULE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -638,9 +641,9 @@ def _names_inside(sent: _Sentence) -> None:
         for at in starts:
             # after 至 a line's name may end with its place: 盘州至兴义 is an item of a list
             # whose head word the items share (盘州至兴义、黄桶至百色等铁路); so may a platform
-            # that is such an item (厦门、福州机场: 厦门 is 厦门机场)
+            # that is such an item (厦门、福州机场: 厦门 is 厦门机场; 周口、潢川、鲁山等机场)
             to_end = (fam == "Corridor" and at > 0) or (
-                fam == "Platform" and m.rule == ELLIPSIS_RULE)
+                fam == "Platform" and m.rule in _SHARED_HEAD_ITEMS)
             ref = _place_at(name, at, gaz, weak, _INSIDE[fam], to_end)
             if ref is None or ref == m.ref:
                 continue

@@ -645,3 +645,12 @@ def test_a_place_right_before_a_line_or_before_its_facility_word_links_nothing(e
     assert not {t for t in found if t[1] == "connects"}, found
     assert ("中欧班列", "connects", "西部地区") in triples(
         extractor, gaz, "西部地区依托中欧班列扩大开放。")
+
+
+def test_an_item_of_a_counted_list_of_platforms_that_is_a_place_s_name_is_in_it(extractor, gaz):
+    """周口、潢川、鲁山等机场, 武汉东湖、襄阳、宜昌3家高新区: each item is the head's kind of
+    platform of its place, written short; it is in that place."""
+    found = triples(extractor, gaz, "加快安阳、信阳等机场前期工作。")
+    assert {("安阳", "locatedIn", "安阳市"), ("信阳", "locatedIn", "信阳市")} <= found, found
+    found = triples(extractor, gaz, "支持株洲、常德2家高新区争先进位。")
+    assert {("株洲", "locatedIn", "株洲市"), ("常德", "locatedIn", "常德市")} <= found, found
