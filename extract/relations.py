@@ -658,6 +658,28 @@ def _names_inside(sent: _Sentence) -> None:
                 # a city's own line (长春轨道交通, 萍乡绕城高速) is in it for one reader, joins it
                 # for another and states nothing for a third: its name states nothing here
                 sent.emit(m, "connects", place, "name-place", 0.9)
+        if fam == "Platform":
+            ref = _branch_place(name, gaz, weak)
+            if ref is not None and ref != m.ref:
+                sent.emit(m, "locatedIn", Mention(m.doc, m.start, m.end, m.text, "", ref, ""),
+                          "name-place", 0.9)
+
+
+def _branch_place(name: str, gaz: Gazetteer, weak: frozenset[str]) -> str | None:
+    """国家实验室贵州创新中心, 太行国家实验室江西创新中心: a province or city written inside a
+    platform's name right before the branch word that ends it (创新中心, 基地 …) is where the
+    branch stands. Not a county: its short name is an ordinary stretch of a name too often."""
+    head = _ends_with(name, "branch_head")
+    if head is None:
+        return None
+    body = name[:-len(head)]
+    for n in range(min(_MAX_PLACE_IN_NAME, len(body) - 1), 1, -1):
+        surface = body[-n:]
+        refs = [r for r in gaz.surfaces.get(surface, ())
+                if family(gaz.entries[r].cls, gaz) in ("Province", "City")]
+        if len(refs) == 1 and surface not in weak:
+            return refs[0]
+    return None
 
 
 def _named_places(mentions: Sequence[Mention], home: Mention | None,

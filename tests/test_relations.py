@@ -654,3 +654,13 @@ def test_an_item_of_a_counted_list_of_platforms_that_is_a_place_s_name_is_in_it(
     assert {("安阳", "locatedIn", "安阳市"), ("信阳", "locatedIn", "信阳市")} <= found, found
     found = triples(extractor, gaz, "支持株洲、常德2家高新区争先进位。")
     assert {("株洲", "locatedIn", "株洲市"), ("常德", "locatedIn", "常德市")} <= found, found
+
+
+def test_a_place_right_before_a_branch_word_ending_a_platform_s_name_is_where_it_is(extractor,
+                                                                                     gaz):
+    """航空动力领域国家实验室贵州创新中心: the lab's branch stands in the place its name gives
+    before the branch word."""
+    found = triples(extractor, gaz, "推动先进材料国家实验室四川创新中心落地。")
+    assert ("国家实验室四川创新中心", "locatedIn", "四川省") in found, found
+    found = triples(extractor, gaz, "支持清洁能源国家实验室成都创新中心建设。")
+    assert ("国家实验室成都创新中心", "locatedIn", "成都市") in found, found
