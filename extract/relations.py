@@ -732,6 +732,32 @@ def _names_abbreviated(sent: _Sentence) -> None:
         for ref in places:
             place = Mention(m.doc, m.start, m.end, m.text, "", ref, "")
             sent.emit(m, "connects", place, rule, 0.7)
+    _clusters_abbreviated(sent)
+
+
+def _clusters_abbreviated(sent: _Sentence) -> None:
+    """厦漳泉都市圈, 苏锡常都市圈, 长株潭城市群: a cluster whose name is a run of abbreviations
+    before its head word has the places they stand for as members, read as a line's run is
+    (each character one place the document names); a run read otherwise names no member."""
+    for m, fam in sent.fams.items():
+        if fam != "CityCluster":
+            continue
+        name = _squash(m.text)
+        head = _ends_with(name, "cluster_head")
+        run = name[:-len(head)] if head else ""
+        if not 2 <= len(run) <= _MAX_ABBREVIATION_RUN or _names_a_place(run, sent.gaz):
+            continue  # 兰西 is a county's name too; 长株潭 only the cluster's own
+        places = _one_level([_abbreviated_places(ch, sent) for ch in run], sent.gaz)
+        if None in places or len(set(places)) < len(places):
+            continue
+        for ref in places:
+            place = Mention(m.doc, m.start, m.end, m.text, "", ref, "")
+            sent.emit(place, "memberOf", m, "name-abbreviations", 0.7)
+
+
+def _names_a_place(surface: str, gaz: Gazetteer) -> bool:
+    return any(family(gaz.entries[r].cls, gaz) in _MEMBER_FAMILIES - {"CityCluster"}
+               for r in gaz.surfaces.get(surface, ()) if r in gaz.entries)
 
 
 def _home_side_places(run: str, start: int, sent: _Sentence) -> list[str]:

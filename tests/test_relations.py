@@ -664,3 +664,15 @@ def test_a_place_right_before_a_branch_word_ending_a_platform_s_name_is_where_it
     assert ("国家实验室四川创新中心", "locatedIn", "四川省") in found, found
     found = triples(extractor, gaz, "支持清洁能源国家实验室成都创新中心建设。")
     assert ("国家实验室成都创新中心", "locatedIn", "成都市") in found, found
+
+
+def test_a_cluster_named_by_abbreviations_has_the_places_they_stand_for_as_members(extractor,
+                                                                                  gaz):
+    """厦漳泉都市圈, 金义都市区: the run of abbreviations names the cluster's members, read one to
+    one against the places the document names, as a line's run is."""
+    found = triples(extractor, gaz, "支持长沙、株洲、湘潭加快长株潭城市群一体化发展。")
+    assert {("长沙市", "memberOf", "长株潭城市群"), ("株洲市", "memberOf", "长株潭城市群"),
+            ("湘潭市", "memberOf", "长株潭城市群")} <= found, found
+    # 株 stands for no place this text names: nothing is read from the run
+    found = triples(extractor, gaz, "支持长沙加快长株潭城市群一体化发展。")
+    assert not {t for t in found if t[1] == "memberOf"}, found
