@@ -649,6 +649,8 @@ def _names_inside(sent: _Sentence) -> None:
                 continue
             if not _county_in_context(sent, ref):
                 continue
+            if fam == "Platform" and at == 0 and _sited_in_another_city(name, ref, gaz):
+                continue
             place = Mention(m.doc, m.start, m.end, m.text, "", ref, "")
             if fam == "CityCluster":
                 sent.emit(place, "memberOf", m, "name-place", 0.9)
@@ -663,6 +665,26 @@ def _names_inside(sent: _Sentence) -> None:
             if ref is not None and ref != m.ref:
                 sent.emit(m, "locatedIn", Mention(m.doc, m.start, m.end, m.text, "", ref, ""),
                           "name-place", 0.9)
+
+
+def _sited_in_another_city(name: str, ref: str, gaz: Gazetteer) -> bool:
+    """拉萨贡嘎机场: a facility named after the city it serves and then after its site, a county
+    the reference data puts in another city of the same province (贡嘎县 in 山南), stands in
+    the site, not in the city its name opens with (杭州萧山, 郑州新郑: sites in their city; 铜仁
+    凤凰: 凤凰县 is in another province, the place served, not the site)."""
+    if family(gaz.entries[ref].cls, gaz) != "City":
+        return False
+    lead = next((n for n in range(min(_MAX_PLACE_IN_NAME, len(name)), 1, -1)
+                 if ref in gaz.surfaces.get(name[:n], ())), 0)
+    provinces = {r for r in _ancestors(ref, gaz)
+                 if family(gaz.entries[r].cls, gaz) == "Province"}
+    for n in range(min(_MAX_PLACE_IN_NAME, len(name) - lead - 1), 1, -1):
+        counties = [r for r in gaz.surfaces.get(name[lead:lead + n], ())
+                    if r in gaz.entries and "County" in gaz.lineage(gaz.entries[r].cls)]
+        if counties:
+            return (not any(ref in _ancestors(c, gaz) for c in counties)
+                    and any(_ancestors(c, gaz) & provinces for c in counties))
+    return False
 
 
 def _branch_place(name: str, gaz: Gazetteer, weak: frozenset[str]) -> str | None:

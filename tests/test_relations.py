@@ -676,3 +676,15 @@ def test_a_cluster_named_by_abbreviations_has_the_places_they_stand_for_as_membe
     # 株 stands for no place this text names: nothing is read from the run
     found = triples(extractor, gaz, "支持长沙加快长株潭城市群一体化发展。")
     assert not {t for t in found if t[1] == "memberOf"}, found
+
+
+def test_a_facility_named_after_its_city_and_a_county_of_another_city_is_not_in_the_first(
+        extractor, gaz):
+    """拉萨贡嘎机场 stands in 贡嘎县 of 山南 (annotator j): its name gives the city it serves,
+    then its site. A site in the city (杭州萧山) or a county of another province (铜仁凤凰:
+    凤凰县 is in Hunan, the place served) leaves the city its place."""
+    found = triples(extractor, gaz, "规划建设西宁贵德机场。")
+    assert not {t for t in found if t[1] == "locatedIn"}, found
+    found = triples(extractor, gaz, "推动杭州萧山国际机场、铜仁凤凰机场、哈尔滨太平国际机场扩能。")
+    assert {("杭州萧山国际机场", "locatedIn", "杭州市"), ("铜仁凤凰机场", "locatedIn", "铜仁市"),
+            ("哈尔滨太平国际机场", "locatedIn", "哈尔滨市")} <= found, found
