@@ -309,7 +309,9 @@ def _corridors(sent: _Sentence) -> None:
                 continue
             lo, hi = min(corridor.end, g.end), max(corridor.start, g.start)
             between = sent.gap(lo, hi)
-            if (_names_a_section(sent, corridor, g) or _qualifies_a_line(sent, corridor, g)
+            # G331吉林段, 宝中铁路宁夏段: the line runs via the section's place, so it joins it
+            # (annotators i and j; a has the section located in it, an entity the graph lacks)
+            if (_qualifies_a_line(sent, corridor, g)
                     or _names_a_facility_of_a_line(sent, corridor, g)):
                 continue
             if _ENUMERATION in between:
@@ -339,17 +341,6 @@ def _line_names_a_facility(sent: _Sentence, m: Mention) -> bool:
     short; the places in it are not places the line joins."""
     after = sent.gap(m.end, min(sent.end, m.end + _FACILITY_REACH))
     return _starts_with(after, "corridor_facility") is not None
-
-
-def _names_a_section(sent: _Sentence, corridor: _Group, place: _Group) -> bool:
-    """G331吉林段, 宝中铁路宁夏段: a place written right after a line and right before a section
-    word names the section's place (the section lies in it), not a place the line joins; the
-    graph has no section entity to state it of. 武汉至宜昌段 is a section between two places,
-    which the line joins."""
-    if corridor.end > place.start or sent.gap(corridor.end, place.start):
-        return False
-    after = sent.gap(place.end, min(sent.end, place.end + _SECTION_REACH))
-    return _starts_with(after, "section_word") is not None
 
 
 def _qualifies_a_line(sent: _Sentence, corridor: _Group, place: _Group) -> bool:

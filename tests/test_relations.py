@@ -102,10 +102,11 @@ def triples(extractor, gaz, text: str) -> set[tuple[str, str, str]]:
     # a metropolitan area in no reference table is still named after its city (a cluster
     # guessed from another head word is not: 湛江临港经济区)
     ("推进宝鸡都市圈建设。", {("宝鸡市", "memberOf", "宝鸡都市圈")}, set()),
-    # a section named by one place (G331吉林段) is the section's place, not a place the line
-    # joins; a section between two places (武汉至宜昌段) joins them
-    ("实现G331吉林段全线贯通，加快宝中铁路宁夏段扩能改造。", set(),
-     {("G331", "connects", "吉林省"), ("宝中铁路", "connects", "宁夏回族自治区")}),
+    # a section named by one place (G331吉林段) is where the line runs: it joins the place (the
+    # convention of annotators i and j, decided in the seventh session); so does a section
+    # between two places (武汉至宜昌段)
+    ("实现G331吉林段全线贯通，加快宝中铁路宁夏段扩能改造。",
+     {("G331", "connects", "吉林省"), ("宝中铁路", "connects", "宁夏回族自治区")}, set()),
     ("推进沿江高铁武汉至宜昌段建设。",
      {("沿江高速铁路", "connects", "武汉市"), ("沿江高速铁路", "connects", "宜昌市")}, set()),
     # a line's facility (集结中心) is built in the place; the line is not linked to it there
