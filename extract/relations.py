@@ -791,8 +791,12 @@ def _home_side_places(run: str, start: int, sent: _Sentence) -> list[str]:
         # name (a county's first character does not count: 开建温福高铁, 建 of 建瓯)
         return []
     out: list[str] = []
-    for ch in run:
+    for i, ch in enumerate(run):
         refs = [r for r in sent.doc_places if ch in _abbreviated_as(r, sent.gaz)]
+        if len(refs) > 1 and home in refs and _pairs_with_a_province(run, i, sent.gaz):
+            # 黔粤班列, 黔桂铁路 in Guizhou's report: 黔 is also 黔南's first character, but a
+            # run that joins another province's abbreviation joins provinces (长赣: cities)
+            refs = [home]
         if len(refs) != 1:
             continue
         ref = refs[0]
@@ -801,6 +805,11 @@ def _home_side_places(run: str, start: int, sent: _Sentence) -> list[str]:
         if own and "County" not in lineage and ref not in out:
             out.append(ref)
     return out
+
+
+def _pairs_with_a_province(run: str, at: int, gaz: Gazetteer) -> bool:
+    """Is another character of the run a province's abbreviation (粤 of 黔粤班列)?"""
+    return any(ch in gaz.province_abbr for i, ch in enumerate(run) if i != at)
 
 
 def _abbreviated_places(ch: str, sent: _Sentence) -> list[str]:

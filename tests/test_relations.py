@@ -689,3 +689,15 @@ def test_a_facility_named_after_its_city_and_a_county_of_another_city_is_not_in_
     found = triples(extractor, gaz, "推动杭州萧山国际机场、铜仁凤凰机场、哈尔滨太平国际机场扩能。")
     assert {("杭州萧山国际机场", "locatedIn", "杭州市"), ("铜仁凤凰机场", "locatedIn", "铜仁市"),
             ("哈尔滨太平国际机场", "locatedIn", "哈尔滨市")} <= found, found
+
+
+def test_the_report_s_abbreviation_beside_another_province_s_is_its_province(extractor, gaz):
+    """黔粤班列, 黔桂铁路 in Guizhou's report: 黔 opens 黔南's name too, but beside 粤 (a
+    province's abbreviation) the run joins provinces; beside a city's character it stays
+    unread (长赣高铁 in Jiangxi's report: 赣 is 赣州 there)."""
+    found = _doc_triples(extractor, gaz, "2025年广西壮族自治区政府工作报告\n"
+                         "支持桂林发展，稳定开行桂粤班列。\n")
+    assert ("桂粤班列", "connects", "广西壮族自治区") in found, found
+    found = _doc_triples(extractor, gaz, "2025年广西壮族自治区政府工作报告\n"
+                         "支持桂林发展，推进桂邕高速建设。\n")
+    assert not {t for t in found if t[1] == "connects"}, found
