@@ -131,6 +131,13 @@ _MIN_CORRIDOR_NAME = 3
 # short forms names are built from (南宁国际铁路港, 中国—中亚…) are 2–4 characters; 6 reaches
 # 内蒙古自治区.
 _MAX_PLACE_IN_NAME = 6
+# 九江打造长江经济带重要节点城市: a verb of two characters (打造, 建强) may stand between a city and
+# the cluster or belt it is a centre of, and a qualifier (重要, 区域性) between the belt and the
+# role word; 副中心城市 is the longest role word
+_MAX_ROLE_VERB = 2
+_MAX_ROLE_QUALIFIER = 3
+_ROLE_REACH = 8
+_ROLE_REGIONS = frozenset({"CityCluster", "EconomicBelt"})
 # the rules of names that are items of a list sharing a head word written once (厦门、福州机场;
 # 周口、潢川、鲁山等机场; 武汉东湖、襄阳、宜昌3家高新区): such an item may be a place's name alone
 _SHARED_HEAD_ITEMS = frozenset({ELLIPSIS_RULE, COUNTED_LIST_RULE})
@@ -433,6 +440,22 @@ def _members(sent: _Sentence) -> None:
             continue
         for m in members.members:
             sent.emit(m, "partOf", region.members[0], "member-list", 0.8)
+
+
+def _member_roles(sent: _Sentence) -> None:
+    """建强洛阳中原城市群副中心城市, 九江打造长江经济带重要节点城市: a city made the centre or a
+    node city of a cluster or belt written right after it (a verb between at most) is one of its
+    members."""
+    ms = list(sent.fams)
+    for city, region in itertools.pairwise(ms):
+        if (sent.fams[city] != "City" or sent.fams[region] not in _ROLE_REGIONS
+                or sent.clause_of[city] != sent.clause_of[region]
+                or len(sent.gap(city.end, region.start)) > _MAX_ROLE_VERB):
+            continue
+        tail = _clause_tail(sent, region.end, _ROLE_REACH)
+        at = min((tail.find(w) for w in words()["member_role"] if w in tail), default=-1)
+        if 0 <= at <= _MAX_ROLE_QUALIFIER:
+            sent.emit(city, "memberOf", region, "member-role", 0.8)
 
 
 # what is no named entity of the report genre: 依托X打造数字经济集聚区 builds no industry on X
@@ -1356,7 +1379,8 @@ def _along(sent: _Sentence, first: int) -> list[Mention]:
     return out
 
 
-RULES = (_names_inside, _names_abbreviated, _corridors, _projects, _platforms, _members, _relies,
+RULES = (_names_inside, _names_abbreviated, _corridors, _projects, _platforms, _members,
+         _member_roles, _relies,
          _comparisons, _shared_predicates, _cooperations, _joins, _qualified_places,
          _strategy_regions, _services, _bracketed_ends, _corridor_parts, _hubs,
          _compound_partners)

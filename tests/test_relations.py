@@ -701,3 +701,14 @@ def test_the_report_s_abbreviation_beside_another_province_s_is_its_province(ext
     found = _doc_triples(extractor, gaz, "2025年广西壮族自治区政府工作报告\n"
                          "支持桂林发展，推进桂邕高速建设。\n")
     assert not {t for t in found if t[1] == "connects"}, found
+
+
+def test_a_city_made_a_centre_of_a_cluster_or_belt_is_its_member(extractor, gaz):
+    """建强洛阳中原城市群副中心城市, 九江打造长江经济带重要节点城市: the city is a member of the
+    cluster or belt it is a centre or a node city of."""
+    found = triples(extractor, gaz, "支持芜湖打造长江经济带重要节点城市。")
+    assert ("芜湖市", "memberOf", "长江经济带") in found, found
+    found = triples(extractor, gaz, "建强宜昌长江中游城市群副中心城市。")
+    assert ("宜昌市", "memberOf", "长江中游城市群") in found, found
+    found = triples(extractor, gaz, "支持郑州、洛阳建设国际消费中心城市。")
+    assert not {t for t in found if t[1] == "memberOf"}, found
