@@ -754,7 +754,9 @@ def _names_abbreviated(sent: _Sentence) -> None:
             continue
         name = _squash(m.text)
         head = _ends_with(name, "line_head")
-        run = name[:-len(head)] if head else ""
+        # 广惠、广深、广韶北…高速, 赣龙厦、昌福厦等高铁: an item of a list that shares the head
+        # word written once is a run of abbreviations alone
+        run = name[:-len(head)] if head else name if m.rule in _SHARED_HEAD_ITEMS else ""
         if (not 2 <= len(run) <= _MAX_ABBREVIATION_RUN or run in sent.gaz.surfaces
                 or _is_local_line(name) or _line_names_a_facility(sent, m)):
             continue  # 萍乡绕城高速 runs inside its city (`_names_inside`)

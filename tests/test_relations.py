@@ -712,3 +712,12 @@ def test_a_city_made_a_centre_of_a_cluster_or_belt_is_its_member(extractor, gaz)
     assert ("宜昌市", "memberOf", "长江中游城市群") in found, found
     found = triples(extractor, gaz, "支持郑州、洛阳建设国际消费中心城市。")
     assert not {t for t in found if t[1] == "memberOf"}, found
+
+
+def test_an_item_of_a_counted_list_of_lines_is_a_run_of_abbreviations(extractor, gaz):
+    """广惠、广深、广韶北等高速, 赣龙厦、昌福厦等高铁, 本桓、凌绥4条高速公路: each item is a
+    line's run of abbreviations without the head word the list shares."""
+    found = triples(extractor, gaz,
+                    "支持长沙、株洲、湘潭、岳阳发展，争取长株、湘岳等城际铁路纳入规划。")
+    assert {("长株", "connects", "长沙市"), ("长株", "connects", "株洲市"),
+            ("湘岳", "connects", "湘潭市"), ("湘岳", "connects", "岳阳市")} <= found, found
