@@ -606,8 +606,9 @@ _COOPERATING = PLACE_FAMILIES | {"Platform", "Place"}
 # (中部地区首单…落地，与湖北、安徽签署…)
 _SIGNING = frozenset({"Province", "City", "ProvincialSubRegion", "Place"})
 # what a place joins (融入, 对接): a region, belt, corridor or strategy, not a province or city
-_JOINED = frozenset({"MacroRegion", "CityCluster", "EconomicBelt", "Corridor", "Strategy",
-                     "WorldRegion"})
+# what a place joins (融入/对接): a region, belt, corridor or strategy of the guidelines; not a
+# foreign region (强化与中东国家经贸对接 is trade with it, which no dev reader gives as connects)
+_JOINED = frozenset({"MacroRegion", "CityCluster", "EconomicBelt", "Corridor", "Strategy"})
 # who may join a region, belt, corridor or strategy: a place, or a platform (怀化国际陆港全面融入
 # 西部陆海新通道); a platform before the verb also keeps the document's own place out
 # who joins: a place, a platform, or a place of no other family (a county, a compound of

@@ -721,3 +721,12 @@ def test_an_item_of_a_counted_list_of_lines_is_a_run_of_abbreviations(extractor,
                     "支持长沙、株洲、湘潭、岳阳发展，争取长株、湘岳等城际铁路纳入规划。")
     assert {("长株", "connects", "长沙市"), ("长株", "connects", "株洲市"),
             ("湘岳", "connects", "湘潭市"), ("湘岳", "connects", "岳阳市")} <= found, found
+
+
+def test_a_foreign_region_is_not_joined(extractor, gaz):
+    """强化与中东国家经贸对接: trade with a foreign region, not a region, belt, corridor or
+    strategy the province joins."""
+    found = _doc_triples(extractor, gaz, "2025年福建省政府工作报告\n深化与中亚国家经贸对接。\n")
+    assert not {t for t in found if t[1] == "connects"}, found
+    found = _doc_triples(extractor, gaz, "2025年福建省政府工作报告\n强化与长三角等战略对接。\n")
+    assert ("福建省", "connects", "长三角城市群") in found, found
