@@ -46,7 +46,7 @@ from functools import lru_cache
 
 from .gazetteer import PATTERNS, Gazetteer, read_tsv, weak_names, written
 from .records import Mention
-from .shapes import ELLIPSIS_RULE
+from .shapes import COUNTED_LIST_RULE, ELLIPSIS_RULE
 from .slugs import open_world_key
 
 RULE_VERSION = "v1"
@@ -131,6 +131,16 @@ _MIN_CORRIDOR_NAME = 3
 # short forms names are built from (南宁国际铁路港, 中国—中亚…) are 2–4 characters; 6 reaches
 # 内蒙古自治区.
 _MAX_PLACE_IN_NAME = 6
+# 九江打造长江经济带重要节点城市: a verb of two characters (打造, 建强) may stand between a city and
+# the cluster or belt it is a centre of, and a qualifier (重要, 区域性) between the belt and the
+# role word; 副中心城市 is the longest role word
+_MAX_ROLE_VERB = 2
+_MAX_ROLE_QUALIFIER = 3
+_ROLE_REACH = 8
+_ROLE_REGIONS = frozenset({"CityCluster", "EconomicBelt"})
+# the rules of names that are items of a list sharing a head word written once (厦门、福州机场;
+# 周口、潢川、鲁山等机场; 武汉东湖、襄阳、宜昌3家高新区): such an item may be a place's name alone
+_SHARED_HEAD_ITEMS = frozenset({ELLIPSIS_RULE, COUNTED_LIST_RULE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,7 +316,10 @@ def _corridors(sent: _Sentence) -> None:
                 continue
             lo, hi = min(corridor.end, g.end), max(corridor.start, g.start)
             between = sent.gap(lo, hi)
-            if _names_a_section(sent, corridor, g):
+            # G331吉林段, 宝中铁路宁夏段: the line runs via the section's place, so it joins it
+            # (annotators i and j; a has the section located in it, an entity the graph lacks)
+            if (_qualifies_a_line(sent, corridor, g)
+                    or _names_a_facility_of_a_line(sent, corridor, g)):
                 continue
             if _ENUMERATION in between:
                 # 漳汕高铁、福州机场二期、厦门新机场: another item of an enumeration of projects
@@ -337,15 +350,20 @@ def _line_names_a_facility(sent: _Sentence, m: Mention) -> bool:
     return _starts_with(after, "corridor_facility") is not None
 
 
-def _names_a_section(sent: _Sentence, corridor: _Group, place: _Group) -> bool:
-    """G331吉林段, 宝中铁路宁夏段: a place written right after a line and right before a section
-    word names the section's place (the section lies in it), not a place the line joins; the
-    graph has no section entity to state it of. 武汉至宜昌段 is a section between two places,
-    which the line joins."""
+def _qualifies_a_line(sent: _Sentence, corridor: _Group, place: _Group) -> bool:
+    """浙江中欧班列（义新欧）: a place written right before a line, nothing between, says whose
+    service or section it is (as 中国 qualifies 西部地区), not a place the line joins; a place
+    that joins it is linked by a word (西部地区依托中欧班列)."""
+    return place.end <= corridor.start and not sent.gap(place.end, corridor.start)
+
+
+def _names_a_facility_of_a_line(sent: _Sentence, corridor: _Group, place: _Group) -> bool:
+    """中欧班列华中区域集结中心: a place written between a line and a facility word names where
+    the line's facility is (a hub of the region), not a place the line joins."""
     if corridor.end > place.start or sent.gap(corridor.end, place.start):
         return False
-    after = sent.gap(place.end, min(sent.end, place.end + _SECTION_REACH))
-    return _starts_with(after, "section_word") is not None
+    after = sent.gap(place.end, min(sent.end, place.end + _FACILITY_REACH))
+    return _starts_with(after, "corridor_facility") is not None
 
 
 def _in_a_section(sent: _Sentence, corridor: _Group, place: _Group) -> bool:
@@ -422,6 +440,22 @@ def _members(sent: _Sentence) -> None:
             continue
         for m in members.members:
             sent.emit(m, "partOf", region.members[0], "member-list", 0.8)
+
+
+def _member_roles(sent: _Sentence) -> None:
+    """建强洛阳中原城市群副中心城市, 九江打造长江经济带重要节点城市: a city made the centre or a
+    node city of a cluster or belt written right after it (a verb between at most) is one of its
+    members."""
+    ms = list(sent.fams)
+    for city, region in itertools.pairwise(ms):
+        if (sent.fams[city] != "City" or sent.fams[region] not in _ROLE_REGIONS
+                or sent.clause_of[city] != sent.clause_of[region]
+                or len(sent.gap(city.end, region.start)) > _MAX_ROLE_VERB):
+            continue
+        tail = _clause_tail(sent, region.end, _ROLE_REACH)
+        at = min((tail.find(w) for w in words()["member_role"] if w in tail), default=-1)
+        if 0 <= at <= _MAX_ROLE_QUALIFIER:
+            sent.emit(city, "memberOf", region, "member-role", 0.8)
 
 
 # what is no named entity of the report genre: 依托X打造数字经济集聚区 builds no industry on X
@@ -572,8 +606,9 @@ _COOPERATING = PLACE_FAMILIES | {"Platform", "Place"}
 # (中部地区首单…落地，与湖北、安徽签署…)
 _SIGNING = frozenset({"Province", "City", "ProvincialSubRegion", "Place"})
 # what a place joins (融入, 对接): a region, belt, corridor or strategy, not a province or city
-_JOINED = frozenset({"MacroRegion", "CityCluster", "EconomicBelt", "Corridor", "Strategy",
-                     "WorldRegion"})
+# what a place joins (融入/对接): a region, belt, corridor or strategy of the guidelines; not a
+# foreign region (强化与中东国家经贸对接 is trade with it, which no dev reader gives as connects)
+_JOINED = frozenset({"MacroRegion", "CityCluster", "EconomicBelt", "Corridor", "Strategy"})
 # who may join a region, belt, corridor or strategy: a place, or a platform (怀化国际陆港全面融入
 # 西部陆海新通道); a platform before the verb also keeps the document's own place out
 # who joins: a place, a platform, or a place of no other family (a county, a compound of
@@ -621,13 +656,15 @@ def _names_inside(sent: _Sentence) -> None:
         for at in starts:
             # after 至 a line's name may end with its place: 盘州至兴义 is an item of a list
             # whose head word the items share (盘州至兴义、黄桶至百色等铁路); so may a platform
-            # that is such an item (厦门、福州机场: 厦门 is 厦门机场)
+            # that is such an item (厦门、福州机场: 厦门 is 厦门机场; 周口、潢川、鲁山等机场)
             to_end = (fam == "Corridor" and at > 0) or (
-                fam == "Platform" and m.rule == ELLIPSIS_RULE)
+                fam == "Platform" and m.rule in _SHARED_HEAD_ITEMS)
             ref = _place_at(name, at, gaz, weak, _INSIDE[fam], to_end)
             if ref is None or ref == m.ref:
                 continue
             if not _county_in_context(sent, ref):
+                continue
+            if fam == "Platform" and at == 0 and _sited_in_another_city(name, ref, gaz):
                 continue
             place = Mention(m.doc, m.start, m.end, m.text, "", ref, "")
             if fam == "CityCluster":
@@ -638,6 +675,48 @@ def _names_inside(sent: _Sentence) -> None:
                 # a city's own line (长春轨道交通, 萍乡绕城高速) is in it for one reader, joins it
                 # for another and states nothing for a third: its name states nothing here
                 sent.emit(m, "connects", place, "name-place", 0.9)
+        if fam == "Platform":
+            ref = _branch_place(name, gaz, weak)
+            if ref is not None and ref != m.ref:
+                sent.emit(m, "locatedIn", Mention(m.doc, m.start, m.end, m.text, "", ref, ""),
+                          "name-place", 0.9)
+
+
+def _sited_in_another_city(name: str, ref: str, gaz: Gazetteer) -> bool:
+    """拉萨贡嘎机场: a facility named after the city it serves and then after its site, a county
+    the reference data puts in another city of the same province (贡嘎县 in 山南), stands in
+    the site, not in the city its name opens with (杭州萧山, 郑州新郑: sites in their city; 铜仁
+    凤凰: 凤凰县 is in another province, the place served, not the site)."""
+    if family(gaz.entries[ref].cls, gaz) != "City":
+        return False
+    lead = next((n for n in range(min(_MAX_PLACE_IN_NAME, len(name)), 1, -1)
+                 if ref in gaz.surfaces.get(name[:n], ())), 0)
+    provinces = {r for r in _ancestors(ref, gaz)
+                 if family(gaz.entries[r].cls, gaz) == "Province"}
+    for n in range(min(_MAX_PLACE_IN_NAME, len(name) - lead - 1), 1, -1):
+        counties = [r for r in gaz.surfaces.get(name[lead:lead + n], ())
+                    if r in gaz.entries and "County" in gaz.lineage(gaz.entries[r].cls)]
+        if counties:
+            return (not any(ref in _ancestors(c, gaz) for c in counties)
+                    and any(_ancestors(c, gaz) & provinces for c in counties))
+    return False
+
+
+def _branch_place(name: str, gaz: Gazetteer, weak: frozenset[str]) -> str | None:
+    """国家实验室贵州创新中心, 太行国家实验室江西创新中心: a province or city written inside a
+    platform's name right before the branch word that ends it (创新中心, 基地 …) is where the
+    branch stands. Not a county: its short name is an ordinary stretch of a name too often."""
+    head = _ends_with(name, "branch_head")
+    if head is None:
+        return None
+    body = name[:-len(head)]
+    for n in range(min(_MAX_PLACE_IN_NAME, len(body) - 1), 1, -1):
+        surface = body[-n:]
+        refs = [r for r in gaz.surfaces.get(surface, ())
+                if family(gaz.entries[r].cls, gaz) in ("Province", "City")]
+        if len(refs) == 1 and surface not in weak:
+            return refs[0]
+    return None
 
 
 def _named_places(mentions: Sequence[Mention], home: Mention | None,
@@ -676,7 +755,9 @@ def _names_abbreviated(sent: _Sentence) -> None:
             continue
         name = _squash(m.text)
         head = _ends_with(name, "line_head")
-        run = name[:-len(head)] if head else ""
+        # 广惠、广深、广韶北…高速, 赣龙厦、昌福厦等高铁: an item of a list that shares the head
+        # word written once is a run of abbreviations alone
+        run = name[:-len(head)] if head else name if m.rule in _SHARED_HEAD_ITEMS else ""
         if (not 2 <= len(run) <= _MAX_ABBREVIATION_RUN or run in sent.gaz.surfaces
                 or _is_local_line(name) or _line_names_a_facility(sent, m)):
             continue  # 萍乡绕城高速 runs inside its city (`_names_inside`)
@@ -690,6 +771,32 @@ def _names_abbreviated(sent: _Sentence) -> None:
         for ref in places:
             place = Mention(m.doc, m.start, m.end, m.text, "", ref, "")
             sent.emit(m, "connects", place, rule, 0.7)
+    _clusters_abbreviated(sent)
+
+
+def _clusters_abbreviated(sent: _Sentence) -> None:
+    """厦漳泉都市圈, 苏锡常都市圈, 长株潭城市群: a cluster whose name is a run of abbreviations
+    before its head word has the places they stand for as members, read as a line's run is
+    (each character one place the document names); a run read otherwise names no member."""
+    for m, fam in sent.fams.items():
+        if fam != "CityCluster":
+            continue
+        name = _squash(m.text)
+        head = _ends_with(name, "cluster_head")
+        run = name[:-len(head)] if head else ""
+        if not 2 <= len(run) <= _MAX_ABBREVIATION_RUN or _names_a_place(run, sent.gaz):
+            continue  # 兰西 is a county's name too; 长株潭 only the cluster's own
+        places = _one_level([_abbreviated_places(ch, sent) for ch in run], sent.gaz)
+        if None in places or len(set(places)) < len(places):
+            continue
+        for ref in places:
+            place = Mention(m.doc, m.start, m.end, m.text, "", ref, "")
+            sent.emit(place, "memberOf", m, "name-abbreviations", 0.7)
+
+
+def _names_a_place(surface: str, gaz: Gazetteer) -> bool:
+    return any(family(gaz.entries[r].cls, gaz) in _MEMBER_FAMILIES - {"CityCluster"}
+               for r in gaz.surfaces.get(surface, ()) if r in gaz.entries)
 
 
 def _home_side_places(run: str, start: int, sent: _Sentence) -> list[str]:
@@ -710,8 +817,12 @@ def _home_side_places(run: str, start: int, sent: _Sentence) -> list[str]:
         # name (a county's first character does not count: 开建温福高铁, 建 of 建瓯)
         return []
     out: list[str] = []
-    for ch in run:
+    for i, ch in enumerate(run):
         refs = [r for r in sent.doc_places if ch in _abbreviated_as(r, sent.gaz)]
+        if len(refs) > 1 and home in refs and _pairs_with_a_province(run, i, sent.gaz):
+            # 黔粤班列, 黔桂铁路 in Guizhou's report: 黔 is also 黔南's first character, but a
+            # run that joins another province's abbreviation joins provinces (长赣: cities)
+            refs = [home]
         if len(refs) != 1:
             continue
         ref = refs[0]
@@ -720,6 +831,11 @@ def _home_side_places(run: str, start: int, sent: _Sentence) -> list[str]:
         if own and "County" not in lineage and ref not in out:
             out.append(ref)
     return out
+
+
+def _pairs_with_a_province(run: str, at: int, gaz: Gazetteer) -> bool:
+    """Is another character of the run a province's abbreviation (粤 of 黔粤班列)?"""
+    return any(ch in gaz.province_abbr for i, ch in enumerate(run) if i != at)
 
 
 def _abbreviated_places(ch: str, sent: _Sentence) -> list[str]:
@@ -1266,7 +1382,8 @@ def _along(sent: _Sentence, first: int) -> list[Mention]:
     return out
 
 
-RULES = (_names_inside, _names_abbreviated, _corridors, _projects, _platforms, _members, _relies,
+RULES = (_names_inside, _names_abbreviated, _corridors, _projects, _platforms, _members,
+         _member_roles, _relies,
          _comparisons, _shared_predicates, _cooperations, _joins, _qualified_places,
          _strategy_regions, _services, _bracketed_ends, _corridor_parts, _hubs,
          _compound_partners)
