@@ -71,6 +71,25 @@ def _ref(gaz, label_zh: str) -> str:
     return next(r for r, e in gaz.entries.items() if e.label_zh == label_zh)
 
 
+def test_a_triple_of_a_gold_row_left_out_is_left_out_too(gaz):
+    """The gold row 武汉港 locatedIn 武汉市 is not scored (武汉市 is written only inside the
+    port's name, no gold mention); our triple stating it is not wrong but unscored, even where
+    we also name 武汉 on its own somewhere the reader did not mark."""
+    wuhan = _ref(gaz, "武汉市")
+    port = _m(0, "武汉港", None, "Port")
+    mentions = [port, _m(20, "武汉", wuhan)]
+    gold_mentions = [_g(0, "武汉港", "武汉港", "Platform")]
+    gold = [_gr("武汉港", "locatedIn", "武汉市", True)]
+    scores = score_report_relations([_r(relation_key(port, gaz), "locatedIn", wuhan)], mentions,
+                                    gold_mentions, gold, gaz)
+    assert (scores["locatedIn"].gold, scores["locatedIn"].predicted) == (0, 0)
+    assert scores["locatedIn"].unscored == 1
+    # a triple no gold row states stays wrong
+    scores = score_report_relations([_r(relation_key(port, gaz), "connects", wuhan)], mentions,
+                                    gold_mentions, gold, gaz)
+    assert (scores["connects"].predicted, scores["connects"].right) == (1, 0)
+
+
 def test_a_wrong_relation_counts_against_precision(gaz):
     wuhan, hubei, mentions, gold_mentions = _wuhan_and_hubei(gaz)
     scores = score_report_relations([_r(hubei, "partOf", wuhan)], mentions, gold_mentions,
