@@ -645,3 +645,25 @@ def test_a_clusters_abbreviated_name_in_a_list_of_clusters_or_a_longer_name_stay
         extractor, text, name):
     m = next(m for m in extractor.extract("t", text).mentions if m.text.startswith(name))
     assert m.ref is not None and m.type != "AreaCompound"
+
+
+HENAN_TITLE = "河南省2025年政府工作报告\n"
+
+
+def test_two_city_initials_of_the_reports_own_province_before_a_context_word_are_an_area(
+        extractor):
+    text = HENAN_TITLE + "提速推进郑开同城化。支持郑开、郑新、郑焦等重点产业带建设。"
+    pairs = [(m.text, m.members) for m in extractor.extract("t", text).mentions
+             if m.type == "AreaCompound"]
+    assert pairs == [("郑开", ("city/410100", "city/410200")),
+                     ("郑开", ("city/410100", "city/410200")),
+                     ("郑新", ("city/410100", "city/410700")),
+                     ("郑焦", ("city/410100", "city/410800"))]
+
+
+@pytest.mark.parametrize("text", [
+    "提速推进郑开同城化。",  # no home province: two characters are too often a word
+    HENAN_TITLE + "郑开发区建设。",  # no context word, no list of pairs
+])
+def test_two_city_initials_without_the_home_province_or_a_context_are_no_area(extractor, text):
+    assert not [m for m in extractor.extract("t", text).mentions if m.type == "AreaCompound"]
