@@ -667,3 +667,19 @@ def test_two_city_initials_of_the_reports_own_province_before_a_context_word_are
 ])
 def test_two_city_initials_without_the_home_province_or_a_context_are_no_area(extractor, text):
     assert not [m for m in extractor.extract("t", text).mentions if m.type == "AreaCompound"]
+
+
+@pytest.mark.parametrize("text, lines", [
+    ("加快建设平漯周高铁。", ["平漯周高铁"]),
+    ("开工焦洛平、南信合高铁。", ["焦洛平", "南信合高铁"]),
+    ("建成广珠澳高铁、佛穗莞城际。", ["广珠澳高铁", "佛穗莞城际"]),
+    ("续建渝昆高铁。", ["渝昆高铁"]),  # 续建 is a verb: 建 opens no third end
+])
+def test_a_line_named_by_three_ends_abbreviations_holds_all_three(extractor, text, lines):
+    assert [m.text for m in extractor.extract("t", text).mentions
+            if m.type in ("Railway", "Highway")] == lines
+
+
+def test_a_known_place_listed_before_a_zone_stays_the_place(extractor):
+    by_text = {m.text: m for m in extractor.extract("t", "制定支持南昌、赣江新区发展规划。").mentions}
+    assert by_text["南昌"].type == "City"
