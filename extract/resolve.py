@@ -568,6 +568,37 @@ ABBREVIATION_TAG = "j"
 
 
 
+# A pair jieba tags a place name yet rarely meets (闽台 3, 闽宁 2, 粤港 6) is the pair of
+# provinces; a frequent one is a word of its own (青藏 220: the plateau, the railway; 苏宁 298: the
+# company). Below this count, and when no place of the tables bears it (新津, 宁津: counties).
+RARE_PLACE_PAIR_FREQ = 10
+PLACE_TAG = "ns"
+
+
+def _another_word(pair: str, gaz: Gazetteer, dictionary: Dictionary) -> bool:
+    """Is the pair a word of the dictionary that names something else than the two provinces?"""
+    freq, tag = dictionary.freq.get(pair, 0), dictionary.tags.get(pair)
+    if freq == 0 or tag == ABBREVIATION_TAG:
+        return False
+    return not (tag == PLACE_TAG and freq < RARE_PLACE_PAIR_FREQ and pair not in gaz.surfaces)
+
+
+_OPENING_QUOTES = "“\"「『"
+_CLOSING_QUOTES = "”\"」』"
+QUOTED_NAME_MAX = 8  # characters of a quoted brand or service after the pair (“津港通”)
+
+
+def _opens_a_quoted_name(text: str, start: int, end: int) -> bool:
+    """“津港通”: the pair opens a quoted name longer than itself, a brand or a service's name
+    (the gold guidelines leave places inside quoted brands out). Asked of a pair the dictionary
+    knows (津港, Tianjin's port, 4): a pair it does not know stays one (“青豫直流”, a line)."""
+    if start == 0 or text[start - 1] not in _OPENING_QUOTES:
+        return False
+    after = text[end:end + QUOTED_NAME_MAX + 1]
+    close = next((i for i, ch in enumerate(after) if ch in _CLOSING_QUOTES), None)
+    return close is not None and close > 0
+
+
 def home_pairs(mentions: Sequence[Mention], text: str, gaz: Gazetteer, dictionary: Dictionary,
                home: frozenset[str]) -> Iterable[Mention]:
     """粤黔东西部协作, 黔渝跨省生态补偿, 京津出行, 赣台经贸: two provinces' abbreviations, one
@@ -583,8 +614,8 @@ def home_pairs(mentions: Sequence[Mention], text: str, gaz: Gazetteer, dictionar
         refs = tuple(gaz.province_abbr[ch] for ch in m.group())
         if (len(set(refs)) < 2 or not home & set(refs) or _covered(mentions, m.start(), m.end())
                 or any(freq.get(ch, 0) >= WORD_ABBREVIATION_FREQ for ch in m.group())
-                or (freq.get(m.group(), 0) > 0
-                    and dictionary.tags.get(m.group()) != ABBREVIATION_TAG)
+                or _another_word(m.group(), gaz, dictionary)
+                or (freq.get(m.group(), 0) > 0 and _opens_a_quoted_name(text, m.start(), m.end()))
                 or not _words_of_their_own(text, m.start(), m.end(), dictionary, whole=True)):
             continue
         yield Mention("", m.start(), m.end(), m.group(), "AreaCompound", None, HOME_PAIR_RULE,

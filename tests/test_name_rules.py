@@ -681,5 +681,25 @@ def test_a_line_named_by_three_ends_abbreviations_holds_all_three(extractor, tex
 
 
 def test_a_known_place_listed_before_a_zone_stays_the_place(extractor):
-    by_text = {m.text: m for m in extractor.extract("t", "制定支持南昌、赣江新区发展规划。").mentions}
+    text = "制定支持南昌、赣江新区发展规划。"
+    by_text = {m.text: m for m in extractor.extract("t", text).mentions}
     assert by_text["南昌"].type == "City"
+
+
+@pytest.mark.parametrize("text, pair, members", [
+    ("福建省2025年政府工作报告\n推进121个闽台融合发展重点项目。", "闽台",
+     ("province/350000", "province/710000")),
+    ("福建省2025年政府工作报告\n做好闽宁协作。", "闽宁", ("province/350000", "province/640000")),
+])
+def test_a_rare_place_word_of_two_abbreviations_with_the_home_province_is_the_pair(
+        extractor, text, pair, members):
+    m = next(m for m in extractor.extract("t", text).mentions if m.text == pair)
+    assert (m.type, m.members) == ("AreaCompound", members)
+
+
+@pytest.mark.parametrize("text, word", [
+    ("天津市2025年政府工作报告\n“津港通”上线运行。", "津港"),  # a quoted service
+    ("江苏省2025年政府工作报告\n苏宁等企业加快发展。", "苏宁"),  # a frequent word: the company
+])
+def test_a_pair_word_in_a_quoted_name_or_a_frequent_one_is_no_pair(extractor, text, word):
+    assert word not in [m.text for m in extractor.extract("t", text).mentions]
