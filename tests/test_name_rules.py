@@ -703,3 +703,13 @@ def test_a_rare_place_word_of_two_abbreviations_with_the_home_province_is_the_pa
 ])
 def test_a_pair_word_in_a_quoted_name_or_a_frequent_one_is_no_pair(extractor, text, word):
     assert word not in [m.text for m in extractor.extract("t", text).mentions]
+
+
+@pytest.mark.parametrize("text, name, ref", [
+    ("海西州最后一个大电网未覆盖乡通电。", "海西州", "city/632800"),
+    ("海南州国家可持续发展议程创新示范区建设。", "海南州", "city/632500"),  # not the province
+    ("支持恩施州申报国家历史文化名城。", "恩施州", "city/422800"),  # not 恩施市
+])
+def test_an_autonomous_prefecture_written_short_with_zhou_is_the_prefecture(extractor, text,
+                                                                           name, ref):
+    assert (name, ref) in found(extractor, text)
