@@ -713,3 +713,17 @@ def test_a_pair_word_in_a_quoted_name_or_a_frequent_one_is_no_pair(extractor, te
 def test_an_autonomous_prefecture_written_short_with_zhou_is_the_prefecture(extractor, text,
                                                                            name, ref):
     assert (name, ref) in found(extractor, text)
+
+
+@pytest.mark.parametrize("text, name", [
+    ("建成虎林—长春天然气管道。", "虎林—长春天然气管道"),
+    ("加快建设甬绍天然气管道。", "甬绍天然气管道"),
+    ("稳步提升“青豫直流”送电能力。", "青豫直流"),
+])
+def test_a_pipeline_or_a_direct_current_line_named_by_its_ends_is_a_corridor(extractor, text,
+                                                                           name):
+    assert [(m.text, m.type) for m in extractor.extract("t", text).mentions] == [(name, "Corridor")]
+
+
+def test_a_direct_current_line_of_no_named_ends_is_no_name(extractor):
+    assert not extractor.extract("t", "建设特高压直流输电工程和柔性直流示范工程。").mentions
