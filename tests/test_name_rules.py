@@ -673,6 +673,7 @@ def test_two_city_initials_without_the_home_province_or_a_context_are_no_area(ex
     ("加快建设平漯周高铁。", ["平漯周高铁"]),
     ("开工焦洛平、南信合高铁。", ["焦洛平", "南信合高铁"]),
     ("建成广珠澳高铁、佛穗莞城际。", ["广珠澳高铁", "佛穗莞城际"]),
+    ("加快雄商、雄忻高铁建设。", ["雄商", "雄忻高铁"]),  # 雄: 雄安's short name
     ("续建渝昆高铁。", ["渝昆高铁"]),  # 续建 is a verb: 建 opens no third end
 ])
 def test_a_line_named_by_three_ends_abbreviations_holds_all_three(extractor, text, lines):

@@ -326,9 +326,13 @@ _NAME_OPENERS = frozenset({"Province", "City", "County", "Town", "ProvincialSubR
 
 
 def _city_initials(gaz: gazetteer.Gazetteer) -> frozenset[str]:
-    """The first characters of the cities' short names and the provinces' abbreviations."""
+    """The first characters of the short names of the cities and of the national new areas
+    (雄安: 雄商高铁), and the provinces' abbreviations."""
     firsts = {min((e.label_zh, *e.aliases), key=len)[0] for e in gaz.entries.values()
               if e.cls == "City"}
+    # a new area's full name (两江新区, 天府新区) opens with no abbreviation; its short one does
+    firsts |= {a[0] for e in gaz.entries.values() if e.cls == "NationalNewArea"
+               for a in e.aliases if len(a) == 2}
     return frozenset(firsts | set(gaz.province_abbr))
 
 
