@@ -4,8 +4,8 @@
         [--gold-dir tests/gold/gwr-2025] [--out extract/models/ner-zh] [--epochs 12] [--seed 0]
 
 Training data, sentence by sentence:
-- gold: the mentions of the development reports of the gold folder (`dev`, `dev2`, `dev3`: covered
-  types only);
+- gold: the mentions of the development reports of the gold folder (`dev`, `dev2`, `dev3`,
+  `dev4`: covered types only);
 - silver: what the rules and the gazetteer find (`Extractor.entities`) in every other report of
   `--texts`, each class counted as its gold type (kg/evaluate/gold_types.tsv).
 The `test` reports of split.tsv are never read, neither their text nor their gold: they are for
@@ -30,9 +30,10 @@ sys.path.insert(0, str(ROOT))
 
 from extract.ner import LABELS, MODEL_DIR, sentence_spans  # noqa: E402
 
-# the splits of split.tsv whose gold rules and the model may learn from (dev2, dev3: the reports
-# of the annotators e, f, i and j, added later); every other named split (test, test2) is never read
-DEV_SPLITS = ("dev", "dev2", "dev3")
+# the splits of split.tsv whose gold rules and the model may learn from (dev2, dev3, dev4: the
+# reports of the annotators e, f, i, j, k and l, added later); every other named split (test,
+# test2) is never read
+DEV_SPLITS = ("dev", "dev2", "dev3", "dev4")
 DEFAULT_TEXTS = ROOT.parent / "shared" / "corpus-dev" / "gwr-2025"
 DEFAULT_GOLD = ROOT / "tests" / "gold" / "gwr-2025"
 
