@@ -728,3 +728,19 @@ def test_a_pipeline_or_a_direct_current_line_named_by_its_ends_is_a_corridor(ext
 
 def test_a_direct_current_line_of_no_named_ends_is_no_name(extractor):
     assert not extractor.extract("t", "建设特高压直流输电工程和柔性直流示范工程。").mentions
+
+
+@pytest.mark.parametrize("text, name", [
+    ("辽东半岛水资源配置工程完工。", "辽东半岛"),
+    ("聚焦汾河谷地、重点市县开展生态修复。", "汾河谷地"),
+    ("推进青藏高原生态保护和高质量发展。", "青藏高原"),
+    ("推动琼州海峡协同高质量发展。", "琼州海峡"),
+])
+def test_a_peninsula_basin_valley_plateau_or_strait_is_a_sub_region(extractor, text, name):
+    m = next(m for m in extractor.extract("t", text).mentions if m.text == name)
+    assert m.type == "ProvincialSubRegion" and m.ref is None
+
+
+def test_a_city_before_plateau_as_an_adjective_stays_the_city(extractor):
+    names = found(extractor, "西宁、海东高原康养中心率先建成。")
+    assert ("海东", "city/630200") in names
