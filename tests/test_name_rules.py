@@ -744,17 +744,3 @@ def test_a_peninsula_basin_valley_plateau_or_strait_is_a_sub_region(extractor, t
 def test_a_city_before_plateau_as_an_adjective_stays_the_city(extractor):
     names = found(extractor, "西宁、海东高原康养中心率先建成。")
     assert ("海东", "city/630200") in names
-
-
-@pytest.mark.parametrize("text, names", [
-    ("扩建武宿机场，建设武宿综保区。",
-     [("武宿机场", "Airport"), ("武宿综保区", "ComprehensiveBondedZone")]),
-    ("支持沈抚科创园建设。", [("沈抚科创园", "Platform")]),
-])
-def test_a_word_jieba_guesses_a_persons_name_opens_a_platforms_name(extractor, text, names):
-    assert [(m.text, m.type) for m in extractor.extract("t", text).mentions] == names
-
-
-def test_a_magnitude_ends_a_free_name(extractor):
-    text = "电子信息、“汉孝随襄十”万亿级汽车走廊建设。"
-    assert "汉孝随襄十" in [m.text for m in extractor.extract("t", text).mentions]

@@ -18,7 +18,6 @@ from .. import gazetteer, resolve, shapes
 # or a code (G331); its tags of persons' names and other proper nouns (nr, nz, j) fall on
 # ordinary words too often (智慧/nr, 深化/j, 俄文/nz).
 PROPER_TAGS = frozenset({"ns", "eng"})
-GUESSED_NAME_TAGS = frozenset({"nr"})  # jieba's tag for a name it does not know (HMM guess)
 # tags of words that may stand inside a name (nouns and proper nouns, verbal nouns,
 # distinguishing words, idioms, numbers): 城乡融合发展试验区, 海洋经济发展示范区.
 NAME_PART_TAGS = PROPER_TAGS | frozenset({"n", "nr", "nrt", "nrfg", "nz", "j", "nt", "vn", "b",
@@ -35,8 +34,6 @@ FREQUENT_WORD = 1000
 PORT_NAME_MAX_FREQ = 1000
 # a count in words (两个, 三家): jieba tags it a numeral (m), which may stand inside a name (一号)
 COUNT = re.compile(r"[一二两三四五六七八九十百千]+[个家座所条项批]")
-# a magnitude (十万, 亿级, 万亿级) is a figure about the thing, no part of its name
-MAGNITUDE = re.compile(r"[十百千万亿]")
 # A national centre is named 国家 + what it is about (国家脑机接口技术创新中心): at least this many
 # characters between 国家 and its head word.
 NATIONAL = "国家"
@@ -97,13 +94,7 @@ class Words:
         return [(t.word, t.flag) for t in jieba.posseg.dt.cut(text)]
 
     def proper(self, word: str, tag: str) -> bool:
-        """A proper noun that may open a free name: a place word (ns), a Latin word, or a word
-        the dictionary does not hold that jieba guesses to be a person's name (亦庄, 武宿: its
-        guess for an unknown name, which before a platform's head names a place)."""
-        if word in NOT_PROPER or word in self.common:
-            return False
-        return tag in PROPER_TAGS or (tag in GUESSED_NAME_TAGS and len(word) > 1
-                                      and word not in self.freq)
+        return tag in PROPER_TAGS and word not in NOT_PROPER and word not in self.common
 
     def ordinary_county_names(self, gaz: gazetteer.Gazetteer) -> frozenset[str]:
         """The short names of counties that are ordinary words (富裕, 合作), or common nouns
@@ -130,8 +121,7 @@ class Words:
             # a count (2个国际机场, 两个实验室) ends the name before it, it is no part of the name
             if ((tag not in NAME_PART_TAGS and not _glued_adjective(word, tag, parts)
                  and word not in PLACE_PART_DIRECTIONS)
-                    or any(ch.isdigit() for ch in word) or COUNT.fullmatch(word)
-                    or (tag == "m" and MAGNITUDE.search(word))):
+                    or any(ch.isdigit() for ch in word) or COUNT.fullmatch(word)):
                 break
             parts.insert(0, (word, tag))
             start -= len(word)
