@@ -138,7 +138,6 @@ def resolve(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
             and not own_part_word(m, home, words)]
     kept = judge_short_names(kept, text, gaz, ordinary_words, home, dictionary.freq)
     kept = new_areas_by_context(kept, text, gaz)
-    kept = [abbreviated_area(m, text, gaz) for m in kept]
     if own_zone_ref(gaz, home) is not None:
         # 实施自贸试验区提升战略: the province implements the strategy in its own zone, which the
         # text names (the gold guidelines); the zone is read below, the strategy's name gives way
@@ -225,34 +224,6 @@ def _listed_with_a_county(i: int, mentions: Sequence[Mention], text: str,
     return any(n is not None and n.ref and gaz.entries[n.ref].cls == "County"
                and LIST_MARK in (text[n.end:m.start], text[m.end:n.start])
                for n in (before, after))
-
-
-AREA_RULE = "abbreviated-area/v1"
-# The classes whose short name, written bare, names the provinces' area rather than the entity
-# (京津冀党政主要领导座谈: the three provinces, not the city cluster)
-_AREA_OF_CLASSES = frozenset({"CityCluster", "StrategicRegion"})
-MIN_AREA_RUN = 3  # 京津 and 港澳 are pairs of provinces already (patterns/named_runs.tsv)
-# A list that closes with a cluster's head word lists clusters (京津冀、长三角、珠三角等东部地区
-# 城市群: the article's gold); read to the end of the clause, at most this many characters.
-_LIST_OF_CLUSTERS = re.compile(
-    r"[^，。；：！？\n]{0,20}?等[^，。；：！？\n]{0,8}?(?:城市群|都市圈)")
-
-
-def abbreviated_area(m: Mention, text: str, gaz: Gazetteer) -> Mention:
-    """A cluster's or region's name written as its provinces' abbreviations alone (京津冀,
-    粤港澳) names their area, a compound of those provinces (SubRegion in the gold
-    guidelines: "京津冀 when it names the area not the cluster"); its longer names (京津冀
-    城市群, 京津冀地区, 京津冀协同发展) stay the entity. The report readers a, e, f and i type
-    every bare 京津冀 so (12 of 12 on dev, dev2, dev3); one in a list of clusters stays one."""
-    if (m.ref is None or gaz.entries[m.ref].cls not in _AREA_OF_CLASSES
-            or _LIST_OF_CLUSTERS.match(text, m.end)
-            or len(m.text) < MIN_AREA_RUN
-            or any(ch not in gaz.province_abbr for ch in m.text)):
-        return m
-    members = tuple(dict.fromkeys(gaz.province_abbr[ch] for ch in m.text))
-    if len(members) != len(m.text):
-        return m
-    return replace(m, type="AreaCompound", ref=None, rule=AREA_RULE, members=members)
 
 
 def own_part_word(m: Mention, home: frozenset[str], words: DocumentWords) -> bool:

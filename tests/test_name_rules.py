@@ -625,28 +625,6 @@ def test_a_valley_of_an_industry_is_a_platform(extractor, text, name):
     assert (name, "Platform") in [(m.text, m.type) for m in extractor.extract("t", text).mentions]
 
 
-@pytest.mark.parametrize("text, name, members", [
-    ("办好京津冀党政主要领导座谈会。", "京津冀",
-     ("province/110000", "province/120000", "province/130000")),
-    ("促进粤港澳民生融通。", "粤港澳", ("province/440000", "province/810000", "province/820000")),
-])
-def test_a_clusters_name_written_as_its_provinces_abbreviations_names_their_area(
-        extractor, text, name, members):
-    m = next(m for m in extractor.extract("t", text).mentions if m.text == name)
-    assert (m.type, m.ref, m.members) == ("AreaCompound", None, members)
-
-
-@pytest.mark.parametrize("text, name", [
-    ("推动新质生产力在京津冀、长三角、珠三角等东部地区城市群集中布局。", "京津冀"),
-    ("京津冀城市群加快发展。", "京津冀城市群"),
-    ("推动京津冀协同发展。", "京津冀"),
-])
-def test_a_clusters_abbreviated_name_in_a_list_of_clusters_or_a_longer_name_stays_it(
-        extractor, text, name):
-    m = next(m for m in extractor.extract("t", text).mentions if m.text.startswith(name))
-    assert m.ref is not None and m.type != "AreaCompound"
-
-
 HENAN_TITLE = "河南省2025年政府工作报告\n"
 
 
