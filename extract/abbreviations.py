@@ -51,6 +51,12 @@ class RunRules:
     known: frozenset[str]  # every gazetteer name: a compound holds none (武汉襄阳 is a list)
 
 
+@lru_cache(maxsize=2)
+def run_contexts(patterns: Path = PATTERNS) -> tuple[str, ...]:
+    """The words after a run that make it a list of places (abbreviation_runs.tsv, `follow`)."""
+    return tuple(r[1] for r in read_tsv(patterns / "abbreviation_runs.tsv") if r[0] == "follow")
+
+
 def load_rules(gaz: Gazetteer, patterns: Path = PATTERNS) -> RunRules:
     chars = "".join(sorted(set(gaz.province_abbr) | set(gaz.foreign_abbr)))
     contexts = list(read_tsv(patterns / "abbreviation_runs.tsv"))

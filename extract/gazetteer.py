@@ -123,6 +123,12 @@ def _provinces(ref_dir: Path, macro: dict[str, str]) -> Iterable[Entry]:
                     _source("provinces.csv"))
 
 
+# An autonomous prefecture is written by its short name and 州 (海西州, 恩施州, 伊犁州): a name of
+# its own even where the short name alone is another place's (海南州, not the province 海南).
+AUTONOMOUS_PREFECTURE = "自治州"
+PREFECTURE_SHORT_SUFFIX = "州"
+
+
 def _cities(ref_dir: Path) -> Iterable[Entry]:
     for r in _rows(ref_dir / "cities.csv"):
         facts = [("adcode", r["adcode"]), ("partOf", f"province/{r['province_adcode']}")]
@@ -139,6 +145,8 @@ def _cities(ref_dir: Path) -> Iterable[Entry]:
         label = r["name_zh"]
         if not municipality and r["short_zh_ambiguous"] != "1" and r["short_zh"] != label:
             aliases = (r["short_zh"],)
+        if r["division_type"] == AUTONOMOUS_PREFECTURE and r["short_zh"]:
+            aliases += (r["short_zh"] + PREFECTURE_SHORT_SUFFIX,)
         yield Entry(f"city/{r['adcode']}", "City", label, r["name_en"], aliases, (),
                     tuple(facts), _source("cities.csv"))
 

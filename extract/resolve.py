@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Protocol
 
-from .abbreviations import COMPOUND_RULE
+from .abbreviations import COMPOUND_RULE, run_contexts
 from .gazetteer import PATTERNS, Gazetteer, read_tsv, written
 from .records import Mention
 
@@ -151,7 +151,8 @@ def resolve(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
                                            *own_zone(kept, text, gaz, home),
                                            *abbreviations_after_verbs(kept, text, gaz, words,
                                                                       dictionary, home),
-                                           *home_pairs(kept, text, gaz, dictionary, home))]
+                                           *home_pairs(kept, text, gaz, dictionary, home),
+                                           *home_city_pairs(kept, text, gaz, dictionary, home))]
     return sorted((placed_by_name(m, gaz) for m in [*kept, *added]), key=lambda m: m.start)
 
 
@@ -538,6 +539,37 @@ ABBREVIATION_TAG = "j"
 
 
 
+# A pair jieba tags a place name yet rarely meets (闽台 3, 闽宁 2, 粤港 6) is the pair of
+# provinces; a frequent one is a word of its own (青藏 220: the plateau, the railway; 苏宁 298: the
+# company). Below this count, and when no place of the tables bears it (新津, 宁津: counties).
+RARE_PLACE_PAIR_FREQ = 10
+PLACE_TAG = "ns"
+
+
+def _another_word(pair: str, gaz: Gazetteer, dictionary: Dictionary) -> bool:
+    """Is the pair a word of the dictionary that names something else than the two provinces?"""
+    freq, tag = dictionary.freq.get(pair, 0), dictionary.tags.get(pair)
+    if freq == 0 or tag == ABBREVIATION_TAG:
+        return False
+    return not (tag == PLACE_TAG and freq < RARE_PLACE_PAIR_FREQ and pair not in gaz.surfaces)
+
+
+_OPENING_QUOTES = "“\"「『"
+_CLOSING_QUOTES = "”\"」』"
+QUOTED_NAME_MAX = 8  # characters of a quoted brand or service after the pair (“津港通”)
+
+
+def _opens_a_quoted_name(text: str, start: int, end: int) -> bool:
+    """“津港通”: the pair opens a quoted name longer than itself, a brand or a service's name
+    (the gold guidelines leave places inside quoted brands out). Asked of a pair the dictionary
+    knows (津港, Tianjin's port, 4): a pair it does not know stays one (“青豫直流”, a line)."""
+    if start == 0 or text[start - 1] not in _OPENING_QUOTES:
+        return False
+    after = text[end:end + QUOTED_NAME_MAX + 1]
+    close = next((i for i, ch in enumerate(after) if ch in _CLOSING_QUOTES), None)
+    return close is not None and close > 0
+
+
 def home_pairs(mentions: Sequence[Mention], text: str, gaz: Gazetteer, dictionary: Dictionary,
                home: frozenset[str]) -> Iterable[Mention]:
     """粤黔东西部协作, 黔渝跨省生态补偿, 京津出行, 赣台经贸: two provinces' abbreviations, one
@@ -553,9 +585,67 @@ def home_pairs(mentions: Sequence[Mention], text: str, gaz: Gazetteer, dictionar
         refs = tuple(gaz.province_abbr[ch] for ch in m.group())
         if (len(set(refs)) < 2 or not home & set(refs) or _covered(mentions, m.start(), m.end())
                 or any(freq.get(ch, 0) >= WORD_ABBREVIATION_FREQ for ch in m.group())
-                or (freq.get(m.group(), 0) > 0
-                    and dictionary.tags.get(m.group()) != ABBREVIATION_TAG)
+                or _another_word(m.group(), gaz, dictionary)
+                or (freq.get(m.group(), 0) > 0 and _opens_a_quoted_name(text, m.start(), m.end()))
                 or not _words_of_their_own(text, m.start(), m.end(), dictionary, whole=True)):
             continue
         yield Mention("", m.start(), m.end(), m.group(), "AreaCompound", None, HOME_PAIR_RULE,
                       0.7, members=refs)
+
+
+
+HOME_CITY_PAIR_RULE = "home-city-pair/v1"
+LIST_ITEM_GAP = 1  # characters between two items of a list of pairs (、)
+
+
+def home_city_pairs(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
+                    dictionary: Dictionary, home: frozenset[str]) -> Iterable[Mention]:
+    """郑开同城化, 支持郑开、郑新、郑焦等重点产业带: two characters, each the first of the short
+    name of a city of the report's one home province (a different city each, the one city of
+    that province whose name opens so), name the pair's area (an `AreaCompound`) where a
+    context word follows them (abbreviation_runs.tsv: 同城化, 协同, 一体化 …) or they are an
+    item of a list of such pairs (、); never a word of the dictionary, and each end a cut of
+    jieba's. Three characters or more are the compound rule's (宜荆荆); two need the home
+    province, since two such characters side by side are most often a word elsewhere."""
+    if len(home) != 1:
+        return
+    by_char = home_city_initials(gaz, next(iter(home)))
+    if not by_char:
+        return
+    initials = re.escape("".join(sorted(by_char)))
+    pattern = re.compile(f"(?<![{initials}])[{initials}]{{2}}(?![{initials}])")
+    spans = {(m.start(), m.end()) for m in pattern.finditer(text)
+             if m.group()[0] != m.group()[1] and dictionary.freq.get(m.group(), 0) == 0}
+    follow = _context_after(run_contexts())
+    for start, end in sorted(spans):
+        if not (_listed_with_a_pair(start, end, spans, text) or follow.match(text, end)):
+            continue
+        if _covered(mentions, start, end) or not _words_of_their_own(
+                text, start, end, dictionary, whole=True):
+            continue
+        yield Mention("", start, end, text[start:end], "AreaCompound", None,
+                      HOME_CITY_PAIR_RULE, 0.7,
+                      members=tuple(by_char[ch] for ch in text[start:end]))
+
+
+def _listed_with_a_pair(start: int, end: int, spans: set[tuple[int, int]], text: str) -> bool:
+    gap = LIST_ITEM_GAP
+    before = (start - gap - 2, start - gap)
+    after = (end + gap, end + gap + 2)
+    return ((before in spans and text[before[1]:start] == LIST_MARK)
+            or (after in spans and text[end:after[0]] == LIST_MARK))
+
+
+def home_city_initials(gaz: Gazetteer, province: str) -> dict[str, str]:
+    """character -> the one city of `province` whose short name opens with it (郑 → 郑州)."""
+    cities: dict[str, list[str]] = {}
+    for ref, entry in gaz.entries.items():
+        if entry.cls == "City" and province_of(ref, gaz) == province:
+            short = min((entry.label_zh, *entry.aliases), key=len)
+            cities.setdefault(short[0], []).append(ref)
+    return {ch: refs[0] for ch, refs in cities.items() if len(refs) == 1}
+
+
+@lru_cache(maxsize=4)
+def _context_after(follow: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, sorted(follow, key=len, reverse=True))) or "(?!)")

@@ -162,6 +162,9 @@ class Anchors:
     lines_ending: dict[int, int]
     national_name: FreeName | None
     word_start: WordStart = lambda text, start, at: start
+    # characters that open a city's short name or abbreviate a province (平, 南, 京): the third
+    # end a line's name may hold before its pair (平漯周高铁, 南信合高铁, 京雄商高铁)
+    initials: frozenset[str] = frozenset()
 
 
 def shape_candidates(text: str, found: Sequence[Candidate], run_pattern: re.Pattern[str],
@@ -172,7 +175,8 @@ def shape_candidates(text: str, found: Sequence[Candidate], run_pattern: re.Patt
                      compounds: Iterable[tuple[int, int]] = (),
                      port_name: FreeName | None = None,
                      national_name: FreeName | None = None,
-                     word_start: WordStart | None = None) -> Iterable[Candidate]:
+                     word_start: WordStart | None = None,
+                     initials: frozenset[str] = frozenset()) -> Iterable[Candidate]:
     """Shape candidates in `text` (a chunk starting at `base`), anchored on `found` candidates;
     the ends of a line named X至Y may also be any of `line_ends` (default: `found`), and a run
     anchor any of the `compounds` (start, end) of cities' characters."""
@@ -183,7 +187,8 @@ def shape_candidates(text: str, found: Sequence[Candidate], run_pattern: re.Patt
                       ordinary_word, base, line_ends_at,
                       {end - base: start - base for start, end in compounds}, port_name,
                       {c.end - base: c.start - base for c in found if c.cls in LINE_CLASSES},
-                      national_name, *(() if word_start is None else (word_start,)))
+                      national_name,
+                      word_start if word_start is not None else Anchors.word_start, initials)
     spans = [(c.start - base, c.end - base) for c in found]
     for m in rules.pattern.finditer(text):
         rule = rules.rules[m.group()]
@@ -264,7 +269,20 @@ def _abbreviation_pair_start(at: int, a: Anchors) -> int | None:
     # 分别是高速铁路: the first character ends a word that begins before it.
     if start > 0 and a.ordinary_word(a.text[start - 1:start + 1]):
         return None
-    return start
+    return _with_third_initial(start, a)
+
+
+def _with_third_initial(start: int, a: Anchors) -> int:
+    """A line named by three ends (平漯周高铁, 南信合高铁) holds the character before its pair
+    when that one opens a city's short name or abbreviates a province, is no word with the
+    character before it (新建, 推进, 续建 are verbs) and no word with the pair's first."""
+    third = start - 1
+    if third < 0 or a.text[third] not in a.initials or a.text[third] in NAME_STOPS:
+        return start
+    if a.ordinary_word(a.text[third:start + 1]) or (
+            third > 0 and a.ordinary_word(a.text[third - 1:start])):
+        return start
+    return third
 
 
 # The longest qualifier in brackets between a name and its head word: 中欧（中亚）班列,
@@ -336,13 +354,19 @@ def _anchor_start(at: int, rule: ShapeRule, a: Anchors) -> int | None:
 
 def ellipsis_candidates(text: str, found: Sequence[Candidate], run_pattern: re.Pattern[str],
                         rules: ShapeRules, lookup: Lookup,
-                        item_places: Sequence[Candidate] | None = None) -> Iterable[Candidate]:
+                        item_places: Sequence[Candidate] | None = None,
+                        initials: frozenset[str] = frozenset(),
+                        ordinary_word: Callable[[str], bool] = lambda w: True
+                        ) -> Iterable[Candidate]:
     """Names that share the suffix of the last one in a list: 川藏、新藏、滇藏铁路 names three
     railways; 渝昆、贵南、隆黄铁路 too. Each earlier item is as long as the last one's anchor,
     and is a name only if the gazetteer knows item + suffix or the item is an abbreviation run.
     A list of cities' or counties' names before a facility named after the last of them
     (威宁、德江机场) shares it too: `_place_items`; the places such an item may be are
-    `item_places` (default: all of `found`)."""
+    `item_places` (default: all of `found`). An item whose characters each open a city's
+    short name or abbreviate a province (`initials`: 焦洛平、南信合高铁) is a line's too, when
+    the suffix is a line's named by its ends' abbreviations (`abbr2`), the item is no known
+    name (南昌、赣江新区) and no two of its characters make an ordinary word."""
     places = _city_places(found if item_places is None else item_places)
     for c in found:
         if c.start == 0 or text[c.start - 1] != "、":
@@ -366,12 +390,20 @@ def ellipsis_candidates(text: str, found: Sequence[Candidate], run_pattern: re.P
             known = lookup(item + suffix)
             if known is not None:
                 refs, cls = known
-            elif run_pattern.fullmatch(item) and not any(ch.isspace() for ch in item):
+            elif ((run_pattern.fullmatch(item) and not any(ch.isspace() for ch in item))
+                  or ("abbr2" in rules.rules[suffix].anchors and lookup(item) is None
+                      and _initials_item(item, initials, ordinary_word))):
                 refs, cls = (), c.cls
             else:
                 break
             yield Candidate(item_start, pos - 1, refs, cls, ELLIPSIS_RULE, ELLIPSIS_PRIORITY)
             pos = item_start
+
+
+def _initials_item(item: str, initials: frozenset[str],
+                   ordinary_word: Callable[[str], bool]) -> bool:
+    return (len(item) > 1 and all(ch in initials and ch not in NAME_STOPS for ch in item)
+            and not any(ordinary_word(item[i:i + 2]) for i in range(len(item) - 1)))
 
 
 def _pair_items(text: str, last: Candidate, places: dict[tuple[int, int], Candidate]

@@ -623,3 +623,102 @@ def test_a_place_opening_an_exchange_centres_name_is_no_mention(extractor, text,
 def test_a_valley_of_an_industry_is_a_platform(extractor, text, name):
     # annotator i types 中原农谷 and 郑州智能传感谷 Platform (henan)
     assert (name, "Platform") in [(m.text, m.type) for m in extractor.extract("t", text).mentions]
+
+
+HENAN_TITLE = "河南省2025年政府工作报告\n"
+
+
+def test_two_city_initials_of_the_reports_own_province_before_a_context_word_are_an_area(
+        extractor):
+    text = HENAN_TITLE + "提速推进郑开同城化。支持郑开、郑新、郑焦等重点产业带建设。"
+    pairs = [(m.text, m.members) for m in extractor.extract("t", text).mentions
+             if m.type == "AreaCompound"]
+    assert pairs == [("郑开", ("city/410100", "city/410200")),
+                     ("郑开", ("city/410100", "city/410200")),
+                     ("郑新", ("city/410100", "city/410700")),
+                     ("郑焦", ("city/410100", "city/410800"))]
+
+
+@pytest.mark.parametrize("text", [
+    "提速推进郑开同城化。",  # no home province: two characters are too often a word
+    HENAN_TITLE + "郑开发区建设。",  # no context word, no list of pairs
+])
+def test_two_city_initials_without_the_home_province_or_a_context_are_no_area(extractor, text):
+    assert not [m for m in extractor.extract("t", text).mentions if m.type == "AreaCompound"]
+
+
+@pytest.mark.parametrize("text, lines", [
+    ("加快建设平漯周高铁。", ["平漯周高铁"]),
+    ("开工焦洛平、南信合高铁。", ["焦洛平", "南信合高铁"]),
+    ("建成广珠澳高铁、佛穗莞城际。", ["广珠澳高铁", "佛穗莞城际"]),
+    ("加快雄商、雄忻高铁建设。", ["雄商", "雄忻高铁"]),  # 雄: 雄安's short name
+    ("续建渝昆高铁。", ["渝昆高铁"]),  # 续建 is a verb: 建 opens no third end
+])
+def test_a_line_named_by_three_ends_abbreviations_holds_all_three(extractor, text, lines):
+    assert [m.text for m in extractor.extract("t", text).mentions
+            if m.type in ("Railway", "Highway")] == lines
+
+
+def test_a_known_place_listed_before_a_zone_stays_the_place(extractor):
+    text = "制定支持南昌、赣江新区发展规划。"
+    by_text = {m.text: m for m in extractor.extract("t", text).mentions}
+    assert by_text["南昌"].type == "City"
+
+
+@pytest.mark.parametrize("text, pair, members", [
+    ("福建省2025年政府工作报告\n推进121个闽台融合发展重点项目。", "闽台",
+     ("province/350000", "province/710000")),
+    ("福建省2025年政府工作报告\n做好闽宁协作。", "闽宁", ("province/350000", "province/640000")),
+])
+def test_a_rare_place_word_of_two_abbreviations_with_the_home_province_is_the_pair(
+        extractor, text, pair, members):
+    m = next(m for m in extractor.extract("t", text).mentions if m.text == pair)
+    assert (m.type, m.members) == ("AreaCompound", members)
+
+
+@pytest.mark.parametrize("text, word", [
+    ("天津市2025年政府工作报告\n“津港通”上线运行。", "津港"),  # a quoted service
+    ("江苏省2025年政府工作报告\n苏宁等企业加快发展。", "苏宁"),  # a frequent word: the company
+])
+def test_a_pair_word_in_a_quoted_name_or_a_frequent_one_is_no_pair(extractor, text, word):
+    assert word not in [m.text for m in extractor.extract("t", text).mentions]
+
+
+@pytest.mark.parametrize("text, name, ref", [
+    ("海西州最后一个大电网未覆盖乡通电。", "海西州", "city/632800"),
+    ("海南州国家可持续发展议程创新示范区建设。", "海南州", "city/632500"),  # not the province
+    ("支持恩施州申报国家历史文化名城。", "恩施州", "city/422800"),  # not 恩施市
+])
+def test_an_autonomous_prefecture_written_short_with_zhou_is_the_prefecture(extractor, text,
+                                                                           name, ref):
+    assert (name, ref) in found(extractor, text)
+
+
+@pytest.mark.parametrize("text, name", [
+    ("建成虎林—长春天然气管道。", "虎林—长春天然气管道"),
+    ("加快建设甬绍天然气管道。", "甬绍天然气管道"),
+    ("稳步提升“青豫直流”送电能力。", "青豫直流"),
+])
+def test_a_pipeline_or_a_direct_current_line_named_by_its_ends_is_a_corridor(extractor, text,
+                                                                           name):
+    assert [(m.text, m.type) for m in extractor.extract("t", text).mentions] == [(name, "Corridor")]
+
+
+def test_a_direct_current_line_of_no_named_ends_is_no_name(extractor):
+    assert not extractor.extract("t", "建设特高压直流输电工程和柔性直流示范工程。").mentions
+
+
+@pytest.mark.parametrize("text, name", [
+    ("辽东半岛水资源配置工程完工。", "辽东半岛"),
+    ("聚焦汾河谷地、重点市县开展生态修复。", "汾河谷地"),
+    ("推进青藏高原生态保护和高质量发展。", "青藏高原"),
+    ("推动琼州海峡协同高质量发展。", "琼州海峡"),
+])
+def test_a_peninsula_basin_valley_plateau_or_strait_is_a_sub_region(extractor, text, name):
+    m = next(m for m in extractor.extract("t", text).mentions if m.text == name)
+    assert m.type == "ProvincialSubRegion" and m.ref is None
+
+
+def test_a_city_before_plateau_as_an_adjective_stays_the_city(extractor):
+    names = found(extractor, "西宁、海东高原康养中心率先建成。")
+    assert ("海东", "city/630200") in names

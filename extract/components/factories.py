@@ -242,6 +242,7 @@ class ShapeRules:
         self.port_name: Callable[[str, int, int], int | None] | None = None
         self.counted_heads: shapes.CountedHeads | None = None
         self.item_start: Callable[[str, int, int], int | None] | None = None
+        self.initials: frozenset[str] = frozenset()
 
     def initialize(self, get_examples: GetExamples = None, *, nlp: Language | None = None,
                    reference_dir: str = "") -> None:
@@ -267,6 +268,7 @@ class ShapeRules:
         self.port_name = partial(self.words.port_name_start, kinds=port_kinds)
         self.counted_heads = shapes.load_counted_heads()
         self.item_start = partial(self.words.list_item_start, known=known)
+        self.initials = _city_initials(self.gaz)
 
     def _lookup(self, name: str) -> tuple[tuple[str, ...], str] | None:
         refs = tuple(self.gaz.surfaces.get(name, ()))
@@ -305,10 +307,12 @@ class ShapeRules:
                                                line_ends=known, compounds=compounds,
                                                port_name=self.port_name,
                                                national_name=self.words.national_name_start,
-                                               word_start=self.words.word_start))
+                                               word_start=self.words.word_start,
+                                               initials=self.initials))
         shared = tuple(shapes.ellipsis_candidates(text, known + shaped, self.run_pattern,
                                                   self.rules, self._lookup,
-                                                  item_places=anchors))
+                                                  item_places=anchors, initials=self.initials,
+                                                  ordinary_word=self.words.ordinary_word))
         coded = (*shapes.road_code_candidates(text, self.road_codes),
                  *shapes.rail_line_candidates(text, self.rail_lines, known))
         counted = tuple(shapes.counted_list_candidates(text, known + shaped, self.counted_heads,
@@ -319,6 +323,17 @@ class ShapeRules:
 
 
 _NAME_OPENERS = frozenset({"Province", "City", "County", "Town", "ProvincialSubRegion"})
+
+
+def _city_initials(gaz: gazetteer.Gazetteer) -> frozenset[str]:
+    """The first characters of the short names of the cities and of the national new areas
+    (雄安: 雄商高铁), and the provinces' abbreviations."""
+    firsts = {min((e.label_zh, *e.aliases), key=len)[0] for e in gaz.entries.values()
+              if e.cls == "City"}
+    # a new area's full name (两江新区, 天府新区) opens with no abbreviation; its short one does
+    firsts |= {a[0] for e in gaz.entries.values() if e.cls == "NationalNewArea"
+               for a in e.aliases if len(a) == 2}
+    return frozenset(firsts | set(gaz.province_abbr))
 
 
 def _place_words() -> frozenset[str]:
