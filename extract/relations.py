@@ -821,7 +821,7 @@ def _home_side_places(run: str, start: int, sent: _Sentence) -> list[str]:
         refs = [r for r in sent.doc_places if ch in _abbreviated_as(r, sent.gaz)]
         if len(refs) > 1 and home in refs and _pairs_with_a_province(run, i, sent.gaz):
             # 黔粤班列, 黔桂铁路 in Guizhou's report: 黔 is also 黔南's first character, but a
-            # run that joins another province's abbreviation joins provinces (长赣: cities)
+            # run of provinces' abbreviations joins provinces (长赣, 沪苏湖: cities)
             refs = [home]
         if len(refs) != 1:
             continue
@@ -834,8 +834,9 @@ def _home_side_places(run: str, start: int, sent: _Sentence) -> list[str]:
 
 
 def _pairs_with_a_province(run: str, at: int, gaz: Gazetteer) -> bool:
-    """Is another character of the run a province's abbreviation (粤 of 黔粤班列)?"""
-    return any(ch in gaz.province_abbr for i, ch in enumerate(run) if i != at)
+    """Is every other character of the run a province's abbreviation (粤 of 黔粤班列)? A run
+    with one that is not (湖 of 沪苏湖高铁) joins cities, whatever 沪 is."""
+    return all(ch in gaz.province_abbr for i, ch in enumerate(run) if i != at)
 
 
 def _abbreviated_places(ch: str, sent: _Sentence) -> list[str]:

@@ -328,7 +328,8 @@ def test_a_list_after_与_and_before_对接_is_joined_by_the_report_s_province(e
 def test_a_line_named_by_abbreviations_connects_the_places_the_document_names(extractor, gaz):
     """昌九高铁 (南昌–九江), 汉宜高速 (武汉–宜昌): each character stands for one place the report
     names; a county yields to a city (江汉区, 宜城); a character of two named places (荆州,
-    荆门) reads as nothing; a run cut short by the recogniser (沪|苏湖高铁) is not read."""
+    荆门) reads as nothing; the report's own 苏 in 沪苏湖高铁 is not its province (湖 is no
+    province's abbreviation: the run joins cities)."""
     jiangxi = _doc_triples(extractor, gaz, "2025年江西省政府工作报告\n"
                            "南昌、九江加快发展，推进昌九高铁建设。\n")
     assert {("昌九高铁", "connects", "南昌市"), ("昌九高铁", "connects", "九江市")} <= jiangxi
