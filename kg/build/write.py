@@ -63,11 +63,12 @@ class Plan:
 
 
 def write_build(plan: Plan, out_dir: Path, extractor: Extractor | None, progress: Progress,
-                jobs: int, executor: str, ner: bool = False) -> tuple[ValidationResult, dict]:
+                jobs: int, executor: str, ner: bool = False,
+                runner: DocumentProcess | None = None) -> tuple[ValidationResult, dict]:
     """Runs the documents not cached, writes the store and the outputs: the validation and the
     report. The documents run in a process of their own (kg/build/runner.py, with the NER model
-    if `ner`), or in this one with `extractor` where the caller has one. The manifest is the
-    caller's to write, last."""
+    if `ner`; the caller's `runner` where it started one for every document), or in this one
+    with `extractor` where the caller has one. The manifest is the caller's to write, last."""
     store = out_dir / STORE_DIR
     check_writable(store, plan.wait)  # a reader of the store would refuse it at the end
     trusted = store_trusted(plan.before, plan.current, store)
@@ -76,10 +77,11 @@ def write_build(plan: Plan, out_dir: Path, extractor: Extractor | None, progress
     needs = SharedNeeds(nquads=not trusted, trig=plan.trig, reference=bool(to_run))
     cache = shared_cache(plan.gaz) if plan.cache and needs.any() else None
     shared = SharedGraphs(plan.gaz, staging, needs, cache)  # in a child, while the pipeline loads
-    runner = loader = None
+    loader = None
     try:
-        if to_run and extractor is None:  # it loads the pipeline meanwhile
+        if to_run and extractor is None and runner is None:  # it loads the pipeline meanwhile
             runner = DocumentProcess(Job(out_dir, len(to_run), ner, jobs, executor))
+        assert runner is None or runner.job.count == len(to_run), "a runner for other documents"
         if not trusted and store_swap.same_file_system(staging, store):
             loader = StoreLoader(staging / STORE_DIR)  # filled while the documents run
         progress.start(len(to_run), sum(len(s.text) for s in to_run))
