@@ -48,8 +48,21 @@ def test_an_error_in_the_loading_thread_is_raised_in_the_build_s_thread(tmp_path
     assert not loader.thread.is_alive()
 
 
+def test_past_its_limit_the_loader_takes_the_rest_from_a_file_at_the_end(tmp_path):
+    loader = StoreLoader(tmp_path / "store", limit=3)
+    loader.add(document_lines(4))
+    assert not loader.accepting()
+    rest = tmp_path / "rest.nq"
+    rest.write_bytes(document_lines(BULK_BATCH + 5, "<urn:x:rest>"))
+    loader.finish(rest)
+    quads = store_nquads(tmp_path / "store")
+    assert len(quads) == 4 + BULK_BATCH + 5
+    assert sum(q.endswith("<urn:x:rest> .") for q in quads) == BULK_BATCH + 5
+
+
 @pytest.mark.slow
-def test_a_store_written_whole_keeps_the_graphs_no_build_writes(tmp_path, extractor):
+def test_a_store_written_whole_keeps_the_graphs_no_build_writes(tmp_path, extractor,
+                                                                monkeypatch):
     import pyoxigraph as ox
 
     source = SourceText("gx", Path("gx.txt"), "广西壮族自治区首府南宁市与北部湾城市群相连。",
@@ -66,6 +79,8 @@ def test_a_store_written_whole_keeps_the_graphs_no_build_writes(tmp_path, extrac
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     manifest["pipeline"] = "an older version"  # the store is written whole again
     (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    # a limit of 0: the document's quads are staged in a file and loaded at the end
+    monkeypatch.setattr("kg.store.build_store.OVERLAP_QUADS", 0)
 
     build_sources([source], out, extractor)
 

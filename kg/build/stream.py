@@ -112,7 +112,8 @@ class StagedOutputs:
             self.add_to_store(key, graph)
 
     def add_to_store(self, key: str, graph: Path) -> None:
-        if self.loader is None:
+        """The document's graph to the loader while it takes more, else to the N-Quads file."""
+        if self.loader is None or not self.loader.accepting():
             write_document_nquads(key, graph, self.nquads)
         else:
             nquads = io.BytesIO()

@@ -97,7 +97,7 @@ def write_build(plan: Plan, out_dir: Path, extractor: Extractor | None, progress
         report = parts.report(plan.warnings, validation, len(plan.gaz.entries))
         progress.step("writing the store")
         if loader is not None:
-            loader.finish()
+            loader.finish(staging / STORE_NQUADS)  # with the quads past its limit, if any
             put_loaded_store(out_dir, staging / STORE_DIR, before=plan.before, wait=plan.wait)
             loader = None
         else:

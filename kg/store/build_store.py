@@ -94,9 +94,15 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-# Batches queued for the loading thread, at most: the documents wait for the store beyond it
-# (each batch is BULK_BATCH quads of N-Quads text, about 5 MB), so its memory stays bounded.
-LOADER_QUEUE = 2
+# Batches queued for the loading thread, at most: the build's reading of the documents' results
+# waits beyond it (each batch is BULK_BATCH quads of N-Quads text, about 5 MB), so the memory it
+# holds stays bounded; the thread loads a batch in less time than the documents take to make it.
+LOADER_QUEUE = 1
+# Quads loaded beside the documents, at most: an open store holds memory for each table file
+# it has (4-5 MB a million quads, measured up to 3.5 million), which would come on top of the
+# documents' process; past this, the documents' quads are staged in a file and loaded once that
+# process has exited, as before (docs/scale.md, "The store's load beside the documents").
+OVERLAP_QUADS = 1_000_000
 
 
 class StoreLoader:
@@ -106,15 +112,14 @@ class StoreLoader:
     results meanwhile); `finish` loads the rest and closes the store. An error in the thread is
     raised by the next `add` or by `finish`."""
 
-    def __init__(self, folder: Path):
-        import pyoxigraph as ox
-
+    def __init__(self, folder: Path, limit: int | None = None):
         self.folder = folder
-        self.nquads_format = ox.RdfFormat.N_QUADS
+        self.limit = OVERLAP_QUADS if limit is None else limit
         self.store = swap.open_writable(folder)
         self.batches: queue.Queue[Callable[[], None] | None] = queue.Queue(LOADER_QUEUE)
         self.parts: list[bytes] = []
         self.quads = 0  # in `parts`
+        self.taken = 0  # quads taken by `add`
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._load, name="kg build: loading the store",
                                        daemon=True)
@@ -125,17 +130,28 @@ class StoreLoader:
         stably named ones: Oxigraph's bulk loader would rename them at random)."""
         self._put(lambda: load_keeping_blank_nodes(self.store, nquads))
 
+    def accepting(self) -> bool:
+        """Whether it takes more quads while the documents run (`limit`): past it, the caller
+        stages them in a file for `finish`."""
+        return self.taken < self.limit
+
     def add(self, nquads: bytes) -> None:
         """N-Quads lines: loaded with the next batch."""
+        lines = nquads.count(b"\n")
         self.parts.append(nquads)
-        self.quads += nquads.count(b"\n")
+        self.quads += lines
+        self.taken += lines
         if self.quads >= BULK_BATCH:
             self._put_parts()
 
-    def finish(self) -> None:
-        """Loads what is left and closes the store: then it can take the store's place."""
+    def finish(self, staged: Path | None = None) -> None:
+        """Loads what is left, then the N-Quads file `staged` (the quads past the limit, once
+        the documents' process has gone), and closes the store: then it can take the store's
+        place."""
         self._put_parts()
         self._end()
+        if staged is not None:
+            load_nquads_file(self.store, staged)
         self.store.flush()
         self.store = None  # closed: RocksDB's files and its LOCK are released
 
@@ -151,10 +167,7 @@ class StoreLoader:
         if not self.parts:
             return
         data, self.parts, self.quads = b"".join(self.parts), [], 0
-        if b"_:" in data:  # a blank node, or only text that looks like one: labels kept
-            self._put(lambda: load_keeping_blank_nodes(self.store, data))
-        else:  # a document's graph has none: the bulk loader parses in Rust, faster
-            self._put(lambda: self.store.bulk_load(data, self.nquads_format))
+        self._put(lambda: load_batch(self.store, data))
 
     def _put(self, load: Callable[[], None]) -> None:
         self._raise()
@@ -170,12 +183,37 @@ class StoreLoader:
             raise self.error
 
     def _load(self) -> None:
+        from kg.build.memory import release_free_memory
+
         while (load := self.batches.get()) is not None:
             if self.error is None:  # after an error, the batches are taken and dropped
                 try:
                     load()
                 except BaseException as e:  # raised in the build's thread
                     self.error = e
+            del load  # the batch's bytes, before the heap is trimmed
+            release_free_memory()  # the loader's buffers, beside the documents' process
+
+
+def load_batch(store, nquads: bytes) -> None:
+    """N-Quads lines into `store` in one bulk load."""
+    import pyoxigraph as ox
+
+    if b"_:" in nquads:  # a blank node, or only text that looks like one: labels kept
+        load_keeping_blank_nodes(store, nquads)
+    else:  # a document's graph has none: the bulk loader parses in Rust, faster
+        store.bulk_load(nquads, ox.RdfFormat.N_QUADS)
+
+
+def load_nquads_file(store, nquads: Path) -> None:
+    """The N-Quads file into `store`, BULK_BATCH lines at a time."""
+    from kg.build.memory import release_free_memory
+
+    with nquads.open("rb") as f:
+        while batch := list(itertools.islice(f, BULK_BATCH)):
+            load_batch(store, b"".join(batch))
+            del batch
+            release_free_memory()
 
 
 def load_keeping_blank_nodes(store, nquads: Path | bytes) -> None:
