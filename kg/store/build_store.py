@@ -113,7 +113,6 @@ class StoreLoader:
     raised by the next `add` or by `finish`."""
 
     def __init__(self, folder: Path, limit: int | None = None):
-        self.folder = folder
         self.limit = OVERLAP_QUADS if limit is None else limit
         self.store = swap.open_writable(folder)
         self.batches: queue.Queue[Callable[[], None] | None] = queue.Queue(LOADER_QUEUE)
