@@ -83,7 +83,8 @@ def write_build(plan: Plan, out_dir: Path, extractor: Extractor | None, progress
             runner = DocumentProcess(Job(out_dir, len(to_run), ner, jobs, executor))
         assert runner is None or runner.job.count == len(to_run), "a runner for other documents"
         if not trusted and store_swap.same_file_system(staging, store):
-            loader = StoreLoader(staging / STORE_DIR)  # filled while the documents run
+            # filled while the documents run
+            loader = StoreLoader(staging / STORE_DIR, after_batch=release_free_memory)
         progress.start(len(to_run), sum(len(s.text) for s in to_run))
         summaries = document_summaries(to_run, out_dir, plan.current, shared, extractor, runner,
                                        progress, jobs, executor)

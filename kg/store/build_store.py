@@ -112,8 +112,10 @@ class StoreLoader:
     results meanwhile); `finish` loads the rest and closes the store. An error in the thread is
     raised by the next `add` or by `finish`."""
 
-    def __init__(self, folder: Path, limit: int | None = None):
+    def __init__(self, folder: Path, limit: int | None = None,
+                 after_batch: Callable[[], None] = lambda: None):
         self.limit = OVERLAP_QUADS if limit is None else limit
+        self.after_batch = after_batch  # the build trims its heap there (kg/build/memory.py)
         self.store = swap.open_writable(folder)
         self.batches: queue.Queue[Callable[[], None] | None] = queue.Queue(LOADER_QUEUE)
         self.parts: list[bytes] = []
@@ -150,7 +152,7 @@ class StoreLoader:
         self._put_parts()
         self._end()
         if staged is not None:
-            load_nquads_file(self.store, staged)
+            load_nquads_file(self.store, staged, self.after_batch)
         self.store.flush()
         self.store = None  # closed: RocksDB's files and its LOCK are released
 
@@ -182,8 +184,6 @@ class StoreLoader:
             raise self.error
 
     def _load(self) -> None:
-        from kg.build.memory import release_free_memory
-
         while (load := self.batches.get()) is not None:
             if self.error is None:  # after an error, the batches are taken and dropped
                 try:
@@ -191,7 +191,7 @@ class StoreLoader:
                 except BaseException as e:  # raised in the build's thread
                     self.error = e
             del load  # the batch's bytes, before the heap is trimmed
-            release_free_memory()  # the loader's buffers, beside the documents' process
+            self.after_batch()  # the loader's buffers freed, beside the documents' process
 
 
 def load_batch(store, nquads: bytes) -> None:
@@ -204,15 +204,13 @@ def load_batch(store, nquads: bytes) -> None:
         store.bulk_load(nquads, ox.RdfFormat.N_QUADS)
 
 
-def load_nquads_file(store, nquads: Path) -> None:
+def load_nquads_file(store, nquads: Path, after_batch: Callable[[], None]) -> None:
     """The N-Quads file into `store`, BULK_BATCH lines at a time."""
-    from kg.build.memory import release_free_memory
-
     with nquads.open("rb") as f:
         while batch := list(itertools.islice(f, BULK_BATCH)):
             load_batch(store, b"".join(batch))
             del batch
-            release_free_memory()
+            after_batch()
 
 
 def load_keeping_blank_nodes(store, nquads: Path | bytes) -> None:
