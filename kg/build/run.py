@@ -25,6 +25,7 @@ from kg.build.manifest import (
     write_manifest,
 )
 from kg.build.outdir import OUTPUTS, check_out_dir, locked_out_dir
+from kg.build.runner import DocumentProcess, Job
 from kg.build.summary import load_summary
 from kg.build.violations import ValidationResult, Violation, combine
 from kg.inputs.encoding import TRADITIONAL
@@ -89,11 +90,27 @@ def build_sources(sources: list[SourceText], out_dir: Path, extractor: Extractor
 def _build_locked(sources: list[SourceText], out_dir: Path, extractor: Extractor | None,
                   progress: Progress, jobs: int, executor: str,
                   outputs: Outputs) -> BuildResult:
+    before = read_manifest(out_dir)
+    runner = None
+    if before is None and sources and extractor is None:
+        # no build before: every document runs, so their process loads its pipeline (seconds)
+        # while this one finds the keys and the rest of its start
+        runner = DocumentProcess(Job(out_dir, len(sources), outputs.ner, jobs, executor))
+    try:
+        return _build_planned(sources, out_dir, extractor, progress, jobs, executor, outputs,
+                              before, runner)
+    finally:
+        if runner is not None:
+            runner.close()  # where the build failed before its documents ran
+
+
+def _build_planned(sources: list[SourceText], out_dir: Path, extractor: Extractor | None,
+                   progress: Progress, jobs: int, executor: str, outputs: Outputs,
+                   before: Manifest | None, runner: DocumentProcess | None) -> BuildResult:
     gaz = extractor.gaz if extractor is not None else gazetteer_module.default()
     sources = assign_keys(sources, gaz)
     current = Manifest.current(ner=extractor.ner if extractor is not None else outputs.ner)
     current.documents = {s.doc: source_hash(s) for s in sources}
-    before = read_manifest(out_dir)
     cached = reusable_documents(out_dir, current)
     warnings = [encoding_warning(s) for s in sources if s.encoding != "utf-8"]
     warnings += [w for s in sources for w in s.warnings]
@@ -107,7 +124,7 @@ def _build_locked(sources: list[SourceText], out_dir: Path, extractor: Extractor
     plan = Plan(sources, gaz, current, before, cached, warnings, outputs.trig, outputs.wait,
                 outputs.cache)
     validation, report = write_build(plan, out_dir, extractor, progress, jobs, executor,
-                                     outputs.ner)
+                                     outputs.ner, runner)
     remove_stale_results(out_dir, {cache_stem(out_dir, key, sha)
                                    for key, sha in current.documents.items()})
     # last: a build killed before it is redone next time

@@ -88,6 +88,7 @@ class DocumentProcess:
         self.feeder: threading.Thread | None = None
         self.finished = False  # the runner sent `done`
         self.ending = False  # it sent `done` or its error: it ends by itself
+        self.closed = False
 
     def summaries(self, reference_lines: Path, sources: list[SourceText], shas: dict[str, str],
                   progress: Progress) -> Iterator[DocumentSummary]:
@@ -126,7 +127,10 @@ class DocumentProcess:
 
     def close(self) -> None:
         """Waits for the runner to end when it has sent its last message, or ends it (the build
-        failed or was interrupted)."""
+        failed or was interrupted); once."""
+        if self.closed:
+            return
+        self.closed = True
         if not self.ending:
             self.process.kill()
         code = self.process.wait()

@@ -125,6 +125,11 @@ class SharedGraphs:
         with self.reference_lines_path().open("rb") as f:
             return pickle.load(f)  # written by a build's child: this one's, or the cache's
 
+    def nquads_path(self) -> Path:
+        """Where the shared graphs' N-Quads are once written."""
+        self.wait()
+        return self.folder / SHARED_NQUADS
+
     def copy_nquads(self, into: BinaryIO) -> None:
         self._copy(SHARED_NQUADS, into)
 

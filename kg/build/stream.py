@@ -5,19 +5,23 @@ corpus: only the report's counters, the sets of entity IRIs and the violations d
 
 from __future__ import annotations
 
+import io
 import shutil
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from extract.claim_check import VERDICTS
 from kg.build.document import document_graph_iri
 from kg.build.manifest import cache_file
 from kg.build.summary import DocumentSummary
 from kg.build.violations import ValidationResult, Violation
+
+if TYPE_CHECKING:
+    from kg.store.build_store import StoreLoader
 
 STORE_NQUADS, MENTIONS, REPORT = "graphs.nq", "mentions.jsonl", "report.json"
 COPY_CHUNK = 1 << 20  # bytes per read when a cached file is copied into an output
@@ -82,11 +86,13 @@ class ReportParts:
 
 class StagedOutputs:
     """The build's outputs being written in `staging`, one document after another: the store's
-    N-Quads (`store_nquads`), mentions.jsonl and, with `trig`, graph.trig (opened by the
-    caller, who writes its shared graphs first)."""
+    N-Quads (`store_nquads`; or each document's given to a `loader` of the store),
+    mentions.jsonl and, with `trig`, graph.trig (opened by the caller, who writes its shared
+    graphs first)."""
 
-    def __init__(self, out_dir: Path, staging: Path, files: ExitStack, trig: bool):
-        self.out_dir, self.staging = out_dir, staging
+    def __init__(self, out_dir: Path, staging: Path, files: ExitStack, trig: bool,
+                 loader: StoreLoader | None = None):
+        self.out_dir, self.staging, self.loader = out_dir, staging, loader
         self.nquads = files.enter_context((staging / STORE_NQUADS).open("wb"))
         self.mentions = files.enter_context((staging / MENTIONS).open("wb"))
         self.trig = files.enter_context((staging / "graph.trig").open("wb")) if trig else None
@@ -103,14 +109,24 @@ class StagedOutputs:
         if self.trig is not None:
             write_document_trig(key, graph, self.trig)
         if to_store:
+            self.add_to_store(key, graph)
+
+    def add_to_store(self, key: str, graph: Path) -> None:
+        """The document's graph to the loader while it takes more, else to the N-Quads file."""
+        if self.loader is None or not self.loader.accepting():
             write_document_nquads(key, graph, self.nquads)
-            self.documents_in_store.append(key)
+        else:
+            nquads = io.BytesIO()
+            write_document_nquads(key, graph, nquads)
+            self.loader.add(nquads.getvalue())
+        self.documents_in_store.append(key)
 
 
 @contextmanager
-def staged_outputs(out_dir: Path, staging: Path, trig: bool) -> Iterator[StagedOutputs]:
+def staged_outputs(out_dir: Path, staging: Path, trig: bool,
+                   loader: StoreLoader | None = None) -> Iterator[StagedOutputs]:
     with ExitStack() as files:
-        yield StagedOutputs(out_dir, staging, files, trig)
+        yield StagedOutputs(out_dir, staging, files, trig, loader)
 
 
 def ntriples_lines(graph: Path) -> Iterator[bytes]:

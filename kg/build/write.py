@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,7 +28,13 @@ from kg.build.violations import ValidationResult, combine
 from kg.inputs.files import SourceText
 from kg.progress import Progress
 from kg.store import swap as store_swap
-from kg.store.build_store import StoreUpdate, check_writable, write_build_store
+from kg.store.build_store import (
+    StoreLoader,
+    StoreUpdate,
+    check_writable,
+    put_built_store,
+    write_build_store,
+)
 from kg.store.layout import STORE_DIR, TRIG_FILE
 
 if TYPE_CHECKING:  # the pipeline loads spaCy and jieba (4 s): only a build that extracts
@@ -57,11 +63,12 @@ class Plan:
 
 
 def write_build(plan: Plan, out_dir: Path, extractor: Extractor | None, progress: Progress,
-                jobs: int, executor: str, ner: bool = False) -> tuple[ValidationResult, dict]:
+                jobs: int, executor: str, ner: bool = False,
+                runner: DocumentProcess | None = None) -> tuple[ValidationResult, dict]:
     """Runs the documents not cached, writes the store and the outputs: the validation and the
     report. The documents run in a process of their own (kg/build/runner.py, with the NER model
-    if `ner`), or in this one with `extractor` where the caller has one. The manifest is the
-    caller's to write, last."""
+    if `ner`; the caller's `runner` where it started one for every document), or in this one
+    with `extractor` where the caller has one. The manifest is the caller's to write, last."""
     store = out_dir / STORE_DIR
     check_writable(store, plan.wait)  # a reader of the store would refuse it at the end
     trusted = store_trusted(plan.before, plan.current, store)
@@ -70,29 +77,40 @@ def write_build(plan: Plan, out_dir: Path, extractor: Extractor | None, progress
     needs = SharedNeeds(nquads=not trusted, trig=plan.trig, reference=bool(to_run))
     cache = shared_cache(plan.gaz) if plan.cache and needs.any() else None
     shared = SharedGraphs(plan.gaz, staging, needs, cache)  # in a child, while the pipeline loads
-    runner = None
+    loader = None
     try:
-        if to_run and extractor is None:  # it loads the pipeline meanwhile
+        if to_run and extractor is None and runner is None:  # it loads the pipeline meanwhile
             runner = DocumentProcess(Job(out_dir, len(to_run), ner, jobs, executor))
+        assert runner is None or runner.job.count == len(to_run), "a runner for other documents"
+        if not trusted and store_swap.same_file_system(staging, store):
+            # filled while the documents run
+            loader = StoreLoader(staging / STORE_DIR, after_batch=release_free_memory)
         progress.start(len(to_run), sum(len(s.text) for s in to_run))
         summaries = document_summaries(to_run, out_dir, plan.current, shared, extractor, runner,
                                        progress, jobs, executor)
         parts, in_store = stream_documents(plan.sources, plan.cached, out_dir, plan.current,
                                            staging, shared, summaries,
-                                           trusted=trusted, trig=plan.trig)
+                                           trusted=trusted, trig=plan.trig, loader=loader)
         if runner is not None:
-            runner.close()  # the pipeline's memory goes with its process, before the store's
-            runner = None   # load: that was a build's peak
+            runner.close()  # the pipeline's memory goes with its process
+            runner = None
         validation = combine(parts.violations)
         report = parts.report(plan.warnings, validation, len(plan.gaz.entries))
         progress.step("writing the store")
-        update_store(out_dir, staging / STORE_NQUADS, in_store, whole=not trusted,
-                     before=plan.before, current=plan.current, wait=plan.wait)
+        if loader is not None:
+            loader.finish(staging / STORE_NQUADS)  # with the quads past its limit, if any
+            put_loaded_store(out_dir, staging / STORE_DIR, before=plan.before, wait=plan.wait)
+            loader = None
+        else:
+            update_store(out_dir, staging / STORE_NQUADS, in_store, whole=not trusted,
+                         before=plan.before, current=plan.current, wait=plan.wait)
         progress.step("writing the outputs")
         write_outputs(out_dir, staging, report, plan.sources, trig=plan.trig)
     finally:
         if runner is not None:
             runner.close()
+        if loader is not None:
+            loader.abort()
         shared.stop()
         shutil.rmtree(staging, ignore_errors=True)
     return validation, report
@@ -123,14 +141,18 @@ def document_summaries(to_run: list[SourceText], out_dir: Path, current: Manifes
 def stream_documents(sources: list[SourceText], cached: set[str], out_dir: Path,
                      current: Manifest, staging: Path, shared: SharedGraphs,
                      summaries: Iterator[DocumentSummary], *, trusted: bool,
-                     trig: bool) -> tuple[ReportParts, list[str]]:
+                     trig: bool, loader: StoreLoader | None = None
+                     ) -> tuple[ReportParts, list[str]]:
     """Adds every document, in input order, from its cached files to the staged outputs and the
     report (those not in `cached` as `summaries` gives them, their results cached): the
     report's parts and the documents whose graphs are staged for the store (the new and changed
-    ones; every one where the store is not `trusted`)."""
+    ones; every one where the store is not `trusted`), or given to the `loader` of a new
+    store, with the shared graphs, as they come."""
     parts = ReportParts()
-    with staged_outputs(out_dir, staging, trig) as staged:
-        if not trusted:
+    with staged_outputs(out_dir, staging, trig, loader) as staged:
+        if loader is not None:
+            loader.add_file(shared.nquads_path())
+        elif not trusted:
             shared.copy_nquads(staged.nquads)
         if staged.trig is not None:
             shared.copy_trig(staged.trig)
@@ -166,15 +188,37 @@ def update_store(out_dir: Path, nquads: Path, documents: list[str], *, whole: bo
     removed = set(before.documents) - set(current.documents) if before is not None else set()
     if not whole and not documents and not removed:
         return  # nothing in the store changes
-    if before is not None and before.store:
-        write_manifest(out_dir, replace(before, store=False))
-    kept = {str(document_graph_iri(key)) for key in current.documents}
-    prefix = str(iris.graph("doc/"))
+    distrust_store(out_dir, before)
     replaced = [str(document_graph_iri(key)) for key in documents]
     if whole:
         replaced += [str(iris.graph(name)) for name in SHARED_GRAPHS]
-    write_build_store(out_dir / STORE_DIR, StoreUpdate(
-        nquads, replaced, lambda name: name.startswith(prefix) and name not in kept), wait)
+    write_build_store(out_dir / STORE_DIR, StoreUpdate(nquads, replaced, stale_graphs(current)),
+                      wait)
+
+
+def put_loaded_store(out_dir: Path, built: Path, *, before: Manifest | None,
+                     wait: float) -> None:
+    """The store `built`, loaded whole while the documents ran, takes OUT/store's place, with
+    the graphs of the old store that no build writes (a link graph, `kg load`'s data)."""
+    distrust_store(out_dir, before)
+    shared = {str(iris.graph(name)) for name in SHARED_GRAPHS}
+    prefix = str(iris.graph("doc/"))  # a document's graph: this build's, or dropped
+    put_built_store(out_dir / STORE_DIR, built,
+                    lambda name: name in shared or name.startswith(prefix), wait)
+
+
+def distrust_store(out_dir: Path, before: Manifest | None) -> None:
+    """The manifest says the store is not to be trusted while it is written: a build killed
+    then has the next one rewrite it whole."""
+    if before is not None and before.store:
+        write_manifest(out_dir, replace(before, store=False))
+
+
+def stale_graphs(current: Manifest) -> Callable[[str], bool]:
+    """Whether a graph of the store is that of a document no longer built."""
+    kept = {str(document_graph_iri(key)) for key in current.documents}
+    prefix = str(iris.graph("doc/"))
+    return lambda name: name.startswith(prefix) and name not in kept
 
 
 def write_outputs(out_dir: Path, staging: Path, report: dict,

@@ -69,10 +69,8 @@ def rewrite(store: Path, fill: Callable[..., T], replaces: Collection[str]) -> T
     store holds nothing else, the copy starts empty instead. The caller holds the exclusive
     lock."""
     store = store.resolve()
-    recover(store)
+    clear_leftovers(store)
     staging = sibling(store, STAGING)
-    for leftover in (staging, sibling(store, OLD)):
-        _remove(leftover)  # what a killed writer left
     _copy(store, staging, set(replaces))
     copy = open_writable(staging)
     try:
@@ -80,8 +78,25 @@ def rewrite(store: Path, fill: Callable[..., T], replaces: Collection[str]) -> T
         copy.flush()
     finally:
         del copy  # closed: RocksDB's files and its LOCK are released before the swap
-    _put_in_place(staging, store)
+    put_in_place(staging, store)
     return result
+
+
+def clear_leftovers(store: Path) -> None:
+    """Puts back a store whose swap was cut between its two renames, and removes the copies a
+    killed writer left beside it. The caller holds the exclusive lock."""
+    recover(store)
+    for leftover in (sibling(store, STAGING), sibling(store, OLD)):
+        _remove(leftover)
+
+
+def same_file_system(folder: Path, store: Path) -> bool:
+    """Whether a store written in `folder` can be renamed into the store's place (the real
+    folder's, through a symbolic link): only within one file system."""
+    try:
+        return os.stat(folder).st_dev == os.stat(store.resolve().parent).st_dev
+    except OSError:
+        return False
 
 
 def open_writable(path: Path):
@@ -117,7 +132,15 @@ def _only(source, graphs: set[str]) -> bool:
     return all(str(g.value) in graphs for g in source.named_graphs())
 
 
-def _put_in_place(staging: Path, store: Path) -> None:
+def put_in_place(staging: Path, store: Path) -> None:
+    """The closed store `staging` takes the place of `store` (where there is none, one rename
+    puts it there) and the old one is removed. The caller holds the exclusive lock."""
+    store = store.resolve()
+    if not store.exists():
+        _fsync_dir(staging)
+        os.rename(staging, store)
+        _fsync_dir(store.parent)
+        return
     _fsync_dir(staging)
     try:
         _exchange(staging, store)
