@@ -256,17 +256,22 @@ def evidence_cases() -> tuple[Dataset, list[str]]:
 def test_evidence_check_names_each_node_missing_a_part_on_rdflib_and_oxigraph():
     """The check's rewrite (one OPTIONAL per part, kg/queries) on both engines, each part
     removed in turn: source, quote selector, start or end offset, quoted text, the target."""
+    ds, expected = evidence_cases()
+    assert check_rows_on_both_engines("checks/mention-without-evidence-violation", ds) == (
+        expected, expected)
+
+
+def check_rows_on_both_engines(name: str, ds: Dataset) -> tuple[list[str], list[str]]:
+    """The first column of the catalogue query `name` on `ds` in rdflib and in Oxigraph."""
     import pyoxigraph
 
     from kg.sparql.catalogue import catalogue
 
-    ds, expected = evidence_cases()
-    check = catalogue()["checks/mention-without-evidence-violation"].read_text(encoding="utf-8")
-    assert [str(r[0]) for r in ds.query(check)] == expected
+    check = catalogue()[name].read_text(encoding="utf-8")
     store = pyoxigraph.Store()
     store.load(ds.serialize(format="nquads").encode("utf-8"), pyoxigraph.RdfFormat.N_QUADS)
     rows = store.query(check, use_default_graph_as_union=True)
-    assert [row[0].value for row in rows] == expected
+    return [str(r[0]) for r in ds.query(check)], [row[0].value for row in rows]
 
 
 def label_cases() -> tuple[Dataset, list[str]]:
@@ -298,14 +303,6 @@ def label_cases() -> tuple[Dataset, list[str]]:
 
 def test_zh_label_check_names_each_entity_without_one_on_rdflib_and_oxigraph():
     """The check's rewrite (the zh labels in one sub-select, kg/queries) on both engines."""
-    import pyoxigraph
-
-    from kg.sparql.catalogue import catalogue
-
     ds, expected = label_cases()
-    check = catalogue()["checks/entity-without-zh-label-violation"].read_text(encoding="utf-8")
-    assert [str(r[0]) for r in ds.query(check)] == expected
-    store = pyoxigraph.Store()
-    store.load(ds.serialize(format="nquads").encode("utf-8"), pyoxigraph.RdfFormat.N_QUADS)
-    rows = store.query(check, use_default_graph_as_union=True)
-    assert [row[0].value for row in rows] == expected
+    assert check_rows_on_both_engines("checks/entity-without-zh-label-violation", ds) == (
+        expected, expected)
