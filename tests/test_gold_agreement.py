@@ -52,7 +52,7 @@ def test_a_second_reader_scored_like_a_prediction(tmp_path: Path) -> None:
     assert (row.mentions.gold, row.mentions.predicted) == (4, 3)
     assert (row.mentions.found, row.mentions.right, row.mentions.typed) == (3, 3, 2)
     assert row.mentions.linked == 2  # 湖北省 and 长江经济带; 湖南省 not found
-    assert (row.relations.second_matched, row.relations.first_matched) == (2, 2)
+    assert (row.relations.right, row.relations.found) == (2, 2)
     assert (row.relations.precision, round(row.relations.recall, 3)) == (1.0, 0.667)
 
 

@@ -38,7 +38,11 @@ from kg.evaluate.mentions import (  # noqa: E402
     read_mention_gold,
     score_document,
 )
-from kg.evaluate.relations import ReportGoldRelation, read_report_relation_gold  # noqa: E402
+from kg.evaluate.relations import (  # noqa: E402
+    RelationCounts,
+    ReportGoldRelation,
+    read_report_relation_gold,
+)
 
 
 def as_predicted(rows: Sequence[GoldMention]) -> list[Predicted]:
@@ -59,22 +63,6 @@ def _overlapping_canonicals(second: Sequence[GoldMention], first: Sequence[GoldM
     return out
 
 
-@dataclass(frozen=True, slots=True)
-class RelationAgreement:
-    first: int  # the first reader's relations
-    second: int  # the second reader's relations
-    second_matched: int  # second-reader rows that match one of the first's
-    first_matched: int  # first-reader rows that one of the second's matches
-
-    @property
-    def precision(self) -> float:
-        return self.second_matched / self.second if self.second else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.first_matched / self.first if self.first else 1.0
-
-
 def _same(a: ReportGoldRelation, b: ReportGoldRelation, same_entity: dict[str, set[str]]) -> bool:
     if a.predicate != b.predicate:
         return False
@@ -86,17 +74,20 @@ def _same(a: ReportGoldRelation, b: ReportGoldRelation, same_entity: dict[str, s
 
 
 def relation_agreement(first: Sequence[ReportGoldRelation], second: Sequence[ReportGoldRelation],
-                       same_entity: dict[str, set[str]]) -> RelationAgreement:
-    matched_second = sum(any(_same(a, b, same_entity) for a in first) for b in second)
-    matched_first = sum(any(_same(a, b, same_entity) for b in second) for a in first)
-    return RelationAgreement(len(first), len(second), matched_second, matched_first)
+                       same_entity: dict[str, set[str]]) -> RelationCounts:
+    """The second reader's rows counted as `kg eval` counts predictions: `gold` the first
+    reader's rows, `predicted` the second's, `right` and `found` the matched ones of each."""
+    return RelationCounts(
+        gold=len(first), predicted=len(second),
+        found=sum(any(_same(a, b, same_entity) for b in second) for a in first),
+        right=sum(any(_same(a, b, same_entity) for a in first) for b in second))
 
 
 @dataclass(frozen=True, slots=True)
 class DocumentAgreement:
     doc: str
     mentions: Counts
-    relations: RelationAgreement
+    relations: RelationCounts
 
 
 def agree(doc: str, first_dir: Path, second_dir: Path, texts: Path) -> DocumentAgreement:
@@ -119,9 +110,9 @@ def shared_documents(first_dir: Path, second_dir: Path) -> list[str]:
     return sorted(docs(first_dir) & docs(second_dir))
 
 
-def _line(name: str, c: Counts, r: RelationAgreement) -> str:
+def _line(name: str, c: Counts, r: RelationCounts) -> str:
     return (f"{name}\t{c.precision:.3f}\t{c.recall:.3f}\t{c.typed_f1:.3f}\t{c.linking:.3f}\t"
-            f"{r.precision:.3f}\t{r.recall:.3f}\t{r.first}\t{r.second}")
+            f"{r.precision:.3f}\t{r.recall:.3f}\t{r.gold}\t{r.predicted}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -138,16 +129,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as e:
         print(f"gold_agreement: error: {e}", file=sys.stderr)
         return 2
-    total = Counts()
-    rel = RelationAgreement(0, 0, 0, 0)
+    total, rel = Counts(), RelationCounts()
     print("doc\tmention P\tR\ttyped F1\tlinked\trelation P\tR\tfirst\tsecond")
     for row in rows:
         total.add(row.mentions)
-        r = row.relations
-        rel = RelationAgreement(rel.first + r.first, rel.second + r.second,
-                                rel.second_matched + r.second_matched,
-                                rel.first_matched + r.first_matched)
-        print(_line(row.doc, row.mentions, r))
+        rel.add(row.relations)
+        print(_line(row.doc, row.mentions, row.relations))
     print(_line("all", total, rel))
     return 0
 
