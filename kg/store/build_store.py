@@ -68,12 +68,8 @@ def write_build_store(store: Path, update: StoreUpdate, wait: float) -> int:
             if name in replaced or update.stale(name):
                 copy.remove_graph(graph)
                 dropped += name not in replaced
-        # ox.parse keeps blank node labels (bulk_load would rename them at random), so the
-        # ontology's stably named blank nodes are the same in every build's store
-        quads = ox.parse(path=update.nquads, format=ox.RdfFormat.N_QUADS)
-        with collector_paused():
-            while batch := list(itertools.islice(quads, BULK_BATCH)):
-                copy.bulk_extend(batch)
+        # the ontology's stably named blank nodes are the same in every build's store
+        load_keeping_blank_nodes(copy, update.nquads)
 
     rewrite_oxigraph(store, fill, list(update.replaced), wait, "write the build into it")
     return dropped
