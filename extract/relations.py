@@ -44,6 +44,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from .abbreviations import SPLIT_RULE
 from .gazetteer import PATTERNS, Gazetteer, read_tsv, weak_names, written
 from .records import Mention
 from .shapes import COUNTED_LIST_RULE, ELLIPSIS_RULE
@@ -1018,15 +1019,33 @@ def _clause_tail(sent: _Sentence, start: int, reach: int) -> str:
     return sent.gap(start, end)
 
 
+def _written_compounds(sent: _Sentence) -> Iterable[tuple[Mention, list[Mention]]]:
+    """The sentence's compounds of places, each with its places: an area compound (川渝, its
+    members), and a compound read as its provinces one character each (吉浙 in 吉浙对口合作:
+    extract/resolve.py, `split_party_compounds`), whose pieces stand side by side."""
+    for m in sent.fams:
+        if len(m.members) >= 2:
+            yield m, [Mention(m.doc, m.start, m.end, m.text, "", ref, "") for ref in m.members]
+    pieces: list[Mention] = []
+    for m in [*sorted((m for m in sent.fams if m.rule == SPLIT_RULE), key=lambda m: m.start),
+              None]:
+        if m is not None and pieces and pieces[-1].end == m.start:
+            pieces.append(m)
+            continue
+        if len(pieces) >= 2:
+            whole = pieces[0]
+            yield replace(whole, end=pieces[-1].end, text=sent.text[whole.start:pieces[-1].end],
+                          members=tuple(p.ref for p in pieces)), pieces
+        pieces = [m] if m is not None else []
+
+
 def _compound_partners(sent: _Sentence) -> None:
     """吉浙对口合作, 粤黔东西部协作: the places an area compound is made of cooperate, when a
     cooperation word follows it closely (东西部协作: 3 characters before it) and does not go on
     as the head of a name (湘赣产业合作园, 赣台经贸合作交流大会: a park, an event). After 与
     the compound is a partner of another (开展与港澳台交流合作: `cooperation` reads it), not a
     pair of partners itself."""
-    for m in sent.fams:
-        if len(m.members) < 2:
-            continue
+    for m, places in _written_compounds(sent):
         lead = sent.gap(max(sent.start, m.start - _PARTNER_LEAD), m.start)
         if any(lead.endswith(w) for w in words()["partner_marker"]):
             continue
@@ -1039,7 +1058,6 @@ def _compound_partners(sent: _Sentence) -> None:
         if at > _MAX_COMPOUND_COOP_GAP or any(after.startswith(w)
                                                for w in words()["partner_name_head"]):
             continue
-        places = [Mention(m.doc, m.start, m.end, m.text, "", ref, "") for ref in m.members]
         for x, y in itertools.combinations(places, 2):
             sent.emit(x, "cooperatesWith", y, "compound-partners", 0.7)
 

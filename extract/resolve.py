@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Protocol
 
-from .abbreviations import COMPOUND_RULE, run_contexts
+from .abbreviations import COMPOUND_RULE, SPLIT_RULE, run_contexts
 from .gazetteer import PATTERNS, Gazetteer, read_tsv, written
 from .records import Mention
 
@@ -153,7 +153,8 @@ def resolve(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
                                                                       dictionary, home),
                                            *home_pairs(kept, text, gaz, dictionary, home),
                                            *home_city_pairs(kept, text, gaz, dictionary, home))]
-    return sorted((placed_by_name(m, gaz) for m in [*kept, *added]), key=lambda m: m.start)
+    placed = [placed_by_name(m, gaz) for m in [*kept, *added]]
+    return sorted(split_party_compounds(placed, text, gaz), key=lambda m: m.start)
 
 
 # Classes a name may open with to state where its platform or line lies (昆明片区, 霍尔果斯口岸).
@@ -530,6 +531,40 @@ def _words_of_their_own(text: str, start: int, end: int, dictionary: Dictionary,
         cuts.add(max(cuts) + len(word))
     needed = (start, end) if whole else range(start, end + 1)
     return all(i in cuts for i in needed)
+
+
+@lru_cache(maxsize=1)
+def _area_compound_words() -> tuple[re.Pattern[str], frozenset[str]]:
+    """The heads after which a compound of provinces names one area, and the established
+    regions' names never split (`patterns/area_compounds.tsv`)."""
+    rows = list(read_tsv(PATTERNS / "area_compounds.tsv"))
+    heads = _alternatives(r[1] for r in rows if r[0] == "head")
+    return (re.compile(f"等?(?:{heads})"),
+            frozenset(r[1] for r in rows if r[0] == "region"))
+
+
+def split_party_compounds(mentions: Iterable[Mention], text: str,
+                          gaz: Gazetteer) -> Iterable[Mention]:
+    """港澳同胞, 港澳台工作, 吉浙对口合作, 与京津共建: a compound of provinces' abbreviations
+    that the text does not use as one area names its provinces, one mention per character
+    (revision 2 of the report gold, R3); one before an area's head (川渝地区, 京津同城化) or an
+    established region's name (京津冀, R5) stays one compound."""
+    area_head, regions = _area_compound_words()
+    for m in mentions:
+        if not _party_compound(m, text, gaz, area_head, regions):
+            yield m
+            continue
+        for k, ref in enumerate(m.members):
+            yield Mention(m.doc, m.start + k, m.start + k + 1, m.text[k], gaz.entries[ref].cls,
+                          ref, SPLIT_RULE, m.confidence)
+
+
+def _party_compound(m: Mention, text: str, gaz: Gazetteer, area_head: re.Pattern[str],
+                    regions: frozenset[str]) -> bool:
+    return (m.type == "AreaCompound" and m.ref is None and len(m.members) == len(m.text) >= 2
+            and m.text not in regions
+            and all(r in gaz.entries and gaz.entries[r].cls == "Province" for r in m.members)
+            and area_head.match(text, m.end) is None)
 
 
 HOME_PAIR_RULE = "home-pair/v1"

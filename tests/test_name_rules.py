@@ -95,7 +95,9 @@ def test_the_reports_own_compound_of_cities_stays(extractor):
 def test_a_place_glued_to_compatriots_is_a_mention(extractor):
     # jieba's dictionary has 台湾同胞 as one word: the place is still named
     names = extractor.extract("t", "向港澳同胞、台湾同胞、广大侨胞表示感谢。").mentions
-    assert [(m.text, m.type) for m in names] == [("港澳", "AreaCompound"), ("台湾", "Province")]
+    # 港澳 as people is its two provinces (revision 2, R3)
+    assert [(m.text, m.type) for m in names] == [("港", "Province"), ("澳", "Province"),
+                                                 ("台湾", "Province")]
 
 
 @pytest.mark.parametrize("text, word", [
@@ -310,19 +312,20 @@ def test_the_ftz_upgrade_strategy_names_the_provinces_own_zone(extractor):
 
 
 @pytest.mark.parametrize("clause, expected", [
-    ("推进津黔产业协作，探索津鲁跨省生态补偿。", ["津黔", "津鲁"]),  # the report's own + another
+    # the report's own + another: a pairing, so its two provinces (revision 2, R3)
+    ("推进津黔产业协作，探索津鲁跨省生态补偿。", ["津", "黔", "津", "鲁"]),
     ("推动冀鲁协作。", []),                    # neither is the report's own province
     ("苏宁等企业在津新设机构。", []),             # a word of the dictionary; 新 is a word
 ])
 def test_a_pair_of_abbreviations_with_the_reports_own_province(extractor, clause, expected):
     mentions = extractor.extract("t", TIANJIN + clause).mentions
-    assert [m.text for m in mentions if m.rule == "home-pair/v1"] == expected
+    assert [m.text for m in mentions if m.rule in ("home-pair/v1", "abbrev-split/v1")] == expected
 
 
-def test_hong_kong_and_macao_are_a_pair_in_every_context(extractor):
+def test_hong_kong_and_macao_as_partners_are_their_two_provinces(extractor):
     mentions = extractor.extract("t", "加强与港澳经贸交流合作。").mentions
-    assert [(m.text, m.members) for m in mentions] == [
-        ("港澳", ("province/810000", "province/820000"))]
+    assert [(m.text, m.ref) for m in mentions] == [
+        ("港", "province/810000"), ("澳", "province/820000")]
 
 
 @pytest.mark.parametrize("text, name, kept", [
@@ -552,16 +555,18 @@ def test_the_source_the_congress_and_the_chairman_name_no_place(extractor, text,
 HEBEI = "2025年河北省政府工作报告\n石家庄、唐山加快发展。"
 
 
-@pytest.mark.parametrize("clause, pair", [
-    ("在对接京津、服务京津中加快发展自己。", "京津"),   # a verb before it, no context word
-    ("吸纳京津技术合同成交额增长34.8%。", "京津"),
-    ("推动京津同城化发展。", "京津"),
+@pytest.mark.parametrize("clause, expected", [
+    # governed by a verb, or before a noun: the two provinces (revision 2, R3)
+    ("在对接京津、服务京津中加快发展自己。", ["京", "津", "京", "津"]),
+    ("吸纳京津技术合同成交额增长34.8%。", ["京", "津"]),
+    ("推动京津同城化发展。", ["京津"]),   # the territory of one integration: one area
 ])
-def test_beijing_and_tianjin_are_a_pair_in_every_context(extractor, clause, pair):
+def test_beijing_and_tianjin_are_read_in_every_context(extractor, clause, expected):
     mentions = extractor.extract("t", HEBEI + clause).mentions
-    pairs = [(m.text, m.members) for m in mentions if m.text == pair]
-    assert pairs and all(members == ("province/110000", "province/120000")
-                         for _, members in pairs)
+    read = [m for m in mentions if m.text in ("京", "津", "京津")]
+    assert [m.text for m in read] == expected
+    assert {r for m in read for r in (m.members or (m.ref,))} == {"province/110000",
+                                                                   "province/120000"}
 
 
 def test_the_pair_inside_beijing_tianjin_hebei_stays_the_longer_name(extractor):
@@ -672,8 +677,11 @@ def test_a_known_place_listed_before_a_zone_stays_the_place(extractor):
 ])
 def test_a_rare_place_word_of_two_abbreviations_with_the_home_province_is_the_pair(
         extractor, text, pair, members):
-    m = next(m for m in extractor.extract("t", text).mentions if m.text == pair)
-    assert (m.type, m.members) == ("AreaCompound", members)
+    # a pairing names its two provinces, one character each (revision 2, R3)
+    mentions = extractor.extract("t", text).mentions
+    at = text.index(pair)
+    assert [(m.start - at, m.ref) for m in mentions if at <= m.start < at + len(pair)] == [
+        (0, members[0]), (1, members[1])]
 
 
 @pytest.mark.parametrize("text, word", [
@@ -722,3 +730,22 @@ def test_a_peninsula_basin_valley_plateau_or_strait_is_a_sub_region(extractor, t
 def test_a_city_before_plateau_as_an_adjective_stays_the_city(extractor):
     names = found(extractor, "西宁、海东高原康养中心率先建成。")
     assert ("海东", "city/630200") in names
+
+
+# round 6: revision 2 of the report gold (tests/gold/gwr-2025/revision-2)
+JILIN = "2025年吉林省政府工作报告\n长春、吉林加快发展。"
+
+
+@pytest.mark.parametrize("clause, parts, areas", [
+    ("向港澳同胞致敬，做好港澳台工作。", ["港", "澳", "港", "澳", "台"], []),   # people, work
+    ("深化吉浙对口合作。", ["吉", "浙"], []),                                   # a pairing
+    ("加强与港澳台地区青少年交流。", [], ["港澳台"]),                            # an area's head
+    ("推动川渝地区合作，加快晋冀鲁豫交界地区发展。", [], ["川渝", "晋冀鲁豫"]),
+])
+def test_a_compound_of_provinces_is_one_area_only_where_used_as_one(extractor, clause, parts,
+                                                                    areas):
+    mentions = extractor.extract("t", JILIN + clause).mentions
+    start = len(JILIN)
+    assert [m.text for m in mentions if m.start >= start and m.rule == "abbrev-split/v1"
+            and m.type == "Province"] == parts
+    assert [m.text for m in mentions if m.start >= start and m.type == "AreaCompound"] == areas
