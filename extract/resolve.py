@@ -490,26 +490,48 @@ def own_zone_ref(gaz: Gazetteer, home: frozenset[str]) -> str | None:
 def abbreviations_after_verbs(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
                               words: DocumentWords, dictionary: Dictionary,
                               home: frozenset[str] = frozenset()) -> Iterable[Mention]:
-    """驻鄂, 留吉, 来琼: a province's one-character abbreviation after 驻/留/来/赴 names it;
-    after 在/入/兴 only the report's own (在津举办, 引客入津, 科技兴赣), and not one that is
-    an ordinary word far more often (新: `WORD_ABBREVIATION_FREQ`). The verb and the
-    abbreviation must each be a word of its own in jieba's reading (带来新的机遇, 现在川渝,
-    10年来新高 name nothing), and the abbreviation no part of a run (the character after it
-    is no abbreviation)."""
-    abbrs = re.escape("".join(sorted(gaz.province_abbr)))
+    """驻鄂, 留吉, 在京, 援疆, 人才强冀, 对台: a province's one-character form after a verb or a
+    preposition of `patterns/abbreviation_verbs.tsv` names the province (revision 2 of the
+    report gold, R1), unless it is an ordinary word far more often (新:
+    `WORD_ABBREVIATION_FREQ`) or the pair is another word (`patterns/abbreviation_words.tsv`).
+    The verb and the abbreviation must each be a word of their own in jieba's reading (带来新的
+    机遇, 现在川渝, 10年来新高, 闽商 name nothing), or the two one verb of its dictionary (援藏,
+    进京); and the abbreviation no part of a run (the character after it is no abbreviation)."""
+    shorts, not_words = _abbreviation_words()
+    forms = {**gaz.province_abbr, **{ch: ref for ch, ref in shorts.items() if ref in gaz.entries}}
+    abbrs = re.escape("".join(sorted(forms)))
     verbs = words.verbs | (words.home_verbs if home else frozenset())
     if not abbrs or not verbs:
         return
     pattern = f"(?<=[{re.escape(''.join(sorted(verbs)))}])[{abbrs}](?![{abbrs}])"
     for m in re.finditer(pattern, text):
-        ref = gaz.province_abbr[m.group()]
-        if text[m.start() - 1] in words.home_verbs and (
-                ref not in home or dictionary.freq.get(m.group(), 0) >= WORD_ABBREVIATION_FREQ):
+        ref = forms[m.group()]
+        if (dictionary.freq.get(m.group(), 0) >= WORD_ABBREVIATION_FREQ
+                or text[m.start() - 1:m.end()] in not_words
+                or (text[m.start() - 1] in words.home_verbs and ref not in home)):
             continue
-        if (not _covered(mentions, m.start() - 1, m.end())
-                and _words_of_their_own(text, m.start() - 1, m.end(), dictionary)):
+        if not _covered(mentions, m.start() - 1, m.end()) and (
+                _words_of_their_own(text, m.start() - 1, m.end(), dictionary)
+                or _one_verb(text, m.start() - 1, m.end(), dictionary)):
             yield Mention("", m.start(), m.end(), m.group(), "Province", ref,
                           "abbrev-after-verb/v1", 0.8)
+
+
+@lru_cache(maxsize=1)
+def _abbreviation_words() -> tuple[dict[str, str], frozenset[str]]:
+    rows = list(read_tsv(PATTERNS / "abbreviation_words.tsv"))
+    return ({r[1]: r[2] for r in rows if r[0] == "short"},
+            frozenset(r[1] for r in rows if r[0] == "not"))
+
+
+VERB_TAG = "v"
+
+
+def _one_verb(text: str, start: int, end: int, dictionary: Dictionary) -> bool:
+    """援藏, 进京: the governing character and the abbreviation are one verb of jieba's
+    dictionary, cut as one word in its context."""
+    return (dictionary.tags.get(text[start:end]) == VERB_TAG
+            and _words_of_their_own(text, start, end, dictionary, whole=True))
 
 
 # A province's abbreviation that jieba's dictionary counts this often as a word of its own is

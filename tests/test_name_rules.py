@@ -253,8 +253,9 @@ TIANJIN = "2025年天津市政府工作报告\n滨海新区、武清区、宝坻
 @pytest.mark.parametrize("clause, expected", [
     ("洽谈会在津举办，实施引客入津行动。", ["津", "津"]),    # the report's own province
     ("高校毕业生留津率提升，向驻津部队致敬。", ["津", "津"]),
-    ("做好对口援青工作，援藏省市。", []),      # 援X names a work field (readers a, f, j)
-    ("企业在沪设立总部，在宁投资。", []),                     # another's after 在: not read
+    # any province governed by a verb or preposition (revision 2 of the report gold, R1)
+    ("做好对口援青工作，援藏省市。", ["青", "藏"]),
+    ("企业在沪设立总部。", ["沪"]),
     ("为我们带来新的机遇，创10年来新高。", []),                 # the verb or the name is a word
     ("在新时代新征程上，入新阶段。", []),                     # 新 is an ordinary word
 ])
@@ -749,3 +750,19 @@ def test_a_compound_of_provinces_is_one_area_only_where_used_as_one(extractor, c
     assert [m.text for m in mentions if m.start >= start and m.rule == "abbrev-split/v1"
             and m.type == "Province"] == parts
     assert [m.text for m in mentions if m.start >= start and m.type == "AreaCompound"] == areas
+
+
+@pytest.mark.parametrize("clause, expected", [
+    ("做好援疆援藏工作。", [("疆", "province/650000"), ("藏", "province/540000")]),
+    ("深入实施人才强冀战略，推进“净菜进京”。", [("冀", "province/130000"),
+                                            ("京", "province/110000")]),
+    ("做好对台工作，引进在京央企。", [("台", "province/710000"), ("京", "province/110000")]),
+    # bound into a word, an ordinary word, or another word: no province
+    ("推动冀货出海，闽商、黔菜、台胞走向全国。", []),
+    ("在新发展格局中建设世界一流强港，扩大牧草返青季休牧。", []),
+])
+def test_a_province_governed_by_a_verb_or_preposition_is_a_mention(extractor, clause,
+                                                                    expected):
+    mentions = extractor.extract("t", JILIN + clause).mentions
+    assert [(m.text, m.ref) for m in mentions if m.start >= len(JILIN)
+            and len(m.text) == 1] == expected
