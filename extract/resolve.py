@@ -143,7 +143,7 @@ def resolve(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
         # text names (the gold guidelines); the zone is read below, the strategy's name gives way
         kept = [m for m in kept if not (m.type == "Strategy" and _FTZ_WORDS.match(m.text))]
     # a literary name takes the place of a shorter reading (中原区), not of a longer name
-    literary = [m for m in literary_names(text, gaz)
+    literary = [m for m in literary_names(text, gaz, words, dictionary)
                 if not any(k.start <= m.start and m.end <= k.end and k.end - k.start > len(m.text)
                            for k in kept)]
     kept = [m for m in kept if not _covered(literary, m.start, m.end)]
@@ -417,21 +417,41 @@ LITERARY_RULE = "literary-name/v1"
 
 
 @lru_cache(maxsize=1)
-def _literary_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+def _literary_pattern() -> tuple[re.Pattern[str], dict[str, str | None], tuple[str, ...]]:
+    """The literary names (province ref, or None for a region of several provinces), and the
+    heads of the names they may open (a platform's, a cluster's, a line's: shapes.tsv)."""
     rows = list(read_tsv(PATTERNS / "literary_names.tsv"))
-    names = {r[1]: r[2] for r in rows if r[0] == "name"}
-    after = _alternatives(r[1] for r in rows if r[0] == "after")
-    return re.compile(f"({_alternatives(names)})(?={after})"), names
+    names: dict[str, str | None] = {r[1]: r[2] for r in rows if r[0] == "name"}
+    names.update({r[1]: None for r in rows if r[0] == "region"})
+    heads = tuple(sorted({r[0] for r in read_tsv(PATTERNS / "shapes.tsv")}, key=len,
+                         reverse=True))
+    return re.compile(_alternatives(names)), names, heads
 
 
-def literary_names(text: str, gaz: Gazetteer) -> Iterable[Mention]:
-    """燕赵大地, 中原大地, 燕赵儿女: a province's literary name before its land or its people
-    names the province (`patterns/literary_names.tsv`); it replaces what else read it (中原区)."""
-    pattern, names = _literary_pattern()
+LITERARY_REGION = "ProvincialSubRegion"  # 岭南, 吴越: a region of several provinces
+
+
+def literary_names(text: str, gaz: Gazetteer, words: DocumentWords,
+                   dictionary: Dictionary) -> Iterable[Mention]:
+    """燕赵大地, 荆楚文化, “三晋英才”, 岭南文化: a province's literary name names the province,
+    one several provinces share a region of theirs (`patterns/literary_names.tsv`); it replaces
+    what else read it (中原区). Not where a word runs into it (北京城市, 京津城际: jieba may
+    glue its end to the word after it, 荆|楚文化, 岭南文化), nor
+    where it opens the name of a platform, a cluster, a line or an organisation, a title of
+    people or a site of nature (燕赵钢铁实验室, 中原城市群, 燕赵名师工作室, 岭南国家公园)."""
+    pattern, names, heads = _literary_pattern()
     for m in pattern.finditer(text):
-        if names[m.group(1)] in gaz.entries:
-            yield Mention("", m.start(), m.end(), m.group(1), "Province", names[m.group(1)],
-                          LITERARY_RULE, 0.8)
+        ref = names[m.group()]
+        if ref is not None and ref not in gaz.entries:
+            continue
+        found = Mention("", m.start(), m.end(), m.group(), "Province" if ref else LITERARY_REGION,
+                        ref, LITERARY_RULE, 0.8)
+        if (_starts_a_word(text, m.start(), dictionary)
+                and words.organisation.match(text, m.end()) is None
+                and words.site_after.match(text, m.end()) is None  # 岭南国家公园 (R7)
+                and not any(_named_organisation_after(text, m.end(), h, dictionary)
+                            for h in (words.heads, heads))):
+            yield found
 
 
 def _covered(mentions: Sequence[Mention], start: int, end: int) -> bool:
@@ -587,6 +607,17 @@ def _party_compound(m: Mention, text: str, gaz: Gazetteer, area_head: re.Pattern
             and m.text not in regions
             and all(r in gaz.entries and gaz.entries[r].cls == "Province" for r in m.members)
             and area_head.match(text, m.end) is None)
+
+
+def _starts_a_word(text: str, start: int, dictionary: Dictionary) -> bool:
+    """Does jieba (its dictionary, no guessing) begin a word at `start` in its context?"""
+    lo = max(0, start - WORD_WINDOW)
+    at = lo
+    for word in dictionary.exact_cut(text[lo:start + WORD_WINDOW]):
+        if at >= start:
+            break
+        at += len(word)
+    return at == start
 
 
 HOME_PAIR_RULE = "home-pair/v1"

@@ -766,3 +766,20 @@ def test_a_province_governed_by_a_verb_or_preposition_is_a_mention(extractor, cl
     mentions = extractor.extract("t", JILIN + clause).mentions
     assert [(m.text, m.ref) for m in mentions if m.start >= len(JILIN)
             and len(m.text) == 1] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a province's literary name in any context (revision 2 of the report gold, R2)
+    ("大力推动荆楚文化创造性转化，实施“三晋英才”计划。", [("荆楚", "province/420000"),
+                                                  ("三晋", "province/140000")]),
+    ("打造更多优质“龙江粮”，推进书香京城建设。", [("龙江", "province/230000"),
+                                           ("京城", "province/110000")]),
+    ("依托岭南文化地标。", [("岭南", None)]),   # several provinces' region
+    # inside a platform's, a cluster's or an organisation's name, a title of people, a site
+    # of nature, or no word of its own: no literary name
+    ("推进燕赵实验室建设，建强洛阳中原城市群副中心。", []),
+    ("创建燕赵名师工作室，积极推进岭南国家公园设立，实施北京城市总体规划。", []),
+])
+def test_a_literary_name_names_its_province_in_any_context(extractor, text, expected):
+    mentions = extractor.extract("t", text).mentions
+    assert [(m.text, m.ref) for m in mentions if m.rule == "literary-name/v1"] == expected
