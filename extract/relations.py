@@ -44,7 +44,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from .abbreviations import SPLIT_RULE
+from .abbreviations import GROUP_RULE, SPLIT_RULE
 from .gazetteer import PATTERNS, Gazetteer, read_tsv, weak_names, written
 from .records import Mention
 from .shapes import COUNTED_LIST_RULE, ELLIPSIS_RULE
@@ -1022,9 +1022,10 @@ def _clause_tail(sent: _Sentence, start: int, reach: int) -> str:
 def _written_compounds(sent: _Sentence) -> Iterable[tuple[Mention, list[Mention]]]:
     """The sentence's compounds of places, each with its places: an area compound (川渝, its
     members), and a compound read as its provinces one character each (吉浙 in 吉浙对口合作:
-    extract/resolve.py, `split_party_compounds`), whose pieces stand side by side."""
+    extract/resolve.py, `split_party_compounds`), whose pieces stand side by side. A named
+    grouping of provinces (东北三省一区战略合作) names no partners of each other (R4)."""
     for m in sent.fams:
-        if len(m.members) >= 2:
+        if len(m.members) >= 2 and m.rule != GROUP_RULE:
             yield m, [Mention(m.doc, m.start, m.end, m.text, "", ref, "") for ref in m.members]
     pieces: list[Mention] = []
     for m in [*sorted((m for m in sent.fams if m.rule == SPLIT_RULE), key=lambda m: m.start),

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Protocol
 
-from .abbreviations import COMPOUND_RULE, SPLIT_RULE, run_contexts
+from .abbreviations import COMPOUND_RULE, GROUP_RULE, SPLIT_RULE, run_contexts
 from .gazetteer import PATTERNS, Gazetteer, read_tsv, written
 from .records import Mention
 
@@ -143,7 +143,8 @@ def resolve(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
         # text names (the gold guidelines); the zone is read below, the strategy's name gives way
         kept = [m for m in kept if not (m.type == "Strategy" and _FTZ_WORDS.match(m.text))]
     # a literary name takes the place of a shorter reading (中原区), not of a longer name
-    literary = [m for m in literary_names(text, gaz, words, dictionary)
+    literary = [m for m in (*literary_names(text, gaz, words, dictionary),
+                            *province_groups(text, gaz))
                 if not any(k.start <= m.start and m.end <= k.end and k.end - k.start > len(m.text)
                            for k in kept)]
     kept = [m for m in kept if not _covered(literary, m.start, m.end)]
@@ -452,6 +453,24 @@ def literary_names(text: str, gaz: Gazetteer, words: DocumentWords,
                 and not any(_named_organisation_after(text, m.end(), h, dictionary)
                             for h in (words.heads, heads))):
             yield found
+
+
+@lru_cache(maxsize=1)
+def _province_groups() -> dict[str, tuple[str, ...]]:
+    return {r[0]: tuple(r[1].split(";")) for r in read_tsv(PATTERNS / "province_groups.tsv")}
+
+
+def province_groups(text: str, gaz: Gazetteer) -> Iterable[Mention]:
+    """东北三省一区, 西北五省区: a named grouping of provinces is one area of its members
+    (`patterns/province_groups.tsv`, R4); it replaces a shorter reading (东北三省)."""
+    groups = _province_groups()
+    if not groups:
+        return
+    for m in re.finditer(_alternatives(groups), text):
+        members = groups[m.group()]
+        if all(r in gaz.entries for r in members):
+            yield Mention("", m.start(), m.end(), m.group(), "AreaCompound", None, GROUP_RULE,
+                          0.8, members=members)
 
 
 def _covered(mentions: Sequence[Mention], start: int, end: int) -> bool:

@@ -783,3 +783,18 @@ def test_a_province_governed_by_a_verb_or_preposition_is_a_mention(extractor, cl
 def test_a_literary_name_names_its_province_in_any_context(extractor, text, expected):
     mentions = extractor.extract("t", text).mentions
     assert [(m.text, m.ref) for m in mentions if m.rule == "literary-name/v1"] == expected
+
+
+@pytest.mark.parametrize("text, name, members", [
+    ("强化东北三省一区战略合作。", "东北三省一区",
+     ("province/210000", "province/220000", "province/230000", "province/150000")),
+    ("推动长三角三省一市协同。", "长三角三省一市",
+     ("province/310000", "province/320000", "province/330000", "province/340000")),
+])
+def test_a_named_grouping_of_provinces_is_one_area_of_its_members(extractor, text, name,
+                                                                  members):
+    # revision 2 of the report gold, R4; a grouping that is a macro-region stays it (东三省)
+    mentions = extractor.extract("t", text + "东三省游客增长。").mentions
+    first = mentions[0]
+    assert (first.text, first.type, first.members) == (name, "AreaCompound", members)
+    assert ("东三省", "macro-region/northeast") in [(m.text, m.ref) for m in mentions]

@@ -731,3 +731,9 @@ def test_a_foreign_region_is_not_joined(extractor, gaz):
     assert not {t for t in found if t[1] == "connects"}, found
     found = _doc_triples(extractor, gaz, "2025年福建省政府工作报告\n强化与长三角等战略对接。\n")
     assert ("福建省", "connects", "长三角城市群") in found, found
+
+
+def test_a_named_grouping_of_provinces_states_no_cooperation_of_its_members(extractor, gaz):
+    """强化东北三省一区战略合作: the grouping names no partner (revision 2 of the gold, R4)."""
+    found = _doc_triples(extractor, gaz, "2025年吉林省政府工作报告\n强化东北三省一区战略合作。\n")
+    assert not {t for t in found if t[1] == "cooperatesWith"}, found
