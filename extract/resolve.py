@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import Protocol
 
 from .abbreviations import COMPOUND_RULE, run_contexts
-from .gazetteer import PATTERNS, Gazetteer, read_tsv, written
+from .gazetteer import PATTERNS, Gazetteer, read_tsv, weak_names, written
 from .records import Mention
 
 HOME_SHARE = 0.4  # of the province-level places of the document (a province, its cities, …)
@@ -153,6 +153,8 @@ def resolve(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
                                                                       dictionary, home),
                                            *home_pairs(kept, text, gaz, dictionary, home),
                                            *home_city_pairs(kept, text, gaz, dictionary, home))]
+    added += [replace(m, doc=doc) for m in home_weak_cities([*kept, *added], text, gaz, words,
+                                                           dictionary, home)]
     return sorted((placed_by_name(m, gaz) for m in [*kept, *added]), key=lambda m: m.start)
 
 
@@ -649,3 +651,40 @@ def home_city_initials(gaz: Gazetteer, province: str) -> dict[str, str]:
 @lru_cache(maxsize=4)
 def _context_after(follow: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(map(re.escape, sorted(follow, key=len, reverse=True))) or "(?!)")
+
+
+HOME_WEAK_CITY_RULE = "home-weak-city/v1"
+
+
+def home_weak_cities(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
+                     words: DocumentWords, dictionary: Dictionary,
+                     home: frozenset[str]) -> Iterable[Mention]:
+    """深圳到中山车程, 支持云浮建设: a city's short name that is also an ordinary word or a
+    person's name (patterns/weak_names.tsv) counts outside a list of places in its own
+    province's report, where the readers mark it the city; never inside a longer word of
+    jieba's (中山大学, 长白山), an organisation's name (云浮中学) or a water's."""
+    if not home:
+        return
+    starts = {m.start for m in mentions}
+    for name, ref in _home_weak_names(gaz, home).items():
+        for found in re.finditer(re.escape(name), text):
+            start, end = found.start(), found.end()
+            m = Mention("", start, end, name, "City", ref, HOME_WEAK_CITY_RULE, 0.8)
+            if (_covered(mentions, start, end)
+                    or not _words_of_their_own(text, start, end, dictionary, whole=True)
+                    or inside_phrase(m, text, words.phrases)
+                    or in_organisation(m, text, gaz, words, dictionary)
+                    or names_water(m, text, gaz, words, starts)):
+                continue
+            yield m
+
+
+def _home_weak_names(gaz: Gazetteer, home: frozenset[str]) -> dict[str, str]:
+    """weak name -> the one city of a home province it is the short name of."""
+    found: dict[str, str] = {}
+    for name in sorted(weak_names()):
+        refs = [r for r in gaz.surfaces.get(name, ()) if gaz.entries[r].cls == "City"
+                and province_of(r, gaz) in home]
+        if len(refs) == 1:
+            found[name] = refs[0]
+    return found

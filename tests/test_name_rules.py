@@ -722,3 +722,27 @@ def test_a_peninsula_basin_valley_plateau_or_strait_is_a_sub_region(extractor, t
 def test_a_city_before_plateau_as_an_adjective_stays_the_city(extractor):
     names = found(extractor, "西宁、海东高原康养中心率先建成。")
     assert ("海东", "city/630200") in names
+
+
+GUANGDONG_TITLE = "广东省2025年政府工作报告\n"
+
+
+@pytest.mark.parametrize("clause, name, ref", [
+    ("深圳到中山车程最短缩至30分钟。", "中山", "city/442000"),
+    ("支持云浮建设国家中药种质资源库。", "云浮", "city/445300"),
+])
+def test_a_weak_city_name_of_the_reports_own_province_is_the_city(extractor, clause, name, ref):
+    # 中山 and 云浮 are ordinary words or a person's name elsewhere (patterns/weak_names.tsv);
+    # in their own province's report they are the city (annotator k, guangdong)
+    assert (name, ref) in found(extractor, GUANGDONG_TITLE + clause)
+
+
+@pytest.mark.parametrize("text, name", [
+    (GUANGDONG_TITLE + "中山大学在香港设立研究机构。", "中山"),  # inside the word 中山大学
+    (GUANGDONG_TITLE + "加快建设云浮中学。", "云浮"),  # an organisation's name
+    ("辽宁省2025年政府工作报告\n朝阳师范高等专科学校升为本科。", "朝阳"),  # a school's
+    ("2025年北京市政府工作报告\n纪念中山先生。", "中山"),  # another province's report
+])
+def test_a_weak_city_name_in_a_word_an_organisation_or_another_report_is_none(extractor, text,
+                                                                               name):
+    assert name not in [t for t, _ in found(extractor, text)]
