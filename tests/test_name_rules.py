@@ -746,3 +746,21 @@ def test_a_weak_city_name_of_the_reports_own_province_is_the_city(extractor, cla
 def test_a_weak_city_name_in_a_word_an_organisation_or_another_report_is_none(extractor, text,
                                                                                name):
     assert name not in [t for t, _ in found(extractor, text)]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("加快郑州南站建设。", "郑州南站"),  # annotators i (henan), k (guangdong), l (jiangsu)
+    ("开工建设广州东站改造项目。", "广州东站"),
+    ("南京北站枢纽工程开工建设。", "南京北站"),
+    ("实施格尔木陆港型国家物流枢纽强基扩能。", "格尔木陆港型国家物流枢纽"),
+    ("西宁商贸服务型国家物流枢纽加快建设。", "西宁商贸服务型国家物流枢纽"),
+    ("放大太原国家级互联网骨干直联点效能。", "太原国家级互联网骨干直联点"),
+])
+def test_a_station_a_logistics_hub_and_an_internet_exchange_of_a_city_are_platforms(
+        extractor, text, name):
+    assert (name, "Platform") in [(m.text, m.type) for m in extractor.extract("t", text).mentions]
+
+
+@pytest.mark.parametrize("text", ["完善陆港型国家物流枢纽功能。", "新建南站一座。"])
+def test_a_hubs_kind_or_a_station_without_a_place_names_nothing(extractor, text):
+    assert not [m for m in extractor.extract("t", text).mentions if m.type == "Platform"]
