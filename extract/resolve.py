@@ -155,7 +155,9 @@ def resolve(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
                                            *home_city_pairs(kept, text, gaz, dictionary, home))]
     added += [replace(m, doc=doc) for m in home_weak_cities([*kept, *added], text, gaz, words,
                                                            dictionary, home)]
-    return sorted((placed_by_name(m, gaz) for m in [*kept, *added]), key=lambda m: m.start)
+    titles = work_titles(text)
+    return sorted((placed_by_name(m, gaz) for m in [*kept, *added]
+                   if not _within(titles, m.start, m.end)), key=lambda m: m.start)
 
 
 # Classes a name may open with to state where its platform or line lies (昆明片区, 霍尔果斯口岸).
@@ -337,6 +339,22 @@ def opens_the_source(m: Mention, text: str) -> bool:
     organisation named there stays one (资料来源：国家统计局: the article's gold counts it)."""
     return (m.type in _PLACE_LIKE
             and _SOURCE.search(text, max(0, m.start - SOURCE_REACH), m.start) is not None)
+
+
+# The title of a law, plan or book (《福建省民营经济促进条例》) on one line, at most this long.
+WORK_TITLE_MAX = 60
+_WORK_TITLE = re.compile(f"《[^《》\\n]{{1,{WORK_TITLE_MAX}}}》")
+
+
+def work_titles(text: str) -> list[tuple[int, int]]:
+    """The spans of the titles of works in `text`. A name inside one is part of the work's own
+    name, as a newspaper's is (湖北日报), and no mention (the gold guidelines; readers j and k
+    leave them out, f marks 江西省 in five)."""
+    return [(m.start(), m.end()) for m in _WORK_TITLE.finditer(text)]
+
+
+def _within(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
+    return any(a <= start and end <= b for a, b in spans)
 
 
 _PLACE_LIKE = frozenset({"Province", "City", "County", "Town", "Country", "AreaCompound"})

@@ -775,3 +775,18 @@ def test_the_grand_canal_the_tea_road_and_the_water_transfer_are_corridors(extra
                                                                           name):
     assert name in [m.text for m in extractor.extract("t", text).mentions
                     if (m.ref or "").startswith("corridor/")]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("推动出台《福建省民营经济促进条例》。", "福建省"),  # annotator k (fujian ×4)
+    ("印发《横琴粤澳深度合作区建设总体方案》。", "横琴粤澳深度合作区"),  # k (guangdong)
+    ("实施《浙江省优化营商环境条例》。", "浙江省"),  # annotator j (zhejiang, tibet)
+])
+def test_a_name_inside_the_title_of_a_law_or_a_plan_is_no_mention(extractor, text, name):
+    # the title of a work is a name of its own, as a newspaper's is (the gold guidelines)
+    assert name not in [m.text for m in extractor.extract("t", text).mentions]
+
+
+def test_a_name_after_a_title_is_a_mention(extractor):
+    text = "落实《民营经济促进法》，福建省加快发展。"
+    assert "福建省" in [m.text for m in extractor.extract("t", text).mentions]
