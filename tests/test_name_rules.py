@@ -790,3 +790,17 @@ def test_a_name_inside_the_title_of_a_law_or_a_plan_is_no_mention(extractor, tex
 def test_a_name_after_a_title_is_a_mention(extractor):
     text = "落实《民营经济促进法》，福建省加快发展。"
     assert "福建省" in [m.text for m in extractor.extract("t", text).mentions]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("广州花都经济开发区升级为国家级。", "广州花都经济开发区"),  # k (guangdong)
+    ("支持汕头经济特区高质量发展。", "汕头经济特区"),  # k
+    ("加快晋中国家农高区发展。", "晋中国家农高区"),  # l (shanxi)
+])
+def test_development_zones_and_special_zones_of_a_place(extractor, text, name):
+    assert name in [m.text for m in extractor.extract("t", text).mentions]
+
+
+def test_a_special_zone_of_no_place_is_none(extractor):
+    text = "支持深圳建设新时代经济特区。"
+    assert "新时代经济特区" not in [m.text for m in extractor.extract("t", text).mentions]
