@@ -366,12 +366,25 @@ _AREA_NAMES = frozenset({"NationalNewArea"})
 def in_organisation(m: Mention, text: str, gaz: Gazetteer, words: DocumentWords,
                     dictionary: Dictionary) -> bool:
     """北京 in 北京证券交易所, 湖北省 in 湖北省人民政府: a place that begins an organisation's
-    name is no mention."""
+    name is no mention; nor one in brackets after it (香港城市大学（东莞）)."""
     cls = gaz.entries[m.ref].cls if m.ref else m.type
     if cls not in _PLACE_LIKE | _AREA_NAMES:
         return False
     return (words.organisation.match(text, m.end) is not None
-            or _named_organisation_after(text, m.end, words.heads, dictionary))
+            or _named_organisation_after(text, m.end, words.heads, dictionary)
+            or _campus_of_an_organisation(text, m.start, words.heads))
+
+
+_OPENING_BRACKETS = "（("
+
+
+def _campus_of_an_organisation(text: str, start: int, heads: tuple[str, ...]) -> bool:
+    """香港城市大学（东莞）, 西藏完全中学(四川天府): a place in brackets right after an
+    organisation's head names its campus, as 人民大学通州校区 does (organisation_heads.tsv)."""
+    if start == 0 or text[start - 1] not in _OPENING_BRACKETS:
+        return False
+    before = text[max(0, start - 1 - max(map(len, heads))):start - 1]
+    return any(before.endswith(h) for h in heads)
 
 
 # The longest stretch of nouns between a place and its organisation's head (贵州|能源|集团,

@@ -804,3 +804,16 @@ def test_development_zones_and_special_zones_of_a_place(extractor, text, name):
 def test_a_special_zone_of_no_place_is_none(extractor):
     text = "支持深圳建设新时代经济特区。"
     assert "新时代经济特区" not in [m.text for m in extractor.extract("t", text).mentions]
+
+
+@pytest.mark.parametrize("text, place", [
+    ("香港城市大学（东莞）正式招生。", "东莞"),  # annotator k (guangdong)
+    ("加快建设西藏完全中学(四川天府)。", "四川"),  # annotator j (tibet)
+])
+def test_a_place_in_brackets_after_an_organisations_name_is_its_campus(extractor, text, place):
+    assert place not in [m.text for m in extractor.extract("t", text).mentions]
+
+
+def test_a_place_in_brackets_after_a_platforms_name_stays(extractor):
+    text = "建成国家紧急医学救援基地（贵州）。"  # annotator e marks 贵州
+    assert "贵州" in [m.text for m in extractor.extract("t", text).mentions]
