@@ -815,3 +815,15 @@ def test_a_place_in_brackets_after_an_organisations_name_is_its_campus(extractor
 def test_a_place_in_brackets_after_a_platforms_name_stays(extractor):
     text = "建成国家紧急医学救援基地（贵州）。"  # annotator e marks 贵州
     assert "贵州" in [m.text for m in extractor.extract("t", text).mentions]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("推进袁河航道提升工程。", "袁河航道"),  # annotator f (jiangxi): a river jieba does not know
+    ("抓好宿连航道等重点工程。", "宿连航道"),  # annotator l (jiangsu): 宿迁 and 连云港's initials
+])
+def test_a_waterway_named_by_an_unknown_river_or_two_initials(extractor, text, name):
+    assert name in [m.text for m in extractor.extract("t", text).mentions]
+
+
+def test_a_waterway_of_a_grade_names_nothing(extractor):
+    assert not extractor.extract("t", "建成二级航道5条。").mentions
