@@ -827,3 +827,13 @@ def test_a_waterway_named_by_an_unknown_river_or_two_initials(extractor, text, n
 
 def test_a_waterway_of_a_grade_names_nothing(extractor):
     assert not extractor.extract("t", "建成二级航道5条。").mentions
+
+
+@pytest.mark.parametrize("text, place", [
+    ("建成汉魏故城遗址博物馆、开封悬河文化展示馆。", "开封"),  # annotator i (henan)
+    ("中国古动物馆（保定自然博物馆）建成投用。", "保定"),  # i (hebei)
+    ("武夷山国家公园福建管理局组建运行。", "福建"),  # k (fujian)
+])
+def test_a_place_opening_the_name_of_a_hall_or_an_administration_is_no_mention(extractor, text,
+                                                                                place):
+    assert place not in [m.text for m in extractor.extract("t", text).mentions]
