@@ -61,8 +61,9 @@ _NAME_OPENERS = frozenset("(（至—–-到一")  # 一: the OCR dash (中国�
 # a platform is in a province or city of its name; a corridor may name countries it links; a
 # metropolitan area or circle has its cities as members (武汉都市圈); "Place" holds the places
 # of no other family (counties, foreign cities) where the recogniser knows them
-_INSIDE = {"Platform": frozenset({"Province", "City", "Place"}),
-           "Corridor": frozenset({"Province", "City", "Country", "WorldRegion", "Place"}),
+_INSIDE = {"Platform": frozenset({"Province", "City", "Place", "AreaCompound"}),
+           "Corridor": frozenset({"Province", "City", "Country", "WorldRegion", "Place",
+                                  "AreaCompound"}),
            "CityCluster": frozenset({"City"})}
 # characters between two compared places: the verb and a short indicator before it
 # (西部地区人均收入仍低于东部地区: 7)
@@ -193,15 +194,19 @@ def _squash(s: str) -> str:
 # class in this list. The relation rules group mentions by family, and `kg eval` scores by it.
 # CityCluster covers metropolitan areas and strategic regions; ProvincialSubRegion (皖北) is a
 # family of its own, because a sub-region stands in lists of provinces and cities as their
-# equal; Place holds the places of no other family (法兰西岛大区).
-FAMILIES = ("MacroRegion", "Province", "City", "ProvincialSubRegion", "CityCluster",
-            "EconomicBelt", "Country", "WorldRegion", "Place", "Corridor", "Platform",
-            "Organization", "Agreement", "Industry", "Strategy")
+# equal; AreaCompound (京津冀, 川渝: an area named by its members' abbreviations) is one too, for
+# the same reason (深化与京津冀、长三角、粤港澳等地区对接合作: a list of areas and a cluster);
+# Place holds the places of no other family (法兰西岛大区).
+FAMILIES = ("MacroRegion", "Province", "City", "ProvincialSubRegion", "AreaCompound",
+            "CityCluster", "EconomicBelt", "Country", "WorldRegion", "Place", "Corridor",
+            "Platform", "Organization", "Agreement", "Industry", "Strategy")
 PLACE_FAMILIES = frozenset({"MacroRegion", "Province", "City", "ProvincialSubRegion",
-                            "CityCluster", "EconomicBelt", "Country", "WorldRegion"})
+                            "AreaCompound", "CityCluster", "EconomicBelt", "Country",
+                            "WorldRegion"})
 # what a province or city can be part of in the text's own words
 _REGION_FAMILIES = frozenset({"MacroRegion"})
-_MEMBER_FAMILIES = frozenset({"Province", "City", "ProvincialSubRegion", "CityCluster"})
+_MEMBER_FAMILIES = frozenset({"Province", "City", "ProvincialSubRegion", "AreaCompound",
+                              "CityCluster"})
 
 
 def family(cls: str, gaz: Gazetteer) -> str:
@@ -604,11 +609,13 @@ _COOPERATING = PLACE_FAMILIES | {"Platform", "Place"}
 # who may be the written subject of an earlier clause that 与 goes on from (湖南加快发展，与湖北
 # 签署…): a province, a city or a sub-region; a macro-region there qualifies something else
 # (中部地区首单…落地，与湖北、安徽签署…)
-_SIGNING = frozenset({"Province", "City", "ProvincialSubRegion", "Place"})
+_SIGNING = frozenset({"Province", "City", "ProvincialSubRegion", "AreaCompound", "Place"})
 # what a place joins (融入, 对接): a region, belt, corridor or strategy, not a province or city
 # what a place joins (融入/对接): a region, belt, corridor or strategy of the guidelines; not a
 # foreign region (强化与中东国家经贸对接 is trade with it, which no dev reader gives as connects)
-_JOINED = frozenset({"MacroRegion", "CityCluster", "EconomicBelt", "Corridor", "Strategy"})
+# an area compound too (对接京津: annotator i; 强化与京津冀地区…战略对接: l)
+_JOINED = frozenset({"MacroRegion", "AreaCompound", "CityCluster", "EconomicBelt", "Corridor",
+                     "Strategy"})
 # who may join a region, belt, corridor or strategy: a place, or a platform (怀化国际陆港全面融入
 # 西部陆海新通道); a platform before the verb also keeps the document's own place out
 # who joins: a place, a platform, or a place of no other family (a county, a compound of
@@ -1137,7 +1144,8 @@ def _joins(sent: _Sentence) -> None:
             continue
         if _joined_by_verb(sent, g):
             subjects = _join_subjects(sent, i)
-        elif _joined_after(sent, g):
+        elif g.family != "AreaCompound" and _joined_after(sent, g):
+            # 与港澳规则衔接、机制对接: after 与 a compound is a partner (annotator k: cooperation)
             subject = _partner_subject(sent, i)
             subjects = [subject] if subject is not None else []
         else:

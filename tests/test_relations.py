@@ -731,3 +731,23 @@ def test_a_foreign_region_is_not_joined(extractor, gaz):
     assert not {t for t in found if t[1] == "connects"}, found
     found = _doc_triples(extractor, gaz, "2025年福建省政府工作报告\n强化与长三角等战略对接。\n")
     assert ("福建省", "connects", "长三角城市群") in found, found
+
+
+# --- the eighth session's classes (docs/extraction.md, "Relations: bare compounds, recall by
+# class, the readers' conventions")
+
+
+def test_an_area_compound_is_joined_and_listed_like_a_region(extractor, gaz):
+    """对接京津 (annotator i): the report's province connects the area compound, as it does a
+    region; in a list of areas and clusters the compound is an item (深化与京津、长三角等地区
+    对接合作: a, l); after 与 … 对接 it is a partner (与港澳规则衔接、机制对接: k gives
+    cooperation), not a region joined."""
+    hebei = _doc_triples(extractor, gaz, "2025年河北省政府工作报告\n主动对接京津，承接疏解。\n")
+    assert ("河北省", "connects", "京津") in hebei, hebei
+    heilongjiang = _doc_triples(extractor, gaz, "2025年黑龙江省政府工作报告\n"
+                                "深化与京津、长三角等地区对接合作。\n")
+    assert {("黑龙江省", "cooperatesWith", "京津"),
+            ("黑龙江省", "cooperatesWith", "长三角城市群")} <= heilongjiang, heilongjiang
+    guangdong = _doc_triples(extractor, gaz, "2025年广东省政府工作报告\n"
+                             "我们强化与港澳规则衔接、机制对接。\n")
+    assert not {t for t in guangdong if t[1] == "connects"}, guangdong
