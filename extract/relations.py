@@ -1030,9 +1030,11 @@ def _compound_partners(sent: _Sentence) -> None:
     cooperation word follows it closely (东西部协作: 3 characters before it) and does not go on
     as the head of a name (湘赣产业合作园, 赣台经贸合作交流大会: a park, an event). After 与
     the compound is a partner of another (开展与港澳台交流合作: `cooperation` reads it), not a
-    pair of partners itself."""
+    pair of partners itself; so is an item of a list (与京津冀、粤港澳等区域合作: the partners
+    of the report's province, annotator l)."""
+    listed = {m for g in sent.groups if len(g.members) > 1 for m in g.members}
     for m in sent.fams:
-        if len(m.members) < 2:
+        if len(m.members) < 2 or m in listed:
             continue
         lead = sent.gap(max(sent.start, m.start - _PARTNER_LEAD), m.start)
         if any(lead.endswith(w) for w in words()["partner_marker"]):

@@ -751,3 +751,13 @@ def test_an_area_compound_is_joined_and_listed_like_a_region(extractor, gaz):
     guangdong = _doc_triples(extractor, gaz, "2025年广东省政府工作报告\n"
                              "我们强化与港澳规则衔接、机制对接。\n")
     assert not {t for t in guangdong if t[1] == "connects"}, guangdong
+
+
+def test_an_area_compound_in_a_list_of_partners_is_a_partner_not_a_pair(extractor, gaz):
+    """与京津冀、粤港澳等区域合作全面深化 (annotator l): the report's province cooperates with
+    each area; the members of 粤港澳 do not cooperate with each other by it."""
+    found = _doc_triples(extractor, gaz, "2025年江苏省政府工作报告\n"
+                         "与京津冀、粤港澳等区域合作全面深化。\n")
+    assert ("香港特别行政区", "cooperatesWith", "澳门特别行政区") not in found, found
+    assert {("江苏省", "cooperatesWith", "京津冀"),
+            ("江苏省", "cooperatesWith", "粤港澳")} <= found, found
