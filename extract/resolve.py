@@ -233,8 +233,6 @@ STRATEGY_RULE = "abbreviated-strategy/v1"
 # (京津冀党政主要领导座谈: the three provinces, not the city cluster)
 _AREA_OF_CLASSES = frozenset({"CityCluster", "StrategicRegion"})
 MIN_AREA_RUN = 3  # 京津 and 港澳 are pairs of provinces already (patterns/named_runs.tsv)
-# The word after the abbreviations that still names their area (京津冀地区: the readers' SubRegion)
-_AREA_WORD = "地区"
 # A list that closes with a cluster's head word lists clusters (京津冀、长三角、珠三角等东部地区
 # 城市群: the article's gold); one that closes with 战略 lists strategies (做好与京津冀等国家重大
 # 战略对接: annotator a types 京津冀 the strategy 京津冀协同发展). Read to the end of the clause,
@@ -246,19 +244,21 @@ _LIST_OF_STRATEGIES = re.compile(r"[^，。；：！？\n]{0,20}?等[^，。；�
 
 def abbreviated_area(m: Mention, text: str, gaz: Gazetteer) -> Mention:
     """A cluster's or region's name written as its provinces' abbreviations alone (京津冀,
-    粤港澳), or with 地区 (京津冀地区), names their area, a compound of those provinces (SubRegion
-    in the gold guidelines: "京津冀 when it names the area not the cluster"); its longer names
-    (京津冀城市群, 京津冀协同发展) stay the entity. The report readers a, e, f, i, k and l type
-    the bare 京津冀 so (19 of 20 on dev..dev4). One in a list of clusters stays the cluster; a
-    bare one in a list of strategies is the strategy named after it (京津冀等国家重大战略)."""
+    粤港澳) names their area, a compound of those provinces (SubRegion in the gold guidelines:
+    "京津冀 when it names the area not the cluster"); its longer names (京津冀城市群, 京津冀协同
+    发展) stay the entity. The report readers a, e, f, i, k and l type the bare 京津冀 so (19 of
+    20 on dev..dev4). One in a list of clusters stays the cluster; one in a list of strategies
+    is the strategy named after it (京津冀等国家重大战略). 京津冀地区 stays the cluster too (the
+    readers' SubRegion): the numeric claims of a region need an entity of the tables (the
+    article's 京津冀地区常住人口…减少了24.5万人), which an area compound is not."""
     if m.ref is None or gaz.entries[m.ref].cls not in _AREA_OF_CLASSES:
         return m
-    core = m.text.removesuffix(_AREA_WORD)
+    core = m.text
     members = _provinces_abbreviated(core, gaz)
     if not members or _LIST_OF_CLUSTERS.match(text, m.end):
         return m
     if _LIST_OF_STRATEGIES.match(text, m.end):
-        strategy = _strategy_named_after(core, gaz) if core == m.text else None
+        strategy = _strategy_named_after(core, gaz)
         return m if strategy is None else replace(m, type="Strategy", ref=strategy,
                                                   rule=STRATEGY_RULE)
     return replace(m, type="AreaCompound", ref=None, rule=AREA_RULE, members=members)

@@ -750,8 +750,8 @@ def test_a_clusters_abbreviated_name_in_a_list_of_clusters_or_a_longer_name_stay
     # a list of strategies: the strategy named after the provinces (annotator a)
     ("做好与京津冀等国家重大战略对接。", "京津冀", "Strategy",
      "strategy/jing-jin-ji-xie-tong-fa-zhan"),
-    # the abbreviations and 地区 name the area as the bare ones do (annotator l)
-    ("加强与京津冀地区产业协作。", "京津冀地区", "AreaCompound", None),
+    # with 地区 it stays the cluster, whose numeric claims need an entity of the tables
+    ("京津冀地区常住人口减少了24.5万人。", "京津冀地区", "CityCluster", "city-cluster/jing-jin-ji"),
 ])
 def test_a_clusters_abbreviated_name_is_typed_by_its_context(extractor, text, name, typed, ref):
     m = next(m for m in extractor.extract("t", text).mentions if m.text == name)
