@@ -825,7 +825,8 @@ def _home_side_places(run: str, start: int, sent: _Sentence) -> list[str]:
         return []
     out: list[str] = []
     for i, ch in enumerate(run):
-        refs = [r for r in sent.doc_places if ch in _abbreviated_as(r, sent.gaz)]
+        refs = _county_yields_to_a_city(
+            [r for r in sent.doc_places if ch in _abbreviated_as(r, sent.gaz)], sent.gaz)
         if len(refs) > 1 and home in refs and _pairs_with_a_province(run, i, sent.gaz):
             # 黔粤班列, 黔桂铁路 in Guizhou's report: 黔 is also 黔南's first character, but a
             # run of provinces' abbreviations joins provinces (长赣, 沪苏湖: cities)
@@ -838,6 +839,16 @@ def _home_side_places(run: str, start: int, sent: _Sentence) -> list[str]:
         if own and "County" not in lineage and ref not in out:
             out.append(ref)
     return out
+
+
+def _county_yields_to_a_city(refs: list[str], gaz: Gazetteer) -> list[str]:
+    """太绥高铁 in Shanxi's report: 太 is 太原, not its district 太谷区 (a county yields to a
+    city, as in `_abbreviated_places`); beside the province's own abbreviation it stays (苏 of
+    沪苏湖高铁 in Jiangsu's report stays unread: 苏州, or a county, may be meant)."""
+    cities = [r for r in refs if _level(r, gaz) == "City"]
+    if not cities or any(_level(r, gaz) == "Province" for r in refs):
+        return refs
+    return [r for r in refs if _level(r, gaz) != "County"]
 
 
 def _pairs_with_a_province(run: str, at: int, gaz: Gazetteer) -> bool:
