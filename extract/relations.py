@@ -1012,6 +1012,17 @@ def _cooperations(sent: _Sentence) -> None:
         else:
             if _agreement_follows(sent, g):
                 _partners(sent, i, "cooperatesWith", "agreement")
+            elif _after_a_partner_marker(sent, g) and _word_follows(sent, g, "merge_word"):
+                _partners(sent, i, "cooperatesWith")
+
+
+def _after_a_partner_marker(sent: _Sentence, g: _Group) -> bool:
+    """Does 与 stand before the list or between its members (北三县与通州区一体化)? A merge
+    word (一体化, 融合发展) states a cooperation only there: 京津冀一体化算力网 is a network."""
+    lead = sent.gap(max(sent.start, g.start - _PARTNER_LEAD), g.start)
+    gaps = (sent.gap(a.end, b.start) for a, b in itertools.pairwise(g.members))
+    return any(lead.endswith(w) for w in words()["partner_marker"]) or any(
+        gap in words()["partner_marker"] for gap in gaps)
 
 
 def _agreement_follows(sent: _Sentence, g: _Group) -> bool:

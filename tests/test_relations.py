@@ -779,3 +779,13 @@ def test_a_county_yields_to_a_city_in_a_run_read_for_the_report_s_end(extractor,
     found = _doc_triples(extractor, gaz, "2025年山西省政府工作报告\n"
                          "支持太原、太谷发展，启动太绥高铁建设。\n")
     assert ("太绥高铁", "connects", "太原市") in found, found
+
+
+def test_places_joined_by_与_before_一体化_or_融合发展_cooperate(extractor, gaz):
+    """A与B一体化 / 融合发展 (i, k): the two cooperate; without 与 the word names a thing or a
+    policy (京津冀一体化算力网, 城乡融合发展) and states no cooperation."""
+    found = triples(extractor, gaz, "支持珠海与澳门一体化高质量发展，推动深圳与香港融合发展。")
+    assert {("珠海市", "cooperatesWith", "澳门特别行政区"),
+            ("深圳市", "cooperatesWith", "香港特别行政区")} <= found, found
+    found = triples(extractor, gaz, "建设长三角一体化算力网，促进南京城乡融合发展。")
+    assert not {t for t in found if t[1] == "cooperatesWith"}, found
