@@ -46,6 +46,7 @@ from functools import lru_cache
 
 from .gazetteer import PATTERNS, Gazetteer, read_tsv, weak_names, written
 from .records import Mention
+from .resolve import AREA_RULE
 from .shapes import COUNTED_LIST_RULE, ELLIPSIS_RULE
 from .slugs import open_world_key
 
@@ -621,7 +622,7 @@ _SIGNING = frozenset({"Province", "City", "ProvincialSubRegion", "AreaCompound",
 # what a place joins (融入, 对接): a region, belt, corridor or strategy, not a province or city
 # what a place joins (融入/对接): a region, belt, corridor or strategy of the guidelines; not a
 # foreign region (强化与中东国家经贸对接 is trade with it, which no dev reader gives as connects)
-# an area compound too (对接京津: annotator i; 强化与京津冀地区…战略对接: l)
+# an area compound too (对接京津冀; a pair of provinces, 对接京津, is cooperation: `_names_parties`)
 _JOINED = frozenset({"MacroRegion", "AreaCompound", "CityCluster", "EconomicBelt", "Corridor",
                      "Strategy"})
 # who may join a region, belt, corridor or strategy: a place, or a platform (怀化国际陆港全面融入
@@ -1176,15 +1177,25 @@ def _joins(sent: _Sentence) -> None:
             continue
         if _joined_by_verb(sent, g):
             subjects = _join_subjects(sent, i)
-        elif g.family != "AreaCompound" and _joined_after(sent, g):
-            # 与港澳规则衔接、机制对接: after 与 a compound is a partner (annotator k: cooperation)
+        elif _joined_after(sent, g):
             subject = _partner_subject(sent, i)
             subjects = [subject] if subject is not None else []
         else:
             continue
         for s in subjects:
             for o in _chained(sent, i, _JOINED):
-                sent.emit(s, "connects", o, "joins", 0.7, (g.start - 1,))
+                if _names_parties(o):
+                    # 对接京津, 与港澳规则衔接、机制对接: the provinces are partners (gold R3)
+                    for p in _member_places(o):
+                        sent.emit(s, "cooperatesWith", p, "joins", 0.7, (g.start - 1,))
+                else:
+                    sent.emit(s, "connects", o, "joins", 0.7, (g.start - 1,))
+
+
+def _names_parties(m: Mention) -> bool:
+    """Is `m` a compound of abbreviations that names several parties (京津, 港澳: gold R3), not
+    the area of an established region (京津冀, 粤港澳: `abbreviated_area`, gold R5)?"""
+    return bool(m.members) and m.rule != AREA_RULE
 
 
 def _join_subjects(sent: _Sentence, i: int) -> list[Mention]:

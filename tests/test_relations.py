@@ -740,15 +740,20 @@ def test_a_foreign_region_is_not_joined(extractor, gaz):
 
 
 def test_an_area_compound_is_joined_and_listed_like_a_region(extractor, gaz):
-    """对接京津 (annotator i): the report's province connects the area compound, as it does a
-    region; in a list of areas and clusters the compound is an item (深化与京津、长三角等地区
-    对接合作: a, l); after 与 … 对接 it is a partner (与港澳规则衔接、机制对接: k gives
-    cooperation), not a region joined."""
+    """对接京津冀: the report's province connects the area, as it does a region (gold R5); in a
+    list of areas and clusters the compound is an item (深化与京津冀、长三角等地区对接合作); a
+    pair of provinces after 对接 or 与 … 对接 names partners (对接京津, 与港澳规则衔接、机制对接:
+    gold R3), cooperatesWith each, and is no region joined."""
+    shandong = _doc_triples(extractor, gaz,
+                            "2025年山东省政府工作报告\n主动对接京津冀，承接疏解。\n")
+    assert ("山东省", "connects", "京津冀") in shandong, shandong
     hebei = _doc_triples(extractor, gaz, "2025年河北省政府工作报告\n主动对接京津，承接疏解。\n")
-    assert ("河北省", "connects", "京津") in hebei, hebei
+    assert {("河北省", "cooperatesWith", "北京市"),
+            ("河北省", "cooperatesWith", "天津市")} <= hebei, hebei
+    assert not {t for t in hebei if t[1] == "connects"}, hebei
     heilongjiang = _doc_triples(extractor, gaz, "2025年黑龙江省政府工作报告\n"
-                                "深化与京津、长三角等地区对接合作。\n")
-    assert {("黑龙江省", "cooperatesWith", "京津"),
+                                "深化与京津冀、长三角等地区对接合作。\n")
+    assert {("黑龙江省", "cooperatesWith", "京津冀"),
             ("黑龙江省", "cooperatesWith", "长三角城市群")} <= heilongjiang, heilongjiang
     guangdong = _doc_triples(extractor, gaz, "2025年广东省政府工作报告\n"
                              "我们强化与港澳规则衔接、机制对接。\n")
