@@ -253,23 +253,22 @@ def abbreviated_area(m: Mention, text: str, gaz: Gazetteer) -> Mention:
     article's 京津冀地区常住人口…减少了24.5万人), which an area compound is not."""
     if m.ref is None or gaz.entries[m.ref].cls not in _AREA_OF_CLASSES:
         return m
-    core = m.text
-    members = _provinces_abbreviated(core, gaz)
+    members = _provinces_abbreviated(m.text, gaz)
     if not members or _LIST_OF_CLUSTERS.match(text, m.end):
         return m
     if _LIST_OF_STRATEGIES.match(text, m.end):
-        strategy = _strategy_named_after(core, gaz)
+        strategy = _strategy_named_after(m.text, gaz)
         return m if strategy is None else replace(m, type="Strategy", ref=strategy,
                                                   rule=STRATEGY_RULE)
     return replace(m, type="AreaCompound", ref=None, rule=AREA_RULE, members=members)
 
 
-def _provinces_abbreviated(core: str, gaz: Gazetteer) -> tuple[str, ...]:
+def _provinces_abbreviated(run: str, gaz: Gazetteer) -> tuple[str, ...]:
     """The provinces a run of one-character abbreviations stands for, one each (京津冀), else ()."""
-    if len(core) < MIN_AREA_RUN or any(ch not in gaz.province_abbr for ch in core):
+    if len(run) < MIN_AREA_RUN or any(ch not in gaz.province_abbr for ch in run):
         return ()
-    members = tuple(dict.fromkeys(gaz.province_abbr[ch] for ch in core))
-    return members if len(members) == len(core) else ()
+    members = tuple(dict.fromkeys(gaz.province_abbr[ch] for ch in run))
+    return members if len(members) == len(run) else ()
 
 
 def _strategy_named_after(name: str, gaz: Gazetteer) -> str | None:
