@@ -337,16 +337,8 @@ def _corridors(sent: _Sentence) -> None:
                 # 漳汕高铁、龙龙铁路武平至梅州段: the section is of the line it follows
                 lines = lines[-1:]
             for c in lines:
-                for p in (q for m in g.members for q in _member_places(m)):
+                for p in g.members:
                     sent.emit(c, "connects", p, "corridor-nearest", 0.8 if strong else 0.6)
-
-
-def _member_places(m: Mention) -> list[Mention]:
-    """The places a line runs through when it is linked to `m`: an area compound's members
-    (G318川藏段 runs through 四川 and 西藏: annotator j), else `m` itself."""
-    if not m.members:
-        return [m]
-    return [Mention(m.doc, m.start, m.end, m.text, "", ref, "") for ref in m.members]
 
 
 def _names_a_facility(sent: _Sentence, corridor: _Group) -> bool:

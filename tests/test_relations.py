@@ -794,11 +794,3 @@ def test_places_joined_by_与_before_一体化_or_融合发展_cooperate(extract
             ("深圳市", "cooperatesWith", "香港特别行政区")} <= found, found
     found = triples(extractor, gaz, "建设长三角一体化算力网，促进南京城乡融合发展。")
     assert not {t for t in found if t[1] == "cooperatesWith"}, found
-
-
-def test_a_line_linked_to_an_area_compound_runs_through_its_members(extractor, gaz):
-    """G318川藏段 (annotator j): the section named by a compound of two provinces runs through
-    both; the line connects each member, not the compound."""
-    found = _doc_triples(extractor, gaz, "2025年西藏自治区政府工作报告\n加快G318川藏段改造。\n")
-    assert {("G318", "connects", "四川省"), ("G318", "connects", "西藏自治区")} <= found, found
-    assert not {t for t in found if t[2] == "川藏"}, found
