@@ -47,6 +47,7 @@ from functools import lru_cache
 from .abbreviations import GROUP_RULE, SPLIT_RULE
 from .gazetteer import PATTERNS, Gazetteer, read_tsv, weak_names, written
 from .records import Mention
+from .resolve import AREA_RULE
 from .shapes import COUNTED_LIST_RULE, ELLIPSIS_RULE
 from .slugs import open_world_key
 
@@ -62,8 +63,9 @@ _NAME_OPENERS = frozenset("(（至—–-到一")  # 一: the OCR dash (中国�
 # a platform is in a province or city of its name; a corridor may name countries it links; a
 # metropolitan area or circle has its cities as members (武汉都市圈); "Place" holds the places
 # of no other family (counties, foreign cities) where the recogniser knows them
-_INSIDE = {"Platform": frozenset({"Province", "City", "Place"}),
-           "Corridor": frozenset({"Province", "City", "Country", "WorldRegion", "Place"}),
+_INSIDE = {"Platform": frozenset({"Province", "City", "Place", "AreaCompound"}),
+           "Corridor": frozenset({"Province", "City", "Country", "WorldRegion", "Place",
+                                  "AreaCompound"}),
            "CityCluster": frozenset({"City"})}
 # characters between two compared places: the verb and a short indicator before it
 # (西部地区人均收入仍低于东部地区: 7)
@@ -194,15 +196,19 @@ def _squash(s: str) -> str:
 # class in this list. The relation rules group mentions by family, and `kg eval` scores by it.
 # CityCluster covers metropolitan areas and strategic regions; ProvincialSubRegion (皖北) is a
 # family of its own, because a sub-region stands in lists of provinces and cities as their
-# equal; Place holds the places of no other family (法兰西岛大区).
-FAMILIES = ("MacroRegion", "Province", "City", "ProvincialSubRegion", "CityCluster",
-            "EconomicBelt", "Country", "WorldRegion", "Place", "Corridor", "Platform",
-            "Organization", "Agreement", "Industry", "Strategy")
+# equal; AreaCompound (京津冀, 川渝: an area named by its members' abbreviations) is one too, for
+# the same reason (深化与京津冀、长三角、粤港澳等地区对接合作: a list of areas and a cluster);
+# Place holds the places of no other family (法兰西岛大区).
+FAMILIES = ("MacroRegion", "Province", "City", "ProvincialSubRegion", "AreaCompound",
+            "CityCluster", "EconomicBelt", "Country", "WorldRegion", "Place", "Corridor",
+            "Platform", "Organization", "Agreement", "Industry", "Strategy")
 PLACE_FAMILIES = frozenset({"MacroRegion", "Province", "City", "ProvincialSubRegion",
-                            "CityCluster", "EconomicBelt", "Country", "WorldRegion"})
+                            "AreaCompound", "CityCluster", "EconomicBelt", "Country",
+                            "WorldRegion"})
 # what a province or city can be part of in the text's own words
 _REGION_FAMILIES = frozenset({"MacroRegion"})
-_MEMBER_FAMILIES = frozenset({"Province", "City", "ProvincialSubRegion", "CityCluster"})
+_MEMBER_FAMILIES = frozenset({"Province", "City", "ProvincialSubRegion", "AreaCompound",
+                              "CityCluster"})
 
 
 def family(cls: str, gaz: Gazetteer) -> str:
@@ -605,11 +611,13 @@ _COOPERATING = PLACE_FAMILIES | {"Platform", "Place"}
 # who may be the written subject of an earlier clause that 与 goes on from (湖南加快发展，与湖北
 # 签署…): a province, a city or a sub-region; a macro-region there qualifies something else
 # (中部地区首单…落地，与湖北、安徽签署…)
-_SIGNING = frozenset({"Province", "City", "ProvincialSubRegion", "Place"})
+_SIGNING = frozenset({"Province", "City", "ProvincialSubRegion", "AreaCompound", "Place"})
 # what a place joins (融入, 对接): a region, belt, corridor or strategy, not a province or city
 # what a place joins (融入/对接): a region, belt, corridor or strategy of the guidelines; not a
 # foreign region (强化与中东国家经贸对接 is trade with it, which no dev reader gives as connects)
-_JOINED = frozenset({"MacroRegion", "CityCluster", "EconomicBelt", "Corridor", "Strategy"})
+# an area compound too (对接京津冀; a pair of provinces, 对接京津, is cooperation: `_names_parties`)
+_JOINED = frozenset({"MacroRegion", "AreaCompound", "CityCluster", "EconomicBelt", "Corridor",
+                     "Strategy"})
 # who may join a region, belt, corridor or strategy: a place, or a platform (怀化国际陆港全面融入
 # 西部陆海新通道); a platform before the verb also keeps the document's own place out
 # who joins: a place, a platform, or a place of no other family (a county, a compound of
@@ -819,7 +827,8 @@ def _home_side_places(run: str, start: int, sent: _Sentence) -> list[str]:
         return []
     out: list[str] = []
     for i, ch in enumerate(run):
-        refs = [r for r in sent.doc_places if ch in _abbreviated_as(r, sent.gaz)]
+        refs = _county_yields_to_a_city(
+            [r for r in sent.doc_places if ch in _abbreviated_as(r, sent.gaz)], sent.gaz)
         if len(refs) > 1 and home in refs and _pairs_with_a_province(run, i, sent.gaz):
             # 黔粤班列, 黔桂铁路 in Guizhou's report: 黔 is also 黔南's first character, but a
             # run of provinces' abbreviations joins provinces (长赣, 沪苏湖: cities)
@@ -832,6 +841,16 @@ def _home_side_places(run: str, start: int, sent: _Sentence) -> list[str]:
         if own and "County" not in lineage and ref not in out:
             out.append(ref)
     return out
+
+
+def _county_yields_to_a_city(refs: list[str], gaz: Gazetteer) -> list[str]:
+    """太绥高铁 in Shanxi's report: 太 is 太原, not its district 太谷区 (a county yields to a
+    city, as in `_abbreviated_places`); beside the province's own abbreviation it stays (苏 of
+    沪苏湖高铁 in Jiangsu's report stays unread: 苏州, or a county, may be meant)."""
+    cities = [r for r in refs if _level(r, gaz) == "City"]
+    if not cities or any(_level(r, gaz) == "Province" for r in refs):
+        return refs
+    return [r for r in refs if _level(r, gaz) != "County"]
 
 
 def _pairs_with_a_province(run: str, at: int, gaz: Gazetteer) -> bool:
@@ -995,6 +1014,17 @@ def _cooperations(sent: _Sentence) -> None:
         else:
             if _agreement_follows(sent, g):
                 _partners(sent, i, "cooperatesWith", "agreement")
+            elif _after_a_partner_marker(sent, g) and _word_follows(sent, g, "merge_word"):
+                _partners(sent, i, "cooperatesWith")
+
+
+def _after_a_partner_marker(sent: _Sentence, g: _Group) -> bool:
+    """Does 与 stand before the list or between its members (北三县与通州区一体化)? A merge
+    word (一体化, 融合发展) states a cooperation only there: 京津冀一体化算力网 is a network."""
+    lead = sent.gap(max(sent.start, g.start - _PARTNER_LEAD), g.start)
+    gaps = (sent.gap(a.end, b.start) for a, b in itertools.pairwise(g.members))
+    return any(lead.endswith(w) for w in words()["partner_marker"]) or any(
+        gap in words()["partner_marker"] for gap in gaps)
 
 
 def _agreement_follows(sent: _Sentence, g: _Group) -> bool:
@@ -1045,8 +1075,12 @@ def _compound_partners(sent: _Sentence) -> None:
     cooperation word follows it closely (东西部协作: 3 characters before it) and does not go on
     as the head of a name (湘赣产业合作园, 赣台经贸合作交流大会: a park, an event). After 与
     the compound is a partner of another (开展与港澳台交流合作: `cooperation` reads it), not a
-    pair of partners itself."""
+    pair of partners itself; so is an item of a list (与京津冀、粤港澳等区域合作: the partners
+    of the report's province, annotator l)."""
+    listed = {m for g in sent.groups if len(g.members) > 1 for m in g.members}
     for m, places in _written_compounds(sent):
+        if m in listed:
+            continue
         lead = sent.gap(max(sent.start, m.start - _PARTNER_LEAD), m.start)
         if any(lead.endswith(w) for w in words()["partner_marker"]):
             continue
@@ -1152,7 +1186,7 @@ def _joins(sent: _Sentence) -> None:
     before the verb, else the document's own place, connects the regions, belts, corridors and
     strategies after it; "做好与京津冀等国家重大战略对接" the same with the verb after the list."""
     for i, g in enumerate(sent.groups):
-        if g.family not in _JOINED or _not_joined(sent, g):
+        if (g.family not in _JOINED and not _split_parties(g)) or _not_joined(sent, g):
             continue
         if _joined_by_verb(sent, g):
             subjects = _join_subjects(sent, i)
@@ -1163,7 +1197,32 @@ def _joins(sent: _Sentence) -> None:
             continue
         for s in subjects:
             for o in _chained(sent, i, _JOINED):
-                sent.emit(s, "connects", o, "joins", 0.7, (g.start - 1,))
+                if _names_parties(o):
+                    # 对接京津, 与港澳规则衔接、机制对接: the provinces are partners (gold R3)
+                    for p in _member_places(o):
+                        sent.emit(s, "cooperatesWith", p, "joins", 0.7, (g.start - 1,))
+                else:
+                    sent.emit(s, "connects", o, "joins", 0.7, (g.start - 1,))
+
+
+def _split_parties(g: _Group) -> bool:
+    """Is the list a compound read as its provinces (对接京津 → 京, 津: gold R3)?"""
+    return all(m.rule == SPLIT_RULE for m in g.members)
+
+
+def _names_parties(m: Mention) -> bool:
+    """Is `m` a compound of abbreviations that names several parties (京津, 港澳: gold R3), or
+    one province of such a compound read one character each (京 of 对接京津:
+    extract/resolve.py, `split_party_compounds`), not the area of an established region
+    (京津冀, 粤港澳: `abbreviated_area`, gold R5)?"""
+    return (bool(m.members) and m.rule not in (AREA_RULE, GROUP_RULE)) or m.rule == SPLIT_RULE
+
+
+def _member_places(m: Mention) -> list[Mention]:
+    """The places a compound that names parties stands for: its members, else `m` itself."""
+    if not m.members:
+        return [m]
+    return [Mention(m.doc, m.start, m.end, m.text, "", ref, "") for ref in m.members]
 
 
 def _join_subjects(sent: _Sentence, i: int) -> list[Mention]:

@@ -848,6 +848,40 @@ def test_a_place_opening_the_name_of_a_hall_or_an_administration_is_no_mention(e
     assert place not in [m.text for m in extractor.extract("t", text).mentions]
 
 
+@pytest.mark.parametrize("text, name, members", [
+    ("办好京津冀党政主要领导座谈会。", "京津冀",
+     ("province/110000", "province/120000", "province/130000")),
+    ("促进粤港澳民生融通。", "粤港澳", ("province/440000", "province/810000", "province/820000")),
+])
+def test_a_clusters_name_written_as_its_provinces_abbreviations_names_their_area(
+        extractor, text, name, members):
+    m = next(m for m in extractor.extract("t", text).mentions if m.text == name)
+    assert (m.type, m.ref, m.members) == ("AreaCompound", None, members)
+
+
+@pytest.mark.parametrize("text, name", [
+    ("推动新质生产力在京津冀、长三角、珠三角等东部地区城市群集中布局。", "京津冀"),
+    ("京津冀城市群加快发展。", "京津冀城市群"),
+    ("推动京津冀协同发展。", "京津冀"),
+])
+def test_a_clusters_abbreviated_name_in_a_list_of_clusters_or_a_longer_name_stays_it(
+        extractor, text, name):
+    m = next(m for m in extractor.extract("t", text).mentions if m.text.startswith(name))
+    assert m.ref is not None and m.type != "AreaCompound"
+
+
+@pytest.mark.parametrize("text, name, typed, ref", [
+    # a list of strategies: the strategy named after the provinces (annotator a)
+    ("做好与京津冀等国家重大战略对接。", "京津冀", "Strategy",
+     "strategy/jing-jin-ji-xie-tong-fa-zhan"),
+    # with 地区 it stays the cluster, whose numeric claims need an entity of the tables
+    ("京津冀地区常住人口减少了24.5万人。", "京津冀地区", "CityCluster", "city-cluster/jing-jin-ji"),
+])
+def test_a_clusters_abbreviated_name_is_typed_by_its_context(extractor, text, name, typed, ref):
+    m = next(m for m in extractor.extract("t", text).mentions if m.text == name)
+    assert (m.type, m.ref) == (typed, ref)
+
+
 # round 6: revision 2 of the report gold (tests/gold/gwr-2025/revision-2)
 JILIN = "2025年吉林省政府工作报告\n长春、吉林加快发展。"
 

@@ -162,7 +162,9 @@ def test_every_relation_keeps_its_evidence(extractor, gaz):
         assert r.rule.startswith("relation/") and r.rule.endswith("/v1")
         assert 0 < r.confidence <= 1
         # the evidence span covers a mention of each end (one name holds both for name-place)
-        inside = {m.ref for m in doc.mentions if r.start <= m.start and m.end <= r.end}
+        # (an area compound names its members: 京津冀)
+        inside = {ref for m in doc.mentions if r.start <= m.start and m.end <= r.end
+                  for ref in (m.ref, *m.members)}
         # the named entity; the other is in its name (name-place), or abbreviated in it
         if r.rule.startswith(("relation/name-place", "relation/name-abbreviations")):
             assert {r.subject, r.object} & inside, r
@@ -298,7 +300,7 @@ def test_a_report_s_own_province_is_the_subject_its_clauses_leave_unwritten(extr
     found = {(label[r.subject], r.predicate, label[r.object]) for r in doc.relations}
     assert not {r for r in doc.relations if label[r.object] == "新发展格局"}
     assert {("湖北省", "connects", "长江经济带"), ("湖北省", "connects", "一带一路"),
-            ("湖北省", "cooperatesWith", "京津冀城市群"),
+            ("湖北省", "cooperatesWith", "京津冀"),
             ("湖北省", "cooperatesWith", "长三角城市群"),
             ("广东省", "cooperatesWith", "广西壮族自治区")} <= found
     # a clause that names its own subject keeps it
@@ -316,11 +318,11 @@ def test_a_platform_before_the_join_verb_is_its_subject_not_the_report_s_provinc
 
 
 def test_a_list_after_与_and_before_对接_is_joined_by_the_report_s_province(extractor, gaz):
-    """做好与京津冀等国家重大战略对接: the province connects what it docks with; 对接合作 stays a
-    cooperation."""
+    """做好与京津冀等国家重大战略对接: the province connects what it docks with (the strategy
+    named after 京津冀, in a list of strategies: annotator a); 对接合作 stays a cooperation."""
     found = _doc_triples(extractor, gaz, "2025年吉林省政府工作报告\n"
                          "做好与京津冀等国家重大战略对接。深化与长三角等地区对接合作。\n")
-    assert ("吉林省", "connects", "京津冀城市群") in found
+    assert ("吉林省", "connects", "京津冀协同发展") in found
     assert ("吉林省", "cooperatesWith", "长三角城市群") in found
     assert ("吉林省", "connects", "长三角城市群") not in found
 
@@ -731,6 +733,66 @@ def test_a_foreign_region_is_not_joined(extractor, gaz):
     assert not {t for t in found if t[1] == "connects"}, found
     found = _doc_triples(extractor, gaz, "2025年福建省政府工作报告\n强化与长三角等战略对接。\n")
     assert ("福建省", "connects", "长三角城市群") in found, found
+
+
+# --- the eighth session's classes (docs/extraction.md, "Relations: bare compounds, recall by
+# class, the readers' conventions")
+
+
+def test_an_area_compound_is_joined_and_listed_like_a_region(extractor, gaz):
+    """对接京津冀: the report's province connects the area, as it does a region (gold R5); in a
+    list of areas and clusters the compound is an item (深化与京津冀、长三角等地区对接合作); a
+    pair of provinces after 对接 or 与 … 对接 names partners (对接京津, 与港澳规则衔接、机制对接:
+    gold R3), cooperatesWith each, and is no region joined."""
+    shandong = _doc_triples(extractor, gaz,
+                            "2025年山东省政府工作报告\n主动对接京津冀，承接疏解。\n")
+    assert ("山东省", "connects", "京津冀") in shandong, shandong
+    hebei = _doc_triples(extractor, gaz, "2025年河北省政府工作报告\n主动对接京津，承接疏解。\n")
+    assert {("河北省", "cooperatesWith", "北京市"),
+            ("河北省", "cooperatesWith", "天津市")} <= hebei, hebei
+    assert not {t for t in hebei if t[1] == "connects"}, hebei
+    heilongjiang = _doc_triples(extractor, gaz, "2025年黑龙江省政府工作报告\n"
+                                "深化与京津冀、长三角等地区对接合作。\n")
+    assert {("黑龙江省", "cooperatesWith", "京津冀"),
+            ("黑龙江省", "cooperatesWith", "长三角城市群")} <= heilongjiang, heilongjiang
+    guangdong = _doc_triples(extractor, gaz, "2025年广东省政府工作报告\n"
+                             "我们强化与港澳规则衔接、机制对接。\n")
+    assert not {t for t in guangdong if t[1] == "connects"}, guangdong
+
+
+def test_an_area_compound_in_a_list_of_partners_is_a_partner_not_a_pair(extractor, gaz):
+    """与京津冀、粤港澳等区域合作全面深化 (annotator l): the report's province cooperates with
+    each area; the members of 粤港澳 do not cooperate with each other by it."""
+    found = _doc_triples(extractor, gaz, "2025年江苏省政府工作报告\n"
+                         "与京津冀、粤港澳等区域合作全面深化。\n")
+    assert ("香港特别行政区", "cooperatesWith", "澳门特别行政区") not in found, found
+    assert {("江苏省", "cooperatesWith", "京津冀"),
+            ("江苏省", "cooperatesWith", "粤港澳")} <= found, found
+
+
+def test_a_direct_current_line_named_by_abbreviations_connects_its_provinces(extractor, gaz):
+    """青豫直流, 粤藏直流 (annotators l, k): a power line named by the provinces it joins, read
+    as a railway's run is (the report's own end, and the others the document names)."""
+    found = _doc_triples(extractor, gaz, "2025年青海省政府工作报告\n"
+                         "支持河南发展，稳步提升“青豫直流”送电能力。\n")
+    assert {("青豫直流", "connects", "青海省"), ("青豫直流", "connects", "河南省")} <= found, found
+
+
+def test_a_county_yields_to_a_city_in_a_run_read_for_the_report_s_end(extractor, gaz):
+    """太绥高铁 in Shanxi's report (l): 太 is 太原, not its district 太谷区, though the report
+    names both; 绥 stands for no place the report names."""
+    found = _doc_triples(extractor, gaz, "2025年山西省政府工作报告\n"
+                         "支持太原、太谷发展，启动太绥高铁建设。\n")
+    assert ("太绥高铁", "connects", "太原市") in found, found
+
+
+def test_places_joined_by_与_before_一体化_or_融合发展_cooperate(extractor, gaz):
+    """A与B一体化 / 融合发展 (i, k): the two cooperate; without 与 the word names a thing or a
+    policy (京津冀一体化算力网, 城乡融合发展) and states no cooperation."""
+    found = triples(extractor, gaz, "支持珠海与澳门一体化高质量发展，推动深圳与香港融合发展。")
+    assert {("珠海市", "cooperatesWith", "澳门特别行政区"),
+            ("深圳市", "cooperatesWith", "香港特别行政区")} <= found, found
+    found = triples(extractor, gaz, "建设长三角一体化算力网，促进南京城乡融合发展。")
 
 
 def test_a_named_grouping_of_provinces_states_no_cooperation_of_its_members(extractor, gaz):
