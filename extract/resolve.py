@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import Protocol
 
 from .abbreviations import COMPOUND_RULE, run_contexts
-from .gazetteer import PATTERNS, Gazetteer, read_tsv, written
+from .gazetteer import PATTERNS, Gazetteer, read_tsv, weak_names, written
 from .records import Mention
 
 HOME_SHARE = 0.4  # of the province-level places of the document (a province, its cities, …)
@@ -153,7 +153,11 @@ def resolve(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
                                                                       dictionary, home),
                                            *home_pairs(kept, text, gaz, dictionary, home),
                                            *home_city_pairs(kept, text, gaz, dictionary, home))]
-    return sorted((placed_by_name(m, gaz) for m in [*kept, *added]), key=lambda m: m.start)
+    added += [replace(m, doc=doc) for m in home_weak_cities([*kept, *added], text, gaz, words,
+                                                           dictionary, home)]
+    titles = work_titles(text)
+    return sorted((placed_by_name(m, gaz) for m in [*kept, *added]
+                   if not _within(titles, m.start, m.end)), key=lambda m: m.start)
 
 
 # Classes a name may open with to state where its platform or line lies (昆明片区, 霍尔果斯口岸).
@@ -337,6 +341,22 @@ def opens_the_source(m: Mention, text: str) -> bool:
             and _SOURCE.search(text, max(0, m.start - SOURCE_REACH), m.start) is not None)
 
 
+# The title of a law, plan or book (《福建省民营经济促进条例》) on one line, at most this long.
+WORK_TITLE_MAX = 60
+_WORK_TITLE = re.compile(f"《[^《》\\n]{{1,{WORK_TITLE_MAX}}}》")
+
+
+def work_titles(text: str) -> list[tuple[int, int]]:
+    """The spans of the titles of works in `text`. A name inside one is part of the work's own
+    name, as a newspaper's is (湖北日报), and no mention (the gold guidelines; readers j and k
+    leave them out, f marks 江西省 in five)."""
+    return [(m.start(), m.end()) for m in _WORK_TITLE.finditer(text)]
+
+
+def _within(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
+    return any(a <= start and end <= b for a, b in spans)
+
+
 _PLACE_LIKE = frozenset({"Province", "City", "County", "Town", "Country", "AreaCompound"})
 # A new area is a place too where an organisation is named after it (雄安宣武医院, 北京四中雄安
 # 校区); only here: 来源： and the rest read places alone.
@@ -346,12 +366,25 @@ _AREA_NAMES = frozenset({"NationalNewArea"})
 def in_organisation(m: Mention, text: str, gaz: Gazetteer, words: DocumentWords,
                     dictionary: Dictionary) -> bool:
     """北京 in 北京证券交易所, 湖北省 in 湖北省人民政府: a place that begins an organisation's
-    name is no mention."""
+    name is no mention; nor one in brackets after it (香港城市大学（东莞）)."""
     cls = gaz.entries[m.ref].cls if m.ref else m.type
     if cls not in _PLACE_LIKE | _AREA_NAMES:
         return False
     return (words.organisation.match(text, m.end) is not None
-            or _named_organisation_after(text, m.end, words.heads, dictionary))
+            or _named_organisation_after(text, m.end, words.heads, dictionary)
+            or _campus_of_an_organisation(text, m.start, words.heads))
+
+
+_OPENING_BRACKETS = "（("
+
+
+def _campus_of_an_organisation(text: str, start: int, heads: tuple[str, ...]) -> bool:
+    """香港城市大学（东莞）, 西藏完全中学(四川天府): a place in brackets right after an
+    organisation's head names its campus, as 人民大学通州校区 does (organisation_heads.tsv)."""
+    if start == 0 or text[start - 1] not in _OPENING_BRACKETS:
+        return False
+    before = text[max(0, start - 1 - max(map(len, heads))):start - 1]
+    return any(before.endswith(h) for h in heads)
 
 
 # The longest stretch of nouns between a place and its organisation's head (贵州|能源|集团,
@@ -649,3 +682,40 @@ def home_city_initials(gaz: Gazetteer, province: str) -> dict[str, str]:
 @lru_cache(maxsize=4)
 def _context_after(follow: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(map(re.escape, sorted(follow, key=len, reverse=True))) or "(?!)")
+
+
+HOME_WEAK_CITY_RULE = "home-weak-city/v1"
+
+
+def home_weak_cities(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
+                     words: DocumentWords, dictionary: Dictionary,
+                     home: frozenset[str]) -> Iterable[Mention]:
+    """深圳到中山车程, 支持云浮建设: a city's short name that is also an ordinary word or a
+    person's name (patterns/weak_names.tsv) counts outside a list of places in its own
+    province's report, where the readers mark it the city; never inside a longer word of
+    jieba's (中山大学, 长白山), an organisation's name (云浮中学) or a water's."""
+    if not home:
+        return
+    starts = {m.start for m in mentions}
+    for name, ref in _home_weak_names(gaz, home).items():
+        for found in re.finditer(re.escape(name), text):
+            start, end = found.start(), found.end()
+            m = Mention("", start, end, name, "City", ref, HOME_WEAK_CITY_RULE, 0.8)
+            if (_covered(mentions, start, end)
+                    or not _words_of_their_own(text, start, end, dictionary, whole=True)
+                    or inside_phrase(m, text, words.phrases)
+                    or in_organisation(m, text, gaz, words, dictionary)
+                    or names_water(m, text, gaz, words, starts)):
+                continue
+            yield m
+
+
+def _home_weak_names(gaz: Gazetteer, home: frozenset[str]) -> dict[str, str]:
+    """weak name -> the one city of a home province it is the short name of."""
+    found: dict[str, str] = {}
+    for name in sorted(weak_names()):
+        refs = [r for r in gaz.surfaces.get(name, ()) if gaz.entries[r].cls == "City"
+                and province_of(r, gaz) in home]
+        if len(refs) == 1:
+            found[name] = refs[0]
+    return found

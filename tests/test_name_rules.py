@@ -722,3 +722,118 @@ def test_a_peninsula_basin_valley_plateau_or_strait_is_a_sub_region(extractor, t
 def test_a_city_before_plateau_as_an_adjective_stays_the_city(extractor):
     names = found(extractor, "西宁、海东高原康养中心率先建成。")
     assert ("海东", "city/630200") in names
+
+
+GUANGDONG_TITLE = "广东省2025年政府工作报告\n"
+
+
+@pytest.mark.parametrize("clause, name, ref", [
+    ("深圳到中山车程最短缩至30分钟。", "中山", "city/442000"),
+    ("支持云浮建设国家中药种质资源库。", "云浮", "city/445300"),
+])
+def test_a_weak_city_name_of_the_reports_own_province_is_the_city(extractor, clause, name, ref):
+    # 中山 and 云浮 are ordinary words or a person's name elsewhere (patterns/weak_names.tsv);
+    # in their own province's report they are the city (annotator k, guangdong)
+    assert (name, ref) in found(extractor, GUANGDONG_TITLE + clause)
+
+
+@pytest.mark.parametrize("text, name", [
+    (GUANGDONG_TITLE + "中山大学在香港设立研究机构。", "中山"),  # inside the word 中山大学
+    (GUANGDONG_TITLE + "加快建设云浮中学。", "云浮"),  # an organisation's name
+    ("辽宁省2025年政府工作报告\n朝阳师范高等专科学校升为本科。", "朝阳"),  # a school's
+    ("2025年北京市政府工作报告\n纪念中山先生。", "中山"),  # another province's report
+])
+def test_a_weak_city_name_in_a_word_an_organisation_or_another_report_is_none(extractor, text,
+                                                                               name):
+    assert name not in [t for t, _ in found(extractor, text)]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("加快郑州南站建设。", "郑州南站"),  # annotators i (henan), k (guangdong), l (jiangsu)
+    ("开工建设广州东站改造项目。", "广州东站"),
+    ("南京北站枢纽工程开工建设。", "南京北站"),
+    ("实施格尔木陆港型国家物流枢纽强基扩能。", "格尔木陆港型国家物流枢纽"),
+    ("西宁商贸服务型国家物流枢纽加快建设。", "西宁商贸服务型国家物流枢纽"),
+    ("放大太原国家级互联网骨干直联点效能。", "太原国家级互联网骨干直联点"),
+])
+def test_a_station_a_logistics_hub_and_an_internet_exchange_of_a_city_are_platforms(
+        extractor, text, name):
+    assert (name, "Platform") in [(m.text, m.type) for m in extractor.extract("t", text).mentions]
+
+
+@pytest.mark.parametrize("text", ["完善陆港型国家物流枢纽功能。", "新建南站一座。"])
+def test_a_hubs_kind_or_a_station_without_a_place_names_nothing(extractor, text):
+    assert not [m for m in extractor.extract("t", text).mentions if m.type == "Platform"]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("推动二里头遗址、万里茶道河南段申遗。", "万里茶道"),  # a, i, k (hubei, henan, fujian)
+    ("加强南水北调核心水源区保护。", "南水北调"),  # i (henan)
+])
+def test_the_tea_road_and_the_water_transfer_are_corridors(extractor, text, name):
+    assert name in [m.text for m in extractor.extract("t", text).mentions
+                    if (m.ref or "").startswith("corridor/")]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("推动出台《福建省民营经济促进条例》。", "福建省"),  # annotator k (fujian ×4)
+    ("印发《横琴粤澳深度合作区建设总体方案》。", "横琴粤澳深度合作区"),  # k (guangdong)
+    ("实施《浙江省优化营商环境条例》。", "浙江省"),  # annotator j (zhejiang, tibet)
+])
+def test_a_name_inside_the_title_of_a_law_or_a_plan_is_no_mention(extractor, text, name):
+    # the title of a work is a name of its own, as a newspaper's is (the gold guidelines)
+    assert name not in [m.text for m in extractor.extract("t", text).mentions]
+
+
+def test_a_name_after_a_title_is_a_mention(extractor):
+    text = "落实《民营经济促进法》，福建省加快发展。"
+    assert "福建省" in [m.text for m in extractor.extract("t", text).mentions]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("广州花都经济开发区升级为国家级。", "广州花都经济开发区"),  # k (guangdong)
+    ("支持汕头经济特区高质量发展。", "汕头经济特区"),  # k
+    ("加快晋中国家农高区发展。", "晋中国家农高区"),  # l (shanxi)
+])
+def test_development_zones_and_special_zones_of_a_place(extractor, text, name):
+    assert name in [m.text for m in extractor.extract("t", text).mentions]
+
+
+def test_a_special_zone_of_no_place_is_none(extractor):
+    text = "支持深圳建设新时代经济特区。"
+    assert "新时代经济特区" not in [m.text for m in extractor.extract("t", text).mentions]
+
+
+@pytest.mark.parametrize("text, place", [
+    ("香港城市大学（东莞）正式招生。", "东莞"),  # annotator k (guangdong)
+    ("加快建设西藏完全中学(四川天府)。", "四川"),  # annotator j (tibet)
+])
+def test_a_place_in_brackets_after_an_organisations_name_is_its_campus(extractor, text, place):
+    assert place not in [m.text for m in extractor.extract("t", text).mentions]
+
+
+def test_a_place_in_brackets_after_a_platforms_name_stays(extractor):
+    text = "建成国家紧急医学救援基地（贵州）。"  # annotator e marks 贵州
+    assert "贵州" in [m.text for m in extractor.extract("t", text).mentions]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("推进袁河航道提升工程。", "袁河航道"),  # annotator f (jiangxi): a river jieba does not know
+    ("抓好宿连航道等重点工程。", "宿连航道"),  # annotator l (jiangsu): 宿迁 and 连云港's initials
+])
+def test_a_waterway_named_by_an_unknown_river_or_two_initials(extractor, text, name):
+    assert name in [m.text for m in extractor.extract("t", text).mentions]
+
+
+def test_a_waterway_of_a_grade_names_nothing(extractor):
+    assert not extractor.extract("t", "建成二级航道5条。").mentions
+
+
+@pytest.mark.parametrize("text, place", [
+    ("建成汉魏故城遗址博物馆、开封悬河文化展示馆。", "开封"),  # annotator i (henan)
+    ("中国古动物馆（保定自然博物馆）建成投用。", "保定"),  # i (hebei)
+    ("武夷山国家公园福建管理局组建运行。", "福建"),  # k (fujian)
+])
+def test_a_place_opening_the_name_of_a_hall_or_an_administration_is_no_mention(extractor, text,
+                                                                                place):
+    assert place not in [m.text for m in extractor.extract("t", text).mentions]
