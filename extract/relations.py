@@ -342,6 +342,13 @@ def _corridors(sent: _Sentence) -> None:
                     sent.emit(c, "connects", p, "corridor-nearest", 0.8 if strong else 0.6)
 
 
+def _member_places(m: Mention) -> list[Mention]:
+    """The places a compound of abbreviations stands for (对接京津: 北京, 天津), else `m` itself."""
+    if not m.members:
+        return [m]
+    return [Mention(m.doc, m.start, m.end, m.text, "", ref, "") for ref in m.members]
+
+
 def _names_a_facility(sent: _Sentence, corridor: _Group) -> bool:
     """沈阳建设国家中欧班列集结中心: a line's name followed by a facility word names a facility
     (the place builds the facility, which the line serves); the place is where the facility

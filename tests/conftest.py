@@ -46,8 +46,8 @@ POLL = 0.02  # seconds between two looks at a condition: short, so a wait ends s
 # the marker) when it runs a real build, a server, a browser or Virtuoso, or takes over ~2 s.
 # These fixtures are such work, so a test that uses one, directly or through another fixture,
 # must be marked: collection fails otherwise, before a fast run quietly grows slow.
-SLOW_FIXTURES = frozenset({"article_build", "article_graph", "article_validation",
-                           "other_policy_graph"})
+SLOW_FIXTURES = frozenset({"article_build", "article_graph", "article_store",
+                           "article_validation", "other_policy_graph"})
 
 
 # The cache of the shared graphs' files (kg/build/cache.py): one folder for the whole run, made
@@ -349,6 +349,25 @@ def article_graph(article_build) -> Path:
     result, out = article_build
     assert result.returncode == 0, result.stderr
     return out / "graph.trig"
+
+
+@pytest.fixture(scope="session")
+def article_store(article_build) -> Path:
+    """The Oxigraph store of the shared build of the article (OUT/store: the quads of its
+    graph.trig, test_scale.py checks). Do not open it for writing: `copy_store` it first."""
+    result, out = article_build
+    assert result.returncode == 0, result.stderr
+    return out / "store"
+
+
+def copy_store(store: Path, to: Path) -> Path:
+    """A copy of an Oxigraph store folder, for a test that needs the article in a store it may
+    write into (an embedded store, or an `oxigraph serve` over it) and is not about `kg load`
+    (test_stores.py and the load faults are): a copy takes a fraction of a second where a load
+    parses the article's file again (2-3 CPU s) and writes every quad. Copied file by file, not
+    hard-linked: a writer appends to some of a store's files."""
+    shutil.copytree(store, to)
+    return to
 
 
 @pytest.fixture(scope="module")

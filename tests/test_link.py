@@ -17,11 +17,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import kg_in_process
+from conftest import copy_store, kg_in_process
 from other_graph import NEEDS
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, SKOS
-from servers import free_port, start_oxigraph
+from servers import OxigraphServer, free_port, start_oxigraph
 
 from kg.sparql.params import prepare, prepare_inline
 from kg.store.files import load_dataset
@@ -184,17 +184,10 @@ def test_kg_link_writes_the_expected_links_into_the_graph_file(kg_command, artic
 
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", ["oxigraph", "sparql"])
-def test_kg_link_replaces_the_named_graph_in_other_stores(kind, kg_command, article_graph,
+def test_kg_link_replaces_the_named_graph_in_other_stores(kind, kg_command, article_store,
                                                           other_policy_graph, tmp_path):
-    server = None
-    if kind == "oxigraph":
-        store = f"oxigraph:{tmp_path / 'store'}"
-    else:
-        server = start_oxigraph(tmp_path / "ours")
-        store = f"sparql:{server.query_url}"
+    store, server = article_in_a_store(kind, article_store, tmp_path)
     try:
-        assert run(kg_command, "load", "--store", store, "--graph", str(article_graph)
-                   ).returncode == 0
         for _ in range(2):  # twice: the second run replaces the first's graph
             result = run(kg_command, "link", "--endpoint", other_policy_graph.query_url,
                          "--store", store, "--name", "other")
@@ -206,6 +199,18 @@ def test_kg_link_replaces_the_named_graph_in_other_stores(kind, kg_command, arti
     finally:
         if server is not None:
             server.stop()
+
+
+def article_in_a_store(kind: str, article_store: Path, tmp_path: Path
+                       ) -> tuple[str, OxigraphServer | None]:
+    """The article in a store of `kind` ("oxigraph", or "sparql": an Oxigraph server), on a copy
+    of the shared build's store: how it got there is test_stores.py's subject, not these
+    tests'. (The store's spec, the server to stop or None.)"""
+    copy = copy_store(article_store, tmp_path / "store")
+    if kind == "oxigraph":
+        return f"oxigraph:{copy}", None
+    server = start_oxigraph(copy)
+    return f"sparql:{server.query_url}", server
 
 
 def digest(path: Path) -> str:
@@ -306,17 +311,13 @@ def expected_federated_rows() -> list[list[str]]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", ["memory", "oxigraph", "sparql"])
-def test_the_federated_query_runs_on_every_store(kind, kg_command, article_graph,
+def test_the_federated_query_runs_on_every_store(kind, kg_command, article_graph, article_store,
                                                  other_policy_graph, tmp_path):
     server, store = None, []
-    if kind == "oxigraph":
-        store = ["--store", f"oxigraph:{tmp_path / 'store'}"]
-    elif kind == "sparql":
-        server = start_oxigraph(tmp_path / "ours")
-        store = ["--store", f"sparql:{server.query_url}"]
+    if kind != "memory":
+        spec, server = article_in_a_store(kind, article_store, tmp_path)
+        store = ["--store", spec]
     try:
-        if store:
-            assert run(kg_command, "load", *store, "--graph", str(article_graph)).returncode == 0
         result = run(kg_command, "query", FEDERATED, "--graph", str(article_graph), *store,
                      "--param", f"endpoint={other_policy_graph.query_url}", "--format", "csv")
         assert result.returncode == 0, result.stderr
@@ -330,12 +331,11 @@ def test_the_federated_query_runs_on_every_store(kind, kg_command, article_graph
 
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", ["memory", "oxigraph"])
-def test_a_service_that_never_answers_times_out(kind, kg_command, article_graph,
+def test_a_service_that_never_answers_times_out(kind, kg_command, article_graph, article_store,
                                                 silent_endpoint, tmp_path):
     store = []
     if kind == "oxigraph":
-        store = ["--store", f"oxigraph:{tmp_path / 'store'}"]
-        assert run(kg_command, "load", *store, "--graph", str(article_graph)).returncode == 0
+        store = ["--store", article_in_a_store(kind, article_store, tmp_path)[0]]
     result = run(kg_command, "query", FEDERATED, "--graph", str(article_graph), *store,
                  "--param", f"endpoint={silent_endpoint}", "--timeout", "2", timeout=120)
     assert result.returncode == 2

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import copy_store
 from fault_servers import DripServer, HugeAnswerServer
 from servers import OxigraphServer, start_oxigraph
 
@@ -107,22 +108,19 @@ def test_a_dripping_endpoint_is_cut_at_the_deadline(kg_command, graph, tmp_path,
 
 
 @pytest.fixture(scope="module")
-def oxigraph_store(article_graph, kg_command, tmp_path_factory) -> str:
-    store = f"oxigraph:{tmp_path_factory.mktemp('faults-store') / 'store'}"
-    done = subprocess.run([*kg_command, "load", "--store", store, "--graph", str(article_graph)],
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    return store
+def oxigraph_store(article_store, tmp_path_factory) -> str:
+    """The article in an embedded store: a copy of the shared build's (a `kg load` of it is
+    test_stores.py's subject, not these tests')."""
+    copy = copy_store(article_store, tmp_path_factory.mktemp("faults-store") / "store")
+    return f"oxigraph:{copy}"
 
 
 @pytest.fixture(scope="module")
-def our_server(article_graph, kg_command, tmp_path_factory):
-    """An Oxigraph server holding the article's graph: the sparql: store."""
-    server = start_oxigraph(tmp_path_factory.mktemp("faults-server"))
-    done = subprocess.run([*kg_command, "load", "--store", f"sparql:{server.query_url}",
-                           "--graph", str(article_graph)], capture_output=True, text=True,
-                          timeout=300)
-    assert done.returncode == 0, done.stderr
+def our_server(article_store, tmp_path_factory):
+    """An Oxigraph server holding the article's graph (on a copy of the shared build's store):
+    the sparql: store."""
+    server = start_oxigraph(copy_store(article_store,
+                                       tmp_path_factory.mktemp("faults-server") / "store"))
     yield server
     server.stop()
 
