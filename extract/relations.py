@@ -1225,12 +1225,6 @@ def _names_parties(m: Mention) -> bool:
     return (bool(m.members) and m.rule not in (AREA_RULE, GROUP_RULE)) or m.rule == SPLIT_RULE
 
 
-def _member_places(m: Mention) -> list[Mention]:
-    """The places a compound that names parties stands for: its members, else `m` itself."""
-    if not m.members:
-        return [m]
-    return [Mention(m.doc, m.start, m.end, m.text, "", ref, "") for ref in m.members]
-
 
 def _join_subjects(sent: _Sentence, i: int) -> list[Mention]:
     """Who joins `sent.groups[i]`: the list of places or platforms just before the verb, else
