@@ -20,6 +20,11 @@ RUN_RULE = "abbrev-run/v1"
 COMPOUND_RULE = "city-compound/v1"
 NAMED_RUN_RULE = "abbrev-named-run/v1"
 DIRECTION_RUN_RULE = "direction-run/v1"
+# a compound of provinces' abbreviations read as its provinces, one mention per character
+# (港澳同胞, 吉浙对口合作: extract/resolve.py, `split_party_compounds`)
+SPLIT_RULE = "abbrev-split/v1"
+# a named grouping of provinces (东北三省一区: extract/resolve.py, `province_groups`)
+GROUP_RULE = "province-group/v1"
 # An overlap of equal length goes to a gazetteer name (3), then a shape name (2), then a run: a
 # run is only a guess that characters are abbreviations.
 RUN_PRIORITY = 1

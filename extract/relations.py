@@ -44,6 +44,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from .abbreviations import GROUP_RULE, SPLIT_RULE
 from .gazetteer import PATTERNS, Gazetteer, read_tsv, weak_names, written
 from .records import Mention
 from .resolve import AREA_RULE
@@ -1055,6 +1056,27 @@ def _clause_tail(sent: _Sentence, start: int, reach: int) -> str:
     return sent.gap(start, end)
 
 
+def _written_compounds(sent: _Sentence) -> Iterable[tuple[Mention, list[Mention]]]:
+    """The sentence's compounds of places, each with its places: an area compound (川渝, its
+    members), and a compound read as its provinces one character each (吉浙 in 吉浙对口合作:
+    extract/resolve.py, `split_party_compounds`), whose pieces stand side by side. A named
+    grouping of provinces (东北三省一区战略合作) names no partners of each other (R4)."""
+    for m in sent.fams:
+        if len(m.members) >= 2 and m.rule != GROUP_RULE:
+            yield m, [Mention(m.doc, m.start, m.end, m.text, "", ref, "") for ref in m.members]
+    pieces: list[Mention] = []
+    for m in [*sorted((m for m in sent.fams if m.rule == SPLIT_RULE), key=lambda m: m.start),
+              None]:
+        if m is not None and pieces and pieces[-1].end == m.start:
+            pieces.append(m)
+            continue
+        if len(pieces) >= 2:
+            whole = pieces[0]
+            yield replace(whole, end=pieces[-1].end, text=sent.text[whole.start:pieces[-1].end],
+                          members=tuple(p.ref for p in pieces)), pieces
+        pieces = [m] if m is not None else []
+
+
 def _compound_partners(sent: _Sentence) -> None:
     """吉浙对口合作, 粤黔东西部协作: the places an area compound is made of cooperate, when a
     cooperation word follows it closely (东西部协作: 3 characters before it) and does not go on
@@ -1063,8 +1085,8 @@ def _compound_partners(sent: _Sentence) -> None:
     pair of partners itself; so is an item of a list (与京津冀、粤港澳等区域合作: the partners
     of the report's province, annotator l)."""
     listed = {m for g in sent.groups if len(g.members) > 1 for m in g.members}
-    for m in sent.fams:
-        if len(m.members) < 2 or m in listed:
+    for m, places in _written_compounds(sent):
+        if m in listed:
             continue
         lead = sent.gap(max(sent.start, m.start - _PARTNER_LEAD), m.start)
         if any(lead.endswith(w) for w in words()["partner_marker"]):
@@ -1078,7 +1100,6 @@ def _compound_partners(sent: _Sentence) -> None:
         if at > _MAX_COMPOUND_COOP_GAP or any(after.startswith(w)
                                                for w in words()["partner_name_head"]):
             continue
-        places = [Mention(m.doc, m.start, m.end, m.text, "", ref, "") for ref in m.members]
         for x, y in itertools.combinations(places, 2):
             sent.emit(x, "cooperatesWith", y, "compound-partners", 0.7)
 
@@ -1172,7 +1193,7 @@ def _joins(sent: _Sentence) -> None:
     before the verb, else the document's own place, connects the regions, belts, corridors and
     strategies after it; "做好与京津冀等国家重大战略对接" the same with the verb after the list."""
     for i, g in enumerate(sent.groups):
-        if g.family not in _JOINED or _not_joined(sent, g):
+        if (g.family not in _JOINED and not _split_parties(g)) or _not_joined(sent, g):
             continue
         if _joined_by_verb(sent, g):
             subjects = _join_subjects(sent, i)
@@ -1191,10 +1212,18 @@ def _joins(sent: _Sentence) -> None:
                     sent.emit(s, "connects", o, "joins", 0.7, (g.start - 1,))
 
 
+def _split_parties(g: _Group) -> bool:
+    """Is the list a compound read as its provinces (对接京津 → 京, 津: gold R3)?"""
+    return all(m.rule == SPLIT_RULE for m in g.members)
+
+
 def _names_parties(m: Mention) -> bool:
-    """Is `m` a compound of abbreviations that names several parties (京津, 港澳: gold R3), not
-    the area of an established region (京津冀, 粤港澳: `abbreviated_area`, gold R5)?"""
-    return bool(m.members) and m.rule != AREA_RULE
+    """Is `m` a compound of abbreviations that names several parties (京津, 港澳: gold R3), or
+    one province of such a compound read one character each (京 of 对接京津:
+    extract/resolve.py, `split_party_compounds`), not the area of an established region
+    (京津冀, 粤港澳: `abbreviated_area`, gold R5)?"""
+    return (bool(m.members) and m.rule not in (AREA_RULE, GROUP_RULE)) or m.rule == SPLIT_RULE
+
 
 
 def _join_subjects(sent: _Sentence, i: int) -> list[Mention]:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Protocol
 
-from .abbreviations import COMPOUND_RULE, run_contexts
+from .abbreviations import COMPOUND_RULE, GROUP_RULE, SPLIT_RULE, run_contexts
 from .gazetteer import PATTERNS, Gazetteer, read_tsv, weak_names, written
 from .records import Mention
 
@@ -144,7 +144,8 @@ def resolve(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
         # text names (the gold guidelines); the zone is read below, the strategy's name gives way
         kept = [m for m in kept if not (m.type == "Strategy" and _FTZ_WORDS.match(m.text))]
     # a literary name takes the place of a shorter reading (中原区), not of a longer name
-    literary = [m for m in literary_names(text, gaz)
+    literary = [m for m in (*literary_names(text, gaz, words, dictionary),
+                            *province_groups(text, gaz))
                 if not any(k.start <= m.start and m.end <= k.end and k.end - k.start > len(m.text)
                            for k in kept)]
     kept = [m for m in kept if not _covered(literary, m.start, m.end)]
@@ -157,8 +158,9 @@ def resolve(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
     added += [replace(m, doc=doc) for m in home_weak_cities([*kept, *added], text, gaz, words,
                                                            dictionary, home)]
     titles = work_titles(text)
-    return sorted((placed_by_name(m, gaz) for m in [*kept, *added]
-                   if not _within(titles, m.start, m.end)), key=lambda m: m.start)
+    placed = [placed_by_name(m, gaz) for m in [*kept, *added]
+              if not _within(titles, m.start, m.end)]
+    return sorted(split_party_compounds(placed, text, gaz), key=lambda m: m.start)
 
 
 # Classes a name may open with to state where its platform or line lies (昆明片区, 霍尔果斯口岸).
@@ -501,21 +503,59 @@ LITERARY_RULE = "literary-name/v1"
 
 
 @lru_cache(maxsize=1)
-def _literary_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+def _literary_pattern() -> tuple[re.Pattern[str], dict[str, str | None], tuple[str, ...]]:
+    """The literary names (province ref, or None for a region of several provinces), and the
+    heads of the names they may open (a platform's, a cluster's, a line's: shapes.tsv)."""
     rows = list(read_tsv(PATTERNS / "literary_names.tsv"))
-    names = {r[1]: r[2] for r in rows if r[0] == "name"}
-    after = _alternatives(r[1] for r in rows if r[0] == "after")
-    return re.compile(f"({_alternatives(names)})(?={after})"), names
+    names: dict[str, str | None] = {r[1]: r[2] for r in rows if r[0] == "name"}
+    names.update({r[1]: None for r in rows if r[0] == "region"})
+    heads = tuple(sorted({r[0] for r in read_tsv(PATTERNS / "shapes.tsv")}, key=len,
+                         reverse=True))
+    return re.compile(_alternatives(names)), names, heads
 
 
-def literary_names(text: str, gaz: Gazetteer) -> Iterable[Mention]:
-    """燕赵大地, 中原大地, 燕赵儿女: a province's literary name before its land or its people
-    names the province (`patterns/literary_names.tsv`); it replaces what else read it (中原区)."""
-    pattern, names = _literary_pattern()
+LITERARY_REGION = "ProvincialSubRegion"  # 岭南, 吴越: a region of several provinces
+
+
+def literary_names(text: str, gaz: Gazetteer, words: DocumentWords,
+                   dictionary: Dictionary) -> Iterable[Mention]:
+    """燕赵大地, 荆楚文化, “三晋英才”, 岭南文化: a province's literary name names the province,
+    one several provinces share a region of theirs (`patterns/literary_names.tsv`); it replaces
+    what else read it (中原区). Not where a word runs into it (北京城市, 京津城际: jieba may
+    glue its end to the word after it, 荆|楚文化, 岭南文化), nor
+    where it opens the name of a platform, a cluster, a line or an organisation, a title of
+    people or a site of nature (燕赵钢铁实验室, 中原城市群, 燕赵名师工作室, 岭南国家公园)."""
+    pattern, names, heads = _literary_pattern()
     for m in pattern.finditer(text):
-        if names[m.group(1)] in gaz.entries:
-            yield Mention("", m.start(), m.end(), m.group(1), "Province", names[m.group(1)],
-                          LITERARY_RULE, 0.8)
+        ref = names[m.group()]
+        if ref is not None and ref not in gaz.entries:
+            continue
+        found = Mention("", m.start(), m.end(), m.group(), "Province" if ref else LITERARY_REGION,
+                        ref, LITERARY_RULE, 0.8)
+        if (_starts_a_word(text, m.start(), dictionary)
+                and words.organisation.match(text, m.end()) is None
+                and words.site_after.match(text, m.end()) is None  # 岭南国家公园 (R7)
+                and not any(_named_organisation_after(text, m.end(), h, dictionary)
+                            for h in (words.heads, heads))):
+            yield found
+
+
+@lru_cache(maxsize=1)
+def _province_groups() -> dict[str, tuple[str, ...]]:
+    return {r[0]: tuple(r[1].split(";")) for r in read_tsv(PATTERNS / "province_groups.tsv")}
+
+
+def province_groups(text: str, gaz: Gazetteer) -> Iterable[Mention]:
+    """东北三省一区, 西北五省区: a named grouping of provinces is one area of its members
+    (`patterns/province_groups.tsv`, R4); it replaces a shorter reading (东北三省)."""
+    groups = _province_groups()
+    if not groups:
+        return
+    for m in re.finditer(_alternatives(groups), text):
+        members = groups[m.group()]
+        if all(r in gaz.entries for r in members):
+            yield Mention("", m.start(), m.end(), m.group(), "AreaCompound", None, GROUP_RULE,
+                          0.8, members=members)
 
 
 def _covered(mentions: Sequence[Mention], start: int, end: int) -> bool:
@@ -574,26 +614,48 @@ def own_zone_ref(gaz: Gazetteer, home: frozenset[str]) -> str | None:
 def abbreviations_after_verbs(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
                               words: DocumentWords, dictionary: Dictionary,
                               home: frozenset[str] = frozenset()) -> Iterable[Mention]:
-    """驻鄂, 留吉, 来琼: a province's one-character abbreviation after 驻/留/来/赴 names it;
-    after 在/入/兴 only the report's own (在津举办, 引客入津, 科技兴赣), and not one that is
-    an ordinary word far more often (新: `WORD_ABBREVIATION_FREQ`). The verb and the
-    abbreviation must each be a word of its own in jieba's reading (带来新的机遇, 现在川渝,
-    10年来新高 name nothing), and the abbreviation no part of a run (the character after it
-    is no abbreviation)."""
-    abbrs = re.escape("".join(sorted(gaz.province_abbr)))
+    """驻鄂, 留吉, 在京, 援疆, 人才强冀, 对台: a province's one-character form after a verb or a
+    preposition of `patterns/abbreviation_verbs.tsv` names the province (revision 2 of the
+    report gold, R1), unless it is an ordinary word far more often (新:
+    `WORD_ABBREVIATION_FREQ`) or the pair is another word (`patterns/abbreviation_words.tsv`).
+    The verb and the abbreviation must each be a word of their own in jieba's reading (带来新的
+    机遇, 现在川渝, 10年来新高, 闽商 name nothing), or the two one verb of its dictionary (援藏,
+    进京); and the abbreviation no part of a run (the character after it is no abbreviation)."""
+    shorts, not_words = _abbreviation_words()
+    forms = {**gaz.province_abbr, **{ch: ref for ch, ref in shorts.items() if ref in gaz.entries}}
+    abbrs = re.escape("".join(sorted(forms)))
     verbs = words.verbs | (words.home_verbs if home else frozenset())
     if not abbrs or not verbs:
         return
     pattern = f"(?<=[{re.escape(''.join(sorted(verbs)))}])[{abbrs}](?![{abbrs}])"
     for m in re.finditer(pattern, text):
-        ref = gaz.province_abbr[m.group()]
-        if text[m.start() - 1] in words.home_verbs and (
-                ref not in home or dictionary.freq.get(m.group(), 0) >= WORD_ABBREVIATION_FREQ):
+        ref = forms[m.group()]
+        if (dictionary.freq.get(m.group(), 0) >= WORD_ABBREVIATION_FREQ
+                or text[m.start() - 1:m.end()] in not_words
+                or (text[m.start() - 1] in words.home_verbs and ref not in home)):
             continue
-        if (not _covered(mentions, m.start() - 1, m.end())
-                and _words_of_their_own(text, m.start() - 1, m.end(), dictionary)):
+        if not _covered(mentions, m.start() - 1, m.end()) and (
+                _words_of_their_own(text, m.start() - 1, m.end(), dictionary)
+                or _one_verb(text, m.start() - 1, m.end(), dictionary)):
             yield Mention("", m.start(), m.end(), m.group(), "Province", ref,
                           "abbrev-after-verb/v1", 0.8)
+
+
+@lru_cache(maxsize=1)
+def _abbreviation_words() -> tuple[dict[str, str], frozenset[str]]:
+    rows = list(read_tsv(PATTERNS / "abbreviation_words.tsv"))
+    return ({r[1]: r[2] for r in rows if r[0] == "short"},
+            frozenset(r[1] for r in rows if r[0] == "not"))
+
+
+VERB_TAG = "v"
+
+
+def _one_verb(text: str, start: int, end: int, dictionary: Dictionary) -> bool:
+    """援藏, 进京: the governing character and the abbreviation are one verb of jieba's
+    dictionary, cut as one word in its context."""
+    return (dictionary.tags.get(text[start:end]) == VERB_TAG
+            and _words_of_their_own(text, start, end, dictionary, whole=True))
 
 
 # A province's abbreviation that jieba's dictionary counts this often as a word of its own is
@@ -615,6 +677,51 @@ def _words_of_their_own(text: str, start: int, end: int, dictionary: Dictionary,
         cuts.add(max(cuts) + len(word))
     needed = (start, end) if whole else range(start, end + 1)
     return all(i in cuts for i in needed)
+
+
+@lru_cache(maxsize=1)
+def _area_compound_words() -> tuple[re.Pattern[str], frozenset[str]]:
+    """The heads after which a compound of provinces names one area, and the established
+    regions' names never split (`patterns/area_compounds.tsv`)."""
+    rows = list(read_tsv(PATTERNS / "area_compounds.tsv"))
+    heads = _alternatives(r[1] for r in rows if r[0] == "head")
+    return (re.compile(f"等?(?:{heads})"),
+            frozenset(r[1] for r in rows if r[0] == "region"))
+
+
+def split_party_compounds(mentions: Iterable[Mention], text: str,
+                          gaz: Gazetteer) -> Iterable[Mention]:
+    """港澳同胞, 港澳台工作, 吉浙对口合作, 与京津共建: a compound of provinces' abbreviations
+    that the text does not use as one area names its provinces, one mention per character
+    (revision 2 of the report gold, R3); one before an area's head (川渝地区, 京津同城化) or an
+    established region's name (京津冀, R5) stays one compound."""
+    area_head, regions = _area_compound_words()
+    for m in mentions:
+        if not _party_compound(m, text, gaz, area_head, regions):
+            yield m
+            continue
+        for k, ref in enumerate(m.members):
+            yield Mention(m.doc, m.start + k, m.start + k + 1, m.text[k], gaz.entries[ref].cls,
+                          ref, SPLIT_RULE, m.confidence)
+
+
+def _party_compound(m: Mention, text: str, gaz: Gazetteer, area_head: re.Pattern[str],
+                    regions: frozenset[str]) -> bool:
+    return (m.type == "AreaCompound" and m.ref is None and len(m.members) == len(m.text) >= 2
+            and m.text not in regions
+            and all(r in gaz.entries and gaz.entries[r].cls == "Province" for r in m.members)
+            and area_head.match(text, m.end) is None)
+
+
+def _starts_a_word(text: str, start: int, dictionary: Dictionary) -> bool:
+    """Does jieba (its dictionary, no guessing) begin a word at `start` in its context?"""
+    lo = max(0, start - WORD_WINDOW)
+    at = lo
+    for word in dictionary.exact_cut(text[lo:start + WORD_WINDOW]):
+        if at >= start:
+            break
+        at += len(word)
+    return at == start
 
 
 HOME_PAIR_RULE = "home-pair/v1"

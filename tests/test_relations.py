@@ -793,4 +793,9 @@ def test_places_joined_by_与_before_一体化_or_融合发展_cooperate(extract
     assert {("珠海市", "cooperatesWith", "澳门特别行政区"),
             ("深圳市", "cooperatesWith", "香港特别行政区")} <= found, found
     found = triples(extractor, gaz, "建设长三角一体化算力网，促进南京城乡融合发展。")
+
+
+def test_a_named_grouping_of_provinces_states_no_cooperation_of_its_members(extractor, gaz):
+    """强化东北三省一区战略合作: the grouping names no partner (revision 2 of the gold, R4)."""
+    found = _doc_triples(extractor, gaz, "2025年吉林省政府工作报告\n强化东北三省一区战略合作。\n")
     assert not {t for t in found if t[1] == "cooperatesWith"}, found
