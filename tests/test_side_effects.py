@@ -30,7 +30,7 @@ ALLOWED = {
 # module-level assignments to another library's settings
 ASSIGNED = {"rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS": {
     "kg/serve/executor.py": "in the forked query child only"},
-    "jieba.marshal": {"extract/components/jieba_start.py": "reads jieba's cache whole: the same "
+    "jieba.marshal": {"extract/jieba_start.py": "reads jieba's cache whole: the same "
                       "dictionary, for less CPU"}}
 
 

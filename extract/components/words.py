@@ -12,8 +12,7 @@ from functools import lru_cache
 import jieba
 import jieba.posseg
 
-from .. import gazetteer, resolve, shapes
-from . import jieba_start
+from .. import gazetteer, jieba_start, resolve, shapes
 
 # jieba's tags of proper names and codes: a free name needs a place name (汉江/ns 国家 实验室)
 # or a code (G331); its tags of persons' names and other proper nouns (nr, nz, j) fall on
