@@ -138,3 +138,11 @@ class PKG(DefinedNamespace):
     verdict: URIRef
     verb: URIRef
     year: URIRef
+
+
+# rdflib's DefinedNamespace makes a new URIRef at each attribute read, through its metaclass's
+# __getattr__ and a check of the name (1.3 µs): a build reads PKG's terms about 100,000 times for
+# the 27 reports. Set on the class, each is read as any attribute; the same IRIs, and a misspelt
+# term still fails (it is not on the class, so the metaclass is asked).
+for _term in PKG.__annotations__:
+    type.__setattr__(PKG, _term, PKG[_term])

@@ -37,7 +37,8 @@ HOMES = {
     "matplotlib": ("kg.analysis.plots",),
     "pylode": ("kg.export.ontology_docs",),
     "spacy": ("extract",),
-    "jieba": ("extract.components", "extract.slugs"),  # slugs: a title's words for its key
+    "jieba": ("extract.components", "extract.slugs",  # slugs: a title's words for its key
+              "extract.jieba_start"),  # its dictionaries loaded for less CPU
     "pypinyin": ("extract.slugs",),  # the open-world keys kg.iris mints IRIs from
     "ahocorasick": ("extract.matching",),
     "pypdfium2": ("kg.inputs.pdf",),

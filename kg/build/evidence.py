@@ -46,6 +46,7 @@ SPECIFIC_RESOURCE, POSITION_SELECTOR, QUOTE_SELECTOR = (
     OA.SpecificResource, OA.TextPositionSelector, OA.TextQuoteSelector)
 START, END, EXACT, PREFIX, SUFFIX = OA.start, OA.end, OA.exact, OA.prefix, OA.suffix
 OFFSET = XSD.nonNegativeInteger
+TYPE, HAS_BODY = RDF.type, OA.hasBody
 
 
 def target_of(node: URIRef) -> URIRef:
@@ -62,14 +63,14 @@ def add_target(g: TripleSink, node: URIRef, doc_iri: URIRef, start: int, end: in
     position = URIRef(f"{node}/position")
     quote = URIRef(f"{node}/quote")
     g.add((node, HAS_TARGET, target))
-    g.add((target, RDF.type, SPECIFIC_RESOURCE))
+    g.add((target, TYPE, SPECIFIC_RESOURCE))
     g.add((target, HAS_SOURCE, doc_iri))
     g.add((target, HAS_SELECTOR, position))
     g.add((target, HAS_SELECTOR, quote))
-    g.add((position, RDF.type, POSITION_SELECTOR))
+    g.add((position, TYPE, POSITION_SELECTOR))
     g.add((position, START, Literal(start, datatype=OFFSET)))
     g.add((position, END, Literal(end, datatype=OFFSET)))
-    g.add((quote, RDF.type, QUOTE_SELECTOR))
+    g.add((quote, TYPE, QUOTE_SELECTOR))
     g.add((quote, EXACT, Literal(exact)))
     if prefix:
         g.add((quote, PREFIX, Literal(prefix)))
@@ -80,8 +81,8 @@ def add_target(g: TripleSink, node: URIRef, doc_iri: URIRef, start: int, end: in
 
 def add_mention(g: TripleSink, doc_iri: URIRef, m: Mention, body: URIRef) -> URIRef:
     node = iris.mention(m.doc, m.start, m.end)
-    g.add((node, RDF.type, PKG.Mention))
-    g.add((node, OA.hasBody, body))
+    g.add((node, TYPE, PKG.Mention))
+    g.add((node, HAS_BODY, body))
     add_target(g, node, doc_iri, m.start, m.end, m.text)
     g.add((node, PKG.rule, Literal(m.rule)))
     g.add((node, PKG.confidence, confidence(m.confidence)))
@@ -93,7 +94,7 @@ def mention_graph(doc: ExtractedDocument, gaz: Gazetteer, g: Sink) -> Sink:
     reference entry matches is an open-world entity (kg/build/open_world.py), stated here with
     the facts its name gives; the build report lists these names."""
     node = iris.document(doc.doc)
-    g.add((node, RDF.type, PKG.Document))
+    g.add((node, TYPE, PKG.Document))
     g.add((node, DCTERMS.source, Literal(doc.path)))
     # A title is required; when the text states none, the file name stands in (no language tag).
     # look-alike characters folded: the title is searched for and read, not an offset's quote

@@ -14,14 +14,14 @@ from extract.gazetteer import Gazetteer
 from extract.recommendations import Action, Recommendation
 from extract.records import Mention
 from kg import iris
-from kg.build.evidence import add_target, target_of
+from kg.build.evidence import TYPE, add_target, target_of
 from kg.build.ntriples import Sink, TripleSink
 from kg.build.open_world import entity_of, is_open_world
 from kg.vocab import PKG
 
 
 def add_action(g: TripleSink, doc_iri: URIRef, node: URIRef, text: str, a: Action) -> None:
-    g.add((node, RDF.type, PKG.Action))
+    g.add((node, TYPE, PKG.Action))
     g.add((node, PKG.verb, Literal(a.verb, lang="zh")))
     g.add((node, PKG.actionObject, Literal(a.object, lang="zh")))
     g.add((node, PKG.strength, Literal(a.strength)))

@@ -211,8 +211,12 @@ def run(job: Job, job_pipe: IO[bytes], result_pipe: IO[bytes]) -> None:
 
 
 def main(argv: list[str]) -> int:
+    from extract.jieba_start import import_posseg
+    from extract.spacy_start import without_cli
     from kg.build.shared import die_with
 
+    without_cli()  # this process runs the pipeline only: spaCy's command line is not loaded
+    import_posseg()  # before the pipeline imports it: its word-tag table read from a file
     job_fd, result_fd, parent = (int(a) for a in argv)
     die_with(parent)
     with os.fdopen(job_fd, "rb") as job_pipe, os.fdopen(result_fd, "wb") as result_pipe:

@@ -199,8 +199,9 @@ class DocumentValidator:
         """Each node's skos:prefLabel values in the context (the document's, the reference
         data's); with the ontology's, `preferred_label` picks the one a report names it by."""
         labels: dict[Node, list[Node]] = {}
+        pref_label = SKOS.prefLabel  # read once: a namespace makes a new term per read
         for s, p, o in doc:
-            if p == SKOS.prefLabel:
+            if p == pref_label:
                 labels.setdefault(s, []).append(o)
         for node in described:
             for label in self.reference.labels.get(node, ()):
