@@ -40,6 +40,7 @@ text offsets, like the mentions'.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -669,6 +670,8 @@ def _names_inside(sent: _Sentence) -> None:
         if fam == "Corridor" and _line_names_a_facility(sent, m):
             continue  # 深圳西丽高铁枢纽: a station of the city, read short as a line
         starts = [0] + [i + 1 for i, ch in enumerate(name) if ch in _NAME_OPENERS]
+        if fam == "Corridor":
+            starts += _section_starts(name)
         for at in starts:
             # after 至 a line's name may end with its place: 盘州至兴义 is an item of a list
             # whose head word the items share (盘州至兴义、黄桶至百色等铁路); so may a platform
@@ -696,6 +699,23 @@ def _names_inside(sent: _Sentence) -> None:
             if ref is not None and ref != m.ref:
                 sent.emit(m, "locatedIn", Mention(m.doc, m.start, m.end, m.text, "", ref, ""),
                           "name-place", 0.9)
+
+
+# The end of a line's own name in a section's name: its head word or its road code (G331).
+_LINE_NAME_END = re.compile(r"[GS]\d{1,4}")
+
+
+def _section_starts(name: str) -> list[int]:
+    """G331吉林段, 大广高速吉安至南康段 (R9): one mention of the line whose section's places are
+    read inside it: every position between the end of the line's own name (its last head word
+    or road code) and the section word, where a place's short name may start."""
+    if _ends_with(name, "section_word") is None:
+        return []
+    heads = [name.rfind(w) + len(w) for w in words()["line_head"] if w in name]
+    heads += [c.end() for c in _LINE_NAME_END.finditer(name)]
+    if not heads:
+        return []
+    return list(range(max(heads), len(name) - 1))
 
 
 def _sited_in_another_city(name: str, ref: str, gaz: Gazetteer) -> bool:
