@@ -4,11 +4,12 @@ section are read inside the name by the relation rules (connects, in_name), not 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from functools import lru_cache
 
-from .gazetteer import PATTERNS, Gazetteer, read_tsv
+from .gazetteer import PATTERNS, Gazetteer, read_tsv, written
 from .records import Mention
 
 SECTION_RULE = "line-section/v1"
@@ -16,12 +17,47 @@ SECTION_RULE = "line-section/v1"
 _SECTION_ENDS = frozenset({"Province", "City", "County", "Town"})
 
 
+# The end of a line's own name in a section's name: its head word or its road code (G331).
+_ROAD_CODE = re.compile(r"[GS]\d{1,4}")
+# The shortest own name of a line with no head word (万里茶道河南段: 万里茶道).
+_MIN_LINE_NAME = 2
+
+
 @lru_cache(maxsize=1)
+def _relation_words() -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for fields in read_tsv(PATTERNS / "relation_words.tsv"):
+        out.setdefault(fields[0], []).append(fields[1])
+    return {role: tuple(ws) for role, ws in out.items()}
+
+
 def _section_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(the words that end a section, the words that join its two ends), from relation_words."""
-    rows = list(read_tsv(PATTERNS / "relation_words.tsv"))
-    return (tuple(f[1] for f in rows if f[0] == "section_word"),
-            tuple(f[1] for f in rows if f[0] == "section_joiner"))
+    words = _relation_words()
+    return words["section_word"], words["section_joiner"]
+
+
+def line_name_end(name: str) -> int | None:
+    """Where the line's own name ends in a section's name (G331吉林段: 4, 大广高速吉安至南康段: 4),
+    None when the name is no section."""
+    if not name.endswith(_section_words()[0]):
+        return None
+    heads = [name.rfind(w) + len(w) for w in _relation_words()["line_head"] if w in name]
+    heads += [c.end() for c in _ROAD_CODE.finditer(name)]
+    return max(heads, default=_MIN_LINE_NAME)
+
+
+def line_own_name(name: str) -> str:
+    """The line's own name, without its section (中开高速中山段: 中开高速)."""
+    end = line_name_end(name)
+    return name if end is None else name[:end]
+
+
+def entity_name(m: Mention) -> str:
+    """The written name of the entity a mention names: a section's is its whole line's (R9:
+    G331吉林段 names G331), every other mention's its own text."""
+    name = written(m.text)
+    return line_own_name(name) if m.rule == SECTION_RULE else name
 
 
 def _is_line(m: Mention, gaz: Gazetteer) -> bool:

@@ -40,13 +40,13 @@ text offsets, like the mentions'.
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .abbreviations import GROUP_RULE, SPLIT_RULE
-from .gazetteer import PATTERNS, Gazetteer, read_tsv, weak_names, written
+from .gazetteer import PATTERNS, Gazetteer, read_tsv, weak_names
+from .line_sections import entity_name, line_name_end, line_own_name
 from .records import Mention
 from .resolve import AREA_RULE
 from .shapes import COUNTED_LIST_RULE, ELLIPSIS_RULE
@@ -671,7 +671,7 @@ def _names_inside(sent: _Sentence) -> None:
             continue  # 深圳西丽高铁枢纽: a station of the city, read short as a line
         starts = [0] + [i + 1 for i, ch in enumerate(name) if ch in _NAME_OPENERS]
         if fam == "Corridor":
-            starts += _section_starts(name)
+            _section_places(sent, m, name)
         for at in starts:
             # after 至 a line's name may end with its place: 盘州至兴义 is an item of a list
             # whose head word the items share (盘州至兴义、黄桶至百色等铁路); so may a platform
@@ -701,21 +701,24 @@ def _names_inside(sent: _Sentence) -> None:
                           "name-place", 0.9)
 
 
-# The end of a line's own name in a section's name: its head word or its road code (G331).
-_LINE_NAME_END = re.compile(r"[GS]\d{1,4}")
-
-
-def _section_starts(name: str) -> list[int]:
-    """G331吉林段, 大广高速吉安至南康段 (R9): one mention of the line whose section's places are
-    read inside it: every position between the end of the line's own name (its last head word
-    or road code) and the section word, where a place's short name may start."""
-    if _ends_with(name, "section_word") is None:
-        return []
-    heads = [name.rfind(w) + len(w) for w in words()["line_head"] if w in name]
-    heads += [c.end() for c in _LINE_NAME_END.finditer(name)]
-    if not heads:
-        return []
-    return list(range(max(heads), len(name) - 1))
+def _section_places(sent: _Sentence, m: Mention, name: str) -> None:
+    """G331吉林段, 大广高速吉安至南康段, G318川藏段 (R9): one mention of the line; it connects the
+    places its section names, read between the line's own name and 段. A section's ends are
+    places whatever else their short names are (吉安 is weak elsewhere); a section written as a
+    run of abbreviations (川藏) names the places they stand for."""
+    end = line_name_end(name)
+    if end is None:
+        return
+    refs = [ref for at in range(end, len(name) - 1)
+            if (ref := _place_at(name, at, sent.gaz, frozenset(), _INSIDE["Corridor"]))]
+    run = name[end:-1]
+    if not refs and 2 <= len(run) <= _MAX_ABBREVIATION_RUN:
+        places = _one_level([_abbreviated_places(ch, sent) for ch in run], sent.gaz)
+        refs = [] if None in places else [p for p in places if p]
+    for ref in dict.fromkeys(refs):
+        if ref != m.ref:
+            place = Mention(m.doc, m.start, m.end, m.text, "", ref, "")
+            sent.emit(m, "connects", place, "name-place", 0.9)
 
 
 def _sited_in_another_city(name: str, ref: str, gaz: Gazetteer) -> bool:
@@ -789,7 +792,7 @@ def _names_abbreviated(sent: _Sentence) -> None:
     for m, fam in sent.fams.items():
         if fam != "Corridor":
             continue
-        name = _squash(m.text)
+        name = line_own_name(_squash(m.text))
         head = _ends_with(name, "line_head")
         # 广惠、广深、广韶北…高速, 赣龙厦、昌福厦等高铁: an item of a list that shares the head
         # word written once is a run of abbreviations alone
@@ -1527,7 +1530,7 @@ def relation_key(m: Mention, gaz: Gazetteer) -> str | None:
     if m.ref:
         return m.ref
     kind = gaz.class_kind.get(m.type)
-    return open_world_key(kind, m.type, written(m.text)) if kind else None
+    return open_world_key(kind, m.type, entity_name(m)) if kind else None
 
 
 def keyed_mention(m: Mention, gaz: Gazetteer) -> Mention:

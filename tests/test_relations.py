@@ -799,3 +799,15 @@ def test_a_named_grouping_of_provinces_states_no_cooperation_of_its_members(extr
     """强化东北三省一区战略合作: the grouping names no partner (revision 2 of the gold, R4)."""
     found = _doc_triples(extractor, gaz, "2025年吉林省政府工作报告\n强化东北三省一区战略合作。\n")
     assert not {t for t in found if t[1] == "cooperatesWith"}, found
+
+
+@pytest.mark.parametrize("text, places", [
+    ("加快G331吉林段建设。", {"province/220000"}),
+    ("建设沿江高铁武汉至宜昌段。", {"city/420100", "city/420500"}),
+    ("推进京港澳高速湖南段改扩建。", {"province/430000"}),
+])
+def test_a_lines_section_connects_the_places_in_its_name(extractor, text, places):
+    # R9: the section is one mention of the line; its places are read inside the name
+    rels = extractor.extract("t", text).relations
+    assert {r.object for r in rels if r.predicate == "connects"} == places
+    assert {r.rule for r in rels} == {"relation/name-place/v1"}
