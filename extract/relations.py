@@ -690,9 +690,9 @@ def _names_inside(sent: _Sentence) -> None:
                 sent.emit(place, "memberOf", m, "name-place", 0.9)
             elif fam == "Platform":
                 sent.emit(m, "locatedIn", place, "name-place", 0.9)
-            elif not (at == 0 and _is_local_line(name)):
-                # a city's own line (长春轨道交通, 萍乡绕城高速) is in it for one reader, joins it
-                # for another and states nothing for a third: its name states nothing here
+            else:
+                # a city's own line (长春轨道交通, 萍乡绕城高速) connects it too, never lies in it
+                # (revision 2 of the gold, R8)
                 sent.emit(m, "connects", place, "name-place", 0.9)
         if fam == "Platform":
             ref = _branch_place(name, gaz, weak)
