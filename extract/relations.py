@@ -135,6 +135,8 @@ _MIN_CORRIDOR_NAME = 3
 # short forms names are built from (南宁国际铁路港, 中国—中亚…) are 2–4 characters; 6 reaches
 # 内蒙古自治区.
 _MAX_PLACE_IN_NAME = 6
+# The longest cluster's name a line's name may open with (长春现代化都市圈: 7).
+_MAX_CLUSTER_IN_NAME = 10
 # 九江打造长江经济带重要节点城市: a verb of two characters (打造, 建强) may stand between a city and
 # the cluster or belt it is a centre of, and a qualifier (重要, 区域性) between the belt and the
 # role word; 副中心城市 is the longest role word
@@ -672,6 +674,13 @@ def _names_inside(sent: _Sentence) -> None:
         starts = [0] + [i + 1 for i, ch in enumerate(name) if ch in _NAME_OPENERS]
         if fam == "Corridor":
             _section_places(sent, m, name)
+            cluster = _opening_cluster(name, gaz)
+            if cluster is not None:
+                # 长春都市圈西环线 (R8): the line connects the area its name opens with, not the
+                # city that opens the area's name
+                sent.emit(m, "connects", Mention(m.doc, m.start, m.end, m.text, "", cluster, ""),
+                          "name-place", 0.9)
+                starts = starts[1:]
         for at in starts:
             # after 至 a line's name may end with its place: 盘州至兴义 is an item of a list
             # whose head word the items share (盘州至兴义、黄桶至百色等铁路); so may a platform
@@ -699,6 +708,17 @@ def _names_inside(sent: _Sentence) -> None:
             if ref is not None and ref != m.ref:
                 sent.emit(m, "locatedIn", Mention(m.doc, m.start, m.end, m.text, "", ref, ""),
                           "name-place", 0.9)
+
+
+def _opening_cluster(name: str, gaz: Gazetteer) -> str | None:
+    """The city cluster of the reference tables a line's name opens with (长春都市圈西环线), if
+    exactly one; never the whole name."""
+    for n in range(min(_MAX_CLUSTER_IN_NAME, len(name) - 1), 2, -1):
+        refs = [r for r in gaz.surfaces.get(name[:n], ())
+                if r in gaz.entries and family(gaz.entries[r].cls, gaz) == "CityCluster"]
+        if len(refs) == 1:
+            return refs[0]
+    return None
 
 
 def _section_places(sent: _Sentence, m: Mention, name: str) -> None:

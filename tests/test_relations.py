@@ -815,3 +815,10 @@ def test_a_lines_section_connects_the_places_in_its_name(extractor, text, places
     assert {r.object for r in rels if r.predicate == "connects"} == places
     assert {r.rule for r in rels} == {"relation/name-place/v1"}
 
+
+
+def test_a_line_named_after_a_cluster_connects_the_cluster_not_its_city(extractor, gaz):
+    # R8: 长春都市圈西环线 connects 长春都市圈 (the area named in it), not 长春市
+    found = triples(extractor, gaz, "推进长春都市圈西环线建设。")
+    assert {t for t in found if t[0] == "长春都市圈西环线"} == {
+        ("长春都市圈西环线", "connects", "长春都市圈")}, found
