@@ -674,10 +674,10 @@ def _names_inside(sent: _Sentence) -> None:
         starts = [0] + [i + 1 for i, ch in enumerate(name) if ch in _NAME_OPENERS]
         if fam == "Corridor":
             _section_places(sent, m, name)
-            cluster = _opening_cluster(name, gaz)
+            cluster = _opening_cluster(name, gaz) if _is_local_line(name) else None
             if cluster is not None:
-                # 长春都市圈西环线 (R8): the line connects the area its name opens with, not the
-                # city that opens the area's name
+                # 长春都市圈西环线 (R8): an urban line connects the area its name opens with, not
+                # the city that opens the area's name
                 sent.emit(m, "connects", Mention(m.doc, m.start, m.end, m.text, "", cluster, ""),
                           "name-place", 0.9)
                 starts = starts[1:]
