@@ -45,7 +45,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .abbreviations import GROUP_RULE, SPLIT_RULE
-from .gazetteer import PATTERNS, Gazetteer, read_tsv, weak_names, written
+from .gazetteer import PATTERNS, Gazetteer, read_tsv, weak_names
+from .line_sections import entity_name, line_name_end, line_own_name
 from .records import Mention
 from .resolve import AREA_RULE
 from .shapes import COUNTED_LIST_RULE, ELLIPSIS_RULE
@@ -134,6 +135,8 @@ _MIN_CORRIDOR_NAME = 3
 # short forms names are built from (南宁国际铁路港, 中国—中亚…) are 2–4 characters; 6 reaches
 # 内蒙古自治区.
 _MAX_PLACE_IN_NAME = 6
+# The longest cluster's name a line's name may open with (长春现代化都市圈: 7).
+_MAX_CLUSTER_IN_NAME = 10
 # 九江打造长江经济带重要节点城市: a verb of two characters (打造, 建强) may stand between a city and
 # the cluster or belt it is a centre of, and a qualifier (重要, 区域性) between the belt and the
 # role word; 副中心城市 is the longest role word
@@ -669,6 +672,15 @@ def _names_inside(sent: _Sentence) -> None:
         if fam == "Corridor" and _line_names_a_facility(sent, m):
             continue  # 深圳西丽高铁枢纽: a station of the city, read short as a line
         starts = [0] + [i + 1 for i, ch in enumerate(name) if ch in _NAME_OPENERS]
+        if fam == "Corridor":
+            _section_places(sent, m, name)
+            cluster = _opening_cluster(name, gaz) if _is_local_line(name) else None
+            if cluster is not None:
+                # 长春都市圈西环线 (R8): an urban line connects the area its name opens with, not
+                # the city that opens the area's name
+                sent.emit(m, "connects", Mention(m.doc, m.start, m.end, m.text, "", cluster, ""),
+                          "name-place", 0.9)
+                starts = starts[1:]
         for at in starts:
             # after 至 a line's name may end with its place: 盘州至兴义 is an item of a list
             # whose head word the items share (盘州至兴义、黄桶至百色等铁路); so may a platform
@@ -687,15 +699,46 @@ def _names_inside(sent: _Sentence) -> None:
                 sent.emit(place, "memberOf", m, "name-place", 0.9)
             elif fam == "Platform":
                 sent.emit(m, "locatedIn", place, "name-place", 0.9)
-            elif not (at == 0 and _is_local_line(name)):
-                # a city's own line (长春轨道交通, 萍乡绕城高速) is in it for one reader, joins it
-                # for another and states nothing for a third: its name states nothing here
+            else:
+                # a city's own line (长春轨道交通, 萍乡绕城高速) connects it too, never lies in it
+                # (revision 2 of the gold, R8)
                 sent.emit(m, "connects", place, "name-place", 0.9)
         if fam == "Platform":
             ref = _branch_place(name, gaz, weak)
             if ref is not None and ref != m.ref:
                 sent.emit(m, "locatedIn", Mention(m.doc, m.start, m.end, m.text, "", ref, ""),
                           "name-place", 0.9)
+
+
+def _opening_cluster(name: str, gaz: Gazetteer) -> str | None:
+    """The city cluster of the reference tables a line's name opens with (长春都市圈西环线), if
+    exactly one; never the whole name."""
+    for n in range(min(_MAX_CLUSTER_IN_NAME, len(name) - 1), 2, -1):
+        refs = [r for r in gaz.surfaces.get(name[:n], ())
+                if r in gaz.entries and family(gaz.entries[r].cls, gaz) == "CityCluster"]
+        if len(refs) == 1:
+            return refs[0]
+    return None
+
+
+def _section_places(sent: _Sentence, m: Mention, name: str) -> None:
+    """G331吉林段, 大广高速吉安至南康段, G318川藏段 (R9): one mention of the line; it connects the
+    places its section names, read between the line's own name and 段. A section's ends are
+    places whatever else their short names are (吉安 is weak elsewhere); a section written as a
+    run of abbreviations (川藏) names the places they stand for."""
+    end = line_name_end(name)
+    if end is None:
+        return
+    refs = [ref for at in range(end, len(name) - 1)
+            if (ref := _place_at(name, at, sent.gaz, frozenset(), _INSIDE["Corridor"]))]
+    run = name[end:-1]
+    if not refs and 2 <= len(run) <= _MAX_ABBREVIATION_RUN:
+        places = _one_level([_abbreviated_places(ch, sent) for ch in run], sent.gaz)
+        refs = [] if None in places else [p for p in places if p]
+    for ref in dict.fromkeys(refs):
+        if ref != m.ref:
+            place = Mention(m.doc, m.start, m.end, m.text, "", ref, "")
+            sent.emit(m, "connects", place, "name-place", 0.9)
 
 
 def _sited_in_another_city(name: str, ref: str, gaz: Gazetteer) -> bool:
@@ -769,7 +812,7 @@ def _names_abbreviated(sent: _Sentence) -> None:
     for m, fam in sent.fams.items():
         if fam != "Corridor":
             continue
-        name = _squash(m.text)
+        name = line_own_name(_squash(m.text))
         head = _ends_with(name, "line_head")
         # 广惠、广深、广韶北…高速, 赣龙厦、昌福厦等高铁: an item of a list that shares the head
         # word written once is a run of abbreviations alone
@@ -1507,7 +1550,7 @@ def relation_key(m: Mention, gaz: Gazetteer) -> str | None:
     if m.ref:
         return m.ref
     kind = gaz.class_kind.get(m.type)
-    return open_world_key(kind, m.type, written(m.text)) if kind else None
+    return open_world_key(kind, m.type, entity_name(m)) if kind else None
 
 
 def keyed_mention(m: Mention, gaz: Gazetteer) -> Mention:

@@ -23,6 +23,7 @@ from typing import Protocol
 
 from .abbreviations import COMPOUND_RULE, GROUP_RULE, SPLIT_RULE, run_contexts
 from .gazetteer import PATTERNS, Gazetteer, read_tsv, weak_names, written
+from .line_sections import line_sections
 from .records import Mention
 
 HOME_SHARE = 0.4  # of the province-level places of the document (a province, its cities, …)
@@ -160,7 +161,8 @@ def resolve(mentions: Sequence[Mention], text: str, gaz: Gazetteer,
     titles = work_titles(text)
     placed = [placed_by_name(m, gaz) for m in [*kept, *added]
               if not _within(titles, m.start, m.end)]
-    return sorted(split_party_compounds(placed, text, gaz), key=lambda m: m.start)
+    ordered = sorted(split_party_compounds(placed, text, gaz), key=lambda m: m.start)
+    return line_sections(ordered, text, gaz)
 
 
 # Classes a name may open with to state where its platform or line lies (昆明片区, 霍尔果斯口岸).

@@ -780,8 +780,9 @@ def test_a_hubs_kind_or_a_station_without_a_place_names_nothing(extractor, text)
     ("加强南水北调核心水源区保护。", "南水北调"),  # i (henan)
 ])
 def test_the_tea_road_and_the_water_transfer_are_corridors(extractor, text, name):
-    assert name in [m.text for m in extractor.extract("t", text).mentions
-                    if (m.ref or "").startswith("corridor/")]
+    # a section (万里茶道河南段) is one mention of the whole line (R9): its name opens it
+    assert any(m.text.startswith(name) for m in extractor.extract("t", text).mentions
+               if (m.ref or "").startswith("corridor/"))
 
 
 @pytest.mark.parametrize("text, name", [
@@ -947,3 +948,13 @@ def test_a_named_grouping_of_provinces_is_one_area_of_its_members(extractor, tex
     first = mentions[0]
     assert (first.text, first.type, first.members) == (name, "AreaCompound", members)
     assert ("东三省", "macro-region/northeast") in [(m.text, m.ref) for m in mentions]
+
+
+@pytest.mark.parametrize("text, section, line_ref", [
+    ("加快G331吉林段建设。", "G331吉林段", None),
+    ("推进大广高速吉安至南康段扩容。", "大广高速吉安至南康段", "corridor/da-guang-gao-su-gong-lu"),
+    ("建设沿江高铁武汉至宜昌段。", "沿江高铁武汉至宜昌段", "corridor/yan-jiang-gao-su-tie-lu"),
+])
+def test_a_lines_section_is_one_mention_of_the_line(extractor, text, section, line_ref):
+    # R9: one maximal mention, its entity the whole line; no mention of the section's places
+    assert found(extractor, text) == [(section, line_ref)]

@@ -11,6 +11,7 @@ from conftest import ARTICLE, kg_in_process
 from rdflib import Dataset
 from rdflib.namespace import RDF
 
+from extract.line_sections import entity_name
 from extract.relations import find_relations, relation_key
 from kg.build.steps import assemble
 from kg.evaluate.entities import overall
@@ -21,8 +22,9 @@ GOLD = Path(__file__).parent / "gold" / "lu-li-2025.relations.tsv"
 
 
 def labels(gaz, mentions) -> dict[str, str]:
-    """ref -> its label: the reference entry's, or an open-world name's text."""
-    out = {relation_key(m, gaz): m.text for m in mentions if relation_key(m, gaz)}
+    """ref -> its label: the reference entry's, or an open-world entity's name (a section's
+    is its line's: G331吉林段 names G331)."""
+    out = {relation_key(m, gaz): entity_name(m) for m in mentions if relation_key(m, gaz)}
     return out | {ref: e.label_zh for ref, e in gaz.entries.items()}
 
 
@@ -127,11 +129,10 @@ def triples(extractor, gaz, text: str) -> set[tuple[str, str, str]]:
      {(part, "componentOf", "西部陆海新通道")
       for part in ("渝昆高速铁路", "贵南高速铁路", "隆黄铁路", "北部湾港", "平陆运河")},
      {("中老铁路经济带", "componentOf", "西部陆海新通道")}),
-    # a city's own transit line or ring road: the readers differ (in it, joining it, nothing),
-    # so its name states nothing
-    ("加快长春轨道交通建设，推进萍乡绕城高速建设。", set(),
-     {("长春轨道交通", "connects", "长春市"), ("萍乡绕城高速", "connects", "萍乡市"),
-      ("长春轨道交通", "locatedIn", "长春市"), ("萍乡绕城高速", "locatedIn", "萍乡市")}),
+    # a city's own transit line or ring road connects its city, never lies in it (R8)
+    ("加快长春轨道交通建设，推进萍乡绕城高速建设。",
+     {("长春轨道交通", "connects", "长春市"), ("萍乡绕城高速", "connects", "萍乡市")},
+     {("长春轨道交通", "locatedIn", "长春市"), ("萍乡绕城高速", "locatedIn", "萍乡市")}),
     # a place that links itself to regions (联接, 衔接 as 融入, 对接)
     ("强化安徽联接长三角和中部地区枢纽功能。",
      {("安徽省", "connects", "长三角城市群"), ("安徽省", "connects", "中部地区")}, set()),
@@ -469,16 +470,17 @@ def test_a_line_named_by_the_report_s_own_abbreviation_connects_its_province(ext
     assert not {t for t in guangdong if t[2] in ("中山市", "东莞市") and t[1] == "connects"}, \
         guangdong
     jiangxi = _doc_triples(extractor, gaz, "2025年江西省政府工作报告\n建成萍乡绕城高速。\n")
-    assert not {t for t in jiangxi if t[0] == "萍乡绕城高速"}, jiangxi
+    assert {t for t in jiangxi if t[0] == "萍乡绕城高速"} == {
+        ("萍乡绕城高速", "connects", "萍乡市")}, jiangxi
 
 
-def test_a_city_s_own_line_states_no_relation(extractor, gaz):
-    """长春轨道交通6号线, 萍乡绕城高速: the readers differ on a line inside its city (located in
-    it, connecting it, nothing), so the name states none; a line between two places still
-    connects both."""
+def test_a_city_s_own_line_connects_its_city(extractor, gaz):
+    """长春轨道交通6号线, 萍乡绕城高速: a line inside its city connects it, never lies in it
+    (revision 2, R8); a line between two places still connects both."""
     jilin = _doc_triples(extractor, gaz, "2025年吉林省政府工作报告\n"
                          "长春轨道交通6号线投入运行，建成珲春至防川高速。\n")
-    assert not {t for t in jilin if t[0].startswith("长春轨道交通")}, jilin
+    assert {t for t in jilin if t[0].startswith("长春轨道交通")} == {
+        ("长春轨道交通6号线", "connects", "长春市")}, jilin
     assert ("珲春至防川高速", "connects", "珲春市") in jilin, jilin
 
 
@@ -589,8 +591,9 @@ def test_a_county_named_like_a_region_needs_its_city_in_the_sentence(extractor, 
 
 
 def test_a_ring_road_is_a_city_s_own_line(extractor, gaz):
+    # R8: it connects its city, never lies in it
     found = triples(extractor, gaz, "推进昆明环城高速建设。")
-    assert not {t for t in found if t[2] == "昆明市"}, found
+    assert {t for t in found if t[2] == "昆明市"} == {("昆明环城高速", "connects", "昆明市")}, found
 
 
 def test_a_county_before_a_bay_word_names_the_bay_not_a_part_of_the_city(extractor, gaz):
@@ -799,3 +802,23 @@ def test_a_named_grouping_of_provinces_states_no_cooperation_of_its_members(extr
     """强化东北三省一区战略合作: the grouping names no partner (revision 2 of the gold, R4)."""
     found = _doc_triples(extractor, gaz, "2025年吉林省政府工作报告\n强化东北三省一区战略合作。\n")
     assert not {t for t in found if t[1] == "cooperatesWith"}, found
+
+
+@pytest.mark.parametrize("text, places", [
+    ("加快G331吉林段建设。", {"province/220000"}),
+    ("建设沿江高铁武汉至宜昌段。", {"city/420100", "city/420500"}),
+    ("推进京港澳高速湖南段改扩建。", {"province/430000"}),
+])
+def test_a_lines_section_connects_the_places_in_its_name(extractor, text, places):
+    # R9: the section is one mention of the line; its places are read inside the name
+    rels = extractor.extract("t", text).relations
+    assert {r.object for r in rels if r.predicate == "connects"} == places
+    assert {r.rule for r in rels} == {"relation/name-place/v1"}
+
+
+
+def test_a_line_named_after_a_cluster_connects_the_cluster_not_its_city(extractor, gaz):
+    # R8: 长春都市圈西环线 connects 长春都市圈 (the area named in it), not 长春市
+    found = triples(extractor, gaz, "推进长春都市圈西环线建设。")
+    assert {t for t in found if t[0] == "长春都市圈西环线"} == {
+        ("长春都市圈西环线", "connects", "长春都市圈")}, found

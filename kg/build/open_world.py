@@ -14,7 +14,8 @@ from __future__ import annotations
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
-from extract.gazetteer import Gazetteer, written
+from extract.gazetteer import Gazetteer
+from extract.line_sections import entity_name
 from extract.records import Mention
 from kg import iris
 from kg.build.ntriples import TripleSink
@@ -25,7 +26,7 @@ def entity_of(m: Mention, gaz: Gazetteer) -> URIRef:
     """The entity a mention names: its reference entry, or the open-world entity of its name."""
     if m.ref:
         return iris.entity(m.ref)
-    return iris.open_world(gaz.class_kind[m.type], m.type, written(m.text))
+    return iris.open_world(gaz.class_kind[m.type], m.type, entity_name(m))
 
 
 def is_open_world(m: Mention, gaz: Gazetteer) -> bool:
@@ -35,7 +36,7 @@ def is_open_world(m: Mention, gaz: Gazetteer) -> bool:
 
 def add_open_world_entity(g: TripleSink, node: URIRef, m: Mention) -> None:
     """The facts of an open-world entity its mention states; the same in every document."""
-    name = Literal(written(m.text), lang="zh")
+    name = Literal(entity_name(m), lang="zh")
     g.add((node, RDF.type, PKG[m.type]))
     g.add((node, SKOS.prefLabel, name))
     g.add((node, RDFS.label, name))
